@@ -1,0 +1,207 @@
+"""Assemble: walk a document's blocks, hand each to the layout that owns it, build the plan.
+
+A document may bundle several responsibility lists (each with its own title and total): the
+first becomes the plan, the others its `parts`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from duban.extract.document import Document, Paragraph, Table
+from duban.extract.draft import Draft
+from duban.extract.finalize import finalize
+from duban.extract.layouts import negative
+from duban.extract.layouts.outline import Outline
+from duban.extract.layouts.table import header_kinds, rows_to_drafts
+from duban.extract.meta import (
+    doc_number,
+    front_matter,
+    is_title_fragment,
+    is_title_line,
+    parse_date,
+)
+from duban.extract.model import Deduction, Plan
+from duban.extract.normalize import squash, strip_markup
+from duban.extract.roles import states_first_is_lead
+from duban.extract.segment import parse_mark
+
+_TOTAL = re.compile(r"^(?P<name>[^。，,；;]{2,30}?)[（(](?P<p>\d+(?:\.\d+)?)分[）)]$")
+
+
+@dataclass
+class Part:
+    title: str | None = None
+    total_points: float | None = None
+    outline: Outline = field(default_factory=Outline)
+    table_drafts: list[tuple[int, Draft]] = field(default_factory=list)
+    deductions: list[Deduction] = field(default_factory=list)
+    in_negative_list: bool = False
+
+    def has_tasks(self) -> bool:
+        """Tasks that name units: a notice's own numbered paragraphs before the title do not count."""
+        return bool(self.table_drafts) or any(d.resp for _, d in self.outline.drafts())
+
+    def drafts(self) -> list[Draft]:
+        both = self.outline.drafts() + self.table_drafts
+        return [d for _, d in sorted(both, key=lambda x: x[0])]
+
+
+def assemble(doc: Document) -> Plan:
+    paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    fm = front_matter(paragraphs)
+    blocks = _skip_paragraphs(list(doc.blocks), fm.skip)
+    texts = [b.text for b in blocks if isinstance(b, Paragraph)]
+    date = next((d for d in (parse_date(t) for t in texts[:400]) if d), None) or _iso(fm.fields.get("发布日期"))
+    number = doc_number(texts) or (fm.fields.get("文号") or None)
+    first_is_lead = any(states_first_is_lead(t) for t in texts)
+
+    parts = [Part()]
+    fragments: list[str] = []  # short lines just before, which may be a broken title
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        part = parts[-1]
+        if isinstance(block, Table):
+            _feed_table(part, block, part.outline.seq)
+            part.outline.seq += 1
+            i += 1
+            continue
+        text = strip_markup(block.text)
+        if "\t" in text:
+            consumed = _feed_tab_table(part, blocks, i)
+            if consumed:
+                i += consumed
+                continue
+        s = squash(text)
+        if not s:
+            i += 1
+            continue
+        if negative.HEADING.match(s):
+            part.in_negative_list = True
+            fragments = []
+            i += 1
+            continue
+        if (m := _TOTAL.match(s)) and parse_mark(s) is None and not part.in_negative_list:
+            if part.total_points is None:
+                part.total_points = float(m.group("p"))
+            fragments = []
+            i += 1
+            continue
+        if is_title_line(s) and parse_mark(s) is None:
+            title = "".join([*fragments, s])
+            if part.has_tasks():
+                parts.append(Part(title=title))
+            else:
+                part.title, part.outline = title, Outline()
+            fragments = []
+            i += 1
+            continue
+        fragments = [*fragments[-2:], s] if is_title_fragment(s) and parse_mark(s) is None else []
+        if part.in_negative_list and not is_title_line(s):
+            part.deductions.extend(negative.parse_item(s))
+        else:
+            part.outline.feed(text, block.where, next_line=_next_text(blocks, i))
+        i += 1
+
+    year = _plan_year(date, number, parts[0].title)
+    plans = [
+        finalize(
+            p.drafts(),
+            source=doc.name,
+            title=p.title or fm.fields.get("标题") or None,
+            doc_number=number,
+            date=date,
+            total_points=p.total_points,
+            deductions=p.deductions,
+            plan_year=year,
+            first_is_lead=first_is_lead,
+        )
+        for p in parts
+    ]
+    main, *rest = plans
+    if rest:
+        return Plan(**{**main.__dict__, "parts": tuple(rest)})
+    return main
+
+
+def _skip_paragraphs(blocks: list[Paragraph | Table], n: int) -> list[Paragraph | Table]:
+    out: list[Paragraph | Table] = []
+    seen = 0
+    for b in blocks:
+        if isinstance(b, Paragraph) and seen < n:
+            seen += 1
+            if seen == n and b.text.lstrip().startswith("# "):
+                out.append(Paragraph(b.text.lstrip()[2:], b.where))
+            continue
+        if isinstance(b, Paragraph) and seen == n and b.text.lstrip().startswith("# ") and not out:
+            out.append(Paragraph(b.text.lstrip()[2:], b.where))
+            continue
+        out.append(b)
+    return out
+
+
+def _next_text(blocks: list[Paragraph | Table], i: int) -> str | None:
+    for b in blocks[i + 1 : i + 3]:
+        if isinstance(b, Paragraph) and b.text.strip():
+            return b.text
+    return None
+
+
+def _feed_table(part: Part, table: Table, seq: int) -> None:
+    for h, row in enumerate(table.rows[:6]):
+        kinds = header_kinds(row)
+        if kinds is not None:
+            drafts = rows_to_drafts(
+                table.rows[h + 1 :], kinds, names=table.cell_names[h + 1 :], where=table.where
+            )
+            part.table_drafts.extend((seq, d) for d in drafts)
+            return
+    # A table that is not a task table (a layout grid, a data table): read it as lines.
+    for r, row in enumerate(table.rows):
+        line = " ".join(c for c in dict.fromkeys(row) if c)
+        part.outline.feed(line, table.cell_name(r, 0))
+
+
+def _feed_tab_table(part: Part, blocks: list[Paragraph | Table], i: int) -> int:
+    """A table flattened into tab-separated lines; returns how many blocks it took (0 if none)."""
+    first = blocks[i]
+    assert isinstance(first, Paragraph)
+    kinds = header_kinds(first.text.split("\t"))
+    if kinds is None:
+        return 0
+    rows: list[list[str]] = []
+    names: list[list[str]] = []
+    j = i + 1
+    while j < len(blocks):
+        b = blocks[j]
+        if not isinstance(b, Paragraph):
+            break
+        if "\t" not in b.text:
+            if b.text.strip():
+                break
+            j += 1
+            continue
+        rows.append(b.text.split("\t"))
+        names.append([f"{b.where} column {c + 1}" for c in range(len(rows[-1]))])
+        j += 1
+    drafts = rows_to_drafts(rows, kinds, names=names, where=first.where)
+    seq = part.outline.seq
+    part.outline.seq += 1
+    part.table_drafts.extend((seq, d) for d in drafts)
+    return j - i
+
+
+def _iso(value: str | None) -> str | None:
+    if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return value.strip()
+    return None
+
+
+def _plan_year(date: str | None, number: str | None, title: str | None) -> int | None:
+    for source in (title, date, number):
+        m = re.search(r"((?:19|20)\d{2})", source or "")
+        if m:
+            return int(m.group(1))
+    return None

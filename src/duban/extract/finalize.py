@@ -1,0 +1,104 @@
+"""From drafts to tasks: ids, roles, targets, completion dates; then the document's defects."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from duban.extract.draft import Draft
+from duban.extract.lint import lint
+from duban.extract.model import Deduction, Plan, Task
+from duban.extract.normalize import squash
+from duban.extract.targets import find_targets, parse_deadline
+
+
+def finalize(
+    drafts: Sequence[Draft],
+    *,
+    source: str | None,
+    title: str | None,
+    doc_number: str | None,
+    date: str | None,
+    total_points: float | None,
+    deductions: Sequence[Deduction],
+    plan_year: int | None,
+    first_is_lead: bool,
+) -> Plan:
+    ids = _ids(drafts)
+    # Roles are listed only where the document says who leads (ANNOTATION.md).
+    names_roles = first_is_lead or any(role == "lead" for d in drafts for role, _ in d.resp)
+    tasks = []
+    for d, task_id in zip(drafts, ids, strict=True):
+        units = [u for _, us in d.resp for u in us]
+        lead: list[str] | None = None
+        partners: list[str] | None = None
+        if names_roles:
+            lead = [u for role, us in d.resp if role == "lead" for u in us]
+            partners = [u for role, us in d.resp if role == "partner" for u in us]
+            if first_is_lead and not lead and units:
+                lead, partners = units[:1], units[1:]
+        deadline, deadline_text = (None, None)
+        if d.deadline_text:
+            deadline, deadline_text = parse_deadline(d.deadline_text, plan_year=plan_year)
+        text = squash(d.text)
+        tasks.append(
+            Task(
+                id=task_id,
+                path=tuple(squash(p) for p in d.path),
+                text=text,
+                title=d.title,
+                units=tuple(units),
+                lead=None if lead is None else tuple(lead),
+                partners=None if partners is None else tuple(partners),
+                points=d.points,
+                deadline=deadline,
+                deadline_text=deadline_text,
+                targets=tuple(find_targets(text, plan_year=plan_year)),
+                where=d.where,
+            )
+        )
+    plan = Plan(
+        source=source,
+        tasks=tuple(tasks),
+        title=title,
+        doc_number=doc_number,
+        date=date,
+        total_points=total_points,
+        deductions=tuple(deductions),
+    )
+    return Plan(**{**plan.__dict__, "warnings": tuple(lint(plan, drafts))})
+
+
+def _ids(drafts: Sequence[Draft]) -> list[str]:
+    """The printed numbers; where numbering restarts, prefixed by the enclosing item's number."""
+    raw = [d.number or "" for d in drafts]
+    counts = Counter(raw)
+    out = []
+    for n, (d, number) in enumerate(zip(drafts, raw, strict=True), 1):
+        if not number:
+            out.append(str(n))
+        elif counts[number] > 1 and d.parents:
+            parent = _plain(d.parents[-1])
+            out.append(f"{parent}{number}" if number.startswith("(") or parent.endswith(")") else f"{parent}.{number}")
+        else:
+            out.append(number)
+    # Still clashing (two tables numbered alike): make them unique, keeping the printed part.
+    seen: Counter[str] = Counter()
+    unique = []
+    for i in out:
+        seen[i] += 1
+        unique.append(i if seen[i] == 1 else f"{i}#{seen[i]}")
+    return unique
+
+
+_CN = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
+
+
+def _plain(number: str) -> str:
+    """"三" → "3" so ids read "3.2" as ANNOTATION.md writes them."""
+    from duban.extract.segment import cn_to_int
+
+    try:
+        return str(cn_to_int(number))
+    except ValueError:
+        return number

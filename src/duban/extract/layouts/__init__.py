@@ -1,0 +1,1 @@
+"""One module per layout family; each recognizes its own blocks and yields task drafts."""

@@ -1,0 +1,159 @@
+"""Tables, real or flattened: header row → column kinds → one task per row.
+
+Works the same for a docx/xlsx/html/pdf table (cells already split, merges repeated) and for
+a table a scraper flattened into tab-separated lines (blank cells repeat the cell above,
+separator lines of dashes, `<p>` markup, cells broken by stray spaces).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from duban.extract.draft import Draft
+from duban.extract.normalize import clean, strip_markup
+from duban.extract.roles import Resp, Role
+from duban.extract.segment import parse_mark
+from duban.extract.units import split_units
+
+# Header words → column kind, tried in order (a 责任牵头部门 column is a lead column first).
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rx))
+    for kind, rx in (
+        ("points", r"分值|分数|权重|^得分$|^分$"),
+        ("deadline", r"时限|完成时间|时间进度|时间节点|进度安排|时间安排|完成期限|^时间$"),
+        ("lead", r"牵头"),
+        ("partner", r"协作|配合|参与|支撑|协办|协助|协同"),
+        ("responsible", r"责任(?:单位|部门|主体)|推进单位|承办|主体单位|负责单位|责任处室"),
+        ("implementer", r"实施单位|实施主体|落实单位"),
+        ("id", r"^序号$|^编号$|^序$"),
+        ("text", r"目标要求|工作要求|基本要求|具体内容|工作目标|任务要求|主要内容|详细内容|目标任务|完成标准|工作标准|具体目标|考核要求|评分标准"),
+        ("task", r"任务|工作措施|重点内容|具体工作|工作内容|具体措施|主要措施|项目|举措|事项"),
+        ("path", r"行动|类型|类别|领域|板块|指标|方面|名称"),
+    )
+)
+UNIT_KINDS = ("lead", "partner", "responsible", "implementer")
+
+
+def column_kind(cell: str) -> str | None:
+    s = clean(cell)
+    if not s or len(s) > 16:
+        return None
+    for kind, rx in _KINDS:
+        if rx.search(s):
+            return kind
+    return None
+
+
+def header_kinds(row: Sequence[str]) -> list[str | None] | None:
+    """Column kinds when `row` is a task table's header, else None."""
+    kinds = [column_kind(c) for c in row]
+    named = [k for k in kinds if k]
+    if len(named) < 2 or not any(k in UNIT_KINDS for k in named):
+        return None
+    if not any(k in ("task", "text") for k in named):
+        return None
+    # Several task-like columns: the last is the task, those before it are levels above it.
+    task_cols = [i for i, k in enumerate(kinds) if k == "task"]
+    for i in task_cols[:-1]:
+        kinds[i] = "path"
+    if not task_cols:
+        texts = [i for i, k in enumerate(kinds) if k == "text"]
+        kinds[texts[0]] = "task"
+    return kinds
+
+
+def _is_separator(row: Sequence[str]) -> bool:
+    return all(re.fullmatch(r"[-—=_\s|+]*", c) for c in row)
+
+
+def rows_to_drafts(
+    rows: Sequence[Sequence[str]],
+    kinds: list[str | None],
+    *,
+    names: Sequence[Sequence[str]] = (),
+    where: str = "table",
+    base_path: Sequence[str] = (),
+) -> list[Draft]:
+    """One draft per body row of a table whose header gave `kinds` (header excluded from rows)."""
+    width = len(kinds)
+    path_cols = [i for i, k in enumerate(kinds) if k == "path"]
+    task_col = kinds.index("task")
+    header = None
+    carry: dict[int, str] = {}
+    group: list[str] = []
+    drafts: list[Draft] = []
+    for r, raw in enumerate(rows):
+        row = [clean(c) for c in raw][:width] + [""] * (width - len(raw))
+        if _is_separator(row) or all(not c for c in row):
+            continue
+        if header is None and [column_kind(c) for c in raw[:width]] == kinds:
+            continue  # the header repeated after a page break
+        filled = [c for c in row if c]
+        if len(set(filled)) == 1 and (len(filled) > 1 or not row[task_col]):
+            group = [filled[0]]  # a heading row merged across the table
+            carry.clear()
+            continue
+        if not row[task_col] and not any(row[i] for i, k in enumerate(kinds) if k in UNIT_KINDS):
+            # A row with only a level cell ("一 | 推进…"): a heading for the rows below it.
+            label = "".join(c for c in row if c)
+            if label:
+                group = [label]
+                carry.clear()
+            continue
+        for i in path_cols:
+            if row[i]:
+                carry[i] = row[i]
+        path = [*base_path, *group, *(carry[i] for i in path_cols if carry.get(i))]
+        drafts.append(_row_draft(row, kinds, path, _cell_name(names, r, task_col, where), raw))
+    return drafts
+
+
+def _cell_name(names: Sequence[Sequence[str]], r: int, c: int, where: str) -> str:
+    try:
+        return names[r][c]
+    except IndexError:
+        return f"{where} row {r + 1}"
+
+
+def _row_draft(
+    row: list[str], kinds: list[str | None], path: list[str], where: str, raw: Sequence[str]
+) -> Draft:
+    number: str | None = None
+    title: str | None = None
+    task_cell = row[kinds.index("task")]
+    mark = parse_mark(task_cell)
+    if mark is not None:
+        number, task_cell = mark.number, mark.rest
+    text = task_cell
+    if "text" in kinds:
+        title = task_cell or None
+        text = row[kinds.index("text")]
+    resp: Resp = []
+    deadline = None
+    points = None
+    for i, kind in enumerate(kinds):
+        cell = row[i]
+        if not cell:
+            continue
+        if kind in UNIT_KINDS:
+            # The raw cell: its spaces tell "市委政法委 市综治办" (two) from "市 司 法 局" (one).
+            units = split_units(strip_markup(raw[i]))
+            if units:
+                resp.append((_role(kind), units))
+        elif kind == "id":
+            number = cell.rstrip("、.．")
+        elif kind == "deadline":
+            deadline = cell
+        elif kind == "points":
+            m = re.search(r"\d+(?:\.\d+)?", cell)
+            points = float(m.group()) if m else None
+    return Draft(
+        number=number, path=path, text=text, where=where, title=title, resp=resp, points=points,
+        deadline_text=deadline,
+    )
+
+
+def _role(kind: str) -> Role:
+    assert kind in UNIT_KINDS
+    return kind  # type: ignore[return-value]

@@ -1,0 +1,192 @@
+"""Unit names: split a printed list into names, tell a name from prose, know aliases.
+
+Vocabulary lives in data/units.json; a user extends it with `Directory.load(file)` (JSON with
+the same keys, or a text file: one name per line, `short=full` for an alias).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from duban.extract.errors import ExtractError
+from duban.extract.normalize import squash, strip_markup
+
+
+@dataclass
+class Directory:
+    """Known suffixes, group references, non-units and aliases."""
+
+    suffixes: tuple[str, ...]
+    groups: frozenset[str]
+    not_units: frozenset[str]
+    trailing: tuple[str, ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+    known: set[str] = field(default_factory=set)
+    bad_words: tuple[str, ...] = ()
+
+    @classmethod
+    def default(cls) -> Directory:
+        raw = json.loads(resources.files("duban.extract").joinpath("data/units.json").read_text("utf-8"))
+        return cls(
+            # Longest first so "工委" wins over "委" when both end a name.
+            suffixes=tuple(sorted(raw["suffixes"], key=len, reverse=True)),
+            groups=frozenset(raw["groups"]),
+            not_units=frozenset(raw["not_units"]),
+            trailing=tuple(sorted(raw["trailing"], key=len, reverse=True)),
+            aliases=dict(raw["aliases"]),
+            known=set(raw["aliases"].values()),
+            bad_words=tuple(raw["bad_words"]),
+        )
+
+    def load(self, path: Path) -> None:
+        """Extend the directory from a user's file."""
+        try:
+            text = path.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ExtractError(f"cannot read unit directory: {exc}", filename=str(path)) from exc
+        if path.suffix.lower() == ".json":
+            try:
+                raw = json.loads(text)
+            except ValueError as exc:
+                raise ExtractError(f"not valid JSON: {exc}", filename=str(path)) from exc
+            if not isinstance(raw, dict):
+                raise ExtractError("expected a JSON object with aliases/known/suffixes", filename=str(path))
+            self.aliases.update({str(k): str(v) for k, v in dict(raw.get("aliases", {})).items()})
+            self.known.update(str(x) for x in raw.get("known", []))
+            self.suffixes = tuple(sorted({*self.suffixes, *map(str, raw.get("suffixes", []))}, key=len, reverse=True))
+            return
+        for n, line in enumerate(text.splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if "=" in line:
+                short, _, full = line.partition("=")
+                if not short.strip() or not full.strip():
+                    raise ExtractError("expected `short=full`", filename=str(path), where=f"line {n}")
+                self.aliases[squash(short)] = squash(full)
+                self.known.add(squash(full))
+            else:
+                self.known.add(squash(line))
+
+    def canonical(self, name: str) -> str:
+        return self.aliases.get(name, name)
+
+    def looks_like_unit(self, name: str) -> bool:
+        """A well-formed body name: a known one, a group reference, or a name with a body suffix."""
+        if not name or len(name) > 40 or name in self.not_units:
+            return False
+        if name in self.known or name in self.aliases or name in self.groups:
+            return True
+        if any(w in name for w in self.bad_words):
+            return False
+        base = _strip_bracket_qualifier(name)
+        return len(base) >= 2 and base.endswith(self.suffixes)
+
+    def is_complete(self, name: str) -> bool:
+        """Whether a fragment already reads as a whole name (used to re-join PDF-spaced names)."""
+        return len(name) >= 2 and self.looks_like_unit(name) and not name[-1].isdigit()
+
+
+@lru_cache(maxsize=1)
+def directory() -> Directory:
+    return Directory.default()
+
+
+_BRACKET_TAIL = re.compile(r"[（(][^（）()]{1,12}[）)]$")
+
+
+def _strip_bracket_qualifier(name: str) -> str:
+    """"综治办(司法)" reads as 综治办 for the suffix test; the printed name keeps its bracket."""
+    return _BRACKET_TAIL.sub("", name)
+
+
+_QUOTE_PAIRS = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’", "《": "》"}
+_LIST_SEP = "、，,；;/／"
+
+
+def _split_outside_quotes(text: str) -> list[str]:
+    """Split on list separators, but never inside quotation marks or brackets."""
+    parts: list[str] = []
+    buf: list[str] = []
+    closing: list[str] = []
+    for ch in text:
+        if closing and ch == closing[-1]:
+            closing.pop()
+        elif ch in _QUOTE_PAIRS and not (ch == '"' and closing and closing[-1] == '"'):
+            closing.append(_QUOTE_PAIRS[ch])
+        elif ch in "（(":
+            closing.append("）" if ch == "（" else ")")
+        elif not closing and ch in _LIST_SEP:
+            parts.append("".join(buf))
+            buf = []
+            continue
+        buf.append(ch)
+    parts.append("".join(buf))
+    return parts
+
+
+def _join_spaced(tokens: list[str], d: Directory) -> list[str]:
+    """Re-join names that PDF extraction spread over spaces ("市 司 法 局", "市委 610 办").
+
+    A token starts a new name only when the name so far is already complete and the token
+    could begin one; otherwise it is glued on.
+    """
+    out: list[str] = []
+    for tok in tokens:
+        if out and (not d.is_complete(out[-1]) or tok[0].isdigit() or len(tok) == 1):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    # A last fragment too short to stand alone belongs to the name before it.
+    if len(out) > 1 and not d.looks_like_unit(out[-1]) and not d.is_complete(out[-1]):
+        tail = out.pop()
+        out[-1] += tail
+    return out
+
+
+def _drop_trailing(name: str, d: Directory) -> str:
+    for t in d.trailing:
+        if name.endswith(t) and len(name) > len(t):
+            return name[: -len(t)]
+    return name
+
+
+def split_units(text: str, d: Directory | None = None) -> list[str]:
+    """Split a printed list of bodies into names, as printed with whitespace removed.
+
+    Drops trailing 等/等有关部门, bare 有关部门-like phrases, and duplicates within the list.
+    """
+    d = d or directory()
+    text = strip_markup(text).strip().strip("。.;；，,、")
+    names: list[str] = []
+    for part in _split_outside_quotes(text):
+        tokens = part.split()
+        if not tokens:
+            continue
+        for tok in _join_spaced(tokens, d) if len(tokens) > 1 else ["".join(tokens)]:
+            name = _drop_trailing(squash(tok), d).strip("。.;；:：")
+            if name and name not in d.not_units:
+                names.append(name)
+    return _unique(names)
+
+
+def all_units(names: Iterable[str], d: Directory | None = None) -> bool:
+    d = d or directory()
+    names = list(names)
+    return bool(names) and all(d.looks_like_unit(n) for n in names)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        if n not in seen:
+            seen.add(n)
+            out.append(n)
+    return out
