@@ -21,6 +21,7 @@ from duban.extract.meta import (
     is_title_fragment,
     is_title_line,
     parse_date,
+    title_text,
 )
 from duban.extract.model import Deduction, Plan
 from duban.extract.normalize import squash, strip_markup
@@ -54,7 +55,8 @@ def assemble(doc: Document) -> Plan:
     blocks = _skip_paragraphs(list(doc.blocks), fm.skip)
     texts = [b.text for b in blocks if isinstance(b, Paragraph)]
     date = next((d for d in (parse_date(t) for t in texts[:400]) if d), None) or _iso(fm.fields.get("发布日期"))
-    number = doc_number(texts) or (fm.fields.get("文号") or None)
+    # The scraper's own record of the number beats a guess from the text, which cites others.
+    number = (fm.fields.get("文号") or "").strip() or doc_number(texts)
     first_is_lead = any(states_first_is_lead(t) for t in texts)
 
     parts = [Part()]
@@ -90,7 +92,7 @@ def assemble(doc: Document) -> Plan:
             i += 1
             continue
         if is_title_line(s) and parse_mark(s) is None:
-            title = "".join([*fragments, s])
+            title = "".join([*fragments, title_text(s)])
             if part.has_tasks():
                 parts.append(Part(title=title))
             else:

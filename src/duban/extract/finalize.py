@@ -71,15 +71,16 @@ def finalize(
 
 def _ids(drafts: Sequence[Draft]) -> list[str]:
     """The printed numbers; where numbering restarts, prefixed by the enclosing item's number."""
-    raw = [d.number or "" for d in drafts]
-    counts = Counter(raw)
+    raw = [_plain(d.number) if d.number else "" for d in drafts]
+    restarts = any(c > 1 for n, c in Counter(raw).items() if n)
     out = []
     for n, (d, number) in enumerate(zip(drafts, raw, strict=True), 1):
         if not number:
             out.append(str(n))
-        elif counts[number] > 1 and d.parents:
+        elif restarts and d.parents:
             parent = _plain(d.parents[-1])
-            out.append(f"{parent}{number}" if number.startswith("(") or parent.endswith(")") else f"{parent}.{number}")
+            joined = number.startswith("(") or parent.endswith(")") or not parent[-1:].isdigit()
+            out.append(f"{parent}{number}" if joined else f"{parent}.{number}")
         else:
             out.append(number)
     # Still clashing (two tables numbered alike): make them unique, keeping the printed part.
@@ -89,9 +90,6 @@ def _ids(drafts: Sequence[Draft]) -> list[str]:
         seen[i] += 1
         unique.append(i if seen[i] == 1 else f"{i}#{seen[i]}")
     return unique
-
-
-_CN = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 
 
 def _plain(number: str) -> str:

@@ -21,7 +21,7 @@ _TITLE = re.compile(
     r"(?:方案|清单|意见|计划|安排|办法|细则|指引|规划|要点|分工|任务书|责任书|分解表|任务表|工作表|措施)"
     r"(?:[（(][^（）()]{1,16}[）)])?$"
 )
-_NOT_TITLE = re.compile(r"印发|转发|通知|^关于.*的(?:函|批复)|》")
+_NOT_TITLE = re.compile(r"印发|转发|通知|^关于.*的(?:函|批复)|[《》]")
 
 
 @dataclass
@@ -90,9 +90,21 @@ def _cn_or_int(s: str, *, digits: bool = False) -> int:
     return _CN_DIGITS[s]
 
 
+_CAPTION = re.compile(r"^(?:附表|附件|表|图)\s*\d*\s*[：:]?")
+
+
 def is_title_line(line: str) -> bool:
+    """A plan's own title line; table captions ("表3 …任务表") and short labels are not."""
     s = squash(line)
-    return 4 <= len(s) <= 80 and bool(_TITLE.search(s)) and not _NOT_TITLE.search(s) and "。" not in s
+    if re.match(r"^(?:表|图)\d", s):
+        return False
+    s = _CAPTION.sub("", s)
+    return 8 <= len(s) <= 80 and bool(_TITLE.search(s)) and not _NOT_TITLE.search(s) and "。" not in s
+
+
+def title_text(line: str) -> str:
+    """The title without an 附件/附表 label in front."""
+    return _CAPTION.sub("", squash(line))
 
 
 def is_title_fragment(line: str) -> bool:

@@ -76,6 +76,7 @@ class Outline:
         self.cur: Node = self.root
         self.seq = 0
         self._open_field = False  # the last field line ended in 、 and continues below
+        self._in_caption = False  # inside a data table or figure ("表1 …"): not task text
 
     def feed(self, text: str, where: str, *, next_line: str | None = None) -> None:
         s = strip_markup(text).strip()
@@ -95,7 +96,12 @@ class Outline:
         self._open_field = False
         mark = parse_mark(s)
         if mark is not None:
+            self._in_caption = False
             self._open(mark, s, where)
+            return
+        if _CAPTION.match(squash(s)):
+            self._in_caption = True
+        if self._in_caption:
             return
         if self.cur is not self.root and self.cur.mark is not None:
             units = parse_unit_line(s)
@@ -140,11 +146,26 @@ class Outline:
             self._add_line(node, rest)
 
     def _add_line(self, node: Node, s: str) -> None:
+        if node.heading and _DUTY_HEADING.search(node.heading) and self._add_duty(node, s):
+            return
         split = trailing_clause(s)
         if split is not None:
             s, resp = split
             node.resp.extend(resp)
         node.lines.append(s)
+
+    def _add_duty(self, node: Node, s: str) -> bool:
+        """Under "部门职责": "市财政局负责…" is a duty of 市财政局, one task per paragraph."""
+        m = _DUTY_SUBJECT.match(squash(s))
+        if not m or not directory().looks_like_unit(m.group("unit")):
+            return False
+        k = len(node.children) + 1
+        mark = Mark(style="duty", number=str(k), value=k, rest=s)
+        duty = Node(mark=mark, prefix="", heading=None, where=node.where, seq=self.seq, parent=node)
+        duty.lines.append(s)
+        duty.resp.append(("responsible", [m.group("unit")]))
+        node.children.append(duty)
+        return True
 
     # --- deciding which items are tasks -------------------------------------------------
 
@@ -271,6 +292,10 @@ def _unit_heading(heading: str) -> list[str] | None:
         return units
     return None
 
+
+_CAPTION = re.compile(r"^(?:表|图|附表)\d+")
+_DUTY_HEADING = re.compile(r"职责|职能|分工|责任分工")
+_DUTY_SUBJECT = re.compile(r"^(?P<unit>[^，,。；;：:、]{2,24}?)(?:负责|牵头|是|承担|审核|会同|组织|指导|统筹|配合)")
 
 _DATE_LINE = re.compile(r"^[\d〇○零一二三四五六七八九十]{2,4}年[\d〇○零一二三四五六七八九十]{1,2}月[\d〇○零一二三四五六七八九十]{1,3}日$")
 
