@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from duban.extract.document import Document, Paragraph, Table
 from duban.extract.draft import Draft
 from duban.extract.finalize import finalize
-from duban.extract.layouts import negative
+from duban.extract.layouts import cells, negative
 from duban.extract.layouts.outline import Outline
-from duban.extract.layouts.table import header_kinds, rows_to_drafts
+from duban.extract.layouts.table import column_kind, header_kinds, rows_to_drafts
 from duban.extract.meta import (
     doc_number,
     front_matter,
@@ -80,6 +80,11 @@ def assemble(doc: Document) -> Plan:
         if not s:
             i += 1
             continue
+        consumed = _feed_cell_table(part, blocks, i)
+        if consumed:
+            i += consumed
+            fragments = []
+            continue
         if negative.HEADING.match(s):
             part.in_negative_list = True
             fragments = []
@@ -96,7 +101,8 @@ def assemble(doc: Document) -> Plan:
             if part.has_tasks():
                 parts.append(Part(title=title))
             else:
-                part.title, part.outline = title, Outline()
+                # A notice's paragraphs came first: start over, keeping the first title seen.
+                part.title, part.outline = part.title or title, Outline()
             fragments = []
             i += 1
             continue
@@ -193,6 +199,29 @@ def _feed_tab_table(part: Part, blocks: list[Paragraph | Table], i: int) -> int:
     part.outline.seq += 1
     part.table_drafts.extend((seq, d) for d in drafts)
     return j - i
+
+
+def _feed_cell_table(part: Part, blocks: list[Paragraph | Table], i: int) -> int:
+    """A table flattened to one cell per paragraph; returns how many blocks it took (0 if none)."""
+    first = blocks[i]
+    if not isinstance(first, Paragraph) or column_kind(first.text) is None:
+        return 0  # cheap test first: this runs for every paragraph
+    run: list[Paragraph] = []
+    for b in blocks[i:]:
+        if not isinstance(b, Paragraph):
+            break
+        run.append(b)
+    texts = [strip_markup(b.text) for b in run]
+    kinds = cells.header_run(texts, 0)
+    if kinds is None:
+        return 0
+    drafts, used = cells.cells_to_drafts(texts, [b.where for b in run], kinds)
+    if not drafts:
+        return 0
+    seq = part.outline.seq
+    part.outline.seq += 1
+    part.table_drafts.extend((seq, d) for d in drafts)
+    return used
 
 
 def _iso(value: str | None) -> str | None:

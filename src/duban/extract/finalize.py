@@ -83,6 +83,12 @@ def _ids(drafts: Sequence[Draft]) -> list[str]:
             out.append(f"{parent}{number}" if joined else f"{parent}.{number}")
         else:
             out.append(number)
+    # Still clashing: the whole chain of enclosing numbers ("3.1.2").
+    clash = Counter(out)
+    out = [
+        ".".join([*(_plain(p) for p in d.parents), _plain(d.number or "")]) if clash[i] > 1 and d.parents else i
+        for d, i in zip(drafts, out, strict=True)
+    ]
     # Still clashing (two tables numbered alike): make them unique, keeping the printed part.
     seen: Counter[str] = Counter()
     unique = []
