@@ -137,7 +137,13 @@ class Outline:
         if m:
             node.points = float(m.group("p"))
             rest = rest[: m.start()].rstrip()
-        if _is_heading(rest):
+        clause = trailing_clause(rest)
+        if clause is not None:
+            # An item that names its own units is a task paragraph, not a heading.
+            text, resp = clause
+            node.resp.extend(resp)
+            node.lines.append(text)
+        elif _is_heading(rest):
             node.heading = squash(rest).rstrip("：:")
             units = _unit_heading(node.heading)
             if units is not None:
