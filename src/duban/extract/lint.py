@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
 from duban.extract.draft import Draft
 from duban.extract.model import Plan, Warning
@@ -55,7 +56,7 @@ def _variants(plan: Plan) -> list[Warning]:
 
 
 def _points(plan: Plan, drafts: Sequence[Draft]) -> list[Warning]:
-    out = []
+    out: list[Warning] = []
     scored = [t for t in plan.tasks if t.points is not None]
     if not scored:
         return out
@@ -74,7 +75,7 @@ def _numbering(plan: Plan) -> list[Warning]:
         if c > 1 or "#" in i:
             out.append(Warning("duplicate-number", f"编号 {i.split('#')[0]} 重复", i))
     nums = [int(t.id) for t in plan.tasks if t.id.isdigit()]
-    for a, b in zip(nums, nums[1:], strict=False):
+    for a, b in pairwise(nums):
         if b > a + 1:
             out.append(Warning("skipped-number", f"编号从 {a} 跳到 {b}，缺少 {a + 1}", str(b)))
     return out

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
 CN = "零〇○一二两三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -23,7 +22,7 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, rx in (
         ("第条", rf"^第(?P<n>[{CN}\d]+)[条章节部分篇]{_STRAY}"),
         ("行动", rf"^[—\-–]*(?P<w>行动|任务|专项行动|攻坚行动)(?P<n>[{CN}\d]+)[:：、.．]{_STRAY}"),
-        ("roman", rf"^(?P<n>(?:VIII|VII|VI|IV|IX|III|II|I|X|V)-\d+)(?![\d.])\s*"),
+        ("roman", r"^(?P<n>(?:VIII|VII|VI|IV|IX|III|II|I|X|V)-\d+)(?![\d.])\s*"),
         ("一、", rf"^(?P<n>[{CN}]+)\s*[、.．，,]{_STRAY}"),
         ("(一)", rf"^[（(]\s*(?P<n>[{CN}]+)\s*[）)]\s*[、.．]?{_STRAY}"),
         ("(1)", r"^[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*[、.．]?[?？\s]*"),
@@ -80,7 +79,7 @@ def _value(style: str, raw: str) -> int | None:
     if style == "①":
         return _CIRCLED.index(raw) + 1
     if style == "roman":
-        head, _, tail = raw.partition("-")
+        _head, _, tail = raw.partition("-")
         return int(tail) if tail.isdigit() else None
     if raw.isdigit():
         return int(raw)

@@ -96,7 +96,7 @@ def cells_to_drafts(
 
 
 def _row(
-    cells: list[str], number: str, where: str, path: list[str], unit_kinds: list[str | None], last: Resp
+    cells: list[str], number: str, where: str, path: list[str], unit_kinds: Sequence[str | None], last: Resp
 ) -> tuple[Draft, list[str]]:
     # Units wrapped over several lines end in 、: glue them back first.
     joined: list[str] = []
