@@ -206,15 +206,16 @@ def _feed_cell_table(part: Part, blocks: list[Paragraph | Table], i: int) -> int
     first = blocks[i]
     if not isinstance(first, Paragraph) or column_kind(first.text) is None:
         return 0  # cheap test first: this runs for every paragraph
+    head = [b.text for b in blocks[i : i + 8] if isinstance(b, Paragraph)]
+    kinds = cells.header_run([strip_markup(t) for t in head], 0)
+    if kinds is None:
+        return 0
     run: list[Paragraph] = []
     for b in blocks[i:]:
         if not isinstance(b, Paragraph):
             break
         run.append(b)
     texts = [strip_markup(b.text) for b in run]
-    kinds = cells.header_run(texts, 0)
-    if kinds is None:
-        return 0
     drafts, used = cells.cells_to_drafts(texts, [b.where for b in run], kinds)
     if not drafts:
         return 0

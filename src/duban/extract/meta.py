@@ -49,7 +49,7 @@ def front_matter(lines: list[str]) -> FrontMatter:
 
 
 def doc_number(texts: list[str]) -> str | None:
-    found = [squash(m.group()) for t in texts[:200] for m in _DOC_NUMBER.finditer(t)]
+    found = [squash(m.group()) for t in texts[:200] if "号" in t for m in _DOC_NUMBER.finditer(t)]
     # The official bracket 〔〕 marks the document's own number; [] is a scraper's retyping.
     for f in found:
         if "〔" in f:

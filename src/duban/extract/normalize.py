@@ -26,7 +26,11 @@ def strip_markup(s: str) -> str:
 
 def squash(s: str) -> str:
     """Remove every whitespace character: the form used for texts, paths and unit names."""
-    return _WS.sub("", s)
+    # str.split() knows Unicode whitespace (\u3000, \xa0) and is several times faster than a regex.
+    out = "".join(s.split())
+    if "\ufeff" in out or "\u200b" in out:
+        out = out.replace("\ufeff", "").replace("\u200b", "")
+    return out
 
 
 def clean(s: str) -> str:

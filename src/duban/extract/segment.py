@@ -34,6 +34,10 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# The characters a numbering mark can start with.
+_OPENERS = frozenset(CN + _CIRCLED + "0123456789（(第—-–行任专攻IVX")
+
+
 @dataclass(frozen=True)
 class Mark:
     style: str
@@ -45,6 +49,8 @@ class Mark:
 def parse_mark(line: str) -> Mark | None:
     """The numbering mark that opens `line`, if any."""
     s = line.lstrip("\ufeff \t\u3000")
+    if not s or s[0] not in _OPENERS:
+        return None  # cheap: this runs on every line
     for style, rx in _STYLES:
         m = rx.match(s)
         if not m:

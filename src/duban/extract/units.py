@@ -74,6 +74,13 @@ class Directory:
             else:
                 self.known.add(squash(line))
 
+    def __post_init__(self) -> None:
+        # One alternation instead of a loop over the words: looks_like_unit runs on every cell.
+        self._bad = re.compile("|".join(re.escape(w) for w in self.bad_words) or "(?!)")
+
+    def _bad_re(self) -> re.Pattern[str]:
+        return self._bad
+
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)
 
@@ -83,7 +90,7 @@ class Directory:
             return False
         if name in self.known or name in self.aliases or name in self.groups:
             return True
-        if any(w in name for w in self.bad_words):
+        if self._bad_re().search(name):
             return False
         base = _strip_bracket_qualifier(name)
         return len(base) >= 2 and base.endswith(self.suffixes)

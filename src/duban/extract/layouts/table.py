@@ -36,6 +36,8 @@ UNIT_KINDS = ("lead", "partner", "responsible", "implementer")
 
 
 def column_kind(cell: str) -> str | None:
+    if len(cell) > 60:
+        return None  # cheap: this runs on every paragraph
     s = clean(cell)
     if not s or len(s) > 16:
         return None
