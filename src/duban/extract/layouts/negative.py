@@ -35,7 +35,7 @@ def parse_item(line: str) -> list[Deduction]:
         item = m.group("item").strip("，,、；; ")
         rules_text = m.group("rules")
         th = _THRESHOLD.match(item)
-        if th and _STEP.search(rules_text) or th and "超过" in rules_text:
+        if (th and _STEP.search(rules_text)) or (th and "超过" in rules_text):
             out.append(Deduction(id=number, item=th.group("metric"), rules=(_threshold_rule(th, rules_text),)))
             continue
         rules = tuple(

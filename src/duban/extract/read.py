@@ -1,0 +1,208 @@
+"""Files → a Document of paragraphs and tables (the first stage of extraction).
+
+The format is chosen by the file's extension, corrected by what the bytes are (a ".xls" that is
+really an HTML table, a ".doc" that is really a .docx), and sniffed when there is no known
+extension.  Each format has its reader module beside this one; they are imported when first
+needed so that importing this module stays cheap.
+
+Every failure is an ExtractError naming the file: library exceptions are caught at the format
+boundary here, so no traceback ever reaches a user.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from duban.extract.document import Document, Paragraph
+from duban.extract.errors import ExtractError
+from duban.extract.read_decode import decode_text
+
+__all__ = ["MAX_BYTES", "SUFFIXES", "read_bytes", "read_path", "read_text"]
+
+MAX_BYTES = 50 * 1024 * 1024
+_MAX_UNZIPPED = 1024 * 1024 * 1024
+
+_BY_SUFFIX = {
+    ".txt": "text", ".text": "text", ".md": "text",
+    ".csv": "csv",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".docx": "docx",
+    ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".pdf": "pdf",
+    ".doc": "doc", ".wps": "doc",
+}
+SUFFIXES: frozenset[str] = frozenset(_BY_SUFFIX)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+# Office encrypts a .docx/.xlsx by wrapping it in an OLE2 container with these streams.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_MARKUP = re.compile(rb"<(!doctype\s+html|html|body|table)[\s>]", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+ENCRYPTED = "encrypted/password-protected documents cannot be read; save an unprotected copy"
+
+
+def read_path(path: Path, *, name: str | None = None) -> Document:
+    """Read a file; `name` (default: the file's name) names it in the Document and in errors."""
+    label = name or path.name or str(path)
+    try:
+        if path.is_dir():
+            raise ExtractError("this is a directory, not a file", filename=label)
+        if path.stat().st_size > MAX_BYTES:
+            raise ExtractError(_too_large(), filename=label)
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ExtractError(f"no such file: {path}", filename=label) from exc
+    except PermissionError as exc:
+        raise ExtractError("permission denied", filename=label) from exc
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL byte
+        raise ExtractError(f"cannot read the file: {reason(exc)}", filename=label) from exc
+    suffix = _suffix(label) if _suffix(label) in SUFFIXES else _suffix(path.name)
+    return _read(data, filename=label, suffix=suffix)
+
+
+def read_bytes(data: bytes, *, filename: str) -> Document:
+    """Read a file's bytes; the format comes from `filename`'s extension, or from the bytes."""
+    return _read(data, filename=filename, suffix=_suffix(filename))
+
+
+def read_text(text: str, *, name: str) -> Document:
+    """A document given as a string: one paragraph per non-blank line.  Never raises."""
+    return text_document(text, name=name)
+
+
+def text_document(text: str, *, name: str) -> Document:
+    """One Paragraph per non-blank line, kept as it is (tabs mark flattened tables); `where`
+    gives the real 1-based line number, blank lines counted."""
+    text = text.removeprefix("\ufeff")
+    blocks = tuple(
+        Paragraph(line, where=f"line {number}")
+        for number, line in enumerate(_LINE_BREAK.split(text), start=1)
+        if line.strip()
+    )
+    return Document(name=name, blocks=blocks)
+
+
+def _read(data: bytes, *, filename: str, suffix: str) -> Document:
+    if not data:
+        raise ExtractError("empty file", filename=filename)
+    if len(data) > MAX_BYTES:
+        raise ExtractError(_too_large(), filename=filename)
+    kind = _detect(data, suffix, filename=filename)
+    try:
+        return _reader(kind)(data, filename)
+    except ExtractError:
+        raise
+    except Exception as exc:  # the format boundary: whatever a library raises becomes one message
+        raise ExtractError(f"cannot read this {_DESCRIPTION[kind]} ({reason(exc)}); is the file corrupt?",
+                           filename=filename) from exc
+
+
+_DESCRIPTION = {"text": "text file", "csv": "CSV file", "html": "HTML page", "docx": "Word document",
+                "xlsx": "Excel workbook", "xls": "Excel workbook", "pdf": "PDF", "doc": "Word/WPS document"}
+
+
+def _detect(data: bytes, suffix: str, *, filename: str) -> str:
+    """The reader to use: the extension's, unless the bytes plainly say otherwise."""
+    kind = _BY_SUFFIX.get(suffix)
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_STREAM in data:
+            raise ExtractError(ENCRYPTED, filename=filename)
+        if kind in ("docx", "doc") or (kind is None and _WORD_STREAM in data):
+            return "doc"  # a .docx that is an old binary .doc: LibreOffice converts it
+        if kind in ("xlsx", "xls") or (kind is None and any(s in data for s in _EXCEL_STREAMS)):
+            return "xls"
+        if kind is None:
+            raise ExtractError("an OLE2 compound file that is neither a Word nor an Excel file",
+                               filename=filename)
+    if kind in ("docx", "doc", "xlsx", "xls", None) and data.startswith(_ZIP_MAGIC):
+        # Renamed files are common: a ".doc" that is a .docx, a ".xls" that is an .xlsx.
+        return _zip_kind(data, default=kind, filename=filename)
+    if kind in ("doc", "xls") and _MARKUP.search(data[:2048]):
+        # Web systems export "Excel" and "Word" files that are HTML pages.
+        return "html"
+    if kind == "doc" and not data.startswith((_OLE_MAGIC, b"{\\rtf")):
+        # LibreOffice would import anything else as plain text, junk included; the text reader
+        # at least refuses binary data.
+        return "text"
+    if kind is not None:
+        return kind
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if _MARKUP.search(data[:2048]):
+        return "html"
+    return "text"
+
+
+def _zip_kind(data: bytes, *, default: str | None, filename: str) -> str:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError):
+        names = []
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if default is not None:
+        return {"doc": "docx", "xls": "xlsx"}.get(default, default)  # the reader names the defect
+    raise ExtractError("a zip archive that is neither a .docx nor an .xlsx file", filename=filename)
+
+
+def _reader(kind: str) -> Callable[[bytes, str], Document]:
+    # Imported here: pdfplumber, openpyxl and python-docx take a while to import.
+    if kind == "html":
+        from duban.extract.read_html import read_html
+
+        return lambda data, filename: read_html(data, filename=filename)
+    if kind in ("docx", "doc"):
+        from duban.extract.read_docx import read_doc, read_docx
+
+        reader = read_docx if kind == "docx" else read_doc
+        return lambda data, filename: reader(data, filename=filename)
+    if kind in ("xlsx", "xls", "csv"):
+        from duban.extract.read_sheet import read_csv, read_xls, read_xlsx
+
+        sheet = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}[kind]
+        return lambda data, filename: sheet(data, filename=filename)
+    if kind == "pdf":
+        from duban.extract.read_pdf import read_pdf
+
+        return lambda data, filename: read_pdf(data, filename=filename)
+    return lambda data, filename: text_document(decode_text(data, filename=filename), name=filename)
+
+
+def check_zip(data: bytes, *, filename: str, folder: str, kind: str) -> None:
+    """Refuse what is no Office zip package, and zip bombs, before a library reads it all."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
+        raise ExtractError(f"not a valid {kind} file (corrupt, or not a zip package)",
+                           filename=filename) from exc
+    if not any(info.filename.startswith(folder) for info in infos):
+        raise ExtractError(f"not a {kind} file: a zip archive without its {folder} part", filename=filename)
+    if sum(info.file_size for info in infos) > _MAX_UNZIPPED:
+        raise ExtractError(f"the {kind} file unpacks to more than {_MAX_UNZIPPED >> 20} MB",
+                           filename=filename)
+
+
+def _suffix(filename: str) -> str:
+    return os.path.splitext(filename)[1].lower()
+
+
+def _too_large() -> str:
+    return f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB"
+
+
+def reason(exc: BaseException) -> str:
+    """A short, one-line reason from a library exception."""
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

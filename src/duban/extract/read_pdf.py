@@ -1,0 +1,159 @@
+"""PDF text layers → text lines and ruled tables, in the order they stand on each page.
+
+Tables are the ruled ones (pdfplumber's "lines" strategy): the text inside them comes out only
+as table cells, never again as lines.  A PDF without a text layer (a scan) is refused with a
+pointer to OCR rather than read as an empty document.
+"""
+
+from __future__ import annotations
+
+import io
+from bisect import bisect_left, bisect_right
+from typing import Any
+
+import pdfplumber
+from pdfplumber.utils.text import chars_to_textmap
+
+from duban.extract.document import Block, Document, Paragraph, Table
+from duban.extract.errors import ExtractError
+from duban.extract.read import ENCRYPTED, reason
+
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+_EDGE_TOLERANCE = 2.0  # points: ruling lines of one grid line drawn slightly apart
+NO_TEXT_LAYER = "no text layer (scanned PDF?) — run OCR first"
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+def read_pdf(data: bytes, *, filename: str) -> Document:
+    blocks: list[Block] = []
+    chars = unmapped = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                page = page.dedupe_chars()  # "bold" drawn as the same text twice
+                visible = [c for c in page.chars if str(c.get("text", "")).strip()]
+                chars += len(visible)
+                unmapped += sum(1 for c in visible if str(c["text"]).startswith("(cid:"))
+                if visible:
+                    blocks.extend(_page_blocks(page, number))
+    except ExtractError:
+        raise
+    except Exception as exc:
+        if _password_error(exc):
+            raise ExtractError(ENCRYPTED, filename=filename) from exc
+        raise ExtractError(f"not a valid PDF ({reason(exc)})", filename=filename) from exc
+    if chars == 0:
+        raise ExtractError(NO_TEXT_LAYER, filename=filename)
+    if 2 * unmapped > chars:
+        # Fonts without a ToUnicode map: the text layer holds glyph numbers, not characters.
+        raise ExtractError("the text layer cannot be decoded (fonts without a Unicode map) — run OCR first",
+                           filename=filename)
+    return Document(name=filename, blocks=tuple(blocks))
+
+
+def _page_blocks(page: Any, number: int) -> list[Block]:
+    placed: list[tuple[float, float, Block]] = []  # (top, x0, block)
+    tables = [t for t in page.find_tables(_TABLE_SETTINGS) if len(t.columns) > 1]
+    # A one-column "table" is a framed box of text: read it as lines.
+    tables.sort(key=lambda t: (round(t.bbox[1]), t.bbox[0]))
+    boxes = [t.bbox for t in tables]
+    for k, table in enumerate(tables, start=1):
+        rows = _table_rows(page.chars, table)
+        if any(any(row) for row in rows):
+            placed.append((table.bbox[1], table.bbox[0], Table(rows=rows, where=f"page {number} table {k}")))
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
+    for m, line in enumerate(outside.extract_text_lines(return_chars=False), start=1):
+        if line["text"].strip():
+            placed.append((line["top"], line["x0"], Paragraph(line["text"], where=f"page {number} line {m}")))
+    placed.sort(key=lambda item: (item[0], item[1]))
+    return [block for _, _, block in placed]
+
+
+def _table_rows(chars: list[dict[str, Any]], table: Any) -> tuple[tuple[str, ...], ...]:
+    """The table on its grid of ruling lines; a merged cell's text fills every position it covers."""
+    cells: list[BBox] = list(table.cells)
+    xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
+    covering: dict[tuple[int, int], int] = {}  # grid position → index of the cell covering it
+    for i, bbox in enumerate(cells):
+        for r in range(_index(ys, bbox[1]), _index(ys, bbox[3])):
+            for c in range(_index(xs, bbox[0]), _index(xs, bbox[2])):
+                covering[r, c] = i
+    # Each character to its cell in one pass; filtering the page once per cell is quadratic.
+    chars_in: list[list[dict[str, Any]]] = [[] for _ in cells]
+    for char in chars:
+        x, y = _center(char)
+        cell = covering.get((bisect_right(ys, y) - 1, bisect_right(xs, x) - 1))
+        if cell is not None and _inside(char, cells[cell]):
+            chars_in[cell].append(char)
+    grid = [[""] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for (r, c), i in covering.items():
+        grid[r][c] = _cell_text(chars_in[i], cells[i]) if chars_in[i] else ""
+    return tuple(tuple(row) for row in grid if any(row))
+
+
+def _cell_text(chars: list[dict[str, Any]], bbox: BBox) -> str:
+    """A cell's lines; a line that runs to the cell's right edge wrapped, so it joins the next
+    ("市发展改革" + "委" is one unit, not two), and any other line break is kept as "\n"."""
+    text = ""
+    wrapped = False
+    for line in chars_to_textmap(chars).extract_text_lines(return_chars=False):
+        piece = line["text"].strip()
+        if not piece:
+            continue
+        if text:
+            text += _join(text, piece) if wrapped else "\n"
+        text += piece
+        size = max(line["bottom"] - line["top"], 1.0)
+        wrapped = bbox[2] - line["x1"] < 1.5 * size
+    return text
+
+
+def _join(before: str, after: str) -> str:
+    """What goes between the halves of a wrapped line: a space only between two Latin words."""
+    latin = before[-1].isascii() and before[-1].isalnum() and after[0].isascii() and after[0].isalnum()
+    return " " if latin else ""
+
+
+def _edges(values: list[float]) -> list[float]:
+    """Distinct grid lines, with coordinates closer than the tolerance taken as one line."""
+    edges: list[float] = []
+    for v in sorted(values):
+        if not edges or v - edges[-1] > _EDGE_TOLERANCE:
+            edges.append(v)
+    return edges
+
+
+def _index(edges: list[float], value: float) -> int:
+    i = bisect_left(edges, value - _EDGE_TOLERANCE)
+    return min(i, len(edges) - 1)
+
+
+def _center(obj: dict[str, Any]) -> tuple[float, float]:
+    return (float(obj["x0"]) + float(obj["x1"])) / 2, (float(obj["top"]) + float(obj["bottom"])) / 2
+
+
+def _inside(obj: dict[str, Any], bbox: BBox) -> bool:
+    x, y = _center(obj)
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _inside_any(obj: dict[str, Any], boxes: list[BBox]) -> bool:
+    return any(_inside(obj, b) for b in boxes)
+
+
+def _password_error(exc: BaseException) -> bool:
+    """pdfminer's PDFPasswordIncorrect, however pdfplumber wraps it (as cause or as argument)."""
+    pending: list[object] = [exc]
+    seen: set[int] = set()
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if "password" in type(item).__name__.lower() or "password" in str(item).lower():
+            return True
+        if isinstance(item, BaseException):
+            pending.extend(a for a in (item.__cause__, item.__context__, *item.args) if a is not None)
+    return False
