@@ -68,6 +68,15 @@ def test_it_detects_bom_less_utf16_by_its_nul_bytes(encoding: str) -> None:
     assert paragraphs(doc) == [("2019年工作要点", "line 1"), ("1. 完成 Task A\t市委办", "line 2")]
 
 
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("臺灣省政府關於加強組織領導的通知，請各單位於十一月三十日前完成。", "big5"),
+    ("Straße für Größe – “Plan” für 2019", "cp1252"),
+])
+def test_it_detects_other_encodings_instead_of_misreading_them_as_gbk(text: str, encoding: str) -> None:
+    doc = read.read_bytes(text.encode(encoding), filename="其他编码.txt")
+    assert paragraphs(doc) == [(text, "line 1")]
+
+
 def test_it_keeps_tabs_and_real_line_numbers_and_strips_only_line_ends() -> None:
     data = "  第一行 \r\n\r\n   \n\t责任单位\t配合单位\t\n".encode()
     assert paragraphs(read.read_bytes(data, filename="a.txt")) == [
@@ -122,6 +131,8 @@ GB_PAGE = """<!DOCTYPE html>
 <p>联系人：王堃</p>
 </div>
 <div class="footer">版权所有：某某市人民政府 copyright 2019</div>
+<div id="friendlinks"><table><tr><td><a href="/a">友情链接甲</a></td><td><a href="/b">友情链接乙</a></td></tr>
+<tr><td><a href="/c">友情链接丙</a></td><td><a href="/d">友情链接丁</a></td></tr></table></div>
 <footer>网站地图</footer>
 </body></html>
 """
@@ -144,8 +155,18 @@ def test_it_reads_a_gb2312_declared_page_as_gb18030_without_navigation() -> None
         ("1", "强化督查", "季度通报", "市政府办公厅"),
     )
     text = doc.text()
-    for noise in ("首页", "导航", "当前位置", "版权", "网站地图", "脚本", "网站标题", "color"):
+    for noise in ("首页", "导航", "当前位置", "版权", "网站地图", "脚本", "网站标题", "color", "友情链接"):
         assert noise not in text
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ('<meta charset="utf-8"><p>朱镕基</p>'.encode("gb18030"), "朱镕基"),  # declared wrong
+    ('<meta charset="gbk"><p>王堃</p>'.encode("utf-8-sig"), "王堃"),  # a BOM beats the meta
+    ('<?xml version="1.0" encoding="GB2312"?><html><p>朱镕基</p></html>'.encode("gb18030"), "朱镕基"),
+    ('<meta charset="iso-8859-1"><p>市教委</p>'.encode(), "市教委"),  # a label that proves nothing
+])
+def test_it_decodes_pages_whose_declaration_is_wrong_or_overridden(data: bytes, expected: str) -> None:
+    assert paragraphs(read.read_bytes(data, filename="页面.html")) == [(expected, "paragraph 1")]
 
 
 def test_it_reads_a_bare_fragment() -> None:
@@ -190,6 +211,17 @@ def test_it_reads_a_page_laid_out_with_a_one_column_table_as_paragraphs() -> Non
     doc = read.read_bytes(page.encode(), filename="layout.html")
     assert [text for text, _ in paragraphs(doc)] == ["一、目标", "二、任务", "三、保障"]
     assert tables(doc) == []
+
+
+def test_it_reads_preformatted_lines_hidden_elements_and_captions() -> None:
+    page = (
+        "<pre>一、目标\t市教委\n\n二、任务</pre><div style='display: none'>隐藏</div>"
+        "<table><caption>表1 任务分解表</caption><tr><td>任务</td><td>单位</td></tr>"
+        "<tr><td>督查</td><td>市委办</td></tr></table>"
+    )
+    doc = read.read_bytes(page.encode(), filename="pre.html")
+    assert [text for text, _ in paragraphs(doc)] == ["一、目标\t市教委", "二、任务", "表1 任务分解表"]
+    assert kinds(doc) == ["paragraph", "paragraph", "paragraph", "table"]
 
 
 def test_it_keeps_an_asp_net_form_that_wraps_the_whole_page() -> None:
@@ -559,3 +591,10 @@ def test_it_converts_doc_through_libreoffice(tmp_path: Path) -> None:
     doc = read.read_path(tmp_path / "source.doc")
     assert "二、强化督促检查，于2019年11月30日前完成。" in doc.text()
     assert tables(doc)[0].rows[0] == ("序号", "任务及单位", "任务及单位")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_it_converts_rtf_named_doc_through_libreoffice() -> None:
+    rtf = rb"{\rtf1\ansi\uc1 {\pard \u19968?\u12289?\u21152?\u24378?\u39046?\u23548?\par}}"
+    doc = read.read_bytes(rtf, filename="旧格式.doc")
+    assert [text for text, _ in paragraphs(doc)] == ["一、加强领导"]

@@ -43,7 +43,7 @@ _FRACTIONS: Final[dict[str, str]] = {"百分之": "%", "千分之": "‰"}
 
 # Full-width digits and marks → ASCII, one character for one (offsets stay valid).
 _FULL_WIDTH: Final = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_HAS_FULL_WIDTH: Final = re.compile("[０-９．％]")
+_FULL_WIDTH_RUN: Final = re.compile("[０-９．％]+")
 
 _CN_DIGIT_CHARS: Final = "".join(CN_DIGITS)
 _CN_ALL_CHARS: Final = _CN_DIGIT_CHARS + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
@@ -66,7 +66,11 @@ _PERCENT_SUFFIX: Final = re.compile(r"(.*?)\s*([%‰])")
 
 def normalize_digits(text: str) -> str:
     """Full-width digits, "．" and "％" → ASCII; the length of the text never changes."""
-    return text.translate(_FULL_WIDTH) if _HAS_FULL_WIDTH.search(text) else text
+    return _FULL_WIDTH_RUN.sub(_to_ascii, text)
+
+
+def _to_ascii(m: re.Match[str]) -> str:
+    return m.group(0).translate(_FULL_WIDTH)
 
 
 def cn2num(text: str) -> int | float:

@@ -57,6 +57,9 @@ def read_path(path: Path, *, name: str | None = None) -> Document:
     try:
         if path.is_dir():
             raise ExtractError("this is a directory, not a file", filename=label)
+        if path.exists() and not path.is_file():
+            # A FIFO or a device would block or never end.
+            raise ExtractError("this is not a regular file", filename=label)
         if path.stat().st_size > MAX_BYTES:
             raise ExtractError(_too_large(), filename=label)
         data = path.read_bytes()

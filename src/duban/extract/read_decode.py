@@ -1,9 +1,10 @@
 """Bytes → str for text files and HTML pages, without silently guessing wrong.
 
 Order: a byte-order mark, BOM-less UTF-16 (recognized by where its NUL bytes fall), strict
-UTF-8, strict GB18030, then charset-normalizer (multi-byte answers only) and Windows-1252. Each candidate must also look like text (no
-control characters, no private-use code points): GB18030 decodes many byte strings that are not
-GB18030 at all, so "it decoded" alone is not evidence enough.
+UTF-8, strict GB18030 (when the result reads as Chinese), then charset-normalizer's multi-byte
+answers (Big5...), and Windows-1252 last.  Each candidate must also look like text (no control
+characters, no private-use code points): GB18030 decodes many byte strings that are not GB18030
+at all, so "it decoded" alone is not evidence enough.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ _GB_LABELS = frozenset({"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp93
 
 # charset-normalizer's names of the multi-byte encodings a Chinese document may come in.
 _MULTIBYTE = ("big5", "cp950", "cp932", "shift_jis", "euc_jp", "cp949", "euc_kr", "iso2022", "utf_")
+# What the double-byte rows of GBK hold besides hanzi; other encodings misread as GBK produce
+# them, Chinese prose hardly ever: Greek, Cyrillic, box drawing, kana, bopomofo.
+_MISREAD = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u2500-\u257f\u3040-\u30ff\u3100-\u312f]")
 _WESTERN = frozenset({"iso8859-1", "cp1252", "ascii"})
 
 # Allowed controls in text: tab, newline, vertical tab, form feed, carriage return.
@@ -129,9 +133,9 @@ def _guess(data: bytes, *, filename: str) -> str:
     are coin tosses (cp1250 or cp1252?), so Windows-1252 is the one single-byte answer."""
     for match in from_bytes(data):
         if match.encoding.startswith(_MULTIBYTE):
-            text = str(match)
-            if looks_like_text(text) and not _mostly_symbols(text):
-                return text
+            guessed = str(match)
+            if looks_like_text(guessed) and not _mostly_symbols(guessed):
+                return guessed
     text = strict_decode(data, "cp1252")
     if text is None or _mostly_symbols(text):
         raise ExtractError(
@@ -146,18 +150,16 @@ def _plausible_chinese(text: str) -> bool:
     """Whether GB18030's reading looks like Chinese rather than another encoding misread.
 
     Big5 text read as GBK is still valid GB18030, but it comes out as rare characters mixed
-    with kana, Cyrillic, Greek, bopomofo and box drawing (about half of it), where Chinese
+    with kana, Cyrillic, Greek, bopomofo and box drawing (half of it or more), where Chinese
     prose is almost all GB2312 level-1 characters (99.9% in the corpus).
     """
     common = odd = 0
     for ch in text[:20000]:
-        if ch < "\u0370":
-            continue  # ASCII and Latin
         if _is_common_hanzi(ch):
             common += 1
-        elif "\u4e00" <= ch <= "\u9fff" or unicodedata.category(ch)[0] in "LS":
-            odd += 1  # a rare character, or a letter or symbol of another script
-    return odd <= (common + odd) // 5
+        elif "\u4e00" <= ch <= "\u9fff" or _MISREAD.match(ch):
+            odd += 1
+    return odd < 3 or 5 * odd <= common + odd
 
 
 def _is_common_hanzi(ch: str) -> bool:

@@ -136,12 +136,22 @@ def _is_content(tag: Tag, total: int) -> bool:
     """A "noise" element that holds a data table, a document title or most of the text is the
     content: ASP.NET pages wrap everything in <form id="form1">, and article titles sit in
     class="article-header"."""
-    if tag.find("table") is not None:
+    if any(_is_data_table(table) for table in tag.find_all("table")):
         return True
     # A document title is long; a site name in a logo heading is short.
     if any(len(h.get_text(strip=True)) >= _TITLE_CHARS for h in tag.find_all(("h1", "h2", "h3"))):
         return True
     return total > 0 and 2 * len(tag.get_text()) >= total
+
+
+def _is_data_table(table: Tag) -> bool:
+    """Several rows of text that is mostly not links: menus and link lists laid out in tables
+    (common on older government sites) are mostly links."""
+    if len(table.find_all("tr", limit=2)) < 2:
+        return False
+    text = len(table.get_text(strip=True))
+    links = sum(len(a.get_text(strip=True)) for a in table.find_all("a"))
+    return text > 0 and 2 * links < text
 
 
 def _attr_text(tag: Tag, attr: str) -> str:

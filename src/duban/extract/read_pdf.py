@@ -28,21 +28,24 @@ BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 def read_pdf(data: bytes, *, filename: str) -> Document:
     blocks: list[Block] = []
     chars = unmapped = 0
+    number = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
-                page = page.dedupe_chars()  # "bold" drawn as the same text twice
-                visible = [c for c in page.chars if str(c.get("text", "")).strip()]
+                deduped = page.dedupe_chars()  # "bold" drawn as the same text twice
+                visible = [c for c in deduped.chars if str(c.get("text", "")).strip()]
                 chars += len(visible)
                 unmapped += sum(1 for c in visible if str(c["text"]).startswith("(cid:"))
                 if visible:
-                    blocks.extend(_page_blocks(page, number))
+                    blocks.extend(_page_blocks(deduped, number))
+                page.close()  # drop the page's parsed objects: long PDFs would keep them all
     except ExtractError:
         raise
     except Exception as exc:
         if _password_error(exc):
             raise ExtractError(ENCRYPTED, filename=filename) from exc
-        raise ExtractError(f"not a valid PDF ({reason(exc)})", filename=filename) from exc
+        raise ExtractError(f"not a valid PDF ({reason(exc)})", filename=filename,
+                           where=f"page {number}" if number else None) from exc
     if chars == 0:
         raise ExtractError(NO_TEXT_LAYER, filename=filename)
     if 2 * unmapped > chars:

@@ -87,6 +87,11 @@ def _trie(words: Iterable[str]) -> str:
     return "(?:" + emit(tree) + ")"
 
 
+def _heads(words: Iterable[str]) -> str:
+    """The first characters of `words`, escaped for a character class (a cheap lookahead)."""
+    return "".join(re.escape(c) for c in sorted({w[0] for w in words}))
+
+
 def _word_list(key: str) -> tuple[str, ...]:
     return tuple(_WORDS[key])
 
@@ -221,9 +226,11 @@ def _month_table(section: str) -> dict[str, tuple[str, ...]]:
 
 _PERIODS: Final = _month_table("periods")
 _NAMED_EVENTS: Final = _month_table("events")
-_PERIOD_PHRASE: Final = re.compile(rf"[“\"「『]?(?P<name>{_alt(_PERIODS)})[”\"」』]?(?:期间|时期|期末|末)?")
+_PERIOD_PHRASE: Final = re.compile(
+    rf"(?=[“\"「『{_heads(_PERIODS)}])[“\"「『]?(?P<name>{_alt(_PERIODS)})[”\"」』]?(?:期间|时期|期末|末)?"
+)
 _EVENT_PHRASE: Final = re.compile(
-    rf"(?P<name>{_alt(_NAMED_EVENTS)})[”\"」』]?(?:召开|举办|举行|开幕|开始)?(?:前夕|之前|以前|前|期间)"
+    rf"(?=[{_heads(_NAMED_EVENTS)}])(?P<name>{_alt(_NAMED_EVENTS)})[”\"」』]?(?:召开|举办|举行|开幕|开始)?(?:前夕|之前|以前|前|期间)"
 )
 
 
@@ -409,6 +416,7 @@ class _Text:
         self._protected: list[tuple[int, int]] | None = None
         self._pstarts: list[int] = []
         self._phrases: list[_Phrase] | None = None
+        self._phrase_starts: list[int] | None = None
 
     @property
     def phrases(self) -> list[_Phrase]:
@@ -450,14 +458,17 @@ class _Text:
 
     def year_before(self, pos: int) -> int | None:
         """The year of the last deadline phrase before `pos` in the same sentence."""
+        phrases = self.phrases
+        if self._phrase_starts is None:
+            self._phrase_starts = [p.start for p in phrases]
         lo = self.sentence_start(pos)
-        year = None
-        for p in self.phrases:
-            if p.start >= pos:
+        for k in range(bisect_right(self._phrase_starts, pos - 1) - 1, -1, -1):
+            p = phrases[k]
+            if p.start < lo:
                 break
-            if p.start >= lo and p.end <= pos:
-                year = p.year
-        return year
+            if p.end <= pos:
+                return p.year
+        return None
 
 
 def _join_rates(s: str, ms: list[_Mention]) -> None:
