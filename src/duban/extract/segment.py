@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from duban.extract.numerals import cn2num
+
 CN = "零〇○一二两三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -95,25 +97,12 @@ def _value(style: str, raw: str) -> int | None:
         return None
 
 
-_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-          "八": 8, "九": 9}
-
-
 def cn_to_int(raw: str) -> int:
     """Small Chinese numbers as used in numbering marks (一 … 九十九, 一百 …)."""
-    if not raw or any(c not in _DIGIT and c not in "十百" for c in raw):
+    value = cn2num(raw)
+    if not isinstance(value, int) or any(c.isdigit() for c in raw):
         raise ValueError(raw)
-    total, current = 0, 0
-    for c in raw:
-        if c == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif c == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = current * 10 + _DIGIT[c]
-    return total + current
+    return value
 
 
 def roman_level(number: str) -> int:
