@@ -10,6 +10,7 @@ than by direct children.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -76,7 +77,10 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def html_document(markup: str, *, name: str) -> Document:
-    soup = BeautifulSoup(markup, "html.parser")
+    with warnings.catch_warnings():
+        # "looks like a URL/filename", "XML parsed as HTML": advice for programmers, not users.
+        warnings.simplefilter("ignore")
+        soup = BeautifulSoup(markup, "html.parser")
     noise = _noise(soup)
     builder = _Builder(name, noise, _Tables.index(soup, noise))
     builder.walk(soup)
