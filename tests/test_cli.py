@@ -494,7 +494,7 @@ def test_it_ships_the_demo_documents_unchanged(name: str) -> None:
 
 
 def test_it_summarizes_the_demo_plans_and_prints_the_first_table(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "demo")
+    status, out, err = run(capsys, "sample")
     assert (status, err) == (0, "")
     assert "提取随包附带的 4 份分解方案" in out
     assert len(re.findall(r"：\d+ 项任务，涉及 \d+ 个单位", out)) == 4

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from duban import __version__
+from duban import __version__, platform_cli
 from duban.extract import ExtractError, Plan, export, extract
 
 if TYPE_CHECKING:
@@ -370,7 +370,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# duban demo
+# duban sample: extraction of the shipped documents, no platform
 
 
 def configure_demo(p: argparse.ArgumentParser) -> None:
@@ -432,7 +432,12 @@ class Subcommand:
 SUBCOMMANDS = (
     Subcommand("extract", "从分解方案中提取任务，输出 json/csv/xlsx/md", configure_extract, run_extract),
     Subcommand("lint", "检查文档本身的问题（每条一行）", configure_lint, run_lint),
-    Subcommand("demo", "提取随包附带的示例文档并显示责任分解表", configure_demo, run_demo),
+    Subcommand("sample", "提取随包附带的示例文档并显示责任分解表", configure_demo, run_demo),
+    Subcommand("demo", "启动演示平台（SQLite，载入演示方案和账户）", platform_cli.configure_demo, platform_cli.run_demo),
+    Subcommand("serve", "运行已安装的平台（gunicorn；DATABASE_URL 选择 PostgreSQL）", platform_cli.configure_serve,
+               platform_cli.run_serve),
+    Subcommand("manage", "Django 管理命令（如 createsuperuser、changepassword）", platform_cli.configure_manage,
+               platform_cli.run_manage),
 )
 
 

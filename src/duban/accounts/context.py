@@ -1,0 +1,14 @@
+"""Template context: what the navigation shows for the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_can_import": False}
+    return {"nav_can_import": bool(user.is_admin or user.is_manager)}

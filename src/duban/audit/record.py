@@ -1,0 +1,35 @@
+"""Write an audit row. Called by every actions module inside its own transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from duban.audit.models import AuditEvent
+from duban.clock import now
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    *,
+    summary: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        at=now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        summary=summary[:500],
+        before=before,
+        after=after,
+    )
+
+
+def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")

@@ -1,0 +1,72 @@
+"""Every permission-checked read of plans and tasks. Missing and forbidden both give 404.
+
+Who sees what:
+- administrator and leader: every plan;
+- plan manager: the plans it manages (Plan.managers);
+- unit reporter: plans shared with all units, and the tasks its own unit answers for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from duban.plans.models import Plan, Task
+
+
+def visible_plans(user: Any) -> QuerySet[Plan]:
+    plans = Plan.objects.all()
+    if not user.is_authenticated:
+        return plans.none()
+    if user.is_admin or user.is_leader:
+        return plans
+    if user.is_manager:
+        return plans.filter(managers=user)
+    if user.unit_id is None:
+        return plans.filter(shared_with_all=True)
+    return plans.filter(Q(shared_with_all=True) | Q(tasks__responsibilities__unit_id=user.unit_id)).distinct()
+
+
+def visible_tasks(user: Any) -> QuerySet[Task]:
+    tasks = Task.objects.all()
+    if not user.is_authenticated:
+        return tasks.none()
+    if user.is_admin or user.is_leader:
+        return tasks
+    if user.is_manager:
+        return tasks.filter(plan__managers=user)
+    mine = Q(responsibilities__unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+    return tasks.filter(mine | Q(plan__shared_with_all=True)).distinct()
+
+
+def can_manage(user: Any, plan: Plan) -> bool:
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_admin or (user.is_manager and plan.managers.filter(pk=user.pk).exists()))
+
+
+def can_import(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_admin or user.is_manager))
+
+
+def access_plan(user: Any, plan_id: int) -> Plan:
+    try:
+        return visible_plans(user).get(pk=plan_id)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404("方案不存在或无权访问") from None
+
+
+def access_managed_plan(user: Any, plan_id: int) -> Plan:
+    plan = access_plan(user, plan_id)
+    if not can_manage(user, plan):
+        raise Http404("方案不存在或无权访问")
+    return plan
+
+
+def access_task(user: Any, task_id: int) -> Task:
+    try:
+        return visible_tasks(user).select_related("plan", "section").get(pk=task_id)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404("任务不存在或无权访问") from None

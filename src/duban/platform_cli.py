@@ -1,0 +1,66 @@
+"""`duban demo`, `duban serve`, `duban manage`: the web platform's commands (see cli.SUBCOMMANDS)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django(demo: bool) -> None:
+    if demo:
+        os.environ.setdefault("DUBAN_DEMO", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.web.settings")
+    import django
+
+    django.setup()
+
+
+def configure_demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--no-serve", action="store_true", help="只准备数据库和演示数据，不启动服务")
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    _django(demo=True)
+    from django.conf import settings
+
+    from duban.web.demo import prepare
+
+    print(f"数据目录：{settings.DATA_DIR}")
+    prepare(sys.stdout)
+    if args.no_serve:
+        return 0
+    print(f"请在浏览器中打开 http://{args.host}:{args.port}/ （Ctrl+C 停止）")
+    from duban.web.serve import serve
+
+    return serve(host=args.host, port=args.port, workers=2)
+
+
+def configure_serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--workers", type=int, default=3, help="工作进程数（默认 3）")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    _django(demo=False)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from duban.web.serve import serve
+
+    return serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def configure_manage(p: argparse.ArgumentParser) -> None:
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="Django 管理命令及其参数")
+
+
+def run_manage(args: argparse.Namespace) -> int:
+    _django(demo=os.environ.get("DUBAN_SECRET_KEY") is None)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["duban manage", *args.rest])
+    return 0

@@ -1,0 +1,30 @@
+"""Permission-checked reads of units: a reporter sees its own unit; the office and leaders all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from duban.units.models import Unit
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    units = Unit.objects.all()
+    if not user.is_authenticated:
+        return units.none()
+    if user.is_admin or user.is_leader or user.is_manager:
+        return units
+    return units.filter(pk=user.unit_id) if user.unit_id else units.none()
+
+
+def can_edit_directory(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_admin or user.is_manager))
+
+
+def access_unit(user: Any, unit_id: int) -> Unit:
+    try:
+        return visible_units(user).get(pk=unit_id)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404("单位不存在或无权访问") from None
