@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "duban.audit",
     "duban.units",
     "duban.plans",
+    "duban.exports",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from duban.web.api import api
 from duban.web.settings import PACKAGE_DIR
 
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("plans/", include("duban.plans.urls")),
     path("units/", include("duban.units.urls")),
     path("audit/", include("duban.audit.urls")),
+    path("exports/", include("duban.exports.urls")),
+    path("api/", api.urls),
     # Static files are served by the app itself: an intranet install has no CDN and often no proxy.
     re_path(r"^static/(?P<path>.*)$", serve, {"document_root": PACKAGE_DIR / "static"}),
 ]
