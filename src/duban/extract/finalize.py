@@ -40,7 +40,8 @@ def finalize(
         deadline, deadline_text = (None, None)
         if d.deadline_text:
             deadline, deadline_text = parse_deadline(d.deadline_text, plan_year=plan_year)
-        text = squash(d.text)
+        # A scraper sometimes starts a body with the previous line's full stop ("。强化…").
+        text = squash(d.text).lstrip("。，,；;：:")
         tasks.append(
             Task(
                 id=task_id,
