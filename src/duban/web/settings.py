@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "duban.units",
     "duban.plans",
     "duban.exports",
+    "duban.tracking",
 ]
 
 MIDDLEWARE = [

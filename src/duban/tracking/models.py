@@ -1,0 +1,1 @@
+"""Implementation tracking: reporting periods, progress reports, reviews, supervision orders."""
