@@ -281,8 +281,8 @@ def _is_heading(rest: str) -> bool:
     s = squash(rest)
     if not s:
         return True
-    if len(s) > 60:
-        return False
+    if len(s) > 60 or s.endswith(("。", "；", ";")):
+        return False  # a finished sentence is the item's text, not a heading over text below
     inner = _SENTENCE.search(s.rstrip("。；;"))
     return inner is None
 
