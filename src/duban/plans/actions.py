@@ -22,8 +22,8 @@ from duban.extract import ExtractError, extract
 from duban.extract.read import SUFFIXES
 from duban.plans.load import printed_units, store_plan
 from duban.plans.models import ImportDraft, ImportStatus, Plan, SourceDocument
-from duban.units.actions import do_create_unit
-from duban.units.models import Unit
+from duban.units.actions import UnitError, do_create_unit
+from duban.units.models import Alias, Unit
 
 
 class ImportRejected(Exception):
@@ -66,20 +66,59 @@ def do_upload_document(name: str, data: bytes, *, revises: Plan | None = None, a
     return draft
 
 
+EDITABLE_FIELDS = ("title", "text", "deadline_text", "id")
+
+
+def draft_parts(plan_json: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The plan of a draft followed by the further lists bundled in the same document."""
+    return [plan_json, *(plan_json.get("parts") or [])]
+
+
+def all_printed_units(plan_json: Mapping[str, Any]) -> list[str]:
+    """Every printed unit name of a draft, its bundled parts included, in first-seen order."""
+    seen: dict[str, None] = {}
+    for part in draft_parts(plan_json):
+        for name in printed_units(part):
+            seen.setdefault(name, None)
+    return list(seen)
+
+
 @transaction.atomic
-def do_edit_draft(draft: ImportDraft, task_index: int, field: str, value: str, *, acting_user: Any) -> ImportDraft:
-    """Correct one cell of the preview before confirming."""
+def do_edit_draft(
+    draft: ImportDraft, task_index: int, field: str, value: str, *, part: int = 0, acting_user: Any
+) -> ImportDraft:
+    """Correct one cell of the preview before confirming. `part` 0 is the plan itself, 1… the
+    further lists bundled in the same document."""
     if draft.status != ImportStatus.PENDING:
         raise ImportRejected("该导入已确认或取消，不能再修改")
-    tasks = draft.plan_json.get("tasks") or []
-    if not 0 <= task_index < len(tasks) or field not in ("title", "text", "deadline_text", "id"):
+    parts = draft_parts(draft.plan_json)
+    if not 0 <= part < len(parts):
+        raise ImportRejected(f"第 {part + 1} 部分不存在")
+    tasks = parts[part].get("tasks") or []
+    if not 0 <= task_index < len(tasks) or field not in EDITABLE_FIELDS:
         raise ImportRejected(f"第 {task_index + 1} 行：不能修改“{field}”")
     before = tasks[task_index].get(field)
     tasks[task_index][field] = value
     draft.save(update_fields=["plan_json"])
-    record(acting_user, "edit_draft", draft, summary=f"修改第 {task_index + 1} 行 {field}",
+    where = f"第 {part + 1} 部分" if part else ""
+    record(acting_user, "edit_draft", draft, summary=f"修改{where}第 {task_index + 1} 行 {field}",
            before={field: before}, after={field: value})
     return draft
+
+
+def _unit_for_new_name(name: str, *, acting_user: Any) -> int:
+    """The unit a "create as printed" choice stands for: one already named so (or so aliased)
+    is reused, otherwise it is created."""
+    name = "".join(name.split())
+    existing = Unit.objects.filter(name=name).values_list("pk", flat=True).first()
+    if existing is None:
+        existing = Alias.objects.filter(name=name).values_list("unit_id", flat=True).first()
+    if existing is not None:
+        return existing
+    try:
+        return do_create_unit(name, acting_user=acting_user).pk
+    except UnitError as exc:
+        raise ImportRejected(f"“{name}”：{exc}") from exc
 
 
 @transaction.atomic
@@ -87,12 +126,15 @@ def do_confirm_import(
     draft: ImportDraft, unit_choices: Mapping[str, int | str | None], *, acting_user: Any
 ) -> Plan:
     """Store the draft as a plan. unit_choices: printed name → unit id, or a new unit's name (str),
-    or None for "create it as printed"."""
+    or None for "create it as printed".
+
+    Further responsibility lists bundled in the document (plan_json["parts"]) become plans of
+    their own whose parent is the main plan, with the same unit choices."""
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.status != ImportStatus.PENDING:
         raise ImportRejected("该导入已确认或取消")
     unit_ids: dict[str, int] = {}
-    for printed in printed_units(draft.plan_json):
+    for printed in all_printed_units(draft.plan_json):
         choice = unit_choices.get(printed)
         if isinstance(choice, int):
             if not Unit.objects.filter(pk=choice).exists():
@@ -100,26 +142,51 @@ def do_confirm_import(
             unit_ids[printed] = choice
         else:
             name = (choice or printed).strip() if isinstance(choice, str) else printed
-            existing = Unit.objects.filter(name=name).first()
-            unit_ids[printed] = existing.pk if existing else do_create_unit(name, acting_user=acting_user).pk
-    series, version = None, 1
-    if draft.revises is not None:
-        series = draft.revises.series
-        version = (Plan.objects.filter(series=series).aggregate(v=Max("version"))["v"] or 0) + 1
-        Plan.objects.filter(series=series).update(is_current=False)
-    plan = store_plan(draft.plan_json, unit_ids=unit_ids, source=draft.source, series=series, version=version)
-    if draft.revises is not None:
-        plan.managers.set(draft.revises.managers.all())
-        plan.shared_with_all = draft.revises.shared_with_all
-        plan.parent = draft.revises.parent
-        plan.save(update_fields=["shared_with_all", "parent"])
-    if acting_user.is_manager:
-        plan.managers.add(acting_user)
+            unit_ids[printed] = _unit_for_new_name(name or printed, acting_user=acting_user)
+    plan = _store_version(draft.plan_json, draft.revises, unit_ids, draft.source, parent=None,
+                          acting_user=acting_user)
+    previous_parts = (
+        {p.title: p for p in Plan.objects.filter(parent=draft.revises, is_current=True)}
+        if draft.revises is not None else {}
+    )
+    for part in draft.plan_json.get("parts") or []:
+        revises = previous_parts.get(str(part.get("title") or ""))
+        _store_version(part, revises, unit_ids, draft.source, parent=plan, acting_user=acting_user)
     draft.status = ImportStatus.CONFIRMED
     draft.result = plan
     draft.save(update_fields=["status", "result"])
+    return plan
+
+
+def _store_version(
+    data: Mapping[str, Any], revises: Plan | None, unit_ids: dict[str, int], source: SourceDocument, *,
+    parent: Plan | None, acting_user: Any,
+) -> Plan:
+    """One plan of a confirmed draft: a new series, or the next version of `revises`."""
+    series, version = None, 1
+    if revises is not None:
+        series = revises.series
+        # Lock the series so two imports of a revision cannot both take the same version number.
+        list(Plan.objects.select_for_update().filter(series=series).values_list("pk", flat=True))
+        version = (Plan.objects.filter(series=series).aggregate(v=Max("version"))["v"] or 0) + 1
+        Plan.objects.filter(series=series).update(is_current=False)
+    plan = store_plan(data, unit_ids=unit_ids, source=source, series=series, version=version)
+    if revises is not None:
+        plan.managers.set(revises.managers.all())
+        plan.shared_with_all = revises.shared_with_all
+        plan.parent = parent or revises.parent
+        plan.save(update_fields=["shared_with_all", "parent"])
+    elif parent is not None:
+        plan.managers.set(parent.managers.all())
+        plan.shared_with_all = parent.shared_with_all
+        plan.parent = parent
+        plan.save(update_fields=["shared_with_all", "parent"])
+    if acting_user.is_manager:
+        plan.managers.add(acting_user)
+    used = {p: unit_ids[p] for p in printed_units(data)}
     record(acting_user, "import_plan", plan, summary=f"导入 {plan.title}（第 {version} 版，{plan.tasks.count()} 项任务）",
-           after={"source": draft.source.name, "version": version, "units": unit_ids})
+           after={"source": source.name, "version": version, "units": used,
+                  **({"parent": parent.pk} if parent is not None else {})})
     return plan
 
 

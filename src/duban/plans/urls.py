@@ -5,5 +5,14 @@ from duban.plans import views
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("<int:plan_id>/", views.plan_detail, name="detail"),
+    path("<int:plan_id>/source/", views.plan_source, name="source"),
+    path("<int:plan_id>/diff/<int:other_id>/", views.plan_diff, name="diff"),
+    path("<int:plan_id>/settings/", views.plan_settings, name="settings"),
+    path("task/<int:task_id>/", views.task_detail, name="task"),
     path("import/", views.import_upload, name="import"),
+    path("import/<int:draft_id>/", views.import_preview, name="import_preview"),
+    path("import/<int:draft_id>/edit/", views.import_edit, name="import_edit"),
+    path("import/<int:draft_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:draft_id>/cancel/", views.import_cancel, name="import_cancel"),
 ]
