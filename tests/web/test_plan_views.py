@@ -340,7 +340,7 @@ def test_it_shows_the_difference_between_two_versions(users: dict[str, User], fi
     changed = {c.number: c for c in response.context["changed"]}
     assert sorted(changed) == ["1", "2"]
     assert changed["1"].units_removed == ["区公安分局（配合）"]
-    assert [label for label, _, _ in changed["2"].fields] == ["任务"]  # a short line is read as the title
+    assert [label for label, _, _ in changed["2"].fields] == ["目标要求"]  # a finished sentence is the task text
     content = response.content.decode()
     assert "推进智慧安防小区建设" in content and "多元化解" in content
 

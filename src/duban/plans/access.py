@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from duban.plans.models import Plan, Task
+from duban.plans.models import ImportDraft, Plan, Task
 
 
 def visible_plans(user: Any) -> QuerySet[Plan]:
@@ -70,3 +70,16 @@ def access_task(user: Any, task_id: int) -> Task:
         return visible_tasks(user).select_related("plan", "section").get(pk=task_id)
     except (Task.DoesNotExist, ValueError, TypeError):
         raise Http404("任务不存在或无权访问") from None
+
+
+def access_draft(user: Any, draft_id: int) -> ImportDraft:
+    """An import draft is seen only by whoever uploaded it, and by the administrator."""
+    if not can_import(user):
+        raise Http404("导入不存在或无权访问")
+    try:
+        draft = ImportDraft.objects.select_related("source", "revises").get(pk=draft_id)
+    except (ImportDraft.DoesNotExist, ValueError, TypeError):
+        raise Http404("导入不存在或无权访问") from None
+    if not (user.is_admin or draft.created_by_id == user.pk):
+        raise Http404("导入不存在或无权访问")
+    return draft

@@ -20,6 +20,7 @@ from django.urls import reverse
 from duban.accounts.models import User
 from duban.audit.record import events_for
 from duban.plans.access import (
+    access_draft,
     access_managed_plan,
     access_plan,
     access_task,
@@ -285,18 +286,6 @@ def plan_settings(request: HttpRequest, plan_id: int) -> HttpResponse:
 def _require_import(user: User) -> None:
     if not can_import(user):
         raise Http404("页面不存在")
-
-
-def access_draft(user: User, draft_id: int) -> ImportDraft:
-    """A draft is seen only by whoever uploaded it, and by the administrator (404 otherwise)."""
-    _require_import(user)
-    try:
-        draft = ImportDraft.objects.select_related("source", "revises").get(pk=draft_id)
-    except ImportDraft.DoesNotExist:
-        raise Http404("导入不存在或无权访问") from None
-    if not (user.is_admin or draft.created_by_id == user.pk):
-        raise Http404("导入不存在或无权访问")
-    return draft
 
 
 @login_required

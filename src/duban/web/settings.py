@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "duban.plans",
     "duban.exports",
     "duban.tracking",
+    "duban.tokens",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,96 @@
+"""Downloads of what the pages show: plan list, one plan, one unit's 责任清单, the directory and the
+workload matrix.
+
+Each export makes exactly the checks of the page it mirrors (access_plan, access_unit,
+visible_plans …), so a missing and a forbidden object both give 404. Exports only read: they
+write no audit row, and the log line names the user, the kind and the format, never content.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+
+from duban.exports import content
+from duban.exports.docx import to_docx
+from duban.exports.tables import Table, download, table_to_csv, table_to_xlsx
+from duban.extract.export import to_csv, to_json, to_xlsx
+from duban.extract.model import Plan as XPlan
+from duban.plans.access import access_plan
+from duban.plans.serialize import plan_to_x
+from duban.units.access import access_unit
+from duban.units.queries import UnitSearch, can_view_workload, workload
+
+log = logging.getLogger(__name__)
+
+PLAN_WRITERS: dict[str, Callable[[XPlan], bytes | str]] = {
+    "xlsx": to_xlsx, "csv": to_csv, "json": to_json, "docx": to_docx,
+}
+TABLE_WRITERS: dict[str, Callable[[Table], bytes | str]] = {"xlsx": table_to_xlsx, "csv": table_to_csv}
+
+
+def _check(fmt: str, allowed: object) -> None:
+    if fmt not in allowed:  # type: ignore[operator]
+        raise Http404("不支持的导出格式")
+
+
+def _log(request: HttpRequest, kind: str, fmt: str, obj: int | None = None) -> None:
+    log.info("export %s%s as %s by user %s", kind, f" #{obj}" if obj else "", fmt, request.user.pk)
+
+
+@login_required
+@require_safe
+def plans_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _check(fmt, ("xlsx", "csv", "json"))
+    plans = content.plan_list(request.user)
+    _log(request, "plans", fmt)
+    data = content.plans_json(plans) if fmt == "json" else TABLE_WRITERS[fmt](content.plans_table(plans))
+    return download(data, name="分解方案列表", fallback="plans", fmt=fmt)
+
+
+@login_required
+@require_safe
+def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
+    _check(fmt, PLAN_WRITERS)
+    plan = access_plan(request.user, plan_id)
+    tasks, task_filter = content.plan_tasks(request.user, plan, request.GET)
+    _log(request, "plan", fmt, plan.pk)
+    data = PLAN_WRITERS[fmt](plan_to_x(plan, tasks))
+    name = plan.title + ("（筛选）" if not task_filter.is_empty() else "")
+    return download(data, name=name, fallback=f"plan-{plan.pk}", fmt=fmt)
+
+
+@login_required
+@require_safe
+def unit_export(request: HttpRequest, unit_id: int, fmt: str) -> HttpResponse:
+    _check(fmt, ("xlsx", "csv", "docx"))
+    unit = access_unit(request.user, unit_id)
+    _log(request, "unit", fmt, unit.pk)
+    data = PLAN_WRITERS[fmt](content.unit_plan(request.user, unit))
+    return download(data, name=f"{unit.name}责任清单", fallback=f"unit-{unit.pk}", fmt=fmt)
+
+
+@login_required
+@require_safe
+def units_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _check(fmt, TABLE_WRITERS)
+    _log(request, "units", fmt)
+    table = content.units_table(request.user, UnitSearch.from_params(request.GET))
+    return download(TABLE_WRITERS[fmt](table), name="单位名录", fallback="units", fmt=fmt)
+
+
+@login_required
+@require_safe
+def workload_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _check(fmt, TABLE_WRITERS)
+    if not can_view_workload(request.user):
+        raise Http404("无权访问")
+    plan = access_plan(request.user, request.GET["plan"]) if request.GET.get("plan") else None  # type: ignore[arg-type]
+    _log(request, "workload", fmt, plan.pk if plan else None)
+    matrix = workload(request.user, plan)
+    name = f"任务分布-{plan.title}" if plan else "任务分布"
+    return download(TABLE_WRITERS[fmt](content.workload_table(matrix)), name=name, fallback="workload", fmt=fmt)

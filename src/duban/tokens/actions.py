@@ -1,0 +1,51 @@
+"""Every write to API tokens: atomic and audited. The raw token never reaches the database or the
+audit trail; only its SHA-256 hash is kept."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+
+from duban.audit.record import record
+from duban.clock import now
+from duban.tokens.models import ApiToken
+
+TOKEN_PREFIX = "duban_"
+
+
+class TokenError(Exception):
+    pass
+
+
+def hash_token(raw: str) -> str:
+    # A plain hash is enough (no salt, no slow KDF): the token is 256 random bits, not a password,
+    # and an unsalted hash lets a request find its token with one indexed lookup.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def do_create_token(name: str, *, acting_user: Any) -> tuple[ApiToken, str]:
+    """Make a token for `acting_user`. Returns it with the raw token, which cannot be shown again."""
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise TokenError("请填写令牌名称（例如用途）")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=acting_user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(raw), created_at=now()
+    )
+    record(acting_user, "create_token", token, summary=f"创建 API 令牌 {token}", after={"name": name, "prefix": token.prefix})
+    return token, raw
+
+
+@transaction.atomic
+def do_revoke_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise TokenError(f"令牌“{token.name}”已吊销")
+    token.revoked_at = now()
+    token.save(update_fields=["revoked_at"])
+    record(acting_user, "revoke_token", token, summary=f"吊销 API 令牌 {token}")
+    return token

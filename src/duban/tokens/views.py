@@ -1,0 +1,51 @@
+"""The page where a user makes and revokes their own API tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
+
+from duban.tokens.access import access_token, visible_tokens
+from duban.tokens.actions import TokenError, do_create_token, do_revoke_token
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100, help_text="写明用途，例如“统计报表脚本”")
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    raw_token = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw_token = do_create_token(form.cleaned_data["name"], acting_user=request.user)
+        except TokenError as exc:
+            form.add_error("name", str(exc))
+        else:
+            form = TokenForm()
+            messages.success(request, f"已创建令牌“{token.name}”。请立即复制保存，离开本页后将无法再次查看。")
+    response = render(request, "tokens/token_list.html", {
+        "tokens": visible_tokens(request.user), "form": form, "raw_token": raw_token,
+    })
+    # The raw token is in this one response only: no redirect, no session, and no cache may keep it.
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = access_token(request.user, token_id)
+    try:
+        do_revoke_token(token, acting_user=request.user)
+    except TokenError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已吊销令牌“{token.name}”，使用它的程序将无法再访问。")
+    return redirect("tokens:list")
