@@ -502,3 +502,26 @@ def test_it_exports_every_gold_task_to_csv_and_markdown(path: Path) -> None:
     tables = sum(1 for line in table_lines if line.startswith("| --- |"))
     # every table is a heading line, a separator line, and one line per item
     assert len(table_lines) - 2 * tables == len(plan.tasks) + len(plan.deductions) + len(plan.warnings)
+
+
+def test_it_never_writes_document_text_as_a_formula(tmp_path: Path) -> None:
+    import csv as _csv
+    import io as _io
+
+    import openpyxl as _openpyxl
+
+    from duban.extract.export import to_csv as _to_csv
+    from duban.extract.export import to_xlsx as _to_xlsx
+    from duban.extract.model import Plan as _Plan
+    from duban.extract.model import Task as _Task
+
+    evil = '=HYPERLINK("http://x.example","点我")'
+    plan = _Plan(source="x.txt", title="方案", tasks=(_Task(id="1", path=("一、基层治理",), text=evil, units=("甲局",)),))
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(_to_xlsx(plan))
+    ws = _openpyxl.load_workbook(path).active
+    assert ws is not None
+    cells = [c for row in ws.iter_rows() for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" for c in cells)
+    rows = list(_csv.reader(_io.StringIO(_to_csv(plan).lstrip("\ufeff"))))
+    assert "'" + evil in rows[1]

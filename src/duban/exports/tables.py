@@ -16,7 +16,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
-from duban.extract.export import Cell, _SheetWriter
+from duban.extract.export import Cell, SheetWriter
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -42,7 +42,7 @@ def table_to_xlsx(table: Table) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = re.sub(r"[\[\]:*?/\\]", "", table.sheet)[:31] or "Sheet1"
-    sheet = _SheetWriter(ws)
+    sheet = SheetWriter(ws)
     sheet.title(table.title, table.facts, width=len(table.headings))
     sheet.header(table.headings)
     for row in table.rows:

@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from duban.extract.model import Deduction, DeductionRule, Plan, Target, Task
 from duban.extract.model import Warning as PlanWarning
@@ -217,7 +217,7 @@ def to_csv(plan: Plan) -> str:
         prefix = (plan_title(p),) if p is not plan else ()
         for t in p.tasks:
             writer.writerow(
-                (
+                csv_safe(v) for v in (
                     t.id,
                     " / ".join(prefix + t.path),
                     t.title or "",
@@ -316,7 +316,7 @@ def to_xlsx(plan: Plan) -> bytes:
         ws = wb.active if i == 0 else wb.create_sheet()
         assert ws is not None
         ws.title = names.take((p.title or "") if i else "责任分解表", fallback=f"附表{i}")
-        _responsibility_sheet(_SheetWriter(ws), p)
+        _responsibility_sheet(SheetWriter(ws), p)
     deductions = [(plan_title(p), d) for p in plans for d in p.deductions]
     if deductions:
         rows: list[tuple[Cell, ...]] = [(d.id, d.item, render_deduction(d)) for _, d in deductions]
@@ -334,7 +334,7 @@ def to_xlsx(plan: Plan) -> bytes:
     return out.getvalue()
 
 
-def _responsibility_sheet(sheet: _SheetWriter, plan: Plan) -> None:
+def _responsibility_sheet(sheet: SheetWriter, plan: Plan) -> None:
     headings, roles = table_headings(plan), has_roles(plan)
     sheet.title(plan_title(plan), plan_facts(plan), width=len(headings))
     sheet.header(headings)
@@ -355,7 +355,7 @@ def _list_sheet(
     main_title: str,
 ) -> None:
     """A plain list (负面清单, 问题); a 所属清单 column appears when rows come from a part."""
-    sheet = _SheetWriter(ws)
+    sheet = SheetWriter(ws)
     if any(owner != main_title for owner in owners):
         headings = ("所属清单", *headings)
         rows = [(owner, *row) for owner, row in zip(owners, rows, strict=True)]
@@ -389,7 +389,23 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-class _SheetWriter:
+def _as_text(cell: Any, value: object) -> None:
+    """Document text is never a formula: "=HYPERLINK(…)" in an imported document stays text."""
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+_CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """Spreadsheets run a CSV cell starting with = + - @ as a formula: quote it as text."""
+    if isinstance(value, str) and value.startswith(_CSV_FORMULA):
+        return "'" + value
+    return value
+
+
+class SheetWriter:
     """Writes one table to a worksheet row by row, then sizes and sets it up for printing."""
 
     def __init__(self, ws: Worksheet) -> None:
@@ -430,6 +446,7 @@ class _SheetWriter:
             if fill:
                 cell.fill = PatternFill("solid", fgColor=fill)
         first = self.ws.cell(row=r, column=1, value=text)
+        _as_text(first, text)
         first.font = font
         first.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
         if last > 1:
@@ -476,6 +493,7 @@ class _SheetWriter:
             if h in _ID_HEADINGS and isinstance(value, str) and value.isdigit():
                 value = int(value)  # Excel flags digits stored as text, and sorts them as text
             cell = self.ws.cell(row=r, column=col, value=None if value == "" else value)
+            _as_text(cell, value)
             cell.font = self.font
             cell.border = self.border
             horizontal = "center" if h in _CENTERED else "left"
