@@ -5,8 +5,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The PostgreSQL run: everything but the extraction engine's tests, which never touch a database.
+PG_TESTS := --ignore=tests/extract --ignore=tests/test_cli.py
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-sqlite test-postgres lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,10 +19,21 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/duban demo
 
+# The whole suite on SQLite, then the database-backed tests again on a throwaway PostgreSQL
+# cluster (.ci/postgres.sh); the extraction tests touch no database and run once. Missing system
+# packages (postgresql, chromium) are installed first when we are root (.ci/system-deps.sh).
 test: $(STAMP)
+	bash .ci/system-deps.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	bash .ci/pytest.sh SQLite $(BIN)/python
+	bash .ci/postgres.sh bash .ci/pytest.sh PostgreSQL $(BIN)/python $(PG_TESTS)
+
+test-sqlite: $(STAMP)
+	bash .ci/pytest.sh SQLite $(BIN)/python
+
+test-postgres: $(STAMP)
+	bash .ci/postgres.sh bash .ci/pytest.sh PostgreSQL $(BIN)/python $(PG_TESTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -438,6 +438,10 @@ SUBCOMMANDS = (
                platform_cli.run_serve),
     Subcommand("manage", "Django 管理命令（如 createsuperuser、changepassword）", platform_cli.configure_manage,
                platform_cli.run_manage),
+    Subcommand("backup", "备份全部数据和上传的文件到一个 .tar.gz", platform_cli.configure_backup,
+               platform_cli.run_backup),
+    Subcommand("restore", "从备份恢复到空数据库（先执行迁移）", platform_cli.configure_restore,
+               platform_cli.run_restore),
 )
 
 

@@ -64,3 +64,40 @@ def run_manage(args: argparse.Namespace) -> int:
 
     execute_from_command_line(["duban manage", *args.rest])
     return 0
+
+
+def configure_backup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="备份文件（.tar.gz）：数据库全部数据和上传的文件")
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    _django(demo=os.environ.get("DUBAN_SECRET_KEY") is None)
+    from duban.web.backup import BackupError, backup
+
+    try:
+        summary = backup(args.file)
+    except BackupError as exc:
+        print(f"duban backup: {exc}", file=sys.stderr)
+        return 2
+    print(f"已备份到 {summary.path}：{summary.line()}")
+    return 0
+
+
+def configure_restore(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="`duban backup` 写出的备份文件")
+    p.add_argument("--force", action="store_true", help="数据库已有数据时也恢复：先删除现有数据（不可撤销）")
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    _django(demo=os.environ.get("DUBAN_SECRET_KEY") is None)
+    from duban.web.backup import BackupError, restore
+
+    try:
+        summary = restore(args.file, force=args.force)
+    except BackupError as exc:
+        print(f"duban restore: {exc}", file=sys.stderr)
+        return 2
+    if summary.replaced:
+        print(f"已删除原有数据（{sum(summary.replaced.values())} 行）。")
+    print(f"已从 {summary.path} 恢复：{summary.line()}")
+    return 0

@@ -133,3 +133,18 @@ def test_it_audits_every_import_write(small_plan: Plan) -> None:
     assert actions[0] == "upload_document" and actions[-1] == "import_plan"
     assert "create_unit" in actions
     assert Task.objects.filter(plan=small_plan).count() == 2
+
+
+def test_it_gives_a_groups_task_to_each_member_unit(users: dict[str, User]) -> None:
+    from duban.plans.access import visible_plans, visible_tasks
+
+    text = "XX市任务分解方案\n1、推进平安建设。（责任单位：各区县）\n".encode()
+    plan = do_confirm_import(do_upload_document("g.txt", text, acting_user=users["manager"]), {},
+                             acting_user=users["manager"])
+    group = Unit.objects.get(name="各区县")
+    reporter = users["reporter"]
+    assert not visible_tasks(reporter).filter(plan=plan).exists()
+    group.members.add(reporter.unit)
+    assert visible_tasks(reporter).filter(plan=plan).count() == 1
+    assert visible_plans(reporter).filter(pk=plan.pk).exists()
+    assert not visible_tasks(users["other_reporter"]).filter(plan=plan).exists()

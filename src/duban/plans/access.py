@@ -26,7 +26,9 @@ def visible_plans(user: Any) -> QuerySet[Plan]:
         return plans.filter(managers=user)
     if user.unit_id is None:
         return plans.filter(shared_with_all=True)
-    return plans.filter(Q(shared_with_all=True) | Q(tasks__responsibilities__unit_id=user.unit_id)).distinct()
+    # A task given to a group ("各区县") is also the task of each member of the group.
+    mine = Q(tasks__responsibilities__unit_id=user.unit_id) | Q(tasks__responsibilities__unit__members=user.unit_id)
+    return plans.filter(Q(shared_with_all=True) | mine).distinct()
 
 
 def visible_tasks(user: Any) -> QuerySet[Task]:
@@ -37,7 +39,11 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
         return tasks
     if user.is_manager:
         return tasks.filter(plan__managers=user)
-    mine = Q(responsibilities__unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+    mine = (
+        Q(responsibilities__unit_id=user.unit_id) | Q(responsibilities__unit__members=user.unit_id)
+        if user.unit_id
+        else Q(pk__in=[])
+    )
     return tasks.filter(mine | Q(plan__shared_with_all=True)).distinct()
 
 

@@ -15,6 +15,7 @@ from duban.web.env import env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(env_str("DUBAN_DATA_DIR", str(Path.cwd() / "data"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite cannot create its folder itself
 DEMO = env_bool("DUBAN_DEMO", False)
 DEBUG = env_bool("DUBAN_DEBUG", False)
 # The demo runs with no configuration: it gets a key of its own, written once in the data folder.
