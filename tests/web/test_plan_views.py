@@ -417,3 +417,11 @@ def test_it_links_the_settings_and_audit_trail_only_for_managers(
     assert (reverse("plans:settings", args=[plan.pk]) in content) == shown
     assert (f"/audit/plans.plan/{plan.pk}/" in content) == shown
 
+
+
+def test_it_escapes_unit_names_in_the_fast_filter_select() -> None:
+    from duban.plans.forms import FastSelect
+
+    html = FastSelect(choices=[("1", "<b>局</b>"), ("2", "乙局")]).render("unit", "2", {"id": "id_unit"})
+    assert "<b>" not in html and "&lt;b&gt;局&lt;/b&gt;" in html
+    assert '<option value="2" selected>乙局</option>' in html and 'id="id_unit"' in html
