@@ -1,0 +1,140 @@
+"""Every permission-checked read of tracking records. Missing and forbidden both give 404.
+
+Who sees what:
+- administrator and leader: every report (drafts excepted) and order;
+- plan manager: the reports and orders of the plans it manages (drafts excepted);
+- unit reporter: its own unit's reports (drafts too); on tasks its unit answers for, the task
+  reports of the lead unit; and, as the lead unit, the partners' contributions; the orders
+  addressed to its unit.
+A draft is the unit's own until it is submitted. Evidence files go with their report: whoever
+may see the report may download them, nobody else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from duban.plans.access import visible_plans
+from duban.plans.models import Role
+from duban.tracking.channels import failed_deliveries
+from duban.tracking.models import (
+    Delivery,
+    Evidence,
+    Notification,
+    ProgressReport,
+    ReportingPeriod,
+    ReportKind,
+    ReportStatus,
+    SupervisionOrder,
+)
+from duban.tracking.transitions import Actor, actors_of_report, order_actors
+
+
+def visible_reports(user: Any) -> QuerySet[ProgressReport]:
+    reports = ProgressReport.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return reports.none()
+    own = Q(unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+    if user.is_admin or user.is_leader:
+        return reports.filter(own | ~Q(status=ReportStatus.DRAFT))
+    if user.is_manager:
+        return reports.filter(own | (Q(task__plan__managers=user) & ~Q(status=ReportStatus.DRAFT))).distinct()
+    if not user.unit_id:
+        return reports.none()
+    on_my_tasks = Q(task__responsibilities__unit_id=user.unit_id)
+    as_lead = Q(task__responsibilities__unit_id=user.unit_id, task__responsibilities__role=Role.LEAD)
+    others = ~Q(status=ReportStatus.DRAFT) & (
+        (on_my_tasks & Q(kind=ReportKind.REPORT)) | (as_lead & Q(kind=ReportKind.CONTRIBUTION))
+    )
+    return reports.filter(own | others).distinct()
+
+
+def access_report(user: Any, report_id: int) -> ProgressReport:
+    try:
+        return visible_reports(user).select_related("task__plan", "period", "unit").get(pk=report_id)
+    except (ProgressReport.DoesNotExist, ValueError, TypeError):
+        raise Http404("报告不存在或无权访问") from None
+
+
+def access_evidence(user: Any, evidence_id: int) -> Evidence:
+    """An evidence file, for download: only if its report is visible to the user."""
+    try:
+        return Evidence.objects.select_related("report").get(
+            pk=evidence_id, report__in=visible_reports(user).values("pk")
+        )
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404("文件不存在或无权访问") from None
+
+
+def can_edit_report(user: Any, report: ProgressReport) -> bool:
+    return report.status == ReportStatus.DRAFT and Actor.OWNER in actors_of_report(user, report)
+
+
+def can_review_report(user: Any, report: ProgressReport) -> bool:
+    return report.status == ReportStatus.SUBMITTED and Actor.REVIEWER in actors_of_report(user, report)
+
+
+def visible_periods(user: Any) -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.filter(plan__in=visible_plans(user).values("pk"))
+
+
+def access_period(user: Any, period_id: int) -> ReportingPeriod:
+    try:
+        return visible_periods(user).select_related("plan").get(pk=period_id)
+    except (ReportingPeriod.DoesNotExist, ValueError, TypeError):
+        raise Http404("报送周期不存在或无权访问") from None
+
+
+def visible_orders(user: Any) -> QuerySet[SupervisionOrder]:
+    orders = SupervisionOrder.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return orders.none()
+    if user.is_admin or user.is_leader:
+        return orders
+    if user.is_manager:
+        return orders.filter(task__plan__managers=user).distinct()
+    if not user.unit_id:
+        return orders.none()
+    return orders.filter(units=user.unit_id).distinct()
+
+
+def access_order(user: Any, order_id: int) -> SupervisionOrder:
+    try:
+        return visible_orders(user).select_related("task__plan").get(pk=order_id)
+    except (SupervisionOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404("督办单不存在或无权访问") from None
+
+
+def can_reply_order(user: Any, order: SupervisionOrder) -> bool:
+    return Actor.ORDER_UNIT in order_actors(user, order.task, order)
+
+
+def can_manage_order(user: Any, order: SupervisionOrder) -> bool:
+    return Actor.MANAGER in order_actors(user, order.task, order)
+
+
+def inbox(user: Any) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user: Any) -> int:
+    return inbox(user).filter(read_at__isnull=True).count()
+
+
+def access_notification(user: Any, notification_id: int) -> Notification:
+    try:
+        return inbox(user).get(pk=notification_id)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404("消息不存在或无权访问") from None
+
+
+def admin_failed_deliveries(user: Any) -> QuerySet[Delivery]:
+    """Failed and retrying deliveries, for the administrator only."""
+    if not (user.is_authenticated and user.is_admin):
+        return Delivery.objects.none()
+    return failed_deliveries()

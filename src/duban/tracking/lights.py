@@ -1,0 +1,239 @@
+"""Status lights per task and per unit: computed from the records, never stored or typed.
+
+Red    the task's deadline has passed and it is not closed (销号); or a report of one period has been
+       returned twice or more and not yet accepted; or an order on it is red and not closed.
+Yellow the deadline is at most DUBAN_LIGHT_NEAR_DAYS away; or a unit that answers for the task has
+       not reported for the latest period whose due date has passed; or a target's latest reported
+       figure is behind its straight line from the baseline to the target's deadline.
+Green  none of these. A closed task is green unless a red order on it is still open.
+
+The task's deadline is Task.deadline, or else 31 December of its latest target year. A target's
+deadline is 31 December of its year (or the task's deadline). Its baseline is the first reported
+figure at that figure's date; while only one figure is in, the baseline is 0 at the plan's date
+(for a target that must rise; a target that must fall is judged from its second figure on).
+Figures count from submitted and accepted task reports.
+
+A whole plan takes a fixed handful of queries, however many tasks it has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from duban.clock import today
+from duban.plans.models import Comparator, Plan, Responsibility, Target, Task
+from duban.tracking import conf
+from duban.tracking.models import (
+    IndicatorValue,
+    OrderLevel,
+    OrderStatus,
+    ProgressReport,
+    ReportingPeriod,
+    ReportKind,
+    ReportStatus,
+    SupervisionOrder,
+    TaskClosure,
+)
+from duban.tracking.transitions import reporting_unit_ids
+
+
+class Color(models.TextChoices):
+    GREEN = "green", "绿灯"
+    YELLOW = "yellow", "黄灯"
+    RED = "red", "红灯"
+
+
+RANK = {Color.GREEN: 0, Color.YELLOW: 1, Color.RED: 2}
+
+
+def rules_text() -> dict[str, str]:
+    """The rules, for the legend beside the lights."""
+    return {
+        Color.RED: "红灯：超过完成时限未销号；同一期报告被退回两次及以上仍未通过；或有未办结的红色督办单",
+        Color.YELLOW: f"黄灯：距完成时限不足 {conf.light_near_days()} 天；上一报送期截止后仍未报送；"
+        "或指标落后于从基线到期限的直线进度",
+        Color.GREEN: "绿灯：无上述情形",
+    }
+
+
+@dataclass(frozen=True)
+class Light:
+    color: str
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def rule(self) -> str:
+        """Why the light has its color, in words, to show beside it."""
+        return "；".join(self.reasons) if self.reasons else "按计划推进"
+
+
+@dataclass(frozen=True)
+class UnitLight:
+    unit_id: int
+    name: str
+    color: str
+    counts: dict[str, int] = field(default_factory=dict)  # color → number of the unit's lead tasks
+
+    @property
+    def tasks(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Lights:
+    tasks: dict[int, Light]
+    units: list[UnitLight]
+
+
+def plan_lights(plan: Plan, *, day: dt.date | None = None) -> Lights:
+    return compute_lights(Task.objects.filter(plan=plan), day=day)
+
+
+def task_light(task: Task, *, day: dt.date | None = None) -> Light:
+    return compute_lights(Task.objects.filter(pk=task.pk), day=day).tasks[task.pk]
+
+
+@dataclass(frozen=True)
+class _Fig:
+    value: Decimal
+    as_of: dt.date
+
+
+def compute_lights(tasks: QuerySet[Task], *, day: dt.date | None = None) -> Lights:
+    """Lights for the tasks of a queryset (one or many plans) and for their lead units."""
+    day = day or today()
+    near = conf.light_near_days()
+    ids = tasks.values("pk")  # a subquery: no long lists of ids sent to the database
+    task_list = list(Task.objects.filter(pk__in=ids).select_related("plan").order_by("plan_id", "order"))
+    roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for task_id, unit_id, role, name in Responsibility.objects.filter(task__in=ids).values_list(
+        "task_id", "unit_id", "role", "unit__name"
+    ):
+        roles[task_id].append((unit_id, role))
+        names[unit_id] = name
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for t in Target.objects.filter(task__in=ids).order_by("task_id", "order"):
+        targets[t.task_id].append(t)
+    last_due: dict[int, ReportingPeriod] = {}
+    for p in ReportingPeriod.objects.filter(plan__tasks__in=ids, due__lt=day).distinct().order_by("due", "end"):
+        last_due[p.plan_id] = p  # the latest period whose due date has passed, per plan
+    answered: set[tuple[int, int, int]] = set()
+    returned: dict[int, tuple[int, str]] = {}
+    for task_id, period_id, unit_id, status, count, period_name in ProgressReport.objects.filter(
+        task__in=ids, kind=ReportKind.REPORT
+    ).exclude(status__in=[ReportStatus.DRAFT, ReportStatus.SUPERSEDED]).values_list(
+        "task_id", "period_id", "unit_id", "status", "returned_count", "period__name"
+    ):
+        if status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+            answered.add((task_id, period_id, unit_id))
+        if status != ReportStatus.ACCEPTED and count >= 2 and count > returned.get(task_id, (0, ""))[0]:
+            returned[task_id] = (count, period_name)
+    figures: dict[int, list[_Fig]] = defaultdict(list)
+    for target_id, value, as_of in (
+        IndicatorValue.objects.filter(
+            report__task__in=ids, report__kind=ReportKind.REPORT,
+            report__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+        ).order_by("as_of", "report_id").values_list("target_id", "value", "as_of")
+    ):  # fmt: skip
+        figures[target_id].append(_Fig(value, as_of))
+    red_orders: dict[int, list[str]] = defaultdict(list)
+    for task_id, serial in SupervisionOrder.objects.filter(task__in=ids, level=OrderLevel.RED).exclude(
+        status=OrderStatus.CLOSED
+    ).values_list("task_id", "serial"):
+        red_orders[task_id].append(serial)
+    closed = set(TaskClosure.objects.filter(task__in=ids).values_list("task_id", flat=True))
+
+    lights: dict[int, Light] = {}
+    unit_counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for task in task_list:
+        red: list[str] = [f"有未办结的红色督办单（{'、'.join(red_orders[task.pk])}）"] if red_orders[task.pk] else []
+        yellow: list[str] = []
+        reporters = reporting_unit_ids(roles[task.pk])
+        if task.pk in closed:
+            light = Light(Color.RED, tuple(red)) if red else Light(Color.GREEN, ("已销号",))
+        else:
+            deadline = task_deadline(task, targets[task.pk])
+            if deadline is not None and deadline < day:
+                red.append(f"已超过完成时限（{deadline}）仍未销号")
+            elif deadline is not None and (deadline - day).days <= near:
+                yellow.append(f"距完成时限（{deadline}）还有 {(deadline - day).days} 天")
+            if task.pk in returned:
+                count, period_name = returned[task.pk]
+                red.append(f"{period_name}报告已被退回 {count} 次，尚未通过")
+            period = last_due.get(task.plan_id)
+            if period is not None:
+                missing = sorted(names[u] for u in reporters if (task.pk, period.pk, u) not in answered)
+                if missing:
+                    yellow.append(f"{period.name}报告（{period.due}截止）未报送：{'、'.join(missing)}")
+            for target in targets[task.pk]:
+                behind = behind_trajectory(target, figures[target.pk], plan_start(task.plan), task.deadline)
+                if behind:
+                    yellow.append(behind)
+            color = Color.RED if red else Color.YELLOW if yellow else Color.GREEN
+            light = Light(color, tuple(red + yellow))
+        lights[task.pk] = light
+        for u in reporters:
+            unit_counts[u][light.color] += 1
+    units = [
+        UnitLight(unit_id=u, name=names[u], color=max(c, key=lambda k: RANK[Color(k)]),
+                  counts={str(k): c.get(k, 0) for k in Color.values})
+        for u, c in sorted(unit_counts.items(), key=lambda kv: names[kv[0]])
+    ]  # fmt: skip
+    return Lights(tasks=lights, units=units)
+
+
+def plan_start(plan: Plan) -> dt.date:
+    return plan.date or timezone.localdate(plan.created_at)
+
+
+def task_deadline(task: Task, targets: Iterable[Target]) -> dt.date | None:
+    if task.deadline is not None:
+        return task.deadline
+    years = [t.by_year for t in targets if t.by_year]
+    return dt.date(max(years), 12, 31) if years else None
+
+
+def behind_trajectory(
+    target: Target, figures: list[_Fig], start: dt.date, task_deadline: dt.date | None
+) -> str | None:
+    """A reason if the latest figure is behind the straight line from baseline to deadline."""
+    if not figures:
+        return None
+    deadline = dt.date(target.by_year, 12, 31) if target.by_year else task_deadline
+    if deadline is None:
+        return None
+    goal = target.value
+    latest = figures[-1]
+    if len(figures) >= 2:
+        base, base_day = figures[0].value, figures[0].as_of
+    else:
+        base, base_day = Decimal(0), start
+    rising = target.cmp in (Comparator.GE, Comparator.GT) or (target.cmp == Comparator.EQ and goal >= base)
+    if len(figures) < 2 and not rising:
+        return None  # a falling target has no meaningful zero baseline
+    elapsed = (latest.as_of - base_day).days
+    if elapsed <= 0:
+        return None
+    span = (deadline - base_day).days
+    share = Decimal(1) if span <= 0 else min(Decimal(1), Decimal(elapsed) / Decimal(span))
+    expected = base + (goal - base) * share
+    behind = latest.value < expected if rising else latest.value > expected
+    if not behind:
+        return None
+    unit = target.unit
+    return (f"指标“{target.metric}”{_num(latest.value)}{unit}（{latest.as_of}）落后于进度线"
+            f"（应达 {_num(expected)}{unit}，期限 {deadline}）")  # fmt: skip
+
+
+def _num(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

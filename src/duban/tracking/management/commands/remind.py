@@ -1,0 +1,42 @@
+"""`duban manage remind`: run the due reminders once (for cron or a systemd timer), or, with
+--every SECONDS, again and again in this one process (what `duban serve` can start beside the web
+workers: no broker, no extra server).
+
+Running it twice, or from two machines at once, sends nothing twice: each reminder has a unique
+key, and each delivery is claimed by one process before it is sent.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from duban.tracking.reminders import run_due_reminders
+
+
+class Command(BaseCommand):
+    help = "发送到期的提醒（报送、逾期、督办升级、每日汇总），每条只发一次"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--every", type=int, default=0, metavar="SECONDS",
+                            help="每隔这么多秒运行一次（不退出）；默认只运行一次")  # fmt: skip
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        every = options["every"]
+        if every < 0:
+            raise CommandError("--every 应为正整数秒数")
+        while True:
+            self.run_once()
+            if not every:
+                return
+            time.sleep(every)
+
+    def run_once(self) -> None:
+        run = run_due_reminders()
+        d = run.deliveries
+        self.stdout.write(
+            f"督办升级 {run.escalated} 件，新提醒 {run.created} 条；"
+            f"外部渠道发送成功 {d.sent}，待重试 {d.retrying}，失败 {d.failed}"
+        )

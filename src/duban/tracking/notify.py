@@ -1,0 +1,152 @@
+"""Creating notifications: once per reminder and addressee, with one delivery per channel.
+
+A message goes to users (their inbox, and their mailbox if they have an address) and to units
+(every active user of the unit, plus the unit's own channels: its group robots and mailbox).
+Creating is idempotent: each addressee's notification has the dedupe key `<key>:u<user>` or
+`<key>:unit<unit>`, unique in the database, so a rerun or a second process creates nothing new.
+Sending the deliveries is channels.deliver_pending's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from duban.accounts.models import Role, User
+from duban.clock import now
+from duban.tracking.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
+
+log = logging.getLogger(__name__)
+
+INBOX_LINK = "/tracking/inbox/"
+
+
+def task_link(task_id: int) -> str:
+    return f"/tracking/tasks/{task_id}/"
+
+
+def report_link(report_id: int) -> str:
+    return f"/tracking/reports/{report_id}/"
+
+
+def order_link(order_id: int) -> str:
+    return f"/tracking/orders/{order_id}/"
+
+
+def period_link(period_id: int) -> str:
+    return f"/tracking/periods/{period_id}/"
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str  # what the reminder is about, e.g. "due:p12:unit3"; at most ~170 characters
+    kind: str
+    title: str
+    text: str
+    link: str = ""
+    users: tuple[int, ...] = ()
+    units: tuple[int, ...] = ()
+
+
+def leader_ids() -> tuple[int, ...]:
+    return tuple(User.objects.filter(role=Role.LEADER, is_active=True).values_list("pk", flat=True))
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[Notification]:
+    """Create the notifications (and their deliveries) not created before; return the new ones."""
+    messages = list(messages)
+    if not messages:
+        return []
+    at = at or now()
+    unit_ids = {u for m in messages for u in m.units}
+    members: dict[int, list[int]] = defaultdict(list)
+    for unit_id, user_id in User.objects.filter(unit_id__in=unit_ids, is_active=True).values_list("unit_id", "pk"):
+        members[unit_id].append(user_id)
+    channels: dict[int, list[UnitChannel]] = defaultdict(list)
+    for ch in UnitChannel.objects.filter(unit_id__in=unit_ids, active=True):
+        channels[ch.unit_id].append(ch)
+    user_ids = {u for m in messages for u in m.users} | {u for us in members.values() for u in us}
+    emails = dict(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email"))
+
+    rows: list[Notification] = []
+    plans: dict[str, list[tuple[str, UnitChannel | None]]] = {}
+    for m in messages:
+        common = {"kind": m.kind, "title": m.title[:200], "text": m.text, "link": m.link[:300], "created_at": at}
+        recipients = dict.fromkeys([*m.users, *(u for unit in m.units for u in members[unit])])
+        for user_id in recipients:
+            if user_id not in emails:
+                continue  # inactive
+            key = f"{m.key}:u{user_id}"
+            rows.append(Notification(recipient_id=user_id, dedupe_key=key, **common))
+            wanted: list[tuple[str, UnitChannel | None]] = [(Channel.INBOX, None)]
+            if emails[user_id]:
+                wanted.append((Channel.EMAIL, None))
+            plans[key] = wanted
+        for unit_id in dict.fromkeys(m.units):
+            if channels[unit_id]:
+                key = f"{m.key}:unit{unit_id}"
+                rows.append(Notification(unit_id=unit_id, dedupe_key=key, **common))
+                plans[key] = [(ch.channel, ch) for ch in channels[unit_id]]
+
+    keys = [r.dedupe_key for r in rows]
+    existing: set[str] = set()
+    for part in _chunks(keys):
+        existing.update(Notification.objects.filter(dedupe_key__in=part).values_list("dedupe_key", flat=True))
+    new = list({r.dedupe_key: r for r in rows if r.dedupe_key not in existing}.values())
+    if not new:
+        return []
+    # Notifications and their deliveries are created together or not at all: a crash between the
+    # two would leave a reminder that is never sent (a rerun skips it as already created).
+    with transaction.atomic():
+        created = _insert(new)
+        deliveries = []
+        for n in created:
+            for channel, unit_channel in plans[n.dedupe_key]:
+                inbox = channel == Channel.INBOX
+                deliveries.append(Delivery(
+                    notification=n, channel=channel, unit_channel=unit_channel,
+                    status=DeliveryStatus.SENT if inbox else DeliveryStatus.PENDING,
+                    attempts=1 if inbox else 0, sent_at=at if inbox else None, next_attempt_at=None if inbox else at,
+                ))  # fmt: skip
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    return created
+
+
+def _insert(rows: list[Notification]) -> list[Notification]:
+    try:
+        with transaction.atomic():  # savepoint: another process may have created some meanwhile
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        pass
+    created = []
+    for row in rows:
+        row.pk = None
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue  # created by the other process: it sends it
+        created.append(row)
+    return created
+
+
+def send_on_commit(*messages: Message) -> None:
+    """Send when the surrounding transaction commits; a failure here never undoes the write."""
+
+    def go() -> None:
+        try:
+            send(messages)
+        except Exception:  # the write is committed; a lost notice must not become a 500
+            log.exception("creating notifications failed: %s", [m.key for m in messages])
+
+    transaction.on_commit(go)
