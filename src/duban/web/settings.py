@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "duban.plans",
     "duban.exports",
     "duban.tracking",
+    "duban.assessment",
     "duban.tokens",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", include("duban.audit.urls")),
     path("exports/", include("duban.exports.urls")),
     path("tracking/", include("duban.tracking.urls")),
+    path("assessment/", include("duban.assessment.urls")),
     path("tokens/", include("duban.tokens.urls")),
     path("api/", api.urls),
     # Static files are served by the app itself: an intranet install has no CDN and often no proxy.

@@ -1,0 +1,1 @@
+"""Assessment: scoring schemes, indicator rules, negative list, annual assessments and rankings."""
