@@ -44,7 +44,8 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
         if user.unit_id
         else Q(pk__in=[])
     )
-    return tasks.filter(mine | Q(plan__shared_with_all=True)).distinct()
+    # Ids, not DISTINCT over whole rows: the joins above may repeat a task.
+    return Task.objects.filter(pk__in=tasks.filter(mine | Q(plan__shared_with_all=True)).values("pk"))
 
 
 def can_manage(user: Any, plan: Plan) -> bool:

@@ -70,7 +70,11 @@ class TaskFilter:
                 Q(title__icontains=self.q) | Q(text__icontains=self.q) | Q(number=self.q)
                 | Q(responsibilities__unit__name__icontains=self.q)
             )
-        return tasks.distinct()
+        if self.is_empty():
+            return tasks
+        # Joins through responsibilities and targets repeat a task; select the ids instead of
+        # DISTINCT over whole rows, which makes PostgreSQL sort every task's text.
+        return Task.objects.filter(pk__in=tasks.values("pk"))
 
     def is_empty(self) -> bool:
         return self == TaskFilter()
