@@ -148,3 +148,25 @@ def test_it_gives_a_groups_task_to_each_member_unit(users: dict[str, User]) -> N
     assert visible_tasks(reporter).filter(plan=plan).count() == 1
     assert visible_plans(reporter).filter(pk=plan.pk).exists()
     assert not visible_tasks(users["other_reporter"]).filter(plan=plan).exists()
+
+
+def test_it_links_a_district_plans_tasks_to_the_city_tasks_they_implement(small_plan: Plan, users: dict[str, User]) -> None:
+    from duban.plans.actions import do_set_parent_task, do_update_plan
+
+    district = (
+        "XX街道平安建设任务分解方案\n"
+        "1、完善网格化管理，到2025年网格覆盖率达100%。（街道综治办牵头）\n"
+        "2、开展消防安全检查。（街道安监所牵头）\n"
+    ).encode()
+    child = do_confirm_import(do_upload_document("d.txt", district, acting_user=users["manager"]), {},
+                              acting_user=users["manager"])
+    do_update_plan(child, parent_id=small_plan.pk, acting_user=users["manager"])
+    linked = {t.number: t.parent_task for t in child.tasks.order_by("order")}
+    assert linked["1"] is not None and linked["1"].number == "1" and linked["1"].plan_id == small_plan.pk
+    assert linked["2"] is None  # nothing alike in the city plan
+    city_task_2 = small_plan.tasks.get(number="2")
+    do_set_parent_task(child.tasks.get(number="2"), city_task_2, acting_user=users["manager"])
+    assert child.tasks.get(number="2").parent_task == city_task_2
+    with pytest.raises(ImportRejected):
+        do_set_parent_task(child.tasks.get(number="2"), child.tasks.get(number="1"), acting_user=users["manager"])
+    assert AuditEvent.objects.filter(action="link_parent_tasks").exists()

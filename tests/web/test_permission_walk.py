@@ -39,6 +39,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "plans:source": row(200, anonymous=LOGIN, other_manager=404, outsider=404),
     "plans:diff": row(200, anonymous=LOGIN, other_manager=404, outsider=404),
     "plans:settings": row(404, anonymous=LOGIN, admin=200, manager=200),
+    "plans:task_parent": row(404, anonymous=LOGIN, admin=405, manager=405),
     "plans:task": row(200, anonymous=LOGIN, other_manager=404, other_reporter=404, outsider=404),
     "plans:import": row(404, anonymous=LOGIN, admin=200, manager=200, other_manager=200),
     "plans:import_preview": row(404, anonymous=LOGIN, admin=200, manager=200),

@@ -213,6 +213,8 @@ def do_update_plan(plan: Plan, *, acting_user: Any, **fields: Any) -> Plan:
     plan.save(update_fields=[k for k in fields])
     record(acting_user, "update_plan", plan, summary=f"修改方案 {plan.title}",
            before={k: str(v) for k, v in before.items()}, after={k: str(v) for k, v in fields.items()})
+    if fields.get("parent_id"):
+        do_link_parent_tasks(plan, acting_user=acting_user)
     return plan
 
 
@@ -222,3 +224,48 @@ def do_set_plan_managers(plan: Plan, user_ids: list[int], *, acting_user: Any) -
     plan.managers.set(user_ids)
     record(acting_user, "set_plan_managers", plan, before={"managers": before}, after={"managers": sorted(user_ids)})
     return plan
+
+
+def _bigrams(text: str) -> set[str]:
+    s = "".join(text.split())[:120]
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def _likeness(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+@transaction.atomic
+def do_link_parent_tasks(plan: Plan, *, acting_user: Any, threshold: float = 0.5) -> int:
+    """A district's decomposition of a city plan: link each task to the parent plan's task it
+    implements, by the likeness of their titles and texts (bigram Dice). Returns links made;
+    tasks already linked by hand are left alone."""
+    from duban.plans.models import Task
+
+    if plan.parent_id is None:
+        return 0
+    parents = [(t, _bigrams(t.title + t.text)) for t in Task.objects.filter(plan_id=plan.parent_id)]
+    linked = 0
+    for task in Task.objects.filter(plan=plan, parent_task__isnull=True):
+        mine = _bigrams(task.title + task.text)
+        best = max(parents, key=lambda p: _likeness(mine, p[1]), default=None)
+        if best is not None and _likeness(mine, best[1]) >= threshold:
+            task.parent_task = best[0]
+            task.save(update_fields=["parent_task"])
+            linked += 1
+    record(acting_user, "link_parent_tasks", plan, summary=f"按内容关联上级任务 {linked} 项",
+           after={"parent_plan": plan.parent_id, "linked": linked})
+    return linked
+
+
+@transaction.atomic
+def do_set_parent_task(task: Any, parent_task: Any | None, *, acting_user: Any) -> Any:
+    """Link a task to the parent plan's task it implements (None unlinks)."""
+    if parent_task is not None and parent_task.plan_id != task.plan.parent_id:
+        raise ImportRejected("上级任务须属于本方案的上级方案")
+    before = task.parent_task_id
+    task.parent_task = parent_task
+    task.save(update_fields=["parent_task"])
+    record(acting_user, "set_parent_task", task, summary=f"任务 {task.number} 关联上级任务",
+           before={"parent_task": before}, after={"parent_task": parent_task.pk if parent_task else None})
+    return task

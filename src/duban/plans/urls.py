@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:plan_id>/diff/<int:other_id>/", views.plan_diff, name="diff"),
     path("<int:plan_id>/settings/", views.plan_settings, name="settings"),
     path("task/<int:task_id>/", views.task_detail, name="task"),
+    path("task/<int:task_id>/parent/", views.task_set_parent, name="task_parent"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:draft_id>/", views.import_preview, name="import_preview"),
     path("import/<int:draft_id>/edit/", views.import_edit, name="import_edit"),

@@ -37,6 +37,7 @@ from duban.plans.actions import (
     do_cancel_import,
     do_confirm_import,
     do_edit_draft,
+    do_set_parent_task,
     do_set_plan_managers,
     do_update_plan,
     do_upload_document,
@@ -248,7 +249,31 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             .select_related("plan").order_by("plan__version")
         ),
         "history": history,
+        "can_link": can_manage(user, task.plan) and task.plan.parent_id is not None,
+        "parent_choices": (
+            Task.objects.filter(plan_id=task.plan.parent_id).order_by("order").only("pk", "number", "title", "text")
+            if task.plan.parent_id and can_manage(user, task.plan) else []
+        ),
     })
+
+
+@login_required
+def task_set_parent(request: HttpRequest, task_id: int) -> HttpResponse:
+    user = _user(request)
+    task = access_task(user, task_id)
+    if not can_manage(user, task.plan):
+        raise Http404("任务不存在或无权访问")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    raw = request.POST.get("parent_task", "")
+    parent = None
+    if raw.isdigit() and task.plan.parent_id is not None:
+        parent = Task.objects.filter(pk=int(raw), plan_id=task.plan.parent_id).first()
+        if parent is None:
+            raise Http404("上级任务不存在")
+    do_set_parent_task(task, parent, acting_user=user)
+    messages.success(request, "已更新上级任务")
+    return redirect("plans:task", task.pk)
 
 
 @dataclass(frozen=True)
