@@ -193,10 +193,16 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         .order_by("order")
     )
     sections = list(plan.sections.all())
-    units = (
-        Unit.objects.filter(pk__in=Responsibility.objects.filter(task__in=base.values("pk")).values("unit_id"))
-        .order_by("name").only("pk", "name")
-    )
+    units: Iterable[Unit]
+    if flt.is_empty():
+        # Unfiltered, the page already holds every unit of the plan: no second pass over it.
+        seen = {r.unit_id: r.unit for t in tasks for r in t.responsibilities.all()}
+        units = sorted(seen.values(), key=lambda u: u.name)
+    else:
+        units = (
+            Unit.objects.filter(pk__in=Responsibility.objects.filter(task__in=base.values("pk")).values("unit_id"))
+            .order_by("name").only("pk", "name")
+        )
     # Versions of the series, lists bundled with this plan, and its parent: one query.
     related = list(
         visible_plans(user).filter(Q(series=plan.series) | Q(parent=plan) | Q(pk=plan.parent_id))
