@@ -436,6 +436,8 @@ SUBCOMMANDS = (
     Subcommand("demo", "启动演示平台（SQLite，载入演示方案和账户）", platform_cli.configure_demo, platform_cli.run_demo),
     Subcommand("serve", "运行已安装的平台（gunicorn；DATABASE_URL 选择 PostgreSQL）", platform_cli.configure_serve,
                platform_cli.run_serve),
+    Subcommand("remind", "发送到期的提醒一次（督办升级、报送提醒、逾期、每日汇总；供 cron 或 systemd 定时器）",
+               platform_cli.configure_remind, platform_cli.run_remind),
     Subcommand("manage", "Django 管理命令（如 createsuperuser、changepassword）", platform_cli.configure_manage,
                platform_cli.run_manage),
     Subcommand("backup", "备份全部数据和上传的文件到一个 .tar.gz", platform_cli.configure_backup,

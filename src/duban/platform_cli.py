@@ -42,16 +42,47 @@ def configure_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--workers", type=int, default=3, help="工作进程数（默认 3）")
+    p.add_argument("--remind-every", type=int, default=300, metavar="SECONDS",
+                   help="另起一个进程，每隔这么多秒发送到期的提醒（默认 300；0 表示不发送，改用 cron 运行 duban remind）")  # fmt: skip
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if args.remind_every < 0:
+        print("duban serve: --remind-every 应为非负整数秒数", file=sys.stderr)
+        return 2
     _django(demo=False)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     from duban.web.serve import serve
 
-    return serve(host=args.host, port=args.port, workers=args.workers)
+    return serve(host=args.host, port=args.port, workers=args.workers, remind_every=args.remind_every)
+
+
+def configure_remind(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--every", type=int, default=0, metavar="SECONDS",
+                   help="每隔这么多秒运行一次，不退出（供 systemd 服务使用）；默认运行一次后退出（供 cron 或 systemd 定时器使用）")  # fmt: skip
+
+
+def run_remind(args: argparse.Namespace) -> int:
+    """The due reminders, once: escalations, reminders, digests, then the pending deliveries.
+    Each is sent once however often this runs (and beside `duban serve`'s own reminder process)."""
+    if args.every < 0:
+        print("duban remind: --every 应为非负整数秒数", file=sys.stderr)
+        return 2
+    _django(demo=os.environ.get("DUBAN_SECRET_KEY") is None)
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    try:
+        call_command("remind", every=args.every, stdout=sys.stdout)
+    except DatabaseError as exc:
+        print(f"duban remind: 数据库不可用或尚未初始化（{exc}）；请检查 DATABASE_URL，"
+              "或先运行 duban serve / duban manage migrate", file=sys.stderr)  # fmt: skip
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0
 
 
 def configure_manage(p: argparse.ArgumentParser) -> None:

@@ -124,3 +124,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DUBAN_LOG_LEVEL", "WARNING")},
 }
+
+# Email for reminders (SMTP). Without DUBAN_EMAIL_HOST mail is written to the console (the demo,
+# a first install). DUBAN_EMAIL_TLS (default on) uses STARTTLS, or implicit TLS on port 465, which
+# many Chinese mail services use; the port defaults to 587 with TLS and 25 without.
+EMAIL_HOST = env_str("DUBAN_EMAIL_HOST", "") or ""
+_EMAIL_TLS = env_bool("DUBAN_EMAIL_TLS", True)
+EMAIL_PORT = env_int("DUBAN_EMAIL_PORT", 587 if _EMAIL_TLS else 25)
+EMAIL_HOST_USER = env_str("DUBAN_EMAIL_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("DUBAN_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_SSL = _EMAIL_TLS and EMAIL_PORT == 465
+EMAIL_USE_TLS = _EMAIL_TLS and not EMAIL_USE_SSL
+EMAIL_TIMEOUT = 20  # a mail server that hangs must not hold up the reminder run
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DUBAN_EMAIL_FROM", "") or (EMAIL_HOST_USER if "@" in EMAIL_HOST_USER else "duban@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
