@@ -63,6 +63,19 @@ EXPECTED: dict[str, dict[str, int]] = {
     "exports:workload": row(404, anonymous=LOGIN, admin=200, manager=200, other_manager=200, leader=200),
     "tokens:list": row(200, anonymous=LOGIN),
     "tokens:revoke": row(405, anonymous=LOGIN),  # POST only; the method is refused before the token is looked up
+    "tracking:home": row(200, anonymous=LOGIN),
+    "tracking:periods": row(200, anonymous=LOGIN, other_manager=404, outsider=404),
+    "tracking:task": row(200, anonymous=LOGIN, other_manager=404, other_reporter=404, outsider=404),
+    "tracking:review": row(200, anonymous=LOGIN),
+    "tracking:orders": row(200, anonymous=LOGIN),
+    "tracking:inbox": row(200, anonymous=LOGIN),
+    "tracking:deliveries": row(404, anonymous=LOGIN, admin=200),
+    "tracking:channels": row(404, anonymous=LOGIN, admin=200),
+    **{f"tracking:{n}": row(404, anonymous=LOGIN) for n in (
+        "period", "period_xlsx", "period_docx", "report_new", "report", "evidence", "order", "order_docx", "notification")},
+    **{f"tracking:{n}": row(405, anonymous=LOGIN) for n in (
+        "order_issue", "report_review", "report_correct", "evidence_remove", "order_reply", "order_close", "order_escalate",
+        "inbox_read", "delivery_retry")},
     "api:openapi-json": row(200),
     "api:openapi-view": row(200),
     "api:api-root": row(404),
@@ -121,6 +134,11 @@ def url_for(name: str, pattern: URLPattern, w: dict[str, Any]) -> str:
         "draft_id": w["draft"].pk, "token_id": w["token"].pk, "object_type": "plans.plan",
         "object_id": str(w["plan"].pk), "fmt": "xlsx" if name.startswith("exports:") else "json",
         "name": "swagger-ui.css",
+        # Assessment objects the world does not hold: no object has id 0.
+        "scheme_id": 0, "item_id": 0, "assessment_id": 0, "incident_id": 0, "result_id": 0, "appeal_id": 0,
+        # Likewise periods, reports, orders, messages and deliveries: tests/tracking/test_views.py walks
+        # real ones per role.
+        **dict.fromkeys(("period_id", "report_id", "evidence_id", "order_id", "notification_id", "delivery_id"), 999999),
     }
     kwargs = {k: values[k] for k in pattern.pattern.converters}
     if name == "api:docs-asset":

@@ -21,6 +21,7 @@ from duban.plans.access import visible_plans
 from duban.plans.models import Role
 from duban.tracking.channels import failed_deliveries
 from duban.tracking.models import (
+    ANSWERED,
     Delivery,
     Evidence,
     Notification,
@@ -29,6 +30,7 @@ from duban.tracking.models import (
     ReportKind,
     ReportStatus,
     SupervisionOrder,
+    UnitChannel,
 )
 from duban.tracking.transitions import Actor, actors_of_report, order_actors
 
@@ -75,6 +77,28 @@ def can_edit_report(user: Any, report: ProgressReport) -> bool:
 
 def can_review_report(user: Any, report: ProgressReport) -> bool:
     return report.status == ReportStatus.SUBMITTED and Actor.REVIEWER in actors_of_report(user, report)
+
+
+def can_correct_report(user: Any, report: ProgressReport) -> bool:
+    return report.status in ANSWERED and Actor.OWNER in actors_of_report(user, report)
+
+
+def review_queue(user: Any) -> QuerySet[ProgressReport]:
+    """Submitted reports waiting for this user's review: task reports of the plans it manages
+    (every plan for the administrator); for a lead unit's reporter, its partners' contributions."""
+    submitted = visible_reports(user).filter(status=ReportStatus.SUBMITTED)
+    if not user.is_authenticated or not user.is_active:
+        return submitted.none()
+    if user.is_admin:
+        return submitted.filter(kind=ReportKind.REPORT)
+    if user.is_manager:
+        return submitted.filter(kind=ReportKind.REPORT, task__plan__managers=user)
+    if user.is_reporter and user.unit_id:
+        return submitted.filter(
+            kind=ReportKind.CONTRIBUTION,
+            task__responsibilities__unit_id=user.unit_id, task__responsibilities__role=Role.LEAD,
+        )  # fmt: skip
+    return submitted.none()
 
 
 def visible_periods(user: Any) -> QuerySet[ReportingPeriod]:
@@ -131,6 +155,20 @@ def access_notification(user: Any, notification_id: int) -> Notification:
         return inbox(user).get(pk=notification_id)
     except (Notification.DoesNotExist, ValueError, TypeError):
         raise Http404("消息不存在或无权访问") from None
+
+
+def access_failed_delivery(user: Any, delivery_id: int) -> Delivery:
+    try:
+        return admin_failed_deliveries(user).get(pk=delivery_id)
+    except (Delivery.DoesNotExist, ValueError, TypeError):
+        raise Http404("消息不存在或无权访问") from None
+
+
+def admin_unit_channels(user: Any) -> QuerySet[UnitChannel]:
+    """Every unit's mailbox and robots, for the administrator only (they hold signing secrets)."""
+    if not (user.is_authenticated and user.is_active and user.is_admin):
+        return UnitChannel.objects.none()
+    return UnitChannel.objects.select_related("unit").order_by("unit__name", "channel")
 
 
 def admin_failed_deliveries(user: Any) -> QuerySet[Delivery]:

@@ -74,11 +74,12 @@ from duban.units.models import Unit
 
 __all__ = [
     "ConflictError", "EvidenceRejected", "IndicatorInput", "InvalidInput", "ReportData", "TrackingError",
-    "TransitionError", "check_evidence", "do_accept_report", "do_add_contribution", "do_add_evidence",
-    "do_add_period", "do_close_order", "do_correct_report", "do_create_periods", "do_edit_draft",
+    "TransitionError", "check_evidence", "check_evidence_upload", "do_accept_report", "do_add_contribution",
+    "do_add_evidence", "do_add_period", "do_close_order", "do_correct_report", "do_create_periods", "do_edit_draft",
     "do_escalate_order",
     "do_escalate_overdue_orders", "do_issue_order", "do_mark_read", "do_remove_evidence", "do_reply_order",
     "do_retry_delivery", "do_return_report", "do_save_draft", "do_set_unit_channel", "do_submit_report",
+    "evidence_accept",
 ]  # fmt: skip
 
 STALE_DRAFT = "该草稿已被他人修改，请刷新后重试"
@@ -459,15 +460,27 @@ EVIDENCE_TYPES: Mapping[str, tuple[str, tuple[bytes, ...]]] = {
 _OOXML_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
 
 
-def check_evidence(name: str, data: bytes) -> str:
-    """The content type of an acceptable evidence file, or EvidenceRejected naming the file."""
+def evidence_accept() -> str:
+    """The file types a form's file input offers (its accept attribute)."""
+    return ",".join(EVIDENCE_TYPES)
+
+
+def check_evidence_upload(name: str, size: int) -> None:
+    """The checks that need no content (type by name, size): a form makes them before it reads a
+    large upload into memory. check_evidence makes them again, with the content."""
     suffix = PurePath(name).suffix.lower()
     if suffix not in EVIDENCE_TYPES:
         allowed = "、".join(sorted({s.lstrip(".") for s in EVIDENCE_TYPES} - {"jpeg"}))
         raise EvidenceRejected(f"{name}：不支持的文件类型“{suffix or '无扩展名'}”，可上传 {allowed}")
     limit = settings.MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise EvidenceRejected(f"{name}：文件过大（{len(data) / 1048576:.1f} MB），上限 {limit / 1048576:g} MB")
+    if size > limit:
+        raise EvidenceRejected(f"{name}：文件过大（{size / 1048576:.1f} MB），上限 {limit / 1048576:g} MB")
+
+
+def check_evidence(name: str, data: bytes) -> str:
+    """The content type of an acceptable evidence file, or EvidenceRejected naming the file."""
+    check_evidence_upload(name, len(data))
+    suffix = PurePath(name).suffix.lower()
     if not data:
         raise EvidenceRejected(f"{name}：文件为空")
     content_type, magic = EVIDENCE_TYPES[suffix]

@@ -1,0 +1,194 @@
+"""The period overview as downloads: an Excel workbook of all its tables, and a .docx 通报 draft
+(title, date, summary figures, tables of units not reported, overdue items and open orders).
+
+Both are rendered from queries.PeriodReport, the object the page itself shows, so a download
+never holds more (or other) than the screen it was taken from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from duban.exports.docx import clean
+from duban.exports.tables import Table
+from duban.extract.export import SheetWriter
+from duban.tracking.lights import Color
+from duban.tracking.models import OrderLevel, SupervisionOrder
+from duban.tracking.queries import PeriodReport
+
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+BODY_FONT = "仿宋_GB2312"
+TABLE_FONT = "宋体"
+LEVELS = dict(OrderLevel.choices)
+COLORS = dict(Color.choices)
+
+
+def date_text(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def workbook(tables: Sequence[Table]) -> bytes:
+    """Several tables, one sheet each, written like every other workbook duban hands out."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    used: set[str] = set()
+    for table in tables:
+        name = re.sub(r"[\[\]:*?/\\]", "", table.sheet)[:31] or "Sheet"
+        while name in used:
+            name = name[:28] + f"{len(used)}"
+        used.add(name)
+        ws = wb.create_sheet(name)
+        sheet = SheetWriter(ws)
+        sheet.title(table.title, table.facts, width=len(table.headings))
+        sheet.header(table.headings)
+        for row in table.rows:
+            sheet.row(row)
+        sheet.finish()
+        for cells in ws.iter_rows():
+            for cell in cells:
+                # As in exports.tables: text that starts with "=" is text, never a formula.
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _order_row(o: SupervisionOrder, day: dt.date) -> tuple[str, ...]:
+    overdue = "（已逾期）" if o.status == "open" and o.reply_deadline < day else ""
+    return (o.serial, LEVELS.get(o.level, o.level), f"{o.task.number} {o.task.title or o.task.text[:40]}",
+            "、".join(u.name for u in o.units.all()), o.reply_deadline.isoformat(),
+            o.get_status_display() + overdue)  # fmt: skip
+
+
+ORDER_HEADINGS = ("编号", "级别", "任务", "督办单位", "回复期限", "状态")
+
+
+def summary_lines(r: PeriodReport) -> list[str]:
+    ov, p = r.overview, r.period
+    lines = [
+        f"{p.name}（{p.start.isoformat()} 至 {p.end.isoformat()}，{p.due.isoformat()} 截止报送）"
+        f"应报送任务报告 {ov.expected} 份，已报送 {ov.reported} 份，报送率 {ov.percent:g}%。",
+    ]
+    if ov.missing:  # the plan's figures (the lists of tasks are narrowed to what the viewer may see)
+        state = "逾期未报送" if ov.overdue else "尚未报送"
+        lines.append(f"{len({m.unit_id for m in ov.missing})} 个单位 {len(ov.missing)} 份报告{state}。")
+    else:
+        lines.append("各单位均已报送。")
+    lines.append(f"待审核报告 {ov.awaiting_review} 份。")
+    levels = "、".join(f"{LEVELS[lv]} {ov.open_orders.get(lv, 0)} 件" for lv in reversed(OrderLevel.values))
+    lines.append(f"未办结督办单 {ov.open_order_count} 件（{levels}），其中逾期未回复 {len(r.overdue_orders)} 件。")
+    counts = r.light_counts
+    lines.append(f"任务灯色：红灯 {counts['red']} 项、黄灯 {counts['yellow']} 项、绿灯 {counts['green']} 项。")
+    return lines
+
+
+def period_tables(r: PeriodReport) -> list[Table]:
+    p, ov = r.period, r.overview
+    plan = p.plan.title
+    facts = f"{plan} · 统计日期：{r.day.isoformat()}"
+    return [
+        Table(f"{p.name}报送概况", ("项目", "内容"), [("方案", plan), ("报送周期", p.name),
+              ("起止日期", f"{p.start.isoformat()} 至 {p.end.isoformat()}"), ("报送截止", p.due.isoformat()),
+              ("统计日期", r.day.isoformat()), *(("概况", line) for line in summary_lines(r))],
+              facts=facts, sheet="概况"),
+        Table(f"{p.name}各单位报送率", ("单位", "应报", "已报", "未报", "报送率（%）"),
+              [(u.name, u.expected, u.reported, u.lacking, u.percent) for u in ov.units],
+              facts=facts, sheet="各单位报送率"),
+        Table(f"{p.name}{'逾期未报送' if ov.overdue else '未报送'}清单", ("单位", "序号", "任务", "报送截止"),
+              [(m.unit_name, m.task.number, m.task.title or m.task.text, p.due.isoformat()) for m in r.missing],
+              facts=facts, sheet="未报送"),
+        Table(f"{p.name}各部分报送与灯色", ("部分", "任务数", "应报", "已报", "报送率（%）", "绿灯", "黄灯", "红灯"),
+              [(s.title, s.tasks, s.expected, s.reported, s.percent, s.lights["green"], s.lights["yellow"],
+                s.lights["red"]) for s in r.sections], facts=facts, sheet="各部分"),
+        Table("各单位任务灯色", ("单位", "灯色", "绿灯", "黄灯", "红灯"),
+              [(u.name, COLORS.get(u.color, u.color), u.counts.get("green", 0), u.counts.get("yellow", 0),
+                u.counts.get("red", 0)) for u in r.lights.units], facts=facts, sheet="单位灯色"),
+        Table("未办结督办单", ORDER_HEADINGS, [_order_row(o, r.day) for o in r.open_orders], facts=facts,
+              sheet="督办单"),
+        Table(f"{p.name}报告接收情况", ("日期", "累计收到"), [(d.isoformat(), n) for d, n in r.received],
+              facts=facts, sheet="报告接收"),
+    ]  # fmt: skip
+
+
+def _font(run: Any, name: str, size: float, *, bold: bool = False) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    # East Asian text takes its font from w:eastAsia, not from w:ascii.
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _paragraph(doc: Any, text: str, font: str, size: float, *, bold: bool = False, center: bool = False,
+               indent: bool = False) -> None:  # fmt: skip
+    para = doc.add_paragraph()
+    if center:
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if indent:
+        para.paragraph_format.first_line_indent = Pt(size * 2)
+    _font(para.add_run(clean(text)), font, size, bold=bold)
+
+
+def _table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    table = doc.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, h in zip(table.rows[0].cells, headings, strict=True):
+        _font(cell.paragraphs[0].add_run(h), TABLE_FONT, 10.5, bold=True)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            _font(cell.paragraphs[0].add_run(clean("" if value is None else str(value))), TABLE_FONT, 10.5)
+
+
+def period_docx(r: PeriodReport) -> bytes:
+    """A 通报 draft for the office to edit: the figures and lists, not the verdicts."""
+    p, ov = r.period, r.overview
+    doc = Document()
+    section = doc.sections[0]
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    _paragraph(doc, f"关于{p.name}《{p.plan.title}》落实情况的通报", TITLE_FONT, 22, bold=True, center=True)
+    _paragraph(doc, "（草稿）", BODY_FONT, 16, center=True)
+    _paragraph(doc, date_text(r.day), BODY_FONT, 16, center=True)
+    _paragraph(doc, "一、总体情况", HEADING_FONT, 16)
+    for line in summary_lines(r):
+        _paragraph(doc, line, BODY_FONT, 16, indent=True)
+    _paragraph(doc, "二、各单位报送情况", HEADING_FONT, 16)
+    _table(doc, ("单位", "应报", "已报", "报送率"), [(u.name, u.expected, u.reported, f"{u.percent:g}%") for u in ov.units])
+    _paragraph(doc, f"三、{'逾期未报送' if ov.overdue else '未报送'}单位", HEADING_FONT, 16)
+    if r.missing_units:
+        _table(doc, ("单位", "未报送数", "任务"), [
+            (name, len(items), "；".join(f"{m.task.number} {m.task.title or m.task.text[:30]}" for m in items))
+            for name, items in r.missing_units
+        ])  # fmt: skip
+    else:
+        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+    _paragraph(doc, "四、逾期未回复的督办事项", HEADING_FONT, 16)
+    if r.overdue_orders:
+        _table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.overdue_orders])
+    else:
+        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+    _paragraph(doc, "五、未办结督办单", HEADING_FONT, 16)
+    if r.open_orders:
+        _table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.open_orders])
+    else:
+        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

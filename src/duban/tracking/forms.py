@@ -1,0 +1,154 @@
+"""Forms of the tracking pages. They check and carry input; every rule about what may be stored
+is actions.py's (a form only turns the posted strings into the values an action takes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from duban.clock import today
+from duban.plans.models import Target
+from duban.tracking.actions import IndicatorInput, ReportData, evidence_accept
+from duban.tracking.models import Channel, Frequency, IndicatorValue, OrderLevel, Progress, ProgressReport
+from duban.units.models import Unit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _this_year() -> int:
+    return today().year
+
+
+class YearPeriodsForm(forms.Form):
+    """The monthly / quarterly / half-yearly / yearly periods of one year."""
+
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, initial=_this_year)
+    frequency = forms.ChoiceField(label="报送周期", choices=Frequency.choices, initial=Frequency.QUARTERLY)
+    due_day = forms.IntegerField(label="次月报送截止日", min_value=1, max_value=31, initial=10,
+                                 help_text="每期结束后次月的第几日截止（超过当月天数按月末计）")  # fmt: skip
+
+
+class CustomPeriodForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=64)
+    start = forms.DateField(label="开始日期", widget=DATE)
+    end = forms.DateField(label="结束日期", widget=DATE)
+    due = forms.DateField(label="报送截止", widget=DATE)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": evidence_accept()}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    """A progress report or a partner's contribution: the fields of ReportData, one value / unit /
+    date triple per target of the task, the draft's lock_version, and new evidence files."""
+
+    progress = forms.ChoiceField(label="进展状态", choices=Progress.choices, initial=Progress.IN_PROGRESS)
+    reason = forms.CharField(label="原因（滞后、暂缓时必填）", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    percent = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100, initial=0)
+    narrative = forms.CharField(label="工作进展", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    lock_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    evidence = MultipleFileField(label="上传佐证材料（pdf、图片、docx、xlsx）", required=False)
+
+    def __init__(
+        self, data: Any = None, files: Any = None, *, targets: Sequence[Target], report: ProgressReport | None = None
+    ) -> None:
+        initial: dict[str, Any] = {}
+        values: dict[int, IndicatorValue] = {}
+        if report is not None:
+            initial = {"progress": report.progress, "reason": report.reason, "percent": report.percent,
+                       "narrative": report.narrative, "lock_version": report.lock_version}  # fmt: skip
+            values = {v.target_id: v for v in report.values.all()}
+        self.targets = list(targets)
+        for t in self.targets:
+            v = values.get(t.pk)
+            initial[f"value_{t.pk}"] = v.value.normalize() if v else None
+            initial[f"unit_{t.pk}"] = v.unit if v else t.unit
+            initial[f"as_of_{t.pk}"] = v.as_of if v else None
+        super().__init__(data, files, initial=initial)
+        for t in self.targets:
+            self.fields[f"value_{t.pk}"] = forms.DecimalField(
+                label=f"{t.metric} 当前值", required=False, max_digits=16, decimal_places=6
+            )
+            self.fields[f"unit_{t.pk}"] = forms.CharField(label="计量单位", required=False, max_length=20)
+            self.fields[f"as_of_{t.pk}"] = forms.DateField(label="数据截至", required=False, widget=DATE)
+
+    def target_rows(self) -> list[tuple[Target, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [(t, self[f"value_{t.pk}"], self[f"unit_{t.pk}"], self[f"as_of_{t.pk}"]) for t in self.targets]
+
+    def report_data(self) -> ReportData:
+        d = self.cleaned_data
+        values = {
+            t.pk: IndicatorInput(d[f"value_{t.pk}"], unit=d[f"unit_{t.pk}"] or None, as_of=d[f"as_of_{t.pk}"])
+            for t in self.targets if d.get(f"value_{t.pk}") is not None
+        }  # fmt: skip
+        return ReportData(progress=d["progress"], reason=d["reason"], percent=d["percent"],
+                          narrative=d["narrative"], values=values)  # fmt: skip
+
+    def files_posted(self) -> list[UploadedFile]:
+        return list(self.cleaned_data.get("evidence") or [])
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "审核通过"), ("return", "退回")])
+    comment = forms.CharField(label="审核意见（退回时必填）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _default_reply_deadline() -> dt.date:
+    return today() + dt.timedelta(days=7)
+
+
+class OrderIssueForm(forms.Form):
+    units = forms.TypedMultipleChoiceField(label="督办单位", coerce=int, widget=forms.CheckboxSelectMultiple)
+    text = forms.CharField(label="督办事项", widget=forms.Textarea(attrs={"rows": 3}))
+    reply_deadline = forms.DateField(label="回复期限", widget=DATE, initial=_default_reply_deadline)
+    level = forms.ChoiceField(label="督办级别", choices=OrderLevel.choices, initial=OrderLevel.BLUE)
+
+    def __init__(self, *args: Any, units: Iterable[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["units"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = list(units)
+
+
+class OrderReplyForm(forms.Form):
+    text = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OrderCloseForm(forms.Form):
+    comment = forms.CharField(label="办结意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UnitChannelForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none())
+    channel = forms.ChoiceField(label="渠道", choices=[c for c in Channel.choices if c[0] != Channel.INBOX])
+    url = forms.CharField(label="Webhook 地址（钉钉、企业微信机器人）", required=False, max_length=500)
+    email = forms.CharField(label="邮箱（电子邮件）", required=False, max_length=254)
+    secret = forms.CharField(label="加签密钥（钉钉，可不填）", required=False, max_length=200,
+                             widget=forms.PasswordInput(render_value=False))  # fmt: skip
+    active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Unit.objects.filter(active=True).order_by("name")
