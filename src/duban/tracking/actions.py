@@ -217,7 +217,7 @@ def _save(
     if unit_id is None:
         raise TransitionError(f"无权{ReportAction.SAVE.label}：只有任务责任单位的填报员可以填报")
     actors = report_actors(acting_user, task, unit_id, kind)
-    rows = list(ProgressReport.objects.select_for_update().filter(task=task, period=period, unit_id=unit_id))
+    rows = list(ProgressReport.objects.select_for_update(of=("self",)).filter(task=task, period=period, unit_id=unit_id).order_by())
     draft = next((r for r in rows if r.status == ReportStatus.DRAFT), None)
     answered = next((r for r in rows if r.status in ANSWERED), None)
     if draft is None:
@@ -296,7 +296,8 @@ def do_edit_draft(
 
 
 def _lock(report: ProgressReport) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().select_related("task__plan", "period", "unit").get(pk=report.pk)
+    # of=("self",): lock the report row only, not the plan, task, period and unit rows joined in.
+    return ProgressReport.objects.select_for_update(of=("self",)).select_related("task__plan", "period", "unit").get(pk=report.pk)
 
 
 def _reviewer_message(report: ProgressReport) -> Message:
@@ -325,9 +326,9 @@ def do_submit_report(report: ProgressReport, *, lock_version: int | None = None,
     at = now()
     # Before the new version becomes the answer: at most one answer per unit, task and period.
     replaced = list(
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .filter(task_id=report.task_id, period_id=report.period_id, unit_id=report.unit_id, status__in=ANSWERED)
-        .values_list("pk", "version")
+        .order_by().values_list("pk", "version")
     )
     ProgressReport.objects.filter(pk__in=[pk for pk, _ in replaced]).update(
         status=ReportStatus.SUPERSEDED, updated_at=at
@@ -531,7 +532,7 @@ def do_remove_evidence(evidence: Evidence, *, acting_user: Any) -> None:
 
 
 def _lock_order(order: SupervisionOrder) -> SupervisionOrder:
-    return SupervisionOrder.objects.select_for_update().select_related("task__plan").get(pk=order.pk)
+    return SupervisionOrder.objects.select_for_update(of=("self",)).select_related("task__plan").get(pk=order.pk)
 
 
 def _order_units(order: SupervisionOrder) -> tuple[int, ...]:
@@ -685,7 +686,7 @@ def do_escalate_overdue_orders(*, acting_user: Any, day: dt.date | None = None) 
     )
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():  # one order at a time: a failure leaves the others escalated
-            order = SupervisionOrder.objects.select_for_update().select_related("task__plan").get(pk=pk)
+            order = SupervisionOrder.objects.select_for_update(of=("self",)).select_related("task__plan").get(pk=pk)
             # Checked again under the lock: another run may have escalated it a moment ago.
             if order.status != OrderStatus.OPEN or order.reply_deadline >= day or order.level == OrderLevel.RED:
                 continue
