@@ -36,23 +36,30 @@ class Table:
 
 
 def table_to_xlsx(table: Table) -> bytes:
+    return workbook([table])
+
+
+def workbook(tables: Sequence[Table]) -> bytes:
+    """Tables, one sheet each, written like every other workbook duban hands out. SheetWriter
+    keeps text that starts with "=" as text, never a formula for Excel to run."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = re.sub(r"[\[\]:*?/\\]", "", table.sheet)[:31] or "Sheet1"
-    sheet = SheetWriter(ws)
-    sheet.title(table.title, table.facts, width=len(table.headings))
-    sheet.header(table.headings)
-    for row in table.rows:
-        sheet.row(row)
-    sheet.finish()
-    for cells in ws.iter_rows():
-        for cell in cells:
-            # A name or title starting with "=" is text, not a formula for Excel to run.
-            if cell.data_type == "f":
-                cell.data_type = "s"
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    used: set[str] = set()
+    for table in tables:
+        name = re.sub(r"[\[\]:*?/\\]", "", table.sheet)[:31] or "Sheet1"
+        while name in used:
+            name = name[:28] + f"{len(used)}"
+        used.add(name)
+        sheet = SheetWriter(wb.create_sheet(name))
+        sheet.title(table.title, table.facts, width=len(table.headings))
+        sheet.header(table.headings)
+        for row in table.rows:
+            sheet.row(row)
+        sheet.finish()
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

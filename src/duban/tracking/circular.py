@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +20,6 @@ from docx.shared import Cm, Pt
 
 from duban.exports.docx import clean
 from duban.exports.tables import Table
-from duban.extract.export import SheetWriter
 from duban.tracking.lights import Color
 from duban.tracking.models import OrderLevel, SupervisionOrder
 from duban.tracking.queries import PeriodReport
@@ -38,35 +36,6 @@ def date_text(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def workbook(tables: Sequence[Table]) -> bytes:
-    """Several tables, one sheet each, written like every other workbook duban hands out."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
-    used: set[str] = set()
-    for table in tables:
-        name = re.sub(r"[\[\]:*?/\\]", "", table.sheet)[:31] or "Sheet"
-        while name in used:
-            name = name[:28] + f"{len(used)}"
-        used.add(name)
-        ws = wb.create_sheet(name)
-        sheet = SheetWriter(ws)
-        sheet.title(table.title, table.facts, width=len(table.headings))
-        sheet.header(table.headings)
-        for row in table.rows:
-            sheet.row(row)
-        sheet.finish()
-        for cells in ws.iter_rows():
-            for cell in cells:
-                # As in exports.tables: text that starts with "=" is text, never a formula.
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _order_row(o: SupervisionOrder, day: dt.date) -> tuple[str, ...]:

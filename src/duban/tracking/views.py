@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.models import User
 from duban.clock import today
-from duban.exports.tables import Table, content_disposition, download, table_to_xlsx
+from duban.exports.tables import Table, content_disposition, download, table_to_xlsx, workbook
 from duban.extract.export import Cell
 from duban.plans.access import access_plan, access_task, can_manage, visible_plans, visible_tasks
 from duban.plans.models import Plan, Task
@@ -326,7 +326,7 @@ def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_safe
 def period_xlsx(request: HttpRequest, period_id: int) -> HttpResponse:
     r = _period_report(request, period_id)
-    data = circular.workbook(circular.period_tables(r))
+    data = workbook(circular.period_tables(r))
     return download(data, name=f"{r.period.plan.title}{r.period.name}督办情况", fallback=f"period-{r.period.pk}",
                     fmt="xlsx")  # fmt: skip
 
