@@ -112,7 +112,7 @@ def test_it_runs_a_report_through_review_and_an_order_through_escalation(
     # The unit is told, reads the comment, and submits a correction.
     login(reporter.username, reporter.password)
     page.goto("/tracking/inbox/")
-    expect(page.locator(".badge")).to_have_text("1")
+    expect(page.locator("header .badge")).to_have_text("1")
     page.get_by_role("link", name="任务报告被退回").click()
     expect(page.get_by_role("note")).to_contain_text("请附网格员名单的签字版。")
     page.get_by_role("button", name="提交更正（新版本）").click()
