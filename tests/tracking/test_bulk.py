@@ -448,3 +448,52 @@ def test_it_handles_a_custom_period(small_plan: Plan, zfw: Unit, users: dict[str
     fill(sheet(wb), task1, 进展状态="推进中", 工作进展="……", 指标1当前值=80)
     (report,) = do_bulk_upload(zfw, period, to_bytes(wb), acting_user=lead_reporter)
     assert report.period_id == period.pk and report.values.get().as_of == dt.date(2025, 3, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages: download the template, upload it back
+
+
+def test_it_serves_the_template_and_saves_an_upload_through_the_period_page(
+    zfw: Unit, q1: ReportingPeriod, lead_reporter: User, task1: Task, extra_tasks: tuple[Task, Task]
+) -> None:
+    from django.test import Client
+
+    t3, t4 = extra_tasks
+    client = Client()
+    client.force_login(lead_reporter)
+    got = client.get(f"/tracking/periods/{q1.pk}/bulk.xlsx")
+    assert got.status_code == 200 and got["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert load(got.content) is not None
+    upload = io.BytesIO(to_bytes(good_workbook(zfw, q1, lead_reporter, task1, t3, t4)))
+    upload.name = "报送表.xlsx"
+    response = client.post(f"/tracking/periods/{q1.pk}/bulk/", {"file": upload, "submit": "1"}, follow=True)
+    assert "已报送 3 项任务的进展" in response.content.decode()
+    assert ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).count() == 3
+
+
+def test_it_names_the_bad_cell_and_stores_nothing_on_a_bad_upload_page(
+    zfw: Unit, q1: ReportingPeriod, lead_reporter: User, task1: Task
+) -> None:
+    from django.test import Client
+
+    wb = load(bulk_template(zfw, q1, user=lead_reporter))
+    fill(sheet(wb), task1, 进展状态="进行中", 工作进展="x")
+    upload = io.BytesIO(to_bytes(wb))
+    upload.name = "报送表.xlsx"
+    client = Client()
+    client.force_login(lead_reporter)
+    response = client.post(f"/tracking/periods/{q1.pk}/bulk/", {"file": upload}, follow=True)
+    text = response.content.decode()
+    assert "未保存任何内容" in text and "进行中" in text
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["manager", "leader", "admin"])
+def test_it_gives_bulk_entry_only_to_unit_reporters(users: dict[str, User], q1: ReportingPeriod, who: str) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users[who])
+    assert client.get(f"/tracking/periods/{q1.pk}/bulk.xlsx").status_code == 404
+    assert client.post(f"/tracking/periods/{q1.pk}/bulk/", {}).status_code == 404

@@ -72,9 +72,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "tracking:deliveries": row(404, anonymous=LOGIN, admin=200),
     "tracking:channels": row(404, anonymous=LOGIN, admin=200),
     **{f"tracking:{n}": row(404, anonymous=LOGIN) for n in (
-        "period", "period_xlsx", "period_docx", "report_new", "report", "evidence", "order", "order_docx", "notification")},
+        "period", "period_xlsx", "period_docx", "bulk_download", "report_new", "report", "evidence", "order", "order_docx", "notification")},
     **{f"tracking:{n}": row(405, anonymous=LOGIN) for n in (
-        "order_issue", "report_review", "report_correct", "evidence_remove", "order_reply", "order_close", "order_escalate",
+        "bulk_upload", "order_issue", "report_review", "report_correct", "evidence_remove", "order_reply", "order_close", "order_escalate",
         "inbox_read", "delivery_retry")},
     "api:openapi-json": row(200),
     "api:openapi-view": row(200),

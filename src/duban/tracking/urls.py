@@ -3,7 +3,7 @@ notify.py writes into messages: change them together."""
 
 from django.urls import path
 
-from duban.tracking import views
+from duban.tracking import bulk_views, views
 
 app_name = "tracking"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("periods/<int:period_id>/", views.period_detail, name="period"),
     path("periods/<int:period_id>/export.xlsx", views.period_xlsx, name="period_xlsx"),
     path("periods/<int:period_id>/circular.docx", views.period_docx, name="period_docx"),
+    path("periods/<int:period_id>/bulk.xlsx", bulk_views.bulk_download, name="bulk_download"),
+    path("periods/<int:period_id>/bulk/", bulk_views.bulk_upload, name="bulk_upload"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("tasks/<int:task_id>/periods/<int:period_id>/report/", views.report_new, name="report_new"),
     path("tasks/<int:task_id>/orders/new/", views.order_issue, name="order_issue"),
