@@ -91,6 +91,33 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:get_draft": row(404, anonymous=401, admin=200, manager=200),
     "api:confirm_import": row(405),  # POST only
     "api:cancel_import": row(405),  # POST only
+    # Assessment: the world holds no scheme or assessment (url_for gives their ids as 0), so every
+    # page of one is a 404; creating a scheme is for whoever may import plans.
+    "assessment:home": row(200, anonymous=LOGIN),
+    "assessment:scheme_new": row(404, anonymous=LOGIN, admin=200, manager=200, other_manager=200),
+    "assessment:scheme": row(404, anonymous=LOGIN),
+    "assessment:scheme_settings": row(405, anonymous=LOGIN),  # POST only
+    "assessment:item_edit": row(405, anonymous=LOGIN),  # POST only
+    "assessment:veto_add": row(405, anonymous=LOGIN),  # POST only
+    "assessment:bonus_add": row(405, anonymous=LOGIN),  # POST only
+    "assessment:scheme_activate": row(405, anonymous=LOGIN),  # POST only
+    "assessment:scheme_run": row(405, anonymous=LOGIN),  # POST only
+    "assessment:assessment": row(404, anonymous=LOGIN),
+    "assessment:ranking_xlsx": row(404, anonymous=LOGIN),
+    "assessment:report_docx": row(404, anonymous=LOGIN),
+    "assessment:run": row(405, anonymous=LOGIN),  # POST only
+    "assessment:close": row(405, anonymous=LOGIN),  # POST only
+    "assessment:reopen": row(405, anonymous=LOGIN),  # POST only
+    "assessment:publish": row(405, anonymous=LOGIN),  # POST only
+    "assessment:incident_add": row(405, anonymous=LOGIN),  # POST only
+    "assessment:incident_remove": row(405, anonymous=LOGIN),  # POST only
+    "assessment:incident_evidence": row(404, anonymous=LOGIN),
+    "assessment:grades": row(404, anonymous=LOGIN),
+    "assessment:appeals": row(404, anonymous=LOGIN),
+    "assessment:result": row(404, anonymous=LOGIN),
+    "assessment:result_xlsx": row(404, anonymous=LOGIN),
+    "assessment:appeal_file": row(405, anonymous=LOGIN),  # POST only
+    "assessment:appeal_decide": row(405, anonymous=LOGIN),  # POST only
 }
 
 

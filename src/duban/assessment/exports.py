@@ -1,0 +1,236 @@
+"""What the assessment pages show, as rows (one place for the page, the Excel and the Word copy),
+and the Excel workbooks and the assessment report (.docx) made from them.
+
+Nothing here checks permissions: callers pass objects already fetched through
+duban.assessment.access.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from docx import Document
+from docx.shared import Cm
+
+from duban.assessment import queries
+from duban.assessment.models import Assessment, LineKind, Result, ResultLine
+from duban.exports.tables import Table, table_to_xlsx
+from duban.tracking.circular import BODY_FONT, HEADING_FONT, TITLE_FONT, _paragraph, _table, date_text
+
+KINDS = dict(LineKind.choices)
+
+
+def num(value: Decimal | None) -> str:
+    """18, 2.5, -10 — as a clerk would write them (not 18.00)."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0") else text
+
+
+def signed(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f"+{value}" if value > 0 else str(value)
+    return f"+{num(value)}" if value > 0 else num(value)
+
+
+# ─── the ranking ──────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class RankRow:
+    result: Result
+    sections: list[Decimal | None]  # points per section, in Ranking.sections' order (None: not scored)
+
+    @property
+    def total_change(self) -> Decimal | None:
+        return self.result.total_change
+
+
+@dataclass(frozen=True)
+class Ranking:
+    sections: list[str]
+    rows: list[RankRow]
+
+
+def ranking(results: QuerySet[Result]) -> Ranking:
+    """The results by rank with their points per section (the sections in the order the results
+    list them, every unit's in one set of columns)."""
+    rows = list(results)
+    labels: list[str] = []
+    for r in rows:
+        for s in r.sections:
+            if s["section"] not in labels:
+                labels.append(s["section"])
+    out = []
+    for r in rows:
+        by = {s["section"]: Decimal(s["points"]) for s in r.sections}
+        out.append(RankRow(r, [by.get(label) for label in labels]))
+    return Ranking([label or "其他" for label in labels], out)
+
+
+RANKING_HEAD = ("名次", "单位")
+RANKING_TAIL = ("项目得分", "扣分", "加分", "一票否决", "总分", "满分", "等次", "上期总分", "较上期", "上期名次", "名次变化")
+
+
+def ranking_table(assessment: Assessment, rk: Ranking) -> Table:
+    scheme = assessment.scheme
+    return Table(
+        title=f"{scheme.name}排名",
+        headings=(*RANKING_HEAD, *rk.sections, *RANKING_TAIL),
+        rows=[
+            (row.result.rank, row.result.unit.name, *[None if p is None else float(p) for p in row.sections],
+             float(row.result.item_points), float(row.result.deductions), float(row.result.bonus), row.result.vetoed,
+             float(row.result.total), float(row.result.max_points), row.result.grade,
+             None if row.result.previous_total is None else float(row.result.previous_total),
+             None if row.total_change is None else float(row.total_change), row.result.previous_rank,
+             row.result.rank_change)
+            for row in rk.rows
+        ],
+        facts=f"考核期：{scheme.period_label}；数据截至 {assessment.as_of.isoformat()}；状态：{assessment.get_status_display()}",
+        sheet="排名",
+    )  # fmt: skip
+
+
+def ranking_xlsx(assessment: Assessment, rk: Ranking) -> bytes:
+    return table_to_xlsx(ranking_table(assessment, rk))
+
+
+# ─── a unit's breakdown ───────────────────────────────────────────────────────────────────────
+
+
+def source_text(line: ResultLine, item_names: dict[int, str], rule_names: dict[int, str]) -> str:
+    """Where a line's points come from, in words: its item, report, grade, rule and incidents."""
+    src = line.sources
+    parts = []
+    if "item" in src:
+        parts.append(f"考核项目：{item_names.get(src['item'], '#' + str(src['item']))}")
+    if "report" in src:
+        parts.append(f"进展报告 #{src['report']}")
+    if "grade" in src:
+        parts.append(f"人工评分 #{src['grade']}")
+    if src.get("rule") is not None:
+        parts.append(f"负面清单：{rule_names.get(src['rule'], '#' + str(src['rule']))}")
+    if src.get("incidents"):
+        parts.append("登记事项 " + "、".join(f"#{i}" for i in src["incidents"]))
+    if src.get("leads"):
+        parts.append(f"按牵头单位得分折算（{len(src['leads'])} 个牵头单位）")
+    return "；".join(parts)
+
+
+def breakdown_table(result: Result, lines: Sequence[ResultLine], sources: Sequence[str]) -> Table:
+    a = result.assessment
+    return Table(
+        title=f"{result.unit.name} {a.scheme.name}得分明细",
+        headings=("部分", "项目", "类型", "得分", "分值", "说明", "来源"),
+        rows=[(ln.section, ln.label, KINDS.get(ln.kind, ln.kind), float(ln.points),
+               None if ln.max_points is None else float(ln.max_points), ln.reason, src)
+              for ln, src in zip(lines, sources, strict=True)],
+        facts=f"总分 {num(result.total)} / {num(result.max_points)}，第 {result.rank} 名，{result.grade}；"
+              f"数据截至 {a.as_of.isoformat()}",
+        sheet="得分明细",
+    )  # fmt: skip
+
+
+def breakdown_xlsx(result: Result, lines: Sequence[ResultLine], sources: Sequence[str]) -> bytes:
+    return table_to_xlsx(breakdown_table(result, lines, sources))
+
+
+# ─── the assessment report ────────────────────────────────────────────────────────────────────
+
+
+def summary_lines(assessment: Assessment, rk: Ranking) -> list[str]:
+    """The opening paragraph's figures: how many units, the grades, the top and the vetoes."""
+    rows = rk.rows
+    if not rows:
+        return ["本次考核没有考核对象。"]
+    grades = queries.grade_counts(assessment)
+    top = [r.result.unit.name for r in rows if r.result.rank == 1]
+    vetoed = [r.result.unit.name for r in rows if r.result.vetoed]
+    out = [f"本次考核共 {len(rows)} 个单位，" + "，".join(f"{g} {n} 个" for g, n in grades.items()) + "。",
+           f"第一名：{'、'.join(top)}（{num(rows[0].result.total)} 分）。"]  # fmt: skip
+    if vetoed:
+        out.append(f"被一票否决：{'、'.join(vetoed)}。")
+    return out
+
+
+def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
+    """考核情况报告: the title, the figures, the ranking table and a summary per section."""
+    scheme = assessment.scheme
+    doc = Document()
+    section = doc.sections[0]
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    _paragraph(doc, f"{scheme.name}情况报告", TITLE_FONT, 22, bold=True, center=True)
+    _paragraph(doc, f"（数据截至{date_text(assessment.as_of)}，{assessment.get_status_display()}）", BODY_FONT, 16,
+               center=True)  # fmt: skip
+    _paragraph(doc, "一、总体情况", HEADING_FONT, 16)
+    for line in summary_lines(assessment, rk):
+        _paragraph(doc, line, BODY_FONT, 16, indent=True)
+    _paragraph(doc, "二、考核排名", HEADING_FONT, 16)
+    _table(doc, ("名次", "单位", "总分", "扣分", "加分", "等次", "较上期"), [
+        (r.result.rank, r.result.unit.name, num(r.result.total), num(r.result.deductions), num(r.result.bonus),
+         r.result.grade + ("（一票否决）" if r.result.vetoed else ""), signed(r.total_change))
+        for r in rk.rows
+    ])  # fmt: skip
+    _paragraph(doc, "三、分项得分情况", HEADING_FONT, 16)
+    sections = queries.section_summary(assessment)
+    if sections:
+        _table(doc, ("部分", "满分", "平均得分", "最高", "最低", "单位数"), [
+            (s["section"] or "其他", num(s["max"]), num(s["mean"]), num(s["high"]), num(s["low"]), s["units"])
+            for s in sections
+        ])  # fmt: skip
+    else:
+        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+    _paragraph(doc, "四、负面清单扣分情况", HEADING_FONT, 16)
+    deductions = queries.deductions_by_rule(assessment)
+    if deductions:
+        _table(doc, ("扣分事项", "扣分合计", "涉及单位数"), [(label, num(p), n) for label, p, n in deductions])
+    else:
+        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def chart_specs(rk: Ranking) -> list[dict[str, Any]]:
+    """The assessment page's charts as specs for static/duban/charts.js: the ranking, each unit's
+    points by section against that section's maximum (as a share), and the change from the
+    previous period (when there is one)."""
+    units = [r.result.unit.name for r in rk.rows]
+    shares: list[list[float | None]] = [[] for _ in rk.sections]
+    for r in rk.rows:
+        maxima = {s["section"] or "其他": Decimal(s["max"]) for s in r.result.sections}
+        for i, (label, pts) in enumerate(zip(rk.sections, r.sections, strict=True)):
+            top = maxima.get(label)
+            shares[i].append(None if pts is None or not top else round(float(pts / top * 100), 1))
+    specs = [
+        _bar("chart-ranking", "考核排名（总分）", units, [{"name": "总分", "data": [float(r.result.total) for r in rk.rows]}]),
+        _bar("chart-sections", "各单位分项得分率（得分 / 该部分满分）", units,
+             [{"name": label, "data": data} for label, data in zip(rk.sections, shares, strict=True)], percent=True),
+    ]  # fmt: skip
+    # Without a previous period there is no change to draw (an empty chart would only puzzle).
+    if any(r.total_change is not None for r in rk.rows):
+        specs.append(_bar("chart-change", "较上期总分变化", units, [{"name": "较上期", "data": [
+            None if r.total_change is None else float(r.total_change) for r in rk.rows]}]))  # fmt: skip
+    return specs
+
+
+def unit_chart(result: Result) -> list[dict[str, Any]]:
+    """A unit's points by section against the maximum."""
+    data = queries.section_chart(result)
+    return [_bar("chart-unit-sections", "分项得分与满分", data["sections"],
+                 [{"name": "得分", "data": data["points"]}, {"name": "满分", "data": data["max"], "color": "#9aa5b8"}])]
+
+
+def _bar(chart_id: str, title: str, categories: Sequence[str], series: Sequence[dict[str, Any]], *,
+         percent: bool = False) -> dict[str, Any]:  # fmt: skip
+    return {"id": chart_id, "kind": "bar", "title": title, "categories": list(categories), "series": list(series),
+            "percent": percent, "stack": False}  # fmt: skip

@@ -1,0 +1,182 @@
+"""Forms of the assessment pages. They check and carry input; every rule about what may be stored
+is actions.py's (a form only turns the posted strings into the values an action takes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from duban.assessment.models import Assessed, Method, SchemeItem
+from duban.clock import today
+from duban.tracking.actions import evidence_accept
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_BAND = re.compile(r"^\s*(?P<min>\d+(?:\.\d+)?)\s*%?\s*[:：,，\s]\s*(?P<grade>\S.*?)\s*$")
+_CRITERION = re.compile(r"^\s*(?P<name>\S.*?)\s*[:：,，\s]\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*$")
+
+
+def bands_text(bands: Sequence[dict[str, Any]]) -> str:
+    """The grade bands as the form shows them: one "90 优秀" a line, highest first."""
+    return "\n".join(f"{b['min']} {b['grade']}" for b in bands)
+
+
+def criteria_text(criteria: Sequence[dict[str, Any]]) -> str:
+    return "\n".join(f"{c['name']} {c['points']}" for c in criteria)
+
+
+def parse_bands(text: str) -> list[dict[str, str]]:
+    out = []
+    for n, line in enumerate((ln for ln in text.splitlines() if ln.strip()), 1):
+        m = _BAND.match(line)
+        if m is None:
+            raise forms.ValidationError(f"第 {n} 行“{line.strip()}”应为“最低得分率 等次”，如“90 优秀”")
+        out.append({"min": m["min"], "grade": m["grade"]})
+    if not out:
+        raise forms.ValidationError("请至少填写一档等次")
+    return out
+
+
+def parse_criteria(text: str) -> list[dict[str, str]]:
+    out = []
+    for n, line in enumerate((ln for ln in text.splitlines() if ln.strip()), 1):
+        m = _CRITERION.match(line)
+        if m is None:
+            raise forms.ValidationError(f"第 {n} 行“{line.strip()}”应为“细则名称 分值”，如“建立台账 2”")
+        out.append({"name": m["name"], "points": m["points"]})
+    return out
+
+
+class SchemeForm(forms.Form):
+    """A scheme made from a plan's own points."""
+
+    plan = forms.TypedChoiceField(label="分解方案", coerce=int)
+    period_label = forms.CharField(label="考核期", max_length=64, initial=lambda: f"{today().year}年度")
+    period_start = forms.DateField(label="考核期开始", widget=DATE)
+    period_end = forms.DateField(label="考核期结束", widget=DATE)
+    name = forms.CharField(label="方案名称（可不填）", max_length=200, required=False)
+    assessed = forms.ChoiceField(label="考核对象", choices=Assessed.choices, initial=Assessed.LEAD)
+    include_children = forms.BooleanField(label="同一文件附带的清单各作为一部分", required=False)
+    partner_coefficient = forms.DecimalField(label="配合单位系数（0–1）", min_value=Decimal(0), max_value=Decimal(1),
+                                             decimal_places=3, initial=Decimal(0))  # fmt: skip
+    late_fraction = forms.DecimalField(label="逾期完成得分比例（0–1）", min_value=Decimal(0), max_value=Decimal(1),
+                                       decimal_places=3, initial=Decimal("0.5"))  # fmt: skip
+    bonus_cap = forms.DecimalField(label="加分上限（可不填）", min_value=Decimal(0), required=False)
+    grade_bands = forms.CharField(label="等次（每行“最低得分率% 等次”，从高到低）",
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  initial="90 优秀\n80 良好\n60 合格")  # fmt: skip
+    lowest_grade = forms.CharField(label="最低等次", max_length=16, initial="不合格")
+
+    def __init__(self, *args: Any, plans: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = list(plans)  # type: ignore[attr-defined]
+
+    def clean_grade_bands(self) -> list[dict[str, str]]:
+        return parse_bands(self.cleaned_data["grade_bands"])
+
+
+class SchemeSettingsForm(forms.Form):
+    """The settings of a scheme that may change after it is made."""
+
+    name = forms.CharField(label="方案名称", max_length=200)
+    period_label = forms.CharField(label="考核期", max_length=64)
+    period_start = forms.DateField(label="考核期开始", widget=DATE)
+    period_end = forms.DateField(label="考核期结束", widget=DATE)
+    assessed = forms.ChoiceField(label="考核对象", choices=Assessed.choices)
+    partner_coefficient = forms.DecimalField(label="配合单位系数（0–1）", min_value=Decimal(0), max_value=Decimal(1),
+                                             decimal_places=3)  # fmt: skip
+    late_fraction = forms.DecimalField(label="逾期完成得分比例（0–1）", min_value=Decimal(0), max_value=Decimal(1),
+                                       decimal_places=3)  # fmt: skip
+    bonus_cap = forms.DecimalField(label="加分上限（可不填）", min_value=Decimal(0), required=False)
+    grade_bands = forms.CharField(label="等次（每行“最低得分率% 等次”，从高到低）", widget=forms.Textarea(attrs={"rows": 3}))
+    lowest_grade = forms.CharField(label="最低等次", max_length=16)
+
+    def clean_grade_bands(self) -> list[dict[str, str]]:
+        return parse_bands(self.cleaned_data["grade_bands"])
+
+
+class ItemForm(forms.Form):
+    """An item's method, points and weight (and a checklist's criteria)."""
+
+    method = forms.ChoiceField(label="评分方法", choices=Method.choices)
+    max_points = forms.DecimalField(label="分值", min_value=Decimal(0), decimal_places=2)
+    weight = forms.DecimalField(label="权重", min_value=Decimal(0), decimal_places=3)
+    criteria = forms.CharField(label="评分细则（每行“名称 分值”，评分细则法用）", required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    @classmethod
+    def of(cls, item: SchemeItem) -> ItemForm:
+        return cls(prefix=f"item{item.pk}", initial={
+            "method": item.method, "max_points": item.max_points.normalize(), "weight": item.weight.normalize(),
+            "criteria": criteria_text(item.criteria),
+        })  # fmt: skip
+
+    def clean_criteria(self) -> list[dict[str, str]]:
+        return parse_criteria(self.cleaned_data["criteria"])
+
+
+class VetoForm(forms.Form):
+    name = forms.CharField(label="一票否决事项", max_length=300)
+
+
+class BonusForm(forms.Form):
+    name = forms.CharField(label="加分事项", max_length=300)
+    points = forms.DecimalField(label="每项加分", min_value=Decimal("0.01"))
+    cap = forms.DecimalField(label="本项上限（可不填）", min_value=Decimal(0), required=False)
+
+
+class RunForm(forms.Form):
+    as_of = forms.DateField(label="数据截至", widget=DATE)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(label="处理", choices=[("accept", "采纳（重新计算）"), ("reject", "驳回")],
+                                 widget=forms.RadioSelect)  # fmt: skip
+    reason = forms.CharField(label="处理意见（驳回时必填）", max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class IncidentForm(forms.Form):
+    """A count or a rate for one unit under a negative-list rule, a veto or a bonus item. Only how
+    many or how often: never names or particulars of persons."""
+
+    unit = forms.TypedChoiceField(label="单位", coerce=int)
+    what = forms.ChoiceField(label="事项")
+    level = forms.CharField(label="级别（分级扣分时填写）", max_length=16, required=False)
+    count = forms.IntegerField(label="件数", min_value=1, required=False)
+    rate = forms.DecimalField(label="比率（按比率扣分时填写）", min_value=Decimal(0), required=False)
+    note = forms.CharField(label="说明（不得填写个人信息）", max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    evidence = forms.FileField(label="佐证材料", required=False,
+                               widget=forms.ClearableFileInput(attrs={"accept": evidence_accept()}))  # fmt: skip
+
+    def __init__(self, *args: Any, units: Sequence[tuple[int, str]] = (),
+                 whats: Sequence[tuple[str, Any]] = (), **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = list(units)  # type: ignore[attr-defined]
+        self.fields["what"].choices = list(whats)  # type: ignore[attr-defined]
+
+
+class GradeForm(forms.Form):
+    """One unit's grade of one item: a score with a reason (manual) or the criteria met (checklist)."""
+
+    unit = forms.IntegerField(widget=forms.HiddenInput)
+    score = forms.DecimalField(label="评分", min_value=Decimal(0), required=False)
+    met = forms.TypedMultipleChoiceField(label="达到的细则", coerce=int, required=False,
+                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    reason = forms.CharField(label="理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 1}))
+
+    def __init__(self, *args: Any, item: SchemeItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["met"].choices = [  # type: ignore[attr-defined]
+            (i, f"{c['name']}（{c['points']} 分）") for i, c in enumerate(item.criteria or [])
+        ]
+        if item.method == Method.MANUAL:
+            self.fields["score"].widget.attrs.update({"max": f"{item.points}", "step": "0.01"})
