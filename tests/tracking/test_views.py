@@ -105,6 +105,7 @@ def url(name: str, w: dict[str, Any]) -> str:
     args = {
         "home": [], "review": [], "orders": [], "inbox": [], "inbox_read": [], "deliveries": [], "channels": [],
         "periods": [w["plan"].pk], "period": [w["q1"].pk], "period_xlsx": [w["q1"].pk], "period_docx": [w["q1"].pk],
+        "bulk_download": [w["q1"].pk], "bulk_upload": [w["q1"].pk],
         "task": [w["task"].pk], "report_new": [w["task"].pk, w["q2"].pk], "order_issue": [w["task"].pk],
         "report": [w["report"].pk], "report_review": [w["report"].pk], "report_correct": [w["report"].pk],
         "evidence": [w["evidence"].pk], "evidence_remove": [w["evidence"].pk], "order": [w["order"].pk],
@@ -130,6 +131,9 @@ GET_EXPECTED: dict[str, dict[str, int]] = {
     "period": PLAN_SEEN,
     "period_xlsx": PLAN_SEEN,
     "period_docx": row(404, anonymous=LOGIN, admin=200, manager=200),
+    # A unit's own template: for reporters of units that see the plan.
+    "bulk_download": row(404, anonymous=LOGIN, reporter=200, lead=200, other_reporter=200),
+    "bulk_upload": POST_ONLY,
     "task": TASK1_SEEN,
     "report_new": row(404, anonymous=LOGIN, reporter=200, lead=200),
     "order_issue": POST_ONLY,
