@@ -37,6 +37,7 @@ from duban.assessment.actions import (
     AssessmentError,
     do_activate_scheme,
     do_create_scheme_from_plan,
+    do_grade_item,
     do_record_incident,
     do_run_assessment,
     do_update_item,
@@ -266,3 +267,20 @@ def test_it_refuses_to_run_a_draft_scheme_or_a_future_date(plan: Plan, users: di
     with pytest.raises(AssessmentError, match="晚于今天"):
         do_run_assessment(scheme, dt.date(2025, 12, 31), acting_user=users["manager"])
     assert not Assessment.objects.exists()
+
+
+def test_a_recomputation_rewrites_only_the_lines_that_changed(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
+    def line_ids() -> dict[str, set[int]]:
+        return {k: set(ResultLine.objects.filter(result__assessment=assessment, result__unit=u)
+                       .values_list("pk", flat=True)) for k, u in units.items()}  # fmt: skip
+
+    before = line_ids()
+    do_grade_item(assessment, item(assessment.scheme, "4"), units["C"], score=16, reason="复核后调整",
+                  acting_user=users["manager"])  # fmt: skip
+    do_run_assessment(assessment.scheme, AS_OF, acting_user=users["manager"])
+    after = line_ids()
+    assert (after["A"], after["B"]) == (before["A"], before["B"])
+    assert after["C"].isdisjoint(before["C"]) and len(after["C"]) == len(before["C"])
+    assert ResultLine.objects.get(result__unit=units["C"], label="4 任务4").points == 16

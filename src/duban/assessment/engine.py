@@ -5,10 +5,12 @@ number of bulk queries whatever the number of units and items, and stores what c
 
 Who scores what:
 - LEAD: the units that report on the scheme's tasks (their leads, or where a task names no lead,
-  its responsible units) score those items themselves; ALL: every unit named on a task, the
-  others sharing the leads' points on it (partner_share × the scheme's coefficient; with several
-  leads, their mean). A group ("各区县") stands for its members. Items without a task are scored
-  by every assessed unit. A unit with no item is not assessed.
+  its responsible units) are assessed, and score those items themselves; ALL: every unit named on
+  a task is. A unit that is not a task's reporting unit shares its leads' points on it
+  (partner_share × the scheme's coefficient; with several leads, their mean); with a coefficient
+  of 0, or a task without a reporting unit, it gets no line for the task. A group ("各区县")
+  stands for its members. Items without a task are scored by every assessed unit. A unit with no
+  line is not assessed.
 - DISTRICTS: every district (unit of kind district) named on the plan, or a member of a group
   named on it, scores every item itself; if the plan names none, every active district.
 
@@ -265,7 +267,7 @@ def who_scores(scheme: Scheme, items: Sequence[ItemSpec], plan_ids: set[int]) ->
         leads = tuple(expand(u for u, _ in task_roles if u in reporting))
         for unit_id in leads:
             per_unit[unit_id].append((item, None))
-        if share:
+        if share and leads:  # without a reporting unit there are no points to share
             for unit_id in expand(u for u, _ in task_roles if u not in reporting):
                 if unit_id not in leads:
                     per_unit[unit_id].append((item, leads))
@@ -305,14 +307,16 @@ def _accepted_by_then(candidates: Iterable[int], cutoff: dt.datetime) -> set[int
     answer: accepted (the audit trail says so: a returned report is reviewed too) and not yet
     replaced by the submission of their correction."""
     ids = list(candidates)
-    if not ids:
-        return set()
-    accepted = {int(x) for x in AuditEvent.objects.filter(
-        object_type=ProgressReport._meta.label_lower, action="accept_report", at__lt=cutoff,
-        object_id__in=[str(pk) for pk in ids],
-    ).values_list("object_id", flat=True)}  # fmt: skip
-    replaced = set(ProgressReport.objects.filter(previous_id__in=ids, submitted_at__lt=cutoff)
-                   .values_list("previous_id", flat=True))  # fmt: skip
+    accepted: set[int] = set()
+    replaced: set[int] = set()
+    for n in range(0, len(ids), 10000):  # corrections are few; the chunks keep any IN list bounded
+        chunk = ids[n:n + 10000]
+        accepted |= {int(x) for x in AuditEvent.objects.filter(
+            object_type=ProgressReport._meta.label_lower, action="accept_report", at__lt=cutoff,
+            object_id__in=[str(pk) for pk in chunk],
+        ).values_list("object_id", flat=True)}  # fmt: skip
+        replaced |= set(ProgressReport.objects.filter(previous_id__in=chunk, submitted_at__lt=cutoff)
+                        .values_list("previous_id", flat=True))  # fmt: skip
     return accepted - replaced
 
 
@@ -389,13 +393,14 @@ def gather(
                 by_unit[unit_id] = (pk, bool(on_time))
     target_ids = [i.target_id for i in items if i.method == Method.INDICATOR and i.target_id]
     if target_ids and periods:
-        # Filtered on the values' own columns and the report's status and review time only: a
-        # condition on the report's period lets SQLite read every report of the period through
-        # its (period, status) index instead of the values of these targets (the window is
-        # checked here).
+        # No condition on the report's period (the window is checked below): with one, SQLite
+        # reads every report of the period through its (period, status) index instead of the
+        # values of these targets. The tasks are implied by the targets; naming them lets
+        # PostgreSQL read those tasks' reports by index rather than the whole table.
         vrows = _rows(IndicatorValue.objects.filter(
             Q() if unit_ids is None else Q(report__unit_id__in=unit_ids),
             target_id__in=target_ids, as_of__lte=as_of, report__kind=ReportKind.REPORT,
+            report__task_id__in=[i.task_id for i in items if i.method == Method.INDICATOR and i.task_id],
             report__status__in=[ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED], report__reviewed_at__lt=cutoff,
         ).values_list("target_id", "report__unit_id", "report_id", "report__status", "report__period_id",
                       "value").order_by())  # fmt: skip
@@ -759,7 +764,10 @@ def _store(assessment: Assessment, outcomes: Sequence[Outcome], at: dt.datetime,
                     .values_list("unit_id", "total", "rank")}  # fmt: skip
     existing = {row[0]: row[1:] for row in Result.objects.filter(assessment=assessment).values_list(
         "unit_id", "pk", "digest", *COMPARED)}  # fmt: skip
-    rows, rewrite = [], []
+    rows: list[Result] = []
+    moved: list[tuple[int, int]] = []
+    rewrite: list[Outcome] = []
+    rank_at = COMPARED.index("rank")
     for o in outcomes:
         o.previous_total, o.previous_rank = previous.get(o.unit_id, (None, None))
         d = digest(o.entries)
@@ -768,9 +776,16 @@ def _store(assessment: Assessment, outcomes: Sequence[Outcome], at: dt.datetime,
         old = existing.get(o.unit_id)
         if old is None or old[1] != d:
             rewrite.append(o)
-        if old is None or old[1] != d or tuple(old[2:]) != values:
-            rows.append(Result(assessment=assessment, unit_id=o.unit_id, computed_at=at, digest=d,
-                               **dict(zip(COMPARED, values, strict=True))))  # fmt: skip
+        elif tuple(old[2:]) == values:
+            continue  # unchanged
+        elif all(a == b for n, (a, b) in enumerate(zip(old[2:], values, strict=True)) if n != rank_at):
+            # Only moved in the ranking (another unit's score changed): an UPDATE of the rank, not
+            # a rewrite of the whole row.
+            moved.append((old[0], o.rank))
+            continue
+        rows.append(Result(assessment=assessment, unit_id=o.unit_id, computed_at=at, digest=d,
+                           **dict(zip(COMPARED, values, strict=True))))  # fmt: skip
+    set_ranks(moved, at)
     if not partial:
         kept = {o.unit_id for o in outcomes}
         gone = [old[0] for unit_id, old in existing.items() if unit_id not in kept]
@@ -798,7 +813,7 @@ def _store(assessment: Assessment, outcomes: Sequence[Outcome], at: dt.datetime,
          e.line.reason, e.item_id, e.report_id, e.grade_id, None if e.extra is None else json.dumps(e.extra))
         for o in rewrite for n, e in enumerate(o.entries)
     ))  # fmt: skip
-    return Stored(len(rows), sum(len(o.entries) for o in rewrite))
+    return Stored(len(rows) + len(moved), sum(len(o.entries) for o in rewrite))
 
 
 def rerank(assessment: Assessment) -> None:
@@ -807,8 +822,25 @@ def rerank(assessment: Assessment) -> None:
                                                                             "rank"))  # fmt: skip
     places = {s.unit: place for place, s in scoring.rank([_light(name, total, vetoed or None)
                                                           for _, name, total, vetoed, _ in rows])}  # fmt: skip
-    changed = [Result(pk=pk, rank=places[name]) for pk, name, _, _, rank in rows if places[name] != rank]
-    Result.objects.bulk_update(changed, ["rank"], batch_size=500)
+    set_ranks([(pk, places[name]) for pk, name, _, _, rank in rows if places[name] != rank], None)
+
+
+def set_ranks(ranks: Sequence[tuple[int, int]], at: dt.datetime | None) -> None:
+    """Give results (by id) their new rank: one UPDATE by primary key each, sent together
+    (executemany). Why not bulk_update: one unit's new score can move a thousand others by a
+    place, and building bulk_update's CASE expression costs more than the computation."""
+    if not ranks:
+        return
+    connection = connections[router.db_for_write(Result)]
+    quote = connection.ops.quote_name
+    table, rank, pk = quote(Result._meta.db_table), quote("rank"), quote("id")
+    with connection.cursor() as cursor:
+        if at is None:
+            cursor.executemany(f"UPDATE {table} SET {rank} = %s WHERE {pk} = %s", [(r, i) for i, r in ranks])
+        else:
+            when = connection.ops.adapt_datetimefield_value(at)
+            cursor.executemany(f"UPDATE {table} SET {rank} = %s, {quote('computed_at')} = %s WHERE {pk} = %s",
+                               [(r, when, i) for i, r in ranks])  # fmt: skip
 
 
 def _column(f: Any) -> str:
