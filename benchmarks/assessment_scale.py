@@ -11,9 +11,11 @@ has a per-incident rule with levels and a threshold with steps and a cap, plus a
 bonus items, with incidents for about a tenth of the districts. Data is written directly
 (bulk_create, and plain INSERT / COPY for the reports), not through the tracking actions.
 
-Timed: do_run_assessment(scheme, as_of) — the first run (every result and line created) and a
-recomputation (results updated in place, every line rewritten): 3,000 results and about 300,000
-lines. Goal: under 2 s. Also an appeal's recomputation of one unit (compute + store + rerank).
+Timed: do_run_assessment(scheme, as_of) making 3,000 results and about 300,000 lines — the first
+run (every result and line written), recomputations with nothing changed, after ten grades changed
+(those units' lines rewritten, the others moved in the ranking) and after an item's points changed
+(every line rewritten). Goal: under 2 s. Also an appeal's recomputation of one unit (compute,
+store, rerank).
 
 Done on SQLite (a new file in a temporary folder) and, with --database-url or DATABASE_URL
 (postgres://…, a role allowed to CREATE DATABASE), on a new PostgreSQL database made beside the

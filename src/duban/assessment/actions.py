@@ -629,12 +629,16 @@ def do_grade_item(
 
 
 def _compute_and_store(assessment: Assessment) -> int:
-    outcomes = engine.compute(assessment.scheme, assessment.as_of, assessment=assessment)
-    at = now()
-    engine.store(assessment, outcomes, at=at)
+    # The collector stays off until the outcomes are gone (see engine.paused_gc).
+    with engine.paused_gc():
+        outcomes = engine.compute(assessment.scheme, assessment.as_of, assessment=assessment)
+        at = now()
+        engine.store(assessment, outcomes, at=at)
+        units = len(outcomes)
+        del outcomes
     assessment.computed_at, assessment.stale = at, False
     assessment.save(update_fields=["as_of", "computed_at", "stale", "previous"])
-    return len(outcomes)
+    return units
 
 
 @transaction.atomic
