@@ -39,6 +39,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from scratch_db import drop_postgres, fresh_postgres
+
 REPO = Path(__file__).resolve().parents[1]
 GOAL_P95_MS = 150.0
 GOAL_RSS_MB = 300.0
@@ -341,24 +343,6 @@ def run_database(label: str, url: str | None, workdir: Path, args: argparse.Name
         return f"the {label} run failed (exit {result.returncode}); its output is above"
     figures: dict[str, Any] = json.loads(out.read_text("utf-8"))
     return figures
-
-
-def fresh_postgres(url: str) -> tuple[str, str]:
-    """Create an empty database beside the one in URL; (its URL, its name)."""
-    import psycopg
-
-    name = f"duban_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def report(label: str, figures: dict[str, Any] | str) -> bool:

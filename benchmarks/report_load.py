@@ -44,6 +44,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from scratch_db import drop_postgres, fresh_postgres
+
 REPO = Path(__file__).resolve().parents[1]
 GOAL_PER_SECOND = 200.0
 FULL = {"tasks": 2000, "units": 100, "concurrency": 12, "max_seconds": 120}
@@ -434,24 +436,6 @@ def report(mode: str, results: dict[str, Any], verify: dict[str, Any], errors: l
     for line in errors:
         print(f"  serve log: {line}")
     return True
-
-
-def fresh_postgres(url: str) -> tuple[str, str]:
-    """Create an empty database beside the one in URL; (its URL, its name)."""
-    import psycopg
-
-    name = f"duban_load_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main(argv: list[str] | None = None) -> int:
