@@ -20,7 +20,7 @@ from docx.shared import Cm
 from duban.assessment import queries
 from duban.assessment.models import Assessment, LineKind, Result, ResultLine
 from duban.exports.tables import Table, table_to_xlsx
-from duban.tracking.circular import BODY_FONT, HEADING_FONT, TITLE_FONT, _paragraph, _table, date_text
+from duban.tracking.circular import BODY_FONT, HEADING_FONT, TITLE_FONT, date_text, word_paragraph, word_table
 
 KINDS = dict(LineKind.choices)
 
@@ -168,33 +168,33 @@ def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _paragraph(doc, f"{scheme.name}情况报告", TITLE_FONT, 22, bold=True, center=True)
-    _paragraph(doc, f"（数据截至{date_text(assessment.as_of)}，{assessment.get_status_display()}）", BODY_FONT, 16,
+    word_paragraph(doc, f"{scheme.name}情况报告", TITLE_FONT, 22, bold=True, center=True)
+    word_paragraph(doc, f"（数据截至{date_text(assessment.as_of)}，{assessment.get_status_display()}）", BODY_FONT, 16,
                center=True)  # fmt: skip
-    _paragraph(doc, "一、总体情况", HEADING_FONT, 16)
+    word_paragraph(doc, "一、总体情况", HEADING_FONT, 16)
     for line in summary_lines(assessment, rk):
-        _paragraph(doc, line, BODY_FONT, 16, indent=True)
-    _paragraph(doc, "二、考核排名", HEADING_FONT, 16)
-    _table(doc, ("名次", "单位", "总分", "扣分", "加分", "等次", "较上期"), [
+        word_paragraph(doc, line, BODY_FONT, 16, indent=True)
+    word_paragraph(doc, "二、考核排名", HEADING_FONT, 16)
+    word_table(doc, ("名次", "单位", "总分", "扣分", "加分", "等次", "较上期"), [
         (r.result.rank, r.result.unit.name, num(r.result.total), num(r.result.deductions), num(r.result.bonus),
          r.result.grade + ("（一票否决）" if r.result.vetoed else ""), signed(r.total_change))
         for r in rk.rows
     ])  # fmt: skip
-    _paragraph(doc, "三、分项得分情况", HEADING_FONT, 16)
+    word_paragraph(doc, "三、分项得分情况", HEADING_FONT, 16)
     sections = queries.section_summary(assessment)
     if sections:
-        _table(doc, ("部分", "满分", "平均得分", "最高", "最低", "单位数"), [
+        word_table(doc, ("部分", "满分", "平均得分", "最高", "最低", "单位数"), [
             (s["section"] or "其他", num(s["max"]), num(s["mean"]), num(s["high"]), num(s["low"]), s["units"])
             for s in sections
         ])  # fmt: skip
     else:
-        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
-    _paragraph(doc, "四、负面清单扣分情况", HEADING_FONT, 16)
+        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+    word_paragraph(doc, "四、负面清单扣分情况", HEADING_FONT, 16)
     deductions = queries.deductions_by_rule(assessment)
     if deductions:
-        _table(doc, ("扣分事项", "扣分合计", "涉及单位数"), [(label, num(p), n) for label, p, n in deductions])
+        word_table(doc, ("扣分事项", "扣分合计", "涉及单位数"), [(label, num(p), n) for label, p, n in deductions])
     else:
-        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

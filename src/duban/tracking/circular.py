@@ -103,7 +103,7 @@ def _font(run: Any, name: str, size: float, *, bold: bool = False) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _paragraph(doc: Any, text: str, font: str, size: float, *, bold: bool = False, center: bool = False,
+def word_paragraph(doc: Any, text: str, font: str, size: float, *, bold: bool = False, center: bool = False,
                indent: bool = False) -> None:  # fmt: skip
     para = doc.add_paragraph()
     if center:
@@ -113,7 +113,7 @@ def _paragraph(doc: Any, text: str, font: str, size: float, *, bold: bool = Fals
     _font(para.add_run(clean(text)), font, size, bold=bold)
 
 
-def _table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def word_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     table = doc.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -132,32 +132,32 @@ def period_docx(r: PeriodReport) -> bytes:
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _paragraph(doc, f"关于{p.name}《{p.plan.title}》落实情况的通报", TITLE_FONT, 22, bold=True, center=True)
-    _paragraph(doc, "（草稿）", BODY_FONT, 16, center=True)
-    _paragraph(doc, date_text(r.day), BODY_FONT, 16, center=True)
-    _paragraph(doc, "一、总体情况", HEADING_FONT, 16)
+    word_paragraph(doc, f"关于{p.name}《{p.plan.title}》落实情况的通报", TITLE_FONT, 22, bold=True, center=True)
+    word_paragraph(doc, "（草稿）", BODY_FONT, 16, center=True)
+    word_paragraph(doc, date_text(r.day), BODY_FONT, 16, center=True)
+    word_paragraph(doc, "一、总体情况", HEADING_FONT, 16)
     for line in summary_lines(r):
-        _paragraph(doc, line, BODY_FONT, 16, indent=True)
-    _paragraph(doc, "二、各单位报送情况", HEADING_FONT, 16)
-    _table(doc, ("单位", "应报", "已报", "报送率"), [(u.name, u.expected, u.reported, f"{u.percent:g}%") for u in ov.units])
-    _paragraph(doc, f"三、{'逾期未报送' if ov.overdue else '未报送'}单位", HEADING_FONT, 16)
+        word_paragraph(doc, line, BODY_FONT, 16, indent=True)
+    word_paragraph(doc, "二、各单位报送情况", HEADING_FONT, 16)
+    word_table(doc, ("单位", "应报", "已报", "报送率"), [(u.name, u.expected, u.reported, f"{u.percent:g}%") for u in ov.units])
+    word_paragraph(doc, f"三、{'逾期未报送' if ov.overdue else '未报送'}单位", HEADING_FONT, 16)
     if r.missing_units:
-        _table(doc, ("单位", "未报送数", "任务"), [
+        word_table(doc, ("单位", "未报送数", "任务"), [
             (name, len(items), "；".join(f"{m.task.number} {m.task.title or m.task.text[:30]}" for m in items))
             for name, items in r.missing_units
         ])  # fmt: skip
     else:
-        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
-    _paragraph(doc, "四、逾期未回复的督办事项", HEADING_FONT, 16)
+        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+    word_paragraph(doc, "四、逾期未回复的督办事项", HEADING_FONT, 16)
     if r.overdue_orders:
-        _table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.overdue_orders])
+        word_table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.overdue_orders])
     else:
-        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
-    _paragraph(doc, "五、未办结督办单", HEADING_FONT, 16)
+        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+    word_paragraph(doc, "五、未办结督办单", HEADING_FONT, 16)
     if r.open_orders:
-        _table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.open_orders])
+        word_table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.open_orders])
     else:
-        _paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
