@@ -32,7 +32,6 @@ import json
 import os
 import random
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scratch_db import drop_postgres, fresh_postgres
+from scratch_db import drop_postgres, fresh_postgres, run_child
 
 REPO = Path(__file__).resolve().parents[1]
 GOAL_S = 2.0
@@ -281,21 +280,8 @@ def measure(scheme_id: int) -> dict[str, Any]:
 
 
 def run_database(label: str, url: str | None, workdir: Path, scale: dict[str, int]) -> dict[str, Any] | str:
-    data_dir = workdir / label
-    data_dir.mkdir()
-    out = workdir / f"{label}.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_")}
-    env.pop("DATABASE_URL", None)
-    env.update({"DUBAN_DATA_DIR": str(data_dir), "DUBAN_SECRET_KEY": secrets.token_urlsafe(50), "DUBAN_DEBUG": "0"})
-    if url:
-        env["DATABASE_URL"] = url
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--out", str(out),
-           "--units", str(scale["units"]), "--tasks", str(scale["tasks"])]  # fmt: skip
-    result = subprocess.run(cmd, env=env, cwd=REPO, timeout=3600, stdin=subprocess.DEVNULL)
-    if result.returncode != 0 or not out.exists():
-        return f"the {label} run failed (exit {result.returncode}); its output is above"
-    figures: dict[str, Any] = json.loads(out.read_text("utf-8"))
-    return figures
+    return run_child(__file__, label, url, workdir, ["--units", str(scale["units"]), "--tasks", str(scale["tasks"])],
+                     timeout=3600)
 
 
 def report(label: str, figures: dict[str, Any] | str) -> bool:

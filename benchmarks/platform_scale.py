@@ -39,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from scratch_db import drop_postgres, fresh_postgres
+from scratch_db import drop_postgres, fresh_postgres, run_child
 
 REPO = Path(__file__).resolve().parents[1]
 GOAL_P95_MS = 150.0
@@ -327,22 +327,10 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 def run_database(label: str, url: str | None, workdir: Path, args: argparse.Namespace,
                  scale: dict[str, int]) -> dict[str, Any] | str:
-    data_dir = workdir / label
-    data_dir.mkdir()
-    out = workdir / f"{label}.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_")}
-    env.pop("DATABASE_URL", None)
-    env.update({"DUBAN_DATA_DIR": str(data_dir), "DUBAN_SECRET_KEY": secrets.token_urlsafe(50), "DUBAN_DEBUG": "0"})
-    if url:
-        env["DATABASE_URL"] = url
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "--out", str(out),
-           "--plans", str(scale["plans"]), "--tasks", str(scale["tasks"]), "--units", str(scale["units"]),
-           "--requests", str(args.requests or scale["requests"])]
-    result = subprocess.run(cmd, env=env, cwd=REPO, timeout=1800, stdin=subprocess.DEVNULL)
-    if result.returncode != 0 or not out.exists():
-        return f"the {label} run failed (exit {result.returncode}); its output is above"
-    figures: dict[str, Any] = json.loads(out.read_text("utf-8"))
-    return figures
+    return run_child(__file__, label, url, workdir, [
+        "--plans", str(scale["plans"]), "--tasks", str(scale["tasks"]), "--units", str(scale["units"]),
+        "--requests", str(args.requests or scale["requests"]),
+    ], timeout=1800)
 
 
 def report(label: str, figures: dict[str, Any] | str) -> bool:
