@@ -48,8 +48,14 @@ def default_choices(response: Any) -> dict[str, str]:
     out = {}
     for r in response.context["unit_rows"]:
         out[f"unit-{r.index}"] = r.selected
+        out[f"match-{r.index}"] = r.typed
         out[f"name-{r.index}"] = r.new_name
     return out
+
+
+def ids_only(choices: dict[str, str]) -> dict[str, str]:
+    """The form as posted before the search field: unit-<i> (an id or "new") and name-<i>."""
+    return {k: v for k, v in choices.items() if not k.startswith("match-")}
 
 
 def row_of(response: Any, printed: str) -> Any:
@@ -171,7 +177,8 @@ def test_it_imports_a_document_with_a_changed_unit_and_an_edited_cell(users: dic
 
     response = client.get(preview_url)
     choices = default_choices(response)
-    choices[f"unit-{row_of(response, '区民政局').index}"] = str(civil.pk)
+    # Without JavaScript the manager types the directory name; the server resolves it.
+    choices[f"match-{row_of(response, '区民政局').index}"] = "区民政局（区社会组织管理局）"
     choices[f"name-{row_of(response, '区信访局').index}"] = "区信访局（信访办）"
     response = client.post(reverse("plans:import_confirm", args=[draft.pk]), choices)
 
@@ -193,22 +200,108 @@ def test_it_preselects_alias_and_near_matches(users: dict[str, User], draft: Imp
     civil = Unit.objects.create(name="区民政局（区社会组织管理局）")
     Alias.objects.create(unit=civil, name="区民政局")
     response = client_for(users["manager"]).get(reverse("plans:import_preview", args=[draft.pk]))
-    rows = {r.printed: (r.match.how, r.selected) for r in response.context["unit_rows"]}
-    assert rows["区委政法委"] == ("near", str(near.pk))
-    assert rows["区民政局"] == ("alias", str(civil.pk))
-    assert rows["区信访局"] == ("new", "new")
-    assert f'<option value="{near.pk}" selected>区委政法委员会</option>' in response.content.decode()
+    rows = {r.printed: (r.match.how, r.selected, r.typed) for r in response.context["unit_rows"]}
+    assert rows["区委政法委"] == ("near", str(near.pk), "区委政法委员会")
+    assert rows["区民政局"] == ("alias", str(civil.pk), "区民政局（区社会组织管理局）")
+    assert rows["区信访局"] == ("new", "new", "")
+    html = response.content.decode()
+    i = row_of(response, "区委政法委").index
+    assert f'<input type="hidden" name="unit-{i}" value="{near.pk}">' in html
+    assert f'name="match-{i}" value="区委政法委员会"' in html
 
 
-def test_it_refuses_a_unit_that_is_not_in_the_directory(users: dict[str, User], draft: ImportDraft) -> None:
+def test_it_refuses_a_unit_id_that_is_not_in_the_directory(users: dict[str, User], draft: ImportDraft) -> None:
     client = client_for(users["manager"])
-    choices = default_choices(client.get(reverse("plans:import_preview", args=[draft.pk])))
+    choices = ids_only(default_choices(client.get(reverse("plans:import_preview", args=[draft.pk]))))
     choices["unit-0"] = "999999"
     response = client.post(reverse("plans:import_confirm", args=[draft.pk]), choices)
     assert response.status_code == 400
-    assert "请选择目录中的单位" in response.content.decode()
+    assert "第 1 行“区委政法委”：请选择目录中的单位" in response.content.decode()
     assert not Plan.objects.exists()
     assert response.context["unit_rows"][0].selected == "999999"  # the form keeps what was posted
+
+
+def test_it_still_reads_a_form_that_posts_unit_ids_only(users: dict[str, User], draft: ImportDraft) -> None:
+    justice = Unit.objects.get(name="区司法局")
+    client = client_for(users["manager"])
+    response = client.get(reverse("plans:import_preview", args=[draft.pk]))
+    choices = ids_only(default_choices(response))
+    choices[f"unit-{row_of(response, '区信访局').index}"] = str(justice.pk)
+    assert client.post(reverse("plans:import_confirm", args=[draft.pk]), choices).status_code == 302
+    assert not Unit.objects.filter(name="区信访局").exists()
+    assert Responsibility.objects.filter(unit=justice).count() == 2
+
+
+def test_it_resolves_a_typed_alias_without_javascript(users: dict[str, User], draft: ImportDraft) -> None:
+    civil = Unit.objects.create(name="区民政局（区社会组织管理局）")
+    Alias.objects.create(unit=civil, name="区民政")
+    client = client_for(users["manager"])
+    response = client.get(reverse("plans:import_preview", args=[draft.pk]))
+    choices = default_choices(response)
+    choices[f"match-{row_of(response, '区民政局').index}"] = " 区 民政 "
+    assert client.post(reverse("plans:import_confirm", args=[draft.pk]), choices).status_code == 302
+    assert Responsibility.objects.filter(unit=civil).count() == 1
+    assert not Unit.objects.filter(name="区民政局").exists()
+
+
+def test_it_trusts_the_picked_id_only_while_the_field_still_shows_that_unit(
+    users: dict[str, User], draft: ImportDraft
+) -> None:
+    near = Unit.objects.create(name="区委政法委员会")
+    justice = Unit.objects.get(name="区司法局")
+    client = client_for(users["manager"])
+    response = client.get(reverse("plans:import_preview", args=[draft.pk]))
+    choices = default_choices(response)
+    i = row_of(response, "区委政法委").index
+    assert choices[f"unit-{i}"] == str(near.pk)
+    choices[f"match-{i}"] = "区司法局"  # typed over the suggestion, the hidden id left as it was
+    assert client.post(reverse("plans:import_confirm", args=[draft.pk]), choices).status_code == 302
+    assert Responsibility.objects.filter(unit=near).count() == 0
+    assert Responsibility.objects.filter(unit=justice).count() == 2
+
+
+def test_it_creates_a_new_unit_when_the_field_is_left_empty(users: dict[str, User], draft: ImportDraft) -> None:
+    near = Unit.objects.create(name="区委政法委员会")
+    client = client_for(users["manager"])
+    response = client.get(reverse("plans:import_preview", args=[draft.pk]))
+    choices = default_choices(response)
+    i = row_of(response, "区委政法委").index
+    choices[f"match-{i}"] = ""
+    choices[f"name-{i}"] = "区委政法委（新）"
+    assert client.post(reverse("plans:import_confirm", args=[draft.pk]), choices).status_code == 302
+    assert Responsibility.objects.filter(unit=near).count() == 0
+    assert Responsibility.objects.filter(unit__name="区委政法委（新）").count() == 1
+
+
+@pytest.mark.parametrize("typed", ["区公安局", "区委政法"])
+def test_it_names_the_row_when_a_typed_unit_is_not_in_the_directory(
+    users: dict[str, User], draft: ImportDraft, typed: str
+) -> None:
+    Unit.objects.create(name="区委政法委员会", active=False)
+    client = client_for(users["manager"])
+    response = client.get(reverse("plans:import_preview", args=[draft.pk]))
+    choices = default_choices(response)
+    i = row_of(response, "区公安分局").index
+    choices[f"match-{i}"] = typed
+    response = client.post(reverse("plans:import_confirm", args=[draft.pk]), choices)
+    assert response.status_code == 400
+    assert f"第 {i + 1} 行“区公安分局”：目录中没有名称或别名为“{typed}”的单位" in response.content.decode()
+    assert not Plan.objects.exists() and ImportDraft.objects.get().status == ImportStatus.PENDING
+    assert Unit.objects.count() == 3
+    # The field keeps what was typed, for the manager to correct.
+    assert row_of(response, "区公安分局").typed == typed
+    assert f'name="match-{i}" value="{typed}"' in response.content.decode()
+
+
+def test_it_refuses_an_inactive_unit_picked_by_id(users: dict[str, User], draft: ImportDraft) -> None:
+    gone = Unit.objects.create(name="区委政法委员会", active=False)
+    client = client_for(users["manager"])
+    response = client.get(reverse("plans:import_preview", args=[draft.pk]))
+    choices = default_choices(response)
+    i = row_of(response, "区委政法委").index
+    choices[f"unit-{i}"], choices[f"match-{i}"] = str(gone.pk), gone.name
+    response = client.post(reverse("plans:import_confirm", args=[draft.pk]), choices)
+    assert response.status_code == 400 and not Plan.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -343,3 +436,13 @@ def test_it_revises_a_bundled_list_along_with_its_plan(users: dict[str, User]) -
     assert [(c.version, c.is_current) for c in children] == [(1, False), (2, True)]
     assert children[0].series == children[1].series
     assert children[1].parent == Plan.objects.get(parent=None, is_current=True)
+
+
+@pytest.mark.parametrize("posted", ["²", "9" * 40, "-3", "1.0", ""])
+def test_it_refuses_a_malformed_unit_id(users: dict[str, User], draft: ImportDraft, posted: str) -> None:
+    client = client_for(users["manager"])
+    choices = ids_only(default_choices(client.get(reverse("plans:import_preview", args=[draft.pk]))))
+    choices["unit-0"] = posted
+    response = client.post(reverse("plans:import_confirm", args=[draft.pk]), choices)
+    assert response.status_code == 400 and "第 1 行“区委政法委”" in response.content.decode()
+    assert not Plan.objects.exists()

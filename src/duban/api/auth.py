@@ -15,18 +15,19 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from duban.accounts.models import User
-from duban.tokens.access import user_for_token
+from duban.tokens.access import TokenRefused, user_for_token
 
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>` with a token made on the 「API 令牌」 page."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = user_for_token(token.strip())
-        if user is None:
-            # A caller that presents a token means to use it: an unknown or revoked one is refused
-            # outright rather than quietly falling back to whatever session cookie it also carries.
-            raise AuthenticationError(401, "API 令牌无效或已吊销")
+        try:
+            user = user_for_token(token.strip())
+        except TokenRefused as exc:
+            # A caller that presents a token means to use it: an unknown, revoked or expired one is
+            # refused outright rather than quietly falling back to whatever session cookie it carries.
+            raise AuthenticationError(401, str(exc)) from None
         request.user = user
         return user
 

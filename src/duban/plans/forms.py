@@ -18,7 +18,7 @@ from duban.extract.read import SUFFIXES
 from duban.plans.access import visible_plans
 from duban.plans.models import Plan, Role, Section
 from duban.units.matching import Match
-from duban.units.models import Unit
+from duban.units.models import Alias, Unit
 
 NEW_UNIT = "new"
 
@@ -110,44 +110,125 @@ class UnitChoiceRow:
     index: int
     printed: str
     match: Match
-    selected: str  # a unit id, or NEW_UNIT
+    selected: str  # a unit id, NEW_UNIT, or "" when only a typed name was posted
+    typed: str  # the 对应单位 field: a directory unit's name or alias; empty for a new unit
     new_name: str
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+def unit_id(posted: str) -> int | None:
+    # ASCII digits only ("²".isdigit() is true, int() refuses it), and within a bigint.
+    return int(posted) if posted.isascii() and posted.isdigit() and len(posted) <= 18 else None
+
+
+def squeeze(text: str) -> str:
+    # Directory names and aliases are stored without whitespace (duban.units.actions).
+    return "".join(text.split())[:100]
+
+
+@dataclass(frozen=True)
+class DirectoryLookup:
+    """Just the directory rows a posted unit-matching form names: active units by id, and by
+    exact name or alias. Two or three small queries, however large the directory."""
+
+    names: Mapping[int, str]
+    by_text: Mapping[str, int]
+
+    @classmethod
+    def load(cls, ids: Iterable[int], texts: Iterable[str]) -> DirectoryLookup:
+        ids, texts = set(ids), set(texts) - {""}
+        active = Unit.objects.filter(active=True)
+        names = dict(active.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        by_text: dict[str, int] = {}
+        if texts:
+            # A unit's own name wins over another unit's alias, as in duban.units.matching.
+            by_text = dict(Alias.objects.filter(name__in=texts, unit__active=True).values_list("name", "unit_id"))
+            by_text.update((name, pk) for pk, name in active.filter(name__in=texts).values_list("pk", "name"))
+        return cls(names, by_text)
 
 
 class UnitChoices:
-    """The preview's unit-matching table: one select (a directory unit or NEW_UNIT) and one
-    editable name per printed unit name, posted as unit-<i> and name-<i>."""
+    """The preview's unit-matching table. Each printed unit name posts three fields:
 
-    def __init__(self, printed: Sequence[str], matches: Mapping[str, Match], unit_ids: Iterable[int]) -> None:
+    - match-<i>, the 对应单位 text field: a directory unit's exact name or alias, resolved here,
+      or empty to create a new unit. It works without JavaScript; the page's unit search
+      (static/duban/unit_search.js) only helps to find the name.
+    - unit-<i>, hidden: the id of the unit picked from the search (or suggested), or NEW_UNIT.
+      It is trusted only while it still names the unit the text field shows.
+    - name-<i>: the name of the unit to create when match-<i> is empty.
+
+    A client that posts unit-<i> without match-<i> (the form before the search field) is read as
+    before: a directory unit id or NEW_UNIT.
+
+    Nothing here lists the directory: the page no longer grows with it."""
+
+    def __init__(self, printed: Sequence[str], matches: Mapping[str, Match]) -> None:
         self.printed = list(printed)
         self.matches = matches
-        self.unit_ids = set(unit_ids)
         self.errors: list[str] = []
 
     def initial_rows(self) -> list[UnitChoiceRow]:
+        rows = []
+        for i, p in enumerate(self.printed):
+            m = self.matches[p]
+            rows.append(UnitChoiceRow(i, p, m, str(m.unit_id or NEW_UNIT), m.unit_name or "", p))
+        return rows
+
+    def _posted(self, data: Mapping[str, str]) -> list[tuple[int, str, str, str | None, str]]:
+        """(index, printed, unit-<i>, match-<i> or None when not posted, name-<i>) per row."""
         return [
-            UnitChoiceRow(i, p, self.matches[p], str(self.matches[p].unit_id or NEW_UNIT), p)
+            (i, p, data.get(f"unit-{i}", NEW_UNIT).strip(), data.get(f"match-{i}"), data.get(f"name-{i}", p))
             for i, p in enumerate(self.printed)
         ]
 
+    def _lookup(self, posted: Sequence[tuple[int, str, str, str | None, str]]) -> DirectoryLookup:
+        return DirectoryLookup.load(
+            (pk for _, _, sel, _, _ in posted if (pk := unit_id(sel)) is not None),
+            (squeeze(typed) for _, _, _, typed, _ in posted if typed),
+        )
+
     def posted_rows(self, data: Mapping[str, str]) -> list[UnitChoiceRow]:
-        return [
-            UnitChoiceRow(i, p, self.matches[p], data.get(f"unit-{i}", NEW_UNIT), data.get(f"name-{i}", p))
-            for i, p in enumerate(self.printed)
-        ]
+        """The rows as posted, to show again beside the errors."""
+        posted = self._posted(data)
+        lookup = self._lookup(posted)
+        rows = []
+        for i, p, sel, typed, name in posted:
+            if typed is None:  # an ids-only post: show the picked unit's name
+                typed = lookup.names.get(unit_id(sel) or 0, "")
+            rows.append(UnitChoiceRow(i, p, self.matches[p], sel, typed, name))
+        return rows
 
     def clean(self, data: Mapping[str, str]) -> dict[str, int | str | None] | None:
         """printed name → unit id, or the name of a unit to create; None when a choice is bad."""
         out: dict[str, int | str | None] = {}
         self.errors = []
-        for row in self.posted_rows(data):
-            if row.selected == NEW_UNIT:
-                name = "".join(row.new_name.split())[:100]
-                out[row.printed] = name or None
-            elif row.selected.isdigit() and int(row.selected) in self.unit_ids:
-                out[row.printed] = int(row.selected)
+        posted = self._posted(data)
+        lookup = self._lookup(posted)
+        for i, printed, selected, typed, new_name in posted:
+            picked = unit_id(selected)
+            if typed is None:
+                if selected == NEW_UNIT:
+                    out[printed] = squeeze(new_name) or None
+                elif picked in lookup.names:
+                    out[printed] = picked
+                else:
+                    self.errors.append(f"第 {i + 1} 行“{printed}”：请选择目录中的单位或“新建单位”")
+                continue
+            text = squeeze(typed)
+            if not text:
+                out[printed] = squeeze(new_name) or None
+            elif picked is not None and lookup.names.get(picked) == text:
+                out[printed] = picked
+            elif text in lookup.by_text:
+                out[printed] = lookup.by_text[text]
             else:
-                self.errors.append(f"“{row.printed}”：请选择目录中的单位或“新建单位”")
+                self.errors.append(
+                    f"第 {i + 1} 行“{printed}”：目录中没有名称或别名为“{text}”的单位。"
+                    "请从搜索结果中选择，或填写单位全称或别名；清空该栏则按“新建单位名称”新建"
+                )
         return None if self.errors else out
 
 

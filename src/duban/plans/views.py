@@ -426,18 +426,17 @@ def _draft_parts(draft: ImportDraft) -> list[DraftPart]:
     return out
 
 
-def _unit_choices(draft: ImportDraft, units: Sequence[Unit]) -> UnitChoices:
+def _unit_choices(draft: ImportDraft) -> UnitChoices:
     printed = all_printed_units(draft.plan_json)
     matcher = Matcher()
-    return UnitChoices(printed, {p: matcher.match(p) for p in printed}, (u.pk for u in units))
+    return UnitChoices(printed, {p: matcher.match(p) for p in printed})
 
 
 def _render_preview(
     request: HttpRequest, draft: ImportDraft, *, status: int = 200, errors: Sequence[str] = (),
     posted: Mapping[str, str] | None = None,
 ) -> HttpResponse:
-    units = list(Unit.objects.filter(active=True).only("pk", "name").order_by("name"))
-    choices = _unit_choices(draft, units)
+    choices = _unit_choices(draft)
     rows = choices.posted_rows(posted) if posted is not None else choices.initial_rows()
     counts = {how: sum(1 for r in rows if r.match.how == how) for how in ("exact", "alias", "near", "new")}
     next_version = None
@@ -446,7 +445,6 @@ def _render_preview(
                         .values_list("version", flat=True).first() or 0) + 1
     return render(request, "plans/import_preview.html", {
         "draft": draft, "parts": _draft_parts(draft), "unit_rows": rows, "counts": counts,
-        "unit_options": [(str(u.pk), u.name) for u in units],
         "errors": errors, "next_version": next_version,
     }, status=status)
 
@@ -500,8 +498,7 @@ def import_confirm(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = _pending_draft(request, draft_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    units = list(Unit.objects.filter(active=True).only("pk"))
-    choices = _unit_choices(draft, units)
+    choices = _unit_choices(draft)
     posted = {k: v for k, v in request.POST.items() if isinstance(v, str)}
     cleaned = choices.clean(posted)
     if cleaned is None:

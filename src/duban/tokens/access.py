@@ -6,9 +6,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from duban.clock import now
 from duban.tokens.actions import hash_token
 from duban.tokens.models import ApiToken
+
+
+class TokenRefused(Exception):
+    """Why a bearer token does not authenticate; the message is shown to the caller."""
 
 
 def visible_tokens(user: Any) -> QuerySet[ApiToken]:
@@ -24,13 +30,17 @@ def access_token(user: Any, token_id: int) -> ApiToken:
         raise Http404("令牌不存在或无权访问") from None
 
 
-def user_for_token(raw: str) -> Any | None:
-    """The active user a raw bearer token belongs to, or None (unknown, revoked, or user disabled)."""
-    if not raw:
-        return None
+def user_for_token(raw: str) -> Any:
+    """The active user a raw bearer token belongs to. Raises TokenRefused for an unknown or revoked
+    token, a disabled user, or an expired token (saying when it expired: its owner knows it once
+    worked, and should make a new one rather than hunt for a typo)."""
     token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+        ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first() if raw else None
     )
-    return token.user if token is not None else None
+    if token is None or token.is_revoked or not token.user.is_active:
+        raise TokenRefused("API 令牌无效或已吊销")
+    # No "last used" is written here: authenticating stays one read, not a write per API call.
+    if now() >= token.expires_at:
+        expired = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")
+        raise TokenRefused(f"API 令牌已于 {expired} 过期：请在「API 令牌」页面（/tokens/）创建新令牌")
+    return token.user

@@ -3,6 +3,7 @@ audit trail; only its SHA-256 hash is kept."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -11,7 +12,7 @@ from django.db import transaction
 
 from duban.audit.record import record
 from duban.clock import now
-from duban.tokens.models import ApiToken
+from duban.tokens.models import DEFAULT_LIFETIME, MAX_LIFETIME, ApiToken
 
 TOKEN_PREFIX = "duban_"
 
@@ -27,16 +28,36 @@ def hash_token(raw: str) -> str:
 
 
 @transaction.atomic
-def do_create_token(name: str, *, acting_user: Any) -> tuple[ApiToken, str]:
-    """Make a token for `acting_user`. Returns it with the raw token, which cannot be shown again."""
+def do_create_token(name: str, *, days: int = DEFAULT_LIFETIME, acting_user: Any) -> tuple[ApiToken, str]:
+    """Make a token for `acting_user` that expires `days` days from now (at most MAX_LIFETIME).
+    Returns it with the raw token, which cannot be shown again."""
     name = " ".join(name.split())[:100]
     if not name:
         raise TokenError("请填写令牌名称（例如用途）")
+    if not 1 <= days <= MAX_LIFETIME:
+        raise TokenError(f"有效期须在 1 至 {MAX_LIFETIME} 天之间")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    created = now()
     token = ApiToken.objects.create(
-        user=acting_user, name=name, prefix=raw[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(raw), created_at=now()
+        user=acting_user,
+        name=name,
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        token_hash=hash_token(raw),
+        created_at=created,
+        expires_at=created + dt.timedelta(days=days),
     )
-    record(acting_user, "create_token", token, summary=f"创建 API 令牌 {token}", after={"name": name, "prefix": token.prefix})
+    record(
+        acting_user,
+        "create_token",
+        token,
+        summary=f"创建 API 令牌 {token}，有效期 {days} 天",
+        after={
+            "name": name,
+            "prefix": token.prefix,
+            "days": days,
+            "expires_at": token.expires_at.isoformat(),
+        },
+    )
     return token, raw
 
 

@@ -7,15 +7,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from duban.tokens.access import access_token, visible_tokens
 from duban.tokens.actions import TokenError, do_create_token, do_revoke_token
+from duban.tokens.models import DEFAULT_LIFETIME, LIFETIMES, MAX_LIFETIME
+
+_LIFETIME_NOTES = {DEFAULT_LIFETIME: "（默认）", MAX_LIFETIME: "（最长）"}
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100, help_text="写明用途，例如“统计报表脚本”")
+    # Not posted (an older form, a script) means the default, as the select shows it.
+    days = forms.TypedChoiceField(
+        label="有效期",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        initial=DEFAULT_LIFETIME,
+        choices=[(d, f"{d} 天{_LIFETIME_NOTES.get(d, '')}") for d in LIFETIMES],
+    )
 
 
 @login_required
@@ -24,15 +37,29 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, raw_token = do_create_token(form.cleaned_data["name"], acting_user=request.user)
+            token, raw_token = do_create_token(
+                form.cleaned_data["name"],
+                days=form.cleaned_data["days"] or DEFAULT_LIFETIME,
+                acting_user=request.user,
+            )
         except TokenError as exc:
             form.add_error("name", str(exc))
         else:
             form = TokenForm()
-            messages.success(request, f"已创建令牌“{token.name}”。请立即复制保存，离开本页后将无法再次查看。")
-    response = render(request, "tokens/token_list.html", {
-        "tokens": visible_tokens(request.user), "form": form, "raw_token": raw_token,
-    })
+            expires = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")
+            messages.success(
+                request,
+                f"已创建令牌“{token.name}”，有效至 {expires}。请立即复制保存，离开本页后将无法再次查看。",
+            )
+    response = render(
+        request,
+        "tokens/token_list.html",
+        {
+            "tokens": visible_tokens(request.user),
+            "form": form,
+            "raw_token": raw_token,
+        },
+    )
     # The raw token is in this one response only: no redirect, no session, and no cache may keep it.
     add_never_cache_headers(response)
     return response
