@@ -45,7 +45,7 @@ from duban.tracking.models import (
     ReportingPeriod,
     UnitChannel,
 )
-from duban.tracking.notify import Message, _insert, send
+from duban.tracking.notify import Message, _insert_new, send
 from duban.tracking.reminders import run_due_reminders
 from duban.units.models import Unit
 
@@ -214,11 +214,15 @@ def test_it_escalates_and_reminds_of_overdue_orders_in_the_same_run(
 def test_it_never_creates_a_notification_twice_even_when_racing(db: None) -> None:
     user = User.objects.create_user("racer", password="pw-racer-1234")
     (n,) = send([Message(key="race", kind=NotificationKind.DIGEST, title="t", text="x", users=(user.pk,))])
-    # A second process that checked before the first committed would insert the same key.
+    # A second process creating the same key at the same moment: the database skips it, and takes
+    # the rows beside it that are new.
     twin = Notification(recipient=user, kind=n.kind, title="t", text="x", created_at=n.created_at,
                         dedupe_key=n.dedupe_key)  # fmt: skip
-    assert _insert([twin]) == []
-    assert Notification.objects.count() == 1 and Delivery.objects.count() == 1
+    other = Notification(recipient=user, kind=n.kind, title="t", text="y", created_at=n.created_at,
+                         dedupe_key="race-2")  # fmt: skip
+    assert _insert_new([twin, other]) == [other] and other.pk is not None and twin.pk is None
+    assert Notification.objects.count() == 2 and Delivery.objects.count() == 1
+    assert send([Message(key="race", kind=NotificationKind.DIGEST, title="t", text="x", users=(user.pk,))]) == []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -733,7 +733,7 @@ QUERY_PAGES = {
     "home": ("manager", lambda w, p, n: _more_plans(n, p["manager"]), 13),
     "orders": ("manager", lambda w, p, n: _more_orders(n, w["task"], p["manager"], [w["zfw"], w["police"]]), 6),
     "review": ("manager", lambda w, p, n: _more_reports(n, p["manager"]), 4),
-    "inbox": ("reporter", lambda w, p, n: _more_messages(n, p["reporter"]), 5),  # + the unit in the header
+    "inbox": ("reporter", lambda w, p, n: _more_messages(n, p["reporter"]), 4),  # the unit comes with the user
     "periods": ("manager", lambda w, p, n: _more_periods(n, w["plan"]), 6),
     "deliveries": ("admin", lambda w, p, n: _more_failures(n, w["zfw"]), 4),
     "channels": ("admin", lambda w, p, n: _more_channels(n, p["admin"]), 5),

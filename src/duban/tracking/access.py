@@ -12,13 +12,14 @@ may see the report may download them, nobody else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from duban.plans.access import visible_plans
-from duban.plans.models import Role
+from duban.plans.models import Role, Task
 from duban.tracking.channels import failed_deliveries
 from duban.tracking.models import (
     ANSWERED,
@@ -32,7 +33,7 @@ from duban.tracking.models import (
     SupervisionOrder,
     UnitChannel,
 )
-from duban.tracking.transitions import Actor, actors_of_report, order_actors
+from duban.tracking.transitions import Actor, actors_of_report, kind_for, order_actors, task_roles
 
 
 def visible_reports(user: Any) -> QuerySet[ProgressReport]:
@@ -110,6 +111,34 @@ def access_period(user: Any, period_id: int) -> ReportingPeriod:
         return visible_periods(user).select_related("plan").get(pk=period_id)
     except (ReportingPeriod.DoesNotExist, ValueError, TypeError):
         raise Http404("报送周期不存在或无权访问") from None
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    task: Task
+    period: ReportingPeriod
+    kind: str  # ReportKind: what the user's unit sends on the task
+
+
+def access_report_entry(user: Any, task_id: int, period_id: int) -> ReportEntry:
+    """The form where a unit starts its report (or contribution) on a task for a period: only for
+    an active reporter whose unit the task names. Such a task is always among visible_tasks (they
+    show a reporter every task naming its unit), so the names are the whole check, and the
+    task's roles and targets, read here once, serve the form and the write that follow."""
+    if not (user.is_authenticated and user.is_active and user.is_reporter and user.unit_id):
+        raise Http404("任务不存在或无权访问")
+    try:
+        task = Task.objects.select_related("plan", "section").prefetch_related("responsibilities", "targets").get(
+            pk=task_id
+        )
+        period = ReportingPeriod.objects.get(pk=period_id, plan_id=task.plan_id)
+    except (Task.DoesNotExist, ReportingPeriod.DoesNotExist, ValueError, TypeError):
+        raise Http404("任务不存在或无权访问") from None
+    kind = kind_for(task_roles(task), user.unit_id)
+    if kind is None:
+        raise Http404("任务不存在或无权访问")
+    period.plan = task.plan
+    return ReportEntry(task, period, kind)
 
 
 def visible_orders(user: Any) -> QuerySet[SupervisionOrder]:

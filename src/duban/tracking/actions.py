@@ -7,12 +7,15 @@ is written, so a refused action changes nothing. Supervision orders are in order
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import uuid
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -22,14 +25,15 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from duban.audit.record import record
+from duban.audit.record import record, record_many
 from duban.clock import now, today
 from duban.plans.access import can_manage
-from duban.plans.models import Plan, Task
+from duban.plans.models import Plan, Target, Task
 from duban.tracking import conf
 from duban.tracking.models import (
     ANSWERED,
@@ -73,13 +77,13 @@ from duban.tracking.transitions import (
 from duban.units.models import Unit
 
 __all__ = [
-    "ConflictError", "EvidenceRejected", "IndicatorInput", "InvalidInput", "ReportData", "TrackingError",
+    "ConflictError", "EvidenceInput", "EvidenceRejected", "IndicatorInput", "InvalidInput", "ReportData", "TrackingError",
     "TransitionError", "check_evidence", "check_evidence_upload", "do_accept_report", "do_add_contribution",
     "do_add_evidence", "do_add_period", "do_close_order", "do_correct_report", "do_create_periods", "do_edit_draft",
     "do_escalate_order",
     "do_escalate_overdue_orders", "do_issue_order", "do_mark_read", "do_remove_evidence", "do_reply_order",
-    "do_retry_delivery", "do_return_report", "do_save_draft", "do_set_unit_channel", "do_submit_report",
-    "evidence_accept",
+    "do_retry_delivery", "do_return_report", "do_save_draft", "do_set_unit_channel", "do_submit_new_report",
+    "do_submit_report", "evidence_accept", "files_kept_only_on_commit", "submit_problem",
 ]  # fmt: skip
 
 STALE_DRAFT = "该草稿已被他人修改，请刷新后重试"
@@ -174,28 +178,45 @@ def _check_data(data: ReportData) -> None:
             raise InvalidInput(f"指标 {target_id} 的数值“{v.value}”无效")
 
 
+def _incomplete(kind: str, data: ReportData, given: Iterable[int], targets: Iterable[Target]) -> str:
+    problem = ""
+    if not data.narrative.strip():
+        problem = "请填写工作进展后再报送"
+    elif data.progress in NEEDS_REASON and not data.reason.strip():
+        problem = f"进展为“{Progress(data.progress).label}”时必须说明原因"
+    elif data.progress == Progress.DONE and data.percent != 100:
+        problem = f"进展为“已完成”时完成比例应为 100%，而不是 {data.percent}%"
+    elif kind == ReportKind.REPORT:
+        have = set(given)
+        missing = [str(t) for t in targets if t.pk not in have]
+        if missing:
+            problem = f"请填写指标的当前值：{'、'.join(missing)}"
+    return problem
+
+
+def submit_problem(kind: str, task: Task, data: ReportData) -> str:
+    """Why a report (or contribution) holding `data` could not be submitted yet; "" if it could."""
+    return _incomplete(kind, data, data.values, task.targets.all())
+
+
 def _check_complete(report: ProgressReport) -> None:
     """What a report must hold before it is submitted."""
-    if not report.narrative.strip():
-        raise InvalidInput("请填写工作进展后再报送")
-    if report.progress in NEEDS_REASON and not report.reason.strip():
-        raise InvalidInput(f"进展为“{report.get_progress_display()}”时必须说明原因")
-    if report.progress == Progress.DONE and report.percent != 100:
-        raise InvalidInput(f"进展为“已完成”时完成比例应为 100%，而不是 {report.percent}%")
-    if report.kind == ReportKind.REPORT:
-        given = set(report.values.values_list("target_id", flat=True))
-        missing = [str(t) for t in report.task.targets.all() if t.pk not in given]
-        if missing:
-            raise InvalidInput(f"请填写指标的当前值：{'、'.join(missing)}")
+    data = ReportData(progress=report.progress, reason=report.reason, percent=report.percent,
+                      narrative=report.narrative)  # fmt: skip
+    given = report.values.values_list("target_id", flat=True) if report.kind == ReportKind.REPORT else ()
+    problem = _incomplete(report.kind, data, given, report.task.targets.all())
+    if problem:
+        raise InvalidInput(problem)
 
 
-def _store_values(report: ProgressReport, data: ReportData) -> None:
+def _store_values(report: ProgressReport, data: ReportData, *, new: bool = False) -> None:
     targets = {t.pk: t for t in report.task.targets.all()}
     unknown = [str(k) for k in data.values if k not in targets]
     if unknown:
         raise InvalidInput(f"指标 {'、'.join(unknown)} 不属于该任务")
     default_day = min(today(), report.period.end)
-    IndicatorValue.objects.filter(report=report).delete()
+    if not new:
+        IndicatorValue.objects.filter(report=report).delete()
     IndicatorValue.objects.bulk_create([
         IndicatorValue(report=report, target=targets[k], value=Decimal(v.value),
                        unit=(targets[k].unit if v.unit is None else v.unit)[:20], as_of=v.as_of or default_day)
@@ -238,7 +259,7 @@ def _save(
                 report.save(force_insert=True)
         except IntegrityError:
             raise ConflictError(STALE_DRAFT) from None
-        _store_values(report, data)
+        _store_values(report, data, new=True)
         record(acting_user, "save_draft", report, summary=f"新建{report.get_kind_display()}草稿 {task} {period}",
                after=_snapshot(report))
         return report
@@ -340,6 +361,67 @@ def do_submit_report(report: ProgressReport, *, lock_version: int | None = None,
     record(acting_user, "submit_report", report,
            summary=f"报送{report.get_kind_display()} {report.task} {report.period}（第 {report.version} 版）",
            after={"status": report.status, "supersedes": [v for _, v in replaced]})
+    send_on_commit(_reviewer_message(report))
+    return report
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    name: str
+    data: bytes
+
+
+@transaction.atomic
+def do_submit_new_report(
+    task: Task, period: ReportingPeriod, data: ReportData, *, kind: str = ReportKind.REPORT,
+    files: Iterable[EvidenceInput] = (), acting_user: Any,
+) -> ProgressReport:
+    """Save and submit at once a report (or contribution) the unit has not begun: the form's 报送
+    button on a new report. The same checks and the same audit trail as do_save_draft, do_add_evidence
+    and do_submit_report one after the other, in one transaction and a third of the statements: it is
+    the path every unit takes at every period's end. Call it inside files_kept_only_on_commit() when
+    files are given, so that a rollback leaves none on disk."""
+    if period.plan_id != task.plan_id:
+        raise InvalidInput("报送周期不属于该任务所在的方案")
+    unit_id: int | None = getattr(acting_user, "unit_id", None)
+    if unit_id is None:
+        raise TransitionError(f"无权{ReportAction.SAVE.label}：只有任务责任单位的填报员可以填报")
+    actors = report_actors(acting_user, task, unit_id, kind)
+    rows = list(ProgressReport.objects.select_for_update(of=("self",)).filter(task=task, period=period, unit_id=unit_id)
+                .order_by().values_list("status", "version"))  # fmt: skip
+    if any(status == ReportStatus.DRAFT for status, _ in rows):
+        raise ConflictError(STALE_DRAFT)  # begun by someone else since the form was opened
+    check_report(next((st for st, _ in rows if st in ANSWERED), None), ReportAction.SAVE, actors)
+    after = check_report(ReportStatus.DRAFT, ReportAction.SUBMIT, actors)
+    _check_data(data)
+    problem = submit_problem(kind, task, data)
+    if problem:
+        raise InvalidInput(problem)
+    named = [(PurePath(f.name.replace("\\", "/")).name[:255] or "file", f.data) for f in files]
+    types = [check_evidence(name, content) for name, content in named]
+    at = now()
+    report = ProgressReport(
+        task=task, period=period, unit_id=unit_id, kind=kind, status=after, version=max((v for _, v in rows), default=0) + 1,
+        created_at=at, created_by=acting_user, updated_at=at, submitted_at=at, submitted_by=acting_user, lock_version=1,
+        progress=data.progress, reason=data.reason.strip(), percent=data.percent, narrative=data.narrative.strip(),
+    )  # fmt: skip
+    report.unit = acting_user.unit  # read with the user (accounts.backends): the message below names it
+    try:
+        with transaction.atomic(savepoint=False):  # two people submitting the same report at once: one wins
+            report.save(force_insert=True)
+    except IntegrityError:
+        raise ConflictError(STALE_DRAFT) from None
+    _store_values(report, data, new=True)
+    draft = {**_snapshot(report), "lock_version": 0}
+    events: list[tuple[str, Any, str, dict[str, Any] | None]] = [
+        ("save_draft", report, f"新建{report.get_kind_display()}草稿 {task} {period}", draft)]
+    for (name, content), content_type in zip(named, types, strict=True):
+        evidence = _store_evidence(report, name, content, content_type, acting_user)
+        events.append(("add_evidence", report, f"上传佐证材料 {name}", _evidence_facts(evidence)))
+    events.append(("submit_report", report,
+                   f"报送{report.get_kind_display()} {task} {period}（第 {report.version} 版）",
+                   {"status": report.status, "supersedes": []}))  # fmt: skip
+    record_many(acting_user, events)
     send_on_commit(_reviewer_message(report))
     return report
 
@@ -498,21 +580,55 @@ def check_evidence(name: str, data: bytes) -> str:
     return content_type
 
 
-@transaction.atomic
-def do_add_evidence(report: ProgressReport, name: str, data: bytes, *, acting_user: Any) -> Evidence:
-    """Attach a file to a draft (only drafts change; a submitted report's files stay as they were)."""
-    report = _lock(report)
-    check_report(report.status, ReportAction.SAVE, actors_of_report(acting_user, report))
-    name = PurePath(name.replace("\\", "/")).name[:255] or "file"
-    content_type = check_evidence(name, data)
+_new_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("duban_new_evidence_files", default=None)
+
+
+@contextmanager
+def files_kept_only_on_commit() -> Iterator[None]:
+    """Around a transaction that stores evidence files: if the block ends in an exception (so the
+    transaction rolled back and no row names them), the files it wrote are deleted again. Nested
+    uses answer to the outermost, which must enclose the outermost transaction."""
+    if _new_files.get() is not None:
+        yield
+        return
+    written: list[tuple[Storage, str]] = []
+    token = _new_files.set(written)
+    try:
+        yield
+    except BaseException:
+        for storage, name in written:
+            with contextlib.suppress(OSError):
+                storage.delete(name)
+        raise
+    finally:
+        _new_files.reset(token)
+
+
+def _store_evidence(report: ProgressReport, name: str, data: bytes, content_type: str, acting_user: Any) -> Evidence:
     evidence = Evidence(report=report, name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                         content_type=content_type, uploaded_at=now(), uploaded_by=acting_user)  # fmt: skip
     # A random stored name: the original name may say more than the path should.
     evidence.file.save(uuid.uuid4().hex + PurePath(name).suffix.lower(), ContentFile(data), save=False)
+    written = _new_files.get()
+    if written is not None:
+        written.append((evidence.file.storage, evidence.file.name))
     evidence.save()
-    record(acting_user, "add_evidence", report, summary=f"上传佐证材料 {name}",
-           after={"evidence": evidence.pk, "name": name, "sha256": evidence.sha256, "size": evidence.size})
     return evidence
+
+
+def _evidence_facts(evidence: Evidence) -> dict[str, Any]:
+    return {"evidence": evidence.pk, "name": evidence.name, "sha256": evidence.sha256, "size": evidence.size}
+
+
+def do_add_evidence(report: ProgressReport, name: str, data: bytes, *, acting_user: Any) -> Evidence:
+    """Attach a file to a draft (only drafts change; a submitted report's files stay as they were)."""
+    with files_kept_only_on_commit(), transaction.atomic():
+        report = _lock(report)
+        check_report(report.status, ReportAction.SAVE, actors_of_report(acting_user, report))
+        name = PurePath(name.replace("\\", "/")).name[:255] or "file"
+        evidence = _store_evidence(report, name, data, check_evidence(name, data), acting_user)
+        record(acting_user, "add_evidence", report, summary=f"上传佐证材料 {name}", after=_evidence_facts(evidence))
+        return evidence
 
 
 @transaction.atomic

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 
 from duban.accounts.models import Role, User
 from duban.clock import now
@@ -57,11 +57,6 @@ def leader_ids() -> tuple[int, ...]:
     return tuple(User.objects.filter(role=Role.LEADER, is_active=True).values_list("pk", flat=True))
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[Notification]:
     """Create the notifications (and their deliveries) not created before; return the new ones."""
     messages = list(messages)
@@ -98,17 +93,12 @@ def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[
                 rows.append(Notification(unit_id=unit_id, dedupe_key=key, **common))
                 plans[key] = [(ch.channel, ch) for ch in channels[unit_id]]
 
-    keys = [r.dedupe_key for r in rows]
-    existing: set[str] = set()
-    for part in _chunks(keys):
-        existing.update(Notification.objects.filter(dedupe_key__in=part).values_list("dedupe_key", flat=True))
-    new = list({r.dedupe_key: r for r in rows if r.dedupe_key not in existing}.values())
-    if not new:
+    if not rows:
         return []
     # Notifications and their deliveries are created together or not at all: a crash between the
     # two would leave a reminder that is never sent (a rerun skips it as already created).
     with transaction.atomic():
-        created = _insert(new)
+        created = _insert_new(list({r.dedupe_key: r for r in rows}.values()))
         deliveries = []
         for n in created:
             for channel, unit_channel in plans[n.dedupe_key]:
@@ -122,21 +112,37 @@ def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[
     return created
 
 
-def _insert(rows: list[Notification]) -> list[Notification]:
-    try:
-        with transaction.atomic():  # savepoint: another process may have created some meanwhile
-            return Notification.objects.bulk_create(rows)
-    except IntegrityError:
-        pass
-    created = []
-    for row in rows:
-        row.pk = None
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:
-            continue  # created by the other process: it sends it
-        created.append(row)
+_COLUMNS = ("recipient", "unit", "kind", "title", "text", "link", "created_at", "read_at", "dedupe_key")
+_ROWS_PER_INSERT = 100  # 900 parameters: within SQLite's oldest limit of 999
+
+
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows whose dedupe key is new; return them, with their ids.
+
+    One statement, INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING (PostgreSQL, and SQLite
+    since 3.35): a rerun, or another process creating the same notice at the same moment, is
+    skipped by the database itself, with no query before and no retry after. The ORM's
+    bulk_create(ignore_conflicts=True) cannot say which rows it inserted.
+    """
+    connection = connections[router.db_for_write(Notification)]
+    qn = connection.ops.quote_name
+    fields = [f for f in Notification._meta.concrete_fields if f.name in _COLUMNS]
+    columns = ", ".join(qn(f.column) for f in fields)
+    by_key = {r.dedupe_key: r for r in rows}
+    created: list[Notification] = []
+    for i in range(0, len(rows), _ROWS_PER_INSERT):
+        part = rows[i : i + _ROWS_PER_INSERT]
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(part))
+        params = [f.get_db_prep_save(getattr(r, f.attname), connection) for r in part for f in fields]
+        sql = (f"INSERT INTO {qn(Notification._meta.db_table)} ({columns}) VALUES {placeholders} "
+               f"ON CONFLICT ({qn('dedupe_key')}) DO NOTHING RETURNING {qn('id')}, {qn('dedupe_key')}")  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for pk, key in cursor.fetchall():
+                row = by_key[key]
+                row.pk = pk
+                row._state.adding, row._state.db = False, connection.alias
+                created.append(row)
     return created
 
 

@@ -41,6 +41,7 @@ from duban.tracking.access import (
     access_order,
     access_period,
     access_report,
+    access_report_entry,
     admin_failed_deliveries,
     admin_unit_channels,
     can_correct_report,
@@ -55,6 +56,7 @@ from duban.tracking.access import (
 )
 from duban.tracking.actions import (
     ConflictError,
+    EvidenceInput,
     TrackingError,
     check_evidence_upload,
     do_accept_report,
@@ -74,7 +76,10 @@ from duban.tracking.actions import (
     do_return_report,
     do_save_draft,
     do_set_unit_channel,
+    do_submit_new_report,
     do_submit_report,
+    files_kept_only_on_commit,
+    submit_problem,
 )
 from duban.tracking.context import unread_badge
 from duban.tracking.docx_order import order_docx_filename, render_order_docx
@@ -486,10 +491,18 @@ def _save_report(
     if not form.is_valid():
         return again("请检查填写的内容", 400)
     files = form.files_posted()
+    submit = request.POST.get("action") == "submit"
     try:
         for f in files:
             check_evidence_upload(f.name or "file", f.size or 0)
-        with transaction.atomic():
+        if report is None and submit and not submit_problem(kind, task, form.report_data()):
+            # A new report sent straight away (the common case): saved and submitted in one step.
+            with files_kept_only_on_commit():
+                saved = do_submit_new_report(task, period, form.report_data(), kind=kind, acting_user=user,
+                                             files=[EvidenceInput(f.name or "file", f.read()) for f in files])  # fmt: skip
+            messages.success(request, f"已报送第 {saved.version} 版{saved.get_kind_display()}")
+            return redirect("tracking:report", saved.pk)
+        with files_kept_only_on_commit(), transaction.atomic():
             if report is None:
                 save = do_save_draft if kind == ReportKind.REPORT else do_add_contribution
                 saved = save(task, period, form.report_data(), lock_version=None, acting_user=user)
@@ -507,7 +520,7 @@ def _save_report(
         return again(str(exc), 409, current)
     except TrackingError as exc:
         return again(str(exc), 400)
-    if request.POST.get("action") == "submit":
+    if submit:
         lock = saved.lock_version if saved is not report else form.cleaned_data["lock_version"]
         try:
             do_submit_report(saved, lock_version=lock, acting_user=user)
@@ -527,17 +540,14 @@ def report_new(request: HttpRequest, task_id: int, period_id: int) -> HttpRespon
     """The entry to a unit's report (or contribution) on a task for a period: the blank form, or
     the unit's report if it has one already."""
     user = _user(request)
-    task = access_task(user, task_id)
-    period = access_period(user, period_id)
-    kind = kind_for(task_roles(task), user.unit_id) if user.is_reporter else None
-    if period.plan_id != task.plan_id or kind is None:
-        raise Http404("任务不存在或无权访问")
-    existing = (visible_reports(user).filter(task=task, period=period, unit_id=user.unit_id or 0)
-                .exclude(status=ReportStatus.SUPERSEDED).order_by("-version").first())  # fmt: skip
+    entry = access_report_entry(user, task_id, period_id)
+    task, period, kind = entry.task, entry.period, entry.kind
     if request.method == "POST":
         return _save_report(request, task=task, period=period, kind=kind, report=None)
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)
+    existing = (visible_reports(user).filter(task=task, period=period, unit_id=user.unit_id or 0)
+                .exclude(status=ReportStatus.SUPERSEDED).order_by("-version").first())  # fmt: skip
     if existing is not None:
         return redirect("tracking:report", existing.pk)
     return _report_page(request, task=task, period=period, report=None)

@@ -76,7 +76,7 @@ def serve(*, host: str, port: int, workers: int, remind_every: int = REMIND_EVER
     cmd = [
         sys.executable, "-m", "gunicorn", "duban.web.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
-        "--timeout", "120",
+        "--timeout", "120", "--preload",
     ]  # fmt: skip
     web = subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent)
     reminders = _Reminders(remind_every, env) if remind_every > 0 else None

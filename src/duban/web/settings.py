@@ -60,6 +60,7 @@ MIDDLEWARE = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["duban.accounts.backends.UnitModelBackend"]
 ROOT_URLCONF = "duban.web.urls"
 WSGI_APPLICATION = "duban.web.wsgi.application"
 TEMPLATES = [
