@@ -98,6 +98,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "assessment:scheme": row(404, anonymous=LOGIN),
     "assessment:scheme_settings": row(405, anonymous=LOGIN),  # POST only
     "assessment:item_edit": row(405, anonymous=LOGIN),  # POST only
+    "assessment:item_add": row(405, anonymous=LOGIN),  # POST only
+    "assessment:item_remove": row(405, anonymous=LOGIN),  # POST only
+    "assessment:rule_add": row(404, anonymous=LOGIN),
+    "assessment:rule_edit": row(404, anonymous=LOGIN),
+    "assessment:rule_remove": row(405, anonymous=LOGIN),  # POST only
+    "assessment:veto_edit": row(405, anonymous=LOGIN),  # POST only
+    "assessment:veto_remove": row(405, anonymous=LOGIN),  # POST only
+    "assessment:bonus_edit": row(405, anonymous=LOGIN),  # POST only
+    "assessment:bonus_remove": row(405, anonymous=LOGIN),  # POST only
     "assessment:veto_add": row(405, anonymous=LOGIN),  # POST only
     "assessment:bonus_add": row(405, anonymous=LOGIN),  # POST only
     "assessment:scheme_activate": row(405, anonymous=LOGIN),  # POST only
@@ -163,6 +172,7 @@ def url_for(name: str, pattern: URLPattern, w: dict[str, Any]) -> str:
         "name": "swagger-ui.css",
         # Assessment objects the world does not hold: no object has id 0.
         "scheme_id": 0, "item_id": 0, "assessment_id": 0, "incident_id": 0, "result_id": 0, "appeal_id": 0,
+        "rule_id": 0, "veto_id": 0, "bonus_id": 0,
         # Likewise periods, reports, orders, messages and deliveries: tests/tracking/test_views.py walks
         # real ones per role.
         **dict.fromkeys(("period_id", "report_id", "evidence_id", "order_id", "notification_id", "delivery_id"), 999999),

@@ -6,8 +6,9 @@ Who sees what:
 - the "office" above sees every unit's breakdown at any time;
 - unit reporter: the ACTIVE schemes of plans it may see (the rules are announced); its own
   unit's result and breakdown once the assessment is closed (定稿; while it is open the office is
-  still entering grades and incidents) and its own unit's appeals; the ranking once the
-  assessment is published, if it may see the plan.
+  still entering grades and incidents), with the evidence files of the incidents recorded against
+  its unit, and its own unit's appeals; the ranking once the assessment is published, if it may
+  see the plan.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from duban.assessment.models import (
     Appeal,
     Assessment,
     AssessmentStatus,
+    Incident,
     Result,
     Scheme,
     SchemeStatus,
@@ -141,6 +143,20 @@ def access_result(user: Any, result_id: int) -> Result:
         return visible_results(user).select_related("assessment__scheme__plan", "unit").get(pk=result_id)
     except (Result.DoesNotExist, ValueError, TypeError):
         raise Http404("考核结果不存在或无权访问") from None
+
+
+def access_evidence(user: Any, assessment_id: int, incident_id: int) -> Incident:
+    """An incident with an evidence file: any of the assessment's for the office; for a unit, those
+    recorded against the unit whose breakdown the user may read (its own, once closed)."""
+    assessment = access_assessment(user, assessment_id)
+    incident = Incident.objects.filter(assessment=assessment, pk=incident_id).exclude(evidence="").first()
+    if incident is None:
+        raise Http404("文件不存在或无权访问")
+    if is_office(user, assessment):
+        return incident
+    if not visible_results(user).filter(assessment=assessment, unit_id=incident.unit_id).exists():
+        raise Http404("文件不存在或无权访问")
+    return incident
 
 
 def can_file_appeal(user: Any, result: Result) -> bool:

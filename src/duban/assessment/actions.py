@@ -7,7 +7,8 @@ is run as of a date (OPEN) and run again after grades and incidents are entered;
 (定稿: its results no longer change with later reports), published (units see the ranking), and
 may be reopened with a reason. A unit may appeal its result of a closed or published assessment;
 while the appeal is open, the office may correct that unit's grades and incidents, and accepting
-the appeal recomputes that unit's result (as of the same date) and the ranks.
+the appeal recomputes that unit's result (as of the same date) and the ranks. Publishing, filing
+an appeal and deciding one tell those concerned (notices.py) once the transaction commits.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from duban.assessment import engine
+from duban.assessment import engine, notices
 from duban.assessment.engine import AssessmentError
 from duban.assessment.models import (
     Appeal,
@@ -48,6 +49,7 @@ from duban.clock import now, today
 from duban.plans.access import can_manage
 from duban.plans.models import Plan, Section, Target, Task
 from duban.tracking.actions import EvidenceRejected, check_evidence
+from duban.tracking.notify import send_on_commit
 from duban.units.models import Unit
 
 __all__ = [
@@ -720,6 +722,7 @@ def do_publish_assessment(assessment: Assessment, *, acting_user: Any) -> Assess
     assessment.save(update_fields=["status", "published_at", "published_by"])
     record(acting_user, "publish_assessment", assessment, summary=f"公布考核结果 {assessment.scheme.name}",
            after={"status": assessment.status})
+    send_on_commit(*notices.published(assessment))
     return assessment
 
 
@@ -745,6 +748,7 @@ def do_file_appeal(result: Result, reason: str, *, acting_user: Any) -> Appeal:
         raise AssessmentError("该单位已有待处理的申诉") from None
     record(acting_user, "file_appeal", appeal, summary=f"{result.unit} 申诉 {assessment.scheme.name}：{reason[:100]}",
            after={"result": result.pk, "total": str(result.total), "reason": reason})
+    send_on_commit(notices.appeal_filed(appeal))
     return appeal
 
 
@@ -783,5 +787,6 @@ def do_decide_appeal(appeal: Appeal, *, accept: bool, reason: str = "", acting_u
         record(acting_user, "recompute_result", result,
                summary=f"申诉采纳后重新计算 {result.unit}：{before['total']} → {result.total}", before=before,
                after=after)
+    send_on_commit(notices.appeal_decided(appeal))
     return appeal
 

@@ -10,12 +10,15 @@ from typing import Any
 
 from django import forms
 
-from duban.assessment.models import Assessed, Method, SchemeItem
+from duban.assessment.models import Assessed, DeductionRule, Method, SchemeItem
+from duban.assessment.scoring import Rule
 from duban.clock import today
 from duban.tracking.actions import evidence_accept
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _BAND = re.compile(r"^\s*(?P<min>\d+(?:\.\d+)?)\s*%?\s*[:：,，\s]\s*(?P<grade>\S.*?)\s*$")
+# "特别重大 30", "重大：-10 分", or a bare "5" for a rule without levels.
+_COUNT_RULE = re.compile(r"^\s*(?:(?P<level>\S.*?)\s*[:：,，\s]\s*)?[-−－]?\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*$")
 _CRITERION = re.compile(r"^\s*(?P<name>\S.*?)\s*[:：,，\s]\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*$")
 
 
@@ -116,6 +119,100 @@ class ItemForm(forms.Form):
 
     def clean_criteria(self) -> list[dict[str, str]]:
         return parse_criteria(self.cleaned_data["criteria"])
+
+
+class NewItemForm(forms.Form):
+    """An item of the scheme's own (综合评价, 工作创新…): graded by hand, for every assessed unit."""
+
+    name = forms.CharField(label="考核项目", max_length=300)
+    section = forms.CharField(label="部分（可不填）", max_length=200, required=False)
+    max_points = forms.DecimalField(label="分值", min_value=Decimal(0), decimal_places=2)
+    method = forms.ChoiceField(label="评分方法", choices=[(m, Method(m).label) for m in (Method.MANUAL, Method.CHECKLIST)])
+    criteria = forms.CharField(label="评分细则（每行“名称 分值”，评分细则法用）", required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def clean_criteria(self) -> list[dict[str, str]]:
+        return parse_criteria(self.cleaned_data["criteria"])
+
+
+def _plain(d: Decimal) -> str:
+    return f"{d.normalize():f}"
+
+
+class RuleForm(forms.Form):
+    """A negative-list item: deductions per incident (by level or not), a rate threshold with
+    steps and a cap, or both. Deductions are typed as the points taken off (30) and stored as the
+    rules' negative points (−30)."""
+
+    item = forms.CharField(label="扣分事项", max_length=300)
+    counts = forms.CharField(label="每件扣分", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    per = forms.CharField(label="计量单位", max_length=8, required=False, initial="件")
+    cmp = forms.ChoiceField(label="比率", choices=[(">", "超过（＞）"), ("≥", "达到（≥）")], initial=">")
+    limit = forms.DecimalField(label="阈值", min_value=Decimal(0), required=False)
+    points = forms.DecimalField(label="即扣（分）", min_value=Decimal("0.01"), required=False)
+    step = forms.DecimalField(label="此后每再超过", min_value=Decimal("0.0001"), required=False)
+    step_points = forms.DecimalField(label="再扣（分）", min_value=Decimal("0.01"), required=False)
+    cap = forms.DecimalField(label="最多共扣（分，可不填）", min_value=Decimal("0.01"), required=False)
+
+    COUNT_FIELDS = ("counts", "per")
+    RATE_FIELDS = ("cmp", "limit", "points", "step", "step_points", "cap")
+
+    @classmethod
+    def initial_of(cls, rule: DeductionRule) -> dict[str, Any]:
+        """The stored rules as the form shows them (the first threshold: the only one scored)."""
+        parsed = [Rule.from_dict(r) for r in rule.rules]
+        counted = [r for r in parsed if r.threshold is None]
+        initial: dict[str, Any] = {
+            "item": rule.item, "per": next((r.per for r in counted if r.per), "件"),
+            "counts": "\n".join(f"{r.level} {_plain(-r.points)}" if r.level else _plain(-r.points) for r in counted),
+        }  # fmt: skip
+        t = next((r for r in parsed if r.threshold is not None), None)
+        if t is not None and t.threshold is not None:
+            initial.update({
+                "cmp": "≥" if t.threshold.startswith(("≥", ">=")) else ">",
+                "limit": t.threshold.lstrip(">≥= "), "points": _plain(-t.points),
+                "step": None if t.step is None else _plain(t.step),
+                "step_points": None if t.step_points is None else _plain(-t.step_points),
+                "cap": None if t.cap is None else _plain(-t.cap),
+            })  # fmt: skip
+        return initial
+
+    def clean_counts(self) -> list[tuple[str, Decimal]]:
+        out: list[tuple[str, Decimal]] = []
+        for n, line in enumerate((ln for ln in self.cleaned_data["counts"].splitlines() if ln.strip()), 1):
+            m = _COUNT_RULE.match(line)
+            if m is None:
+                raise forms.ValidationError(f"第 {n} 行“{line.strip()}”应为“级别 每件扣分”，如“特别重大 30”，或只写分值")
+            points = Decimal(m["points"])
+            if points <= 0:
+                raise forms.ValidationError(f"第 {n} 行：每件扣分应大于 0")
+            out.append((m["level"] or "", points))
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        if self.errors:
+            return d
+        rules: list[dict[str, Any]] = []
+        per = (d.get("per") or "").strip() or "件"
+        for level, points in d.get("counts") or []:
+            rules.append({**({"level": level} if level else {}), "points": -points, "per": per})
+        rate = [d.get(k) for k in ("limit", "points", "step", "step_points", "cap")]
+        if any(v is not None for v in rate):
+            if d.get("limit") is None or d.get("points") is None:
+                raise forms.ValidationError("按比率扣分须填写阈值和超过即扣的分值")
+            if (d.get("step") is None) != (d.get("step_points") is None):
+                raise forms.ValidationError("“此后每再超过”与“再扣”须同时填写或同时不填")
+            rule: dict[str, Any] = {"threshold": f"{d['cmp']}{_plain(d['limit'])}", "points": -d["points"]}
+            if d.get("step") is not None:
+                rule.update({"step": d["step"], "step_points": -d["step_points"]})
+            if d.get("cap") is not None:
+                rule["cap"] = -d["cap"]
+            rules.append(rule)
+        if not rules:
+            raise forms.ValidationError("请填写按件扣分的分值，或按比率扣分的阈值与分值")
+        d["rules"] = rules
+        return d
 
 
 class VetoForm(forms.Form):

@@ -25,6 +25,7 @@ from duban.assessment import exports, queries
 from duban.assessment.access import (
     access_appeal,
     access_assessment,
+    access_evidence,
     access_managed_assessment,
     access_managed_scheme,
     access_ranking,
@@ -43,6 +44,8 @@ from duban.assessment.actions import (
     AssessmentError,
     do_activate_scheme,
     do_add_bonus,
+    do_add_deduction_rule,
+    do_add_item,
     do_add_veto,
     do_close_assessment,
     do_create_scheme_from_plan,
@@ -52,6 +55,7 @@ from duban.assessment.actions import (
     do_publish_assessment,
     do_record_incident,
     do_remove_incident,
+    do_remove_item,
     do_reopen_assessment,
     do_run_assessment,
     do_update_item,
@@ -64,7 +68,9 @@ from duban.assessment.forms import (
     GradeForm,
     IncidentForm,
     ItemForm,
+    NewItemForm,
     ReasonForm,
+    RuleForm,
     RunForm,
     SchemeForm,
     SchemeSettingsForm,
@@ -85,6 +91,15 @@ from duban.assessment.models import (
     Scheme,
     SchemeItem,
     VetoItem,
+)
+from duban.assessment.negative_list import (
+    check_rules,
+    do_remove_bonus,
+    do_remove_deduction_rule,
+    do_remove_veto,
+    do_update_bonus,
+    do_update_deduction_rule,
+    do_update_veto,
 )
 from duban.assessment.scoring import Rule
 from duban.clock import today
@@ -189,11 +204,24 @@ def _scheme_page(request: HttpRequest, scheme: Scheme, *, status: int = 200, **f
         "items": [(i, exports.num(i.max_points), exports.num(i.weight), exports.num(i.points),
                    forms.get(f"item{i.pk}") or ItemForm.of(i) if editable else None) for i in items],
         "rules": [(r, rule_text(r.rules)) for r in DeductionRule.objects.filter(scheme=scheme)],
-        "vetoes": list(VetoItem.objects.filter(scheme=scheme)),
-        "bonuses": [(b, exports.num(b.points), exports.num(b.cap)) for b in BonusItem.objects.filter(scheme=scheme)],
+        "vetoes": [(v, (forms.get(f"veto{v.pk}") or VetoForm(prefix=f"veto{v.pk}", initial={"name": v.name}))
+                    if editable else None) for v in VetoItem.objects.filter(scheme=scheme)],
+        "bonuses": [(b, exports.num(b.points), exports.num(b.cap),
+                     (forms.get(f"bonus{b.pk}") or BonusForm(prefix=f"bonus{b.pk}", initial={
+                         "name": b.name, "points": b.points.normalize(),
+                         "cap": None if b.cap is None else b.cap.normalize()})) if editable else None)
+                    for b in BonusItem.objects.filter(scheme=scheme)],
         "bands": scheme.grade_bands, "partner": exports.num(scheme.partner_coefficient),
         "late": exports.num(scheme.late_fraction), "bonus_cap": exports.num(scheme.bonus_cap),
     }  # fmt: skip
+    if not editable:
+        # A refused write whose form this page no longer shows (the assessment was closed meanwhile):
+        # its reason goes to the messages instead.
+        for form in forms.values():
+            for field, errors in form.errors.items():
+                label = "" if field == "__all__" else f"{form.fields[field].label}："
+                for error in errors:
+                    messages.error(request, f"{label}{error}")
     if editable:
         context.update({
             "settings_form": forms.get("settings") or SchemeSettingsForm(initial={
@@ -203,6 +231,7 @@ def _scheme_page(request: HttpRequest, scheme: Scheme, *, status: int = 200, **f
                 "late_fraction": scheme.late_fraction.normalize(), "bonus_cap": scheme.bonus_cap,
                 "grade_bands": bands_text(scheme.grade_bands), "lowest_grade": scheme.lowest_grade}),
             "veto_form": forms.get("veto") or VetoForm(),
+            "new_item_form": forms.get("new_item") or NewItemForm(prefix="new"),
             "bonus_form": forms.get("bonus") or BonusForm(),
             "run_form": forms.get("run") or RunForm(initial={"as_of": min(today(), scheme.period_end)}),
         })  # fmt: skip
@@ -282,6 +311,158 @@ def bonus_add(request: HttpRequest, scheme_id: int) -> HttpResponse:
         return f"已增加加分项“{bonus.name}”"
 
     return _scheme_write(request, scheme_id, "bonus", BonusForm(request.POST), act)
+
+
+def _scheme_part(scheme: Scheme, model: Any, pk: int) -> Any:
+    """A rule, veto, bonus or item of this scheme (404 for another scheme's)."""
+    try:
+        return model.objects.select_related("scheme__plan").get(scheme=scheme, pk=pk)
+    except model.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def _scheme_remove(request: HttpRequest, scheme_id: int, model: Any, pk: int,
+                   act: Callable[[Any], str]) -> HttpResponse:  # fmt: skip
+    """A removal from the scheme page: done or refused, back on the scheme page with a message
+    saying which (and why not)."""
+    scheme = access_managed_scheme(_user(request), scheme_id)
+    part = _scheme_part(scheme, model, pk)
+    try:
+        messages.success(request, act(part))
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    return redirect("assessment:scheme", scheme.pk)
+
+
+@login_required
+@require_POST
+def veto_edit(request: HttpRequest, scheme_id: int, veto_id: int) -> HttpResponse:
+    veto = _scheme_part(access_managed_scheme(_user(request), scheme_id), VetoItem, veto_id)
+
+    def act(_scheme: Scheme, d: dict[str, Any]) -> str:
+        do_update_veto(veto, d["name"], acting_user=_user(request))
+        return f"已修改一票否决事项“{veto.name}”"
+
+    return _scheme_write(request, scheme_id, f"veto{veto.pk}", VetoForm(request.POST, prefix=f"veto{veto.pk}"), act)
+
+
+@login_required
+@require_POST
+def veto_remove(request: HttpRequest, scheme_id: int, veto_id: int) -> HttpResponse:
+    def act(veto: VetoItem) -> str:
+        do_remove_veto(veto, acting_user=_user(request))
+        return f"已删除一票否决事项“{veto.name}”"
+
+    return _scheme_remove(request, scheme_id, VetoItem, veto_id, act)
+
+
+@login_required
+@require_POST
+def bonus_edit(request: HttpRequest, scheme_id: int, bonus_id: int) -> HttpResponse:
+    bonus = _scheme_part(access_managed_scheme(_user(request), scheme_id), BonusItem, bonus_id)
+
+    def act(_scheme: Scheme, d: dict[str, Any]) -> str:
+        do_update_bonus(bonus, name=d["name"], points=d["points"], cap=d["cap"], acting_user=_user(request))
+        return f"已修改加分项“{bonus.name}”"
+
+    form = BonusForm(request.POST, prefix=f"bonus{bonus.pk}")
+    return _scheme_write(request, scheme_id, f"bonus{bonus.pk}", form, act)
+
+
+@login_required
+@require_POST
+def bonus_remove(request: HttpRequest, scheme_id: int, bonus_id: int) -> HttpResponse:
+    def act(bonus: BonusItem) -> str:
+        do_remove_bonus(bonus, acting_user=_user(request))
+        return f"已删除加分项“{bonus.name}”"
+
+    return _scheme_remove(request, scheme_id, BonusItem, bonus_id, act)
+
+
+@login_required
+@require_POST
+def item_add(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    def act(scheme: Scheme, d: dict[str, Any]) -> str:
+        item = do_add_item(scheme, name=d["name"], max_points=d["max_points"], section=d["section"],
+                           method=d["method"], criteria=d["criteria"], acting_user=_user(request))  # fmt: skip
+        return f"已增加考核项目“{item.name}”"
+
+    return _scheme_write(request, scheme_id, "new_item", NewItemForm(request.POST, prefix="new"), act)
+
+
+@login_required
+@require_POST
+def item_remove(request: HttpRequest, scheme_id: int, item_id: int) -> HttpResponse:
+    scheme = access_managed_scheme(_user(request), scheme_id)
+    # Only the scheme's own items: an item made from a task is the plan's, and stays with its task.
+    if not SchemeItem.objects.filter(scheme=scheme, pk=item_id, task__isnull=True).exists():
+        raise Http404(NOT_FOUND)
+
+    def act(item: SchemeItem) -> str:
+        do_remove_item(item, acting_user=_user(request))
+        return f"已删除考核项目“{item.name}”"
+
+    return _scheme_remove(request, scheme_id, SchemeItem, item_id, act)
+
+
+# ─── the negative list ────────────────────────────────────────────────────────────────────────
+
+
+def _rule_page(request: HttpRequest, scheme: Scheme, form: RuleForm, rule: DeductionRule | None = None, *,
+               status: int = 200) -> HttpResponse:  # fmt: skip
+    return render(request, "assessment/rule.html", {
+        "scheme": scheme, "plan": scheme.plan, "form": form, "rule": rule,
+        "counts": [form[f] for f in RuleForm.COUNT_FIELDS], "rates": [form[f] for f in RuleForm.RATE_FIELDS],
+    }, status=status)  # fmt: skip
+
+
+def _rule_form(request: HttpRequest, scheme_id: int, rule_id: int | None) -> HttpResponse:
+    """The form of a new rule (rule_id None) or of a rule of the scheme: shown, or saved through
+    the action, or shown again with why not (nothing stored)."""
+    user = _user(request)
+    scheme = access_managed_scheme(user, scheme_id)
+    rule = None if rule_id is None else _scheme_part(scheme, DeductionRule, rule_id)
+    if request.method == "POST":
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if rule is None:
+                    rule = do_add_deduction_rule(scheme, d["item"], check_rules(d["item"], d["rules"]),
+                                                 acting_user=user)  # fmt: skip
+                    done = f"已增加负面清单“{rule.item}”"
+                else:
+                    do_update_deduction_rule(rule, item=d["item"], rules=d["rules"], acting_user=user)
+                    done = f"已修改负面清单“{rule.item}”"
+            except AssessmentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, done)
+                return redirect("assessment:scheme", scheme.pk)
+        return _rule_page(request, scheme, form, rule, status=400)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    return _rule_page(request, scheme, RuleForm(initial=None if rule is None else RuleForm.initial_of(rule)), rule)
+
+
+@login_required
+def rule_add(request: HttpRequest, scheme_id: int) -> HttpResponse:
+    return _rule_form(request, scheme_id, None)
+
+
+@login_required
+def rule_edit(request: HttpRequest, scheme_id: int, rule_id: int) -> HttpResponse:
+    return _rule_form(request, scheme_id, rule_id)
+
+
+@login_required
+@require_POST
+def rule_remove(request: HttpRequest, scheme_id: int, rule_id: int) -> HttpResponse:
+    def act(rule: DeductionRule) -> str:
+        do_remove_deduction_rule(rule, acting_user=_user(request))
+        return f"已删除负面清单“{rule.item}”"
+
+    return _scheme_remove(request, scheme_id, DeductionRule, rule_id, act)
 
 
 @login_required
@@ -499,13 +680,7 @@ def incident_remove(request: HttpRequest, assessment_id: int, incident_id: int) 
 @login_required
 @require_safe
 def incident_evidence(request: HttpRequest, assessment_id: int, incident_id: int) -> FileResponse:
-    user = _user(request)
-    assessment = access_assessment(user, assessment_id)
-    if not is_office(user, assessment):
-        raise Http404("文件不存在或无权访问")
-    incident = Incident.objects.filter(assessment=assessment, pk=incident_id).exclude(evidence="").first()
-    if incident is None:
-        raise Http404("文件不存在或无权访问")
+    incident = access_evidence(_user(request), assessment_id, incident_id)
     try:
         handle = incident.evidence.open("rb")
     except FileNotFoundError:
@@ -600,6 +775,10 @@ def _result_page(request: HttpRequest, result: Result, *, status: int = 200,
         "charts": exports.unit_chart(result), "office": is_office(user, result.assessment),
         "ranking_visible": can_see_ranking(user, result.assessment),
         "appeals": list(Appeal.objects.filter(result=result).select_related("filed_by", "decided_by")),
+        # What was recorded against the unit, with the evidence files (access_evidence lets whoever
+        # reads this breakdown download them).
+        "incidents": list(Incident.objects.filter(assessment=result.assessment, unit_id=result.unit_id)
+                          .select_related("rule", "veto", "bonus").order_by("recorded_at", "pk")),
         "appeal_form": (appeal_form or ReasonForm()) if can_file_appeal(user, result) else None,
         "total": exports.num(result.total), "max": exports.num(result.max_points),
         "change": exports.signed(result.total_change), "rank_change": exports.signed(result.rank_change),
@@ -683,9 +862,10 @@ def appeal_decide(request: HttpRequest, appeal_id: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             appeal.refresh_from_db()
-            messages.success(request, f"已{appeal.get_status_display()}{appeal.result.unit.name}的申诉")
+            # The status reads "已采纳" or "已驳回" already.
+            messages.success(request, f"{appeal.get_status_display()}{appeal.result.unit.name}的申诉")
             return redirect("assessment:appeals", assessment.pk)
     elif form.is_valid():
-        form.add_error(None, f"该申诉已{appeal.get_status_display()}")
+        form.add_error(None, f"该申诉{appeal.get_status_display()}")
     return _appeals_page(request, assessment, status=400, failed=(appeal.pk, form))
 

@@ -1,0 +1,74 @@
+"""What the assessment tells people, through tracking's notifications (inbox, mail, unit robots):
+
+- published: every assessed unit (its users and its channels), with a link to its breakdown;
+- an appeal filed: the office, i.e. the scheme's plan managers, with a link to the appeals;
+- an appeal accepted or rejected: the unit that filed it, with a link to its breakdown.
+
+The actions build the messages inside their transaction and send them once it commits. Each
+message has a dedupe key (tracking.notify), so a retried action tells nobody twice; publishing
+again after a reopening is a new publication and tells the units again.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from duban.assessment.models import Appeal, AppealStatus, Assessment, Result
+from duban.tracking.models import NotificationKind
+from duban.tracking.notify import Message
+
+# tracking has no kinds of its own for the assessment yet; until it has, the closest ones, so the
+# inbox's kind column reads sensibly: a notice from the office, a submission awaiting review, and
+# the review's outcome.
+KIND_PUBLISHED = NotificationKind.ORDER_ISSUED
+KIND_APPEAL_FILED = NotificationKind.REPORT_SUBMITTED
+KIND_APPEAL_ACCEPTED = NotificationKind.REPORT_ACCEPTED
+KIND_APPEAL_REJECTED = NotificationKind.REPORT_RETURNED
+
+
+def result_link(result_id: int) -> str:
+    return reverse("assessment:result", args=[result_id])
+
+
+def published(assessment: Assessment) -> list[Message]:
+    """One message per assessed unit. The key counts the reopenings: the n-th publication."""
+    scheme = assessment.scheme
+    edition = len(assessment.reopenings or [])
+    results = Result.objects.filter(assessment=assessment).select_related("unit")
+    return [
+        Message(
+            key=f"assessment-published:a{assessment.pk}.{edition}:r{r.pk}", kind=KIND_PUBLISHED,
+            title=f"考核结果已公布：{scheme.name}"[:200],
+            text=(f"{scheme.period_label}考核结果已公布：{r.unit.name}总分 {r.total.normalize():f}，"
+                  f"第 {r.rank} 名，等次 {r.grade}。请查看本单位得分明细，如有异议可提出申诉。"),
+            link=result_link(r.pk), units=(r.unit_id,),
+        )
+        for r in results.order_by("rank", "unit__name")
+    ]  # fmt: skip
+
+
+def appeal_filed(appeal: Appeal) -> Message:
+    result = appeal.result
+    assessment = result.assessment
+    managers = assessment.scheme.plan.managers.filter(is_active=True).values_list("pk", flat=True)
+    return Message(
+        key=f"appeal-filed:ap{appeal.pk}", kind=KIND_APPEAL_FILED, title=f"{result.unit.name}提出考核申诉",
+        text=f"{assessment.scheme.name}：{result.unit.name}对本单位得分（{result.total.normalize():f} 分）提出申诉。"
+             f"申诉理由：{appeal.reason}",
+        link=reverse("assessment:appeals", args=[assessment.pk]), users=tuple(managers),
+    )  # fmt: skip
+
+
+def appeal_decided(appeal: Appeal) -> Message:
+    result = appeal.result
+    accepted = appeal.status == AppealStatus.ACCEPTED
+    change = ""
+    if accepted and appeal.total_before is not None and appeal.total_after is not None:
+        change = f"总分 {appeal.total_before.normalize():f} → {appeal.total_after.normalize():f}。"
+    return Message(
+        key=f"appeal-decided:ap{appeal.pk}", kind=KIND_APPEAL_ACCEPTED if accepted else KIND_APPEAL_REJECTED,
+        title=f"考核申诉{appeal.get_status_display()}",
+        text=f"{result.assessment.scheme.name}：{result.unit.name}的申诉{appeal.get_status_display()}。"
+             f"处理意见：{appeal.decision_reason.rstrip('。')}。{change}",
+        link=result_link(result.pk), units=(result.unit_id,),
+    )  # fmt: skip
