@@ -6,7 +6,8 @@ was stored exactly once. Figures to read (not a pass/fail test).
    (one reporter account per unit), a target on every other task, and one reporting period open
    now; each reporter gets a logged-in session made directly in the session table (the password
    hashing of a login is not what is measured);
-2. `duban serve` (gunicorn, 3 workers, with its reminder process) on a free 127.0.0.1 port;
+2. `duban serve` (gunicorn with --workers, by default serve's own 2 × cores + 1, and its reminder
+   process) on a free 127.0.0.1 port;
 3. every (task, reporting unit) submits its report once through the real HTML form: one POST of
    the report form with action=submit (the draft is saved and submitted in that request), from
    asyncio with at most --concurrency connections open at once, --max-seconds at most;
@@ -18,7 +19,7 @@ project's 2-core machine, zero lost. When the report form route does not exist (
 are not installed) the same submissions are made by calling tracking.actions from --concurrency
 threads against PostgreSQL instead, and the output says so.
 
-usage: python benchmarks/report_load.py [--quick] [--tasks N] [--units N] [--concurrency C]
+usage: python benchmarks/report_load.py [--quick] [--tasks N] [--units N] [--concurrency C] [--workers W]
                                         [--max-seconds S] [--mode auto|http|actions] [--database-url URL]
 """
 
@@ -352,7 +353,7 @@ def percentile(values: list[float], p: float) -> float:
 def _child(stage: str, env: dict[str, str], workdir: Path, args: argparse.Namespace) -> None:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", stage, "--workdir", str(workdir),
            "--tasks", str(args.tasks), "--units", str(args.units), "--concurrency", str(args.concurrency),
-           "--max-seconds", str(args.max_seconds), "--mode", args.mode]  # fmt: skip
+           "--max-seconds", str(args.max_seconds), "--mode", args.mode, "--workers", str(args.workers)]  # fmt: skip
     result = subprocess.run(cmd, env=env, cwd=REPO, timeout=1800, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
         raise RuntimeError(f"the {stage} stage failed (exit {result.returncode}); its output is above")
@@ -377,7 +378,7 @@ def run(url: str, args: argparse.Namespace) -> bool:
             with log.open("wb") as out:
                 server = subprocess.Popen(
                     [sys.executable, "-m", "duban", "serve", "--host", "127.0.0.1", "--port", str(port),
-                     "--workers", "3"],
+                     "--workers", str(args.workers)],
                     env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     start_new_session=True,
                 )  # fmt: skip
@@ -386,7 +387,7 @@ def run(url: str, args: argparse.Namespace) -> bool:
                     print(f"duban serve did not answer on 127.0.0.1:{port} within 90 s:\n"
                           + log.read_text("utf-8", "replace")[-3000:])  # fmt: skip
                     return False
-                print(f"duban serve: gunicorn, 3 workers, on 127.0.0.1:{port}; {len(jobs):,} submissions, "
+                print(f"duban serve: gunicorn, {args.workers} workers, on 127.0.0.1:{port}; {len(jobs):,} submissions, "
                       f"at most {args.concurrency} connections at once, at most {args.max_seconds} s")  # fmt: skip
                 results = asyncio.run(_schedule(jobs, args, lambda job: _post(port, job)))
             finally:
@@ -445,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, help="reporting units, one reporter each (default 100; quick 30)")
     parser.add_argument("--concurrency", type=int, help="connections open at once (default 12)")
     parser.add_argument("--max-seconds", type=int, help="no submission starts after this (default 120; quick 30)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
+                        help="gunicorn workers (default: duban serve's own, 2 × cores + 1)")
     parser.add_argument("--mode", choices=("auto", "http", "actions"), default="auto",
                         help="http: the report form through duban serve; actions: tracking.actions in threads; "
                              "auto: http when the form exists")  # fmt: skip
@@ -458,8 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("tasks", "units", "concurrency", "max_seconds"):
         if getattr(args, name) is None:
             setattr(args, name, scale[name])
-    if args.tasks < 1 or args.units < 1 or args.concurrency < 1 or args.max_seconds < 1:
-        parser.error("--tasks, --units, --concurrency and --max-seconds must be positive")
+    if min(args.tasks, args.units, args.concurrency, args.max_seconds, args.workers) < 1:
+        parser.error("--tasks, --units, --concurrency, --workers and --max-seconds must be positive")
 
     if args.child:
         workdir = Path(args.workdir)

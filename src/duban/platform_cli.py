@@ -38,10 +38,17 @@ def run_demo(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, workers=2)
 
 
+def default_workers() -> int:
+    """gunicorn's advice, 2 × cores + 1: a worker waits on the database about half its time, so
+    one per core leaves the cores idle (measured with benchmarks/report_load.py)."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
 def configure_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
-    p.add_argument("--workers", type=int, default=3, help="工作进程数（默认 3）")
+    p.add_argument("--workers", type=int, default=default_workers(),
+                   help=f"工作进程数（默认 CPU 核数×2+1，本机 {default_workers()}）")  # fmt: skip
     p.add_argument("--remind-every", type=int, default=300, metavar="SECONDS",
                    help="另起一个进程，每隔这么多秒发送到期的提醒（默认 300；0 表示不发送，改用 cron 运行 duban remind）")  # fmt: skip
 

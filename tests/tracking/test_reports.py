@@ -246,6 +246,29 @@ def test_it_closes_the_task_when_a_completion_claim_is_accepted(
     assert AuditEvent.objects.filter(action="close_task", object_id=str(task1.pk)).exists()
 
 
+def test_a_submitted_correction_of_the_closing_report_reopens_the_task_until_reviewed(
+    users: dict[str, User], lead_reporter: User, task1: Task, q1: ReportingPeriod
+) -> None:
+    done = filled(task1, progress=Progress.DONE, percent=100, value="100")
+    report = do_submit_report(do_save_draft(task1, q1, done, acting_user=lead_reporter), acting_user=lead_reporter)
+    do_accept_report(report, acting_user=users["manager"])
+    correction = do_correct_report(report, acting_user=lead_reporter)
+    assert TaskClosure.objects.filter(task=task1).exists()  # a correction not yet sent changes nothing
+    do_edit_draft(correction, filled(task1, progress=Progress.IN_PROGRESS, percent=80, value="90"),
+                  lock_version=correction.lock_version, acting_user=lead_reporter)  # fmt: skip
+    correction = do_submit_report(correction, acting_user=lead_reporter)
+    assert not TaskClosure.objects.filter(task=task1).exists()
+    event = AuditEvent.objects.get(action="reopen_task", object_id=str(task1.pk))
+    assert event.before == {"closure": event.before["closure"], "report": report.pk}
+    do_accept_report(correction, acting_user=users["manager"])  # still in progress: stays open
+    assert not TaskClosure.objects.exists()
+    # Completed after all: accepting the next correction closes the task again.
+    again = do_correct_report(correction, acting_user=lead_reporter)
+    do_edit_draft(again, done, lock_version=again.lock_version, acting_user=lead_reporter)
+    do_accept_report(do_submit_report(again, acting_user=lead_reporter), acting_user=users["manager"])
+    assert TaskClosure.objects.get(task=task1).report_id == again.pk
+
+
 def test_it_does_not_close_the_task_on_an_accepted_progress_report_or_contribution(
     users: dict[str, User], lead_reporter: User, task1: Task, q1: ReportingPeriod
 ) -> None:

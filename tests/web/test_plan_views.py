@@ -284,6 +284,7 @@ def test_it_shows_a_task_with_units_targets_deadline_and_history(
     assert '<span class="tag lead">牵头</span>区委政法委' in content
     assert "网格覆盖率 ≥ 100%（2025年）" in content
     assert "导入 XX区平安建设任务分解方案" in content  # the plan's audit event
+    assert f'<a href="/tracking/tasks/{task.pk}/">进展报送、督办与状态灯 ›</a>' in content
 
 
 def test_it_links_a_task_to_the_same_numbered_task_of_other_versions(

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class Role(models.TextChoices):
@@ -103,6 +104,17 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title or self.text[:30]}"
+
+    # Read once per instance (from a prefetch when there is one): a report's checks, form and
+    # write each ask for them, and an instance lives for one request or one action.
+    @cached_property
+    def role_pairs(self) -> list[tuple[int, str]]:
+        """(unit id, role) of each responsibility."""
+        return [(r.unit_id, r.role) for r in self.responsibilities.all()]
+
+    @cached_property
+    def target_list(self) -> list[Target]:
+        return list(self.targets.all())
 
 
 class Responsibility(models.Model):

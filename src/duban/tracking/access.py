@@ -123,14 +123,12 @@ class ReportEntry:
 def access_report_entry(user: Any, task_id: int, period_id: int) -> ReportEntry:
     """The form where a unit starts its report (or contribution) on a task for a period: only for
     an active reporter whose unit the task names. Such a task is always among visible_tasks (they
-    show a reporter every task naming its unit), so the names are the whole check, and the
-    task's roles and targets, read here once, serve the form and the write that follow."""
+    show a reporter every task naming its unit), so the names are the whole check; the task's
+    roles, read here once (Task.role_pairs), serve the write that follows."""
     if not (user.is_authenticated and user.is_active and user.is_reporter and user.unit_id):
         raise Http404("任务不存在或无权访问")
     try:
-        task = Task.objects.select_related("plan", "section").prefetch_related("responsibilities", "targets").get(
-            pk=task_id
-        )
+        task = Task.objects.select_related("plan").get(pk=task_id)
         period = ReportingPeriod.objects.get(pk=period_id, plan_id=task.plan_id)
     except (Task.DoesNotExist, ReportingPeriod.DoesNotExist, ValueError, TypeError):
         raise Http404("任务不存在或无权访问") from None

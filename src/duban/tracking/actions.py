@@ -196,7 +196,7 @@ def _incomplete(kind: str, data: ReportData, given: Iterable[int], targets: Iter
 
 def submit_problem(kind: str, task: Task, data: ReportData) -> str:
     """Why a report (or contribution) holding `data` could not be submitted yet; "" if it could."""
-    return _incomplete(kind, data, data.values, task.targets.all())
+    return _incomplete(kind, data, data.values, task.target_list)
 
 
 def _check_complete(report: ProgressReport) -> None:
@@ -204,13 +204,13 @@ def _check_complete(report: ProgressReport) -> None:
     data = ReportData(progress=report.progress, reason=report.reason, percent=report.percent,
                       narrative=report.narrative)  # fmt: skip
     given = report.values.values_list("target_id", flat=True) if report.kind == ReportKind.REPORT else ()
-    problem = _incomplete(report.kind, data, given, report.task.targets.all())
+    problem = _incomplete(report.kind, data, given, report.task.target_list)
     if problem:
         raise InvalidInput(problem)
 
 
 def _store_values(report: ProgressReport, data: ReportData, *, new: bool = False) -> None:
-    targets = {t.pk: t for t in report.task.targets.all()}
+    targets = {t.pk: t for t in report.task.target_list}
     unknown = [str(k) for k in data.values if k not in targets]
     if unknown:
         raise InvalidInput(f"指标 {'、'.join(unknown)} 不属于该任务")
@@ -349,9 +349,9 @@ def do_submit_report(report: ProgressReport, *, lock_version: int | None = None,
     replaced = list(
         ProgressReport.objects.select_for_update(of=("self",))
         .filter(task_id=report.task_id, period_id=report.period_id, unit_id=report.unit_id, status__in=ANSWERED)
-        .order_by().values_list("pk", "version")
+        .order_by().values_list("pk", "version", "status", "progress")
     )
-    ProgressReport.objects.filter(pk__in=[pk for pk, _ in replaced]).update(
+    ProgressReport.objects.filter(pk__in=[pk for pk, *_ in replaced]).update(
         status=ReportStatus.SUPERSEDED, updated_at=at
     )
     report.status, report.submitted_at, report.submitted_by = after, at, acting_user
@@ -360,9 +360,25 @@ def do_submit_report(report: ProgressReport, *, lock_version: int | None = None,
     report.save(update_fields=["status", "submitted_at", "submitted_by", "lock_version", "updated_at"])
     record(acting_user, "submit_report", report,
            summary=f"报送{report.get_kind_display()} {report.task} {report.period}（第 {report.version} 版）",
-           after={"status": report.status, "supersedes": [v for _, v in replaced]})
+           after={"status": report.status, "supersedes": [v for _, v, *_ in replaced]})
+    if report.kind == ReportKind.REPORT and any(
+        st == ReportStatus.ACCEPTED and progress == Progress.DONE for *_, st, progress in replaced
+    ):
+        _reopen(report, acting_user)
     send_on_commit(_reviewer_message(report))
     return report
+
+
+def _reopen(correction: ProgressReport, acting_user: Any) -> None:
+    """A correction now stands where an accepted completion stood: the task it closed (销号) is
+    open again until the correction is reviewed (accepting a completion closes it anew)."""
+    task = correction.task
+    closure = TaskClosure.objects.select_for_update().filter(task=task).first()
+    if closure is None:
+        return
+    closure.delete()
+    record(acting_user, "reopen_task", task, summary=f"撤销销号 {task}：已通过的完成报告被更正（第 {correction.version} 版）",
+           before={"closure": closure.pk, "report": closure.report_id}, after={"correction": correction.pk})
 
 
 @dataclass(frozen=True)

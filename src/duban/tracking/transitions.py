@@ -153,7 +153,7 @@ def kind_for(roles: Iterable[tuple[int, str]], unit_id: int | None) -> str | Non
 
 
 def task_roles(task: Task) -> list[tuple[int, str]]:
-    return [(r.unit_id, r.role) for r in task.responsibilities.all()]
+    return list(task.role_pairs)
 
 
 def _is_active_reporter(user: Any) -> bool:

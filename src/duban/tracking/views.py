@@ -482,7 +482,7 @@ def _save_report(
     submission the rules refuse (no narrative, say) leaves the saved draft and says why.
     """
     user = _user(request)
-    form = ReportForm(request.POST, request.FILES, targets=list(task.targets.all()), report=report)
+    form = ReportForm(request.POST, request.FILES, targets=task.target_list, report=report)
 
     def again(error: str, status: int, current: ProgressReport | None = None) -> HttpResponse:
         return _report_page(request, task=task, period=period, report=report, form=form, error=error,
