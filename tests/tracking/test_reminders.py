@@ -396,3 +396,21 @@ def test_it_counts_unread_notifications_and_marks_only_ones_own_read(
     assert unread_count(lead_reporter) == len(mine) == 2
     assert do_mark_read([mine[0], *theirs], acting_user=lead_reporter) == 1
     assert unread_count(lead_reporter) == 1 and unread_count(users["other_reporter"]) == len(theirs)
+
+
+def test_it_uses_the_addresses_a_message_brings_and_reads_the_others(
+    db: None, django_assert_num_queries: Any
+) -> None:
+    known = User.objects.create_user("known", password="pw-known-1234", email="known@example.gov.cn")
+    other = User.objects.create_user("other", password="pw-other-1234", email="other@example.gov.cn")
+    quiet = User.objects.create_user("quiet", password="pw-quiet-1234", is_active=False)
+    message = Message(key="hint", kind=NotificationKind.DIGEST, title="t", text="x",
+                      users=(known.pk,), addresses=((known.pk, known.email),))  # fmt: skip
+    with django_assert_num_queries(4):  # no read of the users; the notice, its deliveries (+ savepoint)
+        send([message])
+    later = Message(key="hint-2", kind=NotificationKind.DIGEST, title="t", text="x",
+                    users=(known.pk, other.pk, quiet.pk), addresses=((known.pk, known.email),))  # fmt: skip
+    send([later])
+    got = {(d.notification.recipient_id, d.channel)
+           for d in Delivery.objects.filter(notification__dedupe_key__startswith="hint-2")}  # fmt: skip
+    assert got == {(known.pk, "inbox"), (known.pk, "email"), (other.pk, "inbox"), (other.pk, "email")}  # not quiet

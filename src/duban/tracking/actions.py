@@ -323,16 +323,17 @@ def _lock(report: ProgressReport) -> ProgressReport:
 
 def _reviewer_message(report: ProgressReport) -> Message:
     task = report.task
+    addresses: tuple[tuple[int, str], ...] = ()
     if report.kind == ReportKind.REPORT:
-        users = tuple(task.plan.managers.filter(is_active=True).values_list("pk", flat=True))
+        addresses = tuple(task.plan.managers.filter(is_active=True).values_list("pk", "email"))
         units: tuple[int, ...] = ()
     else:
-        users, units = (), tuple(reporting_unit_ids(task_roles(task)))
+        units = tuple(reporting_unit_ids(task_roles(task)))
     return Message(
         key=f"submitted:r{report.pk}", kind=NotificationKind.REPORT_SUBMITTED,
         title=f"{report.unit}报送了{report.get_kind_display()}", link=report_link(report.pk),
         text=f"{report.period} · 任务{task}：{report.unit}报送了第 {report.version} 版{report.get_kind_display()}，请审核。",
-        users=users, units=units,
+        users=tuple(pk for pk, _ in addresses), units=units, addresses=addresses,
     )
 
 

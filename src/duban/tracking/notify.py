@@ -51,6 +51,8 @@ class Message:
     link: str = ""
     users: tuple[int, ...] = ()
     units: tuple[int, ...] = ()
+    # (user, e-mail address) of `users` read with them, all active: send() need not read them again.
+    addresses: tuple[tuple[int, str], ...] = ()
 
 
 def leader_ids() -> tuple[int, ...]:
@@ -64,14 +66,17 @@ def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[
         return []
     at = at or now()
     unit_ids = {u for m in messages for u in m.units}
+    emails = {u: address for m in messages for u, address in m.addresses}  # active users only
     members: dict[int, list[int]] = defaultdict(list)
-    for unit_id, user_id in User.objects.filter(unit_id__in=unit_ids, is_active=True).values_list("unit_id", "pk"):
+    for unit_id, user_id, address in (User.objects.filter(unit_id__in=unit_ids, is_active=True)
+                                      .values_list("unit_id", "pk", "email")):  # fmt: skip
         members[unit_id].append(user_id)
+        emails[user_id] = address
     channels: dict[int, list[UnitChannel]] = defaultdict(list)
     for ch in UnitChannel.objects.filter(unit_id__in=unit_ids, active=True):
         channels[ch.unit_id].append(ch)
-    user_ids = {u for m in messages for u in m.users} | {u for us in members.values() for u in us}
-    emails = dict(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email"))
+    unread = {u for m in messages for u in m.users} - emails.keys()
+    emails.update(User.objects.filter(pk__in=unread, is_active=True).values_list("pk", "email"))
 
     rows: list[Notification] = []
     plans: dict[str, list[tuple[str, UnitChannel | None]]] = {}
