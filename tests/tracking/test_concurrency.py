@@ -13,8 +13,16 @@ import pytest
 from django.db import connection, connections
 
 from duban.accounts.models import User
+from duban.audit.models import AuditEvent
 from duban.plans.models import Task
-from duban.tracking.actions import ConflictError, do_edit_draft, do_issue_order, do_save_draft
+from duban.tracking.actions import (
+    ConflictError,
+    TrackingError,
+    do_edit_draft,
+    do_issue_order,
+    do_save_draft,
+    do_submit_new_report,
+)
 from duban.tracking.models import ProgressReport, ReportingPeriod, SupervisionOrder
 from duban.units.models import Unit
 
@@ -70,6 +78,18 @@ def test_it_creates_one_report_when_many_start_it_at_once(users: dict[str, User]
     assert sum(isinstance(r, ProgressReport) for r in results) == 1
     assert sum(isinstance(r, ConflictError) for r in results) == THREADS - 1
     assert ProgressReport.objects.count() == 1
+
+
+def test_it_stores_one_report_when_many_send_the_same_new_report_at_once(
+    users: dict[str, User], task2: Task, q1: ReportingPeriod
+) -> None:
+    owner = users["other_reporter"]
+    results = _race(lambda i: do_submit_new_report(task2, q1, filled(task2, narrative=f"第{i}人"), acting_user=owner))
+    (winner,) = [r for r in results if isinstance(r, ProgressReport)]
+    assert all(isinstance(r, TrackingError) for r in results if r is not winner), results
+    stored = ProgressReport.objects.get()
+    assert (stored.pk, stored.narrative, stored.version) == (winner.pk, winner.narrative, 1)
+    assert AuditEvent.objects.filter(action="submit_report").count() == 1
 
 
 def test_it_gives_simultaneous_orders_distinct_serial_numbers(users: dict[str, User], task1: Task) -> None:

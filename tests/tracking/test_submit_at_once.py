@@ -175,11 +175,11 @@ def test_the_form_sends_a_new_report_in_one_step_with_a_pinned_number_of_queries
     c = Client()
     c.force_login(lead_reporter)
     path = f"/tracking/tasks/{task1.pk}/periods/{q1.pk}/report/"
-    # Session, user with unit, task, period, roles, targets; the write (report, figures, audit,
-    # reviewers with their addresses) in one transaction; the reviewers' notice and its delivery in
-    # another.
+    # Session, user with unit, task, period, roles, targets; the write (report with no read
+    # before it, figures, audit, reviewers with their addresses) in one transaction; the
+    # reviewers' notice and its delivery in another.
     form = _form(task1)
-    with django_assert_num_queries(17), django_capture_on_commit_callbacks(execute=True):
+    with django_assert_num_queries(16), django_capture_on_commit_callbacks(execute=True):
         response = c.post(path, form)
     report = ProgressReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/tracking/reports/{report.pk}/"

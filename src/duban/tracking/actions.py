@@ -388,7 +388,6 @@ class EvidenceInput:
     data: bytes
 
 
-@transaction.atomic
 def do_submit_new_report(
     task: Task, period: ReportingPeriod, data: ReportData, *, kind: str = ReportKind.REPORT,
     files: Iterable[EvidenceInput] = (), acting_user: Any,
@@ -397,18 +396,37 @@ def do_submit_new_report(
     button on a new report. The same checks and the same audit trail as do_save_draft, do_add_evidence
     and do_submit_report one after the other, in one transaction and a third of the statements: it is
     the path every unit takes at every period's end. Call it inside files_kept_only_on_commit() when
-    files are given, so that a rollback leaves none on disk."""
+    files are given, so that a rollback leaves none on disk.
+
+    The unit's first version is written without a read before: if the unit has begun or sent the
+    report meanwhile, the unique constraints on its versions refuse the row, and only then is what
+    stands in the way read, to say so."""
+    try:
+        return _submit_new(task, period, data, kind, files, acting_user)
+    except IntegrityError as exc:
+        refused = exc
+    statuses = set(ProgressReport.objects.filter(task=task, period=period, unit_id=acting_user.unit_id)
+                   .values_list("status", flat=True))  # fmt: skip
+    if not statuses:
+        raise refused
+    if ReportStatus.DRAFT not in statuses:
+        answered = next((st for st in statuses if st in ANSWERED), None)
+        check_report(answered, ReportAction.SAVE, report_actors(acting_user, task, acting_user.unit_id, kind))
+    raise ConflictError(STALE_DRAFT) from None  # begun by someone else since the form was opened
+
+
+@transaction.atomic
+def _submit_new(
+    task: Task, period: ReportingPeriod, data: ReportData, kind: str, files: Iterable[EvidenceInput],
+    acting_user: Any,
+) -> ProgressReport:
     if period.plan_id != task.plan_id:
         raise InvalidInput("报送周期不属于该任务所在的方案")
     unit_id: int | None = getattr(acting_user, "unit_id", None)
     if unit_id is None:
         raise TransitionError(f"无权{ReportAction.SAVE.label}：只有任务责任单位的填报员可以填报")
     actors = report_actors(acting_user, task, unit_id, kind)
-    rows = list(ProgressReport.objects.select_for_update(of=("self",)).filter(task=task, period=period, unit_id=unit_id)
-                .order_by().values_list("status", "version"))  # fmt: skip
-    if any(status == ReportStatus.DRAFT for status, _ in rows):
-        raise ConflictError(STALE_DRAFT)  # begun by someone else since the form was opened
-    check_report(next((st for st, _ in rows if st in ANSWERED), None), ReportAction.SAVE, actors)
+    check_report(None, ReportAction.SAVE, actors)
     after = check_report(ReportStatus.DRAFT, ReportAction.SUBMIT, actors)
     _check_data(data)
     problem = submit_problem(kind, task, data)
@@ -418,16 +436,12 @@ def do_submit_new_report(
     types = [check_evidence(name, content) for name, content in named]
     at = now()
     report = ProgressReport(
-        task=task, period=period, unit_id=unit_id, kind=kind, status=after, version=max((v for _, v in rows), default=0) + 1,
+        task=task, period=period, unit_id=unit_id, kind=kind, status=after, version=1,
         created_at=at, created_by=acting_user, updated_at=at, submitted_at=at, submitted_by=acting_user, lock_version=1,
         progress=data.progress, reason=data.reason.strip(), percent=data.percent, narrative=data.narrative.strip(),
     )  # fmt: skip
     report.unit = acting_user.unit  # read with the user (accounts.backends): the message below names it
-    try:
-        with transaction.atomic(savepoint=False):  # two people submitting the same report at once: one wins
-            report.save(force_insert=True)
-    except IntegrityError:
-        raise ConflictError(STALE_DRAFT) from None
+    report.save(force_insert=True)  # IntegrityError if the unit has any version already
     _store_values(report, data, new=True)
     draft = {**_snapshot(report), "lock_version": 0}
     events: list[tuple[str, Any, str, dict[str, Any] | None]] = [
