@@ -9,6 +9,7 @@ from django.db import models
 
 from duban.audit.models import AuditEvent
 from duban.clock import now
+from duban.dbinsert import insert_rows
 
 
 def record(
@@ -36,7 +37,7 @@ def record_many(actor: Any, events: Iterable[tuple[str, models.Model, str, dict[
     """Several audit rows of one actor in one INSERT: (action, object, summary, after) each, in the
     order they happened. For writes that make several changes at once on a busy path."""
     at = now()
-    AuditEvent.objects.bulk_create([
+    insert_rows(AuditEvent, [
         AuditEvent(at=at, actor=actor if getattr(actor, "pk", None) else None, action=action,
                    object_type=obj._meta.label_lower, object_id=str(obj.pk), summary=summary[:500], after=after)
         for action, obj, summary, after in events

@@ -15,10 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connections, router, transaction
+from django.db import router, transaction
 
 from duban.accounts.models import Role, User
 from duban.clock import now
+from duban.dbinsert import insert_rows
 from duban.tracking.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
 
 log = logging.getLogger(__name__)
@@ -68,15 +69,17 @@ def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[
     unit_ids = {u for m in messages for u in m.units}
     emails = {u: address for m in messages for u, address in m.addresses}  # active users only
     members: dict[int, list[int]] = defaultdict(list)
-    for unit_id, user_id, address in (User.objects.filter(unit_id__in=unit_ids, is_active=True)
-                                      .values_list("unit_id", "pk", "email")):  # fmt: skip
-        members[unit_id].append(user_id)
-        emails[user_id] = address
     channels: dict[int, list[UnitChannel]] = defaultdict(list)
-    for ch in UnitChannel.objects.filter(unit_id__in=unit_ids, active=True):
-        channels[ch.unit_id].append(ch)
+    if unit_ids:  # (the queries are skipped, not just empty: building one costs what running it does)
+        for unit_id, user_id, address in (User.objects.filter(unit_id__in=unit_ids, is_active=True)
+                                          .values_list("unit_id", "pk", "email")):  # fmt: skip
+            members[unit_id].append(user_id)
+            emails[user_id] = address
+        for ch in UnitChannel.objects.filter(unit_id__in=unit_ids, active=True):
+            channels[ch.unit_id].append(ch)
     unread = {u for m in messages for u in m.users} - emails.keys()
-    emails.update(User.objects.filter(pk__in=unread, is_active=True).values_list("pk", "email"))
+    if unread:
+        emails.update(User.objects.filter(pk__in=unread, is_active=True).values_list("pk", "email"))
 
     rows: list[Notification] = []
     plans: dict[str, list[tuple[str, UnitChannel | None]]] = {}
@@ -113,41 +116,26 @@ def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[
                     status=DeliveryStatus.SENT if inbox else DeliveryStatus.PENDING,
                     attempts=1 if inbox else 0, sent_at=at if inbox else None, next_attempt_at=None if inbox else at,
                 ))  # fmt: skip
-        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        insert_rows(Delivery, deliveries, skip_conflicts="")
     return created
-
-
-_COLUMNS = ("recipient", "unit", "kind", "title", "text", "link", "created_at", "read_at", "dedupe_key")
-_ROWS_PER_INSERT = 100  # 900 parameters: within SQLite's oldest limit of 999
 
 
 def _insert_new(rows: list[Notification]) -> list[Notification]:
     """Insert the rows whose dedupe key is new; return them, with their ids.
 
-    One statement, INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING (PostgreSQL, and SQLite
-    since 3.35): a rerun, or another process creating the same notice at the same moment, is
-    skipped by the database itself, with no query before and no retry after. The ORM's
-    bulk_create(ignore_conflicts=True) cannot say which rows it inserted.
+    INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING: a rerun, or another process creating
+    the same notice at the same moment, is skipped by the database itself, with no query before
+    and no retry after. The ORM's bulk_create(ignore_conflicts=True) cannot say which rows it
+    inserted.
     """
-    connection = connections[router.db_for_write(Notification)]
-    qn = connection.ops.quote_name
-    fields = [f for f in Notification._meta.concrete_fields if f.name in _COLUMNS]
-    columns = ", ".join(qn(f.column) for f in fields)
     by_key = {r.dedupe_key: r for r in rows}
-    created: list[Notification] = []
-    for i in range(0, len(rows), _ROWS_PER_INSERT):
-        part = rows[i : i + _ROWS_PER_INSERT]
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(part))
-        params = [f.get_db_prep_save(getattr(r, f.attname), connection) for r in part for f in fields]
-        sql = (f"INSERT INTO {qn(Notification._meta.db_table)} ({columns}) VALUES {placeholders} "
-               f"ON CONFLICT ({qn('dedupe_key')}) DO NOTHING RETURNING {qn('id')}, {qn('dedupe_key')}")  # fmt: skip
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for pk, key in cursor.fetchall():
-                row = by_key[key]
-                row.pk = pk
-                row._state.adding, row._state.db = False, connection.alias
-                created.append(row)
+    created = []
+    alias = router.db_for_write(Notification)
+    for pk, key in insert_rows(Notification, rows, skip_conflicts="dedupe_key", returning=("id", "dedupe_key")):
+        row = by_key[key]
+        row.pk = pk
+        row._state.adding, row._state.db = False, alias
+        created.append(row)
     return created
 
 
