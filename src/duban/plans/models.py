@@ -106,15 +106,22 @@ class Task(models.Model):
         return f"{self.number} {self.title or self.text[:30]}"
 
     # Read once per instance (from a prefetch when there is one): a report's checks, form and
-    # write each ask for them, and an instance lives for one request or one action.
+    # write each ask for them, and an instance lives for one request or one action. Without a
+    # prefetch they are read in their order within this task: the models' default ordering starts
+    # with "task", which joins the task table and sorts by its plan and order, for nothing here
+    # (and building that query costs more than running it).
     @cached_property
     def role_pairs(self) -> list[tuple[int, str]]:
         """(unit id, role) of each responsibility."""
-        return [(r.unit_id, r.role) for r in self.responsibilities.all()]
+        if "responsibilities" in getattr(self, "_prefetched_objects_cache", {}):
+            return [(r.unit_id, r.role) for r in self.responsibilities.all()]
+        return list(Responsibility.objects.filter(task_id=self.pk).order_by("order", "pk").values_list("unit_id", "role"))
 
     @cached_property
     def target_list(self) -> list[Target]:
-        return list(self.targets.all())
+        if "targets" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.targets.all())
+        return list(Target.objects.filter(task_id=self.pk).order_by("order", "pk"))
 
 
 class Responsibility(models.Model):
