@@ -128,14 +128,13 @@ def access_report_entry(user: Any, task_id: int, period_id: int) -> ReportEntry:
     if not (user.is_authenticated and user.is_active and user.is_reporter and user.unit_id):
         raise Http404("任务不存在或无权访问")
     try:
-        task = Task.objects.select_related("plan").get(pk=task_id)
+        task = Task.objects.get(pk=task_id)
         period = ReportingPeriod.objects.get(pk=period_id, plan_id=task.plan_id)
     except (Task.DoesNotExist, ReportingPeriod.DoesNotExist, ValueError, TypeError):
         raise Http404("任务不存在或无权访问") from None
     kind = kind_for(task_roles(task), user.unit_id)
     if kind is None:
         raise Http404("任务不存在或无权访问")
-    period.plan = task.plan
     return ReportEntry(task, period, kind)
 
 

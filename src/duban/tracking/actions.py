@@ -30,6 +30,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from duban.accounts.models import User
 from duban.audit.record import record, record_many
 from duban.clock import now, today
 from duban.plans.access import can_manage
@@ -325,7 +326,8 @@ def _reviewer_message(report: ProgressReport) -> Message:
     task = report.task
     addresses: tuple[tuple[int, str], ...] = ()
     if report.kind == ReportKind.REPORT:
-        addresses = tuple(task.plan.managers.filter(is_active=True).values_list("pk", "email"))
+        addresses = tuple(User.objects.filter(managed_plans=task.plan_id, is_active=True).order_by()
+                          .values_list("pk", "email"))  # fmt: skip
         units: tuple[int, ...] = ()
     else:
         units = tuple(reporting_unit_ids(task_roles(task)))

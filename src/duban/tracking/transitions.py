@@ -168,7 +168,8 @@ def report_actors(user: Any, task: Task, unit_id: int, kind: str) -> frozenset[A
     roles = task_roles(task)
     if _is_active_reporter(user) and user.unit_id == unit_id and kind_for(roles, unit_id) == kind:
         actors.add(Actor.OWNER)
-    if kind == ReportKind.REPORT and can_manage(user, task.plan):
+    # (only an administrator or a manager can manage: for a unit's reporter the plan is not read)
+    if kind == ReportKind.REPORT and (user.is_admin or user.is_manager) and can_manage(user, task.plan):
         actors.add(Actor.REVIEWER)
     if kind == ReportKind.CONTRIBUTION and _is_active_reporter(user) and user.unit_id in reporting_unit_ids(roles):
         actors.add(Actor.REVIEWER)
