@@ -33,6 +33,7 @@ from django.db.models import Max
 from duban.accounts.models import User
 from duban.audit.record import record, record_many
 from duban.clock import now, today
+from duban.dbinsert import insert_rows
 from duban.plans.access import can_manage
 from duban.plans.models import Plan, Target, Task
 from duban.tracking import conf
@@ -218,7 +219,7 @@ def _store_values(report: ProgressReport, data: ReportData, *, new: bool = False
     default_day = min(today(), report.period.end)
     if not new:
         IndicatorValue.objects.filter(report=report).delete()
-    IndicatorValue.objects.bulk_create([
+    insert_rows(IndicatorValue, [
         IndicatorValue(report=report, target=targets[k], value=Decimal(v.value),
                        unit=(targets[k].unit if v.unit is None else v.unit)[:20], as_of=v.as_of or default_day)
         for k, v in data.values.items()
@@ -443,7 +444,9 @@ def _submit_new(
         progress=data.progress, reason=data.reason.strip(), percent=data.percent, narrative=data.narrative.strip(),
     )  # fmt: skip
     report.unit = acting_user.unit  # read with the user (accounts.backends): the message below names it
-    report.save(force_insert=True)  # IntegrityError if the unit has any version already
+    # IntegrityError if the unit has any version already. A plain INSERT: no signal listens.
+    ((report.pk,),) = insert_rows(ProgressReport, [report], returning=("id",))
+    report._state.adding = False
     _store_values(report, data, new=True)
     draft = {**_snapshot(report), "lock_version": 0}
     events: list[tuple[str, Any, str, dict[str, Any] | None]] = [
