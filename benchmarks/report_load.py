@@ -42,6 +42,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,6 @@ def child_setup(args: argparse.Namespace) -> dict[str, Any]:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import transaction
 
@@ -84,6 +84,7 @@ def child_setup(args: argparse.Namespace) -> dict[str, Any]:
     from duban.tracking.models import ReportingPeriod
     from duban.units.models import Unit
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     with transaction.atomic():

@@ -61,6 +61,7 @@ MIDDLEWARE = [
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["duban.accounts.backends.UnitModelBackend"]
+SESSION_ENGINE = "duban.accounts.sessions"
 ROOT_URLCONF = "duban.web.urls"
 WSGI_APPLICATION = "duban.web.wsgi.application"
 TEMPLATES = [
