@@ -312,6 +312,38 @@ async def _post(port: int, job: dict[str, Any]) -> dict[str, Any]:
             **({} if report else {"error": f"HTTP {status} {location}"})}  # fmt: skip
 
 
+def cpu_by_process() -> dict[tuple[int, str], float]:
+    """CPU seconds (user + system) so far of every process on the machine, by (pid, command)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue  # ended meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        out[(int(pid), command)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def cpu_spent(before: dict[tuple[int, str], float], after: dict[tuple[int, str], float]) -> dict[str, float]:
+    """CPU seconds spent during the run by the server, the database, this client and the rest of
+    the machine (the rest should be near zero: otherwise the figures were measured on a busy machine)."""
+    spent = {"duban serve (gunicorn)": 0.0, "PostgreSQL": 0.0, "this client": 0.0, "other processes": 0.0}
+    for (pid, command), seconds in after.items():
+        delta = seconds - before.get((pid, command), 0.0)
+        if "gunicorn" in command or "duban serve" in command or "remind" in command:
+            spent["duban serve (gunicorn)"] += delta
+        elif command.startswith("postgres") or "/postgres " in command:
+            spent["PostgreSQL"] += delta
+        elif pid == os.getpid():
+            spent["this client"] += delta
+        else:
+            spent["other processes"] += delta
+    return spent
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -390,7 +422,9 @@ def run(url: str, args: argparse.Namespace) -> bool:
                     return False
                 print(f"duban serve: gunicorn, {args.workers} workers, on 127.0.0.1:{port}; {len(jobs):,} submissions, "
                       f"at most {args.concurrency} connections at once, at most {args.max_seconds} s")  # fmt: skip
+                before = cpu_by_process()
                 results = asyncio.run(_schedule(jobs, args, lambda job: _post(port, job)))
+                results["cpu_s"] = cpu_spent(before, cpu_by_process())
             finally:
                 stop(server)
         else:
@@ -435,6 +469,11 @@ def report(mode: str, results: dict[str, Any], verify: dict[str, Any], errors: l
           "without an acknowledgement (a failed answer after the commit)")  # fmt: skip
     for sample in verify["lost"] + verify["wrong"] + verify["twice"]:
         print(f"    {sample}")
+    if results.get("cpu_s") and ok:
+        cores = os.cpu_count() or 1
+        print(f"  CPU during the run ({cores} cores × {results['wall_s']:.1f} s = {cores * results['wall_s']:.1f} s): "
+              + "; ".join(f"{name} {sec:.1f} s ({sec / len(ok) * 1000:.2f} ms a submission)"
+                          for name, sec in results["cpu_s"].items()))  # fmt: skip
     for line in errors:
         print(f"  serve log: {line}")
     return True
