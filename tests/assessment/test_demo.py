@@ -60,8 +60,8 @@ def test_the_demo_assessment_is_made_of_real_reports_grades_and_incidents(
     reports = set(lines.exclude(report_ref=None).values_list("report_ref", flat=True))
     assert reports and set(ProgressReport.objects.filter(pk__in=reports).values_list("status", flat=True)) == {
         ReportStatus.ACCEPTED}
-    assert lines.filter(kind=LineKind.DEDUCTION, label="万人命案发案率", points=-20).exists()
-    assert lines.filter(kind=LineKind.BONUS).exists() and lines.exclude(grade_ref=None).exists()
+    assert lines.filter(text__kind=LineKind.DEDUCTION, text__label="万人命案发案率", text__points=-20).exists()
+    assert lines.filter(text__kind=LineKind.BONUS).exists() and lines.exclude(grade_ref=None).exists()
     assert Result.objects.filter(assessment=second).exclude(previous_rank=None).count() == second.results.count()
     (appeal,) = Appeal.objects.all()
     assert appeal.status == AppealStatus.REJECTED and appeal.total_after == appeal.total_before

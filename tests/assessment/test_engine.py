@@ -129,7 +129,7 @@ def test_it_applies_the_threshold_rule_at_and_around_its_boundaries(
     do_record_incident(assessment, units["A"], rule=by_name(scheme, DeductionRule, "万人命案发案率"), rate=rate,
                        acting_user=users["manager"])  # fmt: skip
     do_run_assessment(scheme, AS_OF, acting_user=users["manager"])
-    line = ResultLine.objects.get(result__assessment=assessment, result__unit=units["A"], label="万人命案发案率")
+    line = ResultLine.objects.get(result__assessment=assessment, result__unit=units["A"], text__label="万人命案发案率")
     assert (line.kind, line.points) == (LineKind.DEDUCTION, points)
     # Deductions never take a total below zero.
     assert result(assessment, units["A"]).total == Decimal(total)
@@ -149,7 +149,7 @@ def test_a_partner_of_two_leads_shares_their_mean(
 ) -> None:
     Responsibility.objects.create(task=plan.tasks.get(number="4"), unit=units["A"], role="partner", order=5)
     do_run_assessment(assessment.scheme, AS_OF, acting_user=users["manager"])
-    line = ResultLine.objects.get(result__assessment=assessment, result__unit=units["A"], label="4 任务4")
+    line = ResultLine.objects.get(result__assessment=assessment, result__unit=units["A"], text__label="4 任务4")
     # (11.40 + 15) / 2 = 13.20; × 0.3 = 3.96
     assert (line.points, line.reason) == (Decimal("3.96"), "配合单位按牵头单位得分 13.2 × 0.3")
     assert result(assessment, units["A"]).total == Decimal("26.36")
@@ -255,7 +255,7 @@ def test_it_recomputes_in_a_fixed_number_of_queries_whatever_the_number_of_units
     do_run_assessment(scheme, AS_OF, acting_user=m)
     many = count(7)
     assert Result.objects.filter(assessment=a).count() == 9
-    assert ResultLine.objects.filter(result__assessment=a, max_points=7).count() == 9  # every unit rewritten
+    assert ResultLine.objects.filter(result__assessment=a, text__max_points=7).count() == 9  # every unit rewritten
     assert many == few
 
 
@@ -283,4 +283,4 @@ def test_a_recomputation_rewrites_only_the_lines_that_changed(
     after = line_ids()
     assert (after["A"], after["B"]) == (before["A"], before["B"])
     assert after["C"].isdisjoint(before["C"]) and len(after["C"]) == len(before["C"])
-    assert ResultLine.objects.get(result__unit=units["C"], label="4 任务4").points == 16
+    assert ResultLine.objects.get(result__unit=units["C"], text__label="4 任务4").points == 16

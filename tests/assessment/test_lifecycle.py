@@ -68,14 +68,14 @@ def test_a_closed_assessment_does_not_change_when_reports_change_later(
     closed: Assessment, plan: Plan, units: dict[str, Unit], users: dict[str, User], frozen: Any
 ) -> None:
     before = totals(closed)
-    lines_before = list(ResultLine.objects.filter(result__assessment=closed).values_list("label", "points", "reason"))
+    lines_before = list(ResultLine.objects.filter(result__assessment=closed).values_list("text__label", "text__points", "text__reason"))
     correct_t1_as_lagging(plan, units["A"], users["manager"], frozen)
     assert ProgressReport.objects.get(task__number="1", unit=units["A"], version=1).status == "superseded"
     closed.refresh_from_db()
     assert closed.status == AssessmentStatus.CLOSED
     assert totals(closed) == before
-    assert list(ResultLine.objects.filter(result__assessment=closed).values_list("label", "points",
-                                                                               "reason")) == lines_before  # fmt: skip
+    assert list(ResultLine.objects.filter(result__assessment=closed).values_list("text__label", "text__points",
+                                                                               "text__reason")) == lines_before  # fmt: skip
     with pytest.raises(AssessmentError, match="已定稿"):
         do_run_assessment(closed.scheme, AS_OF, acting_user=users["manager"])
 
@@ -161,7 +161,7 @@ def test_an_accepted_appeal_recomputes_the_units_result_and_the_ranks(
                                                                            Decimal("26.00"))  # fmt: skip
     assert totals(closed) == {"区司法局": (Decimal("26.00"), 1), "区公安分局": (Decimal("22.40"), 2),
                               "区民政局": (Decimal("0.00"), 3)}  # fmt: skip
-    t4 = ResultLine.objects.get(result=b, label="4 任务4")
+    t4 = ResultLine.objects.get(result=b, text__label="4 任务4")
     assert (t4.points, t4.reason) == (15, "人工评分：复核：补充材料齐全")
     (event,) = events("recompute_result")
     assert event.before == {"total": "22.40", "rank": 1, "grade": "合格"}

@@ -2,7 +2,8 @@
 
 Scheme ─ SchemeItem (points and a scoring method per item) ─ DeductionRule (the negative list as
 extracted) ─ VetoItem ─ BonusItem; Assessment (one per scheme: a run as of a date) ─ Result (per
-unit: total, sections, rank, grade) ─ ResultLine (every point with its reason and source) ─ Appeal.
+unit: total, sections, rank, grade) ─ ResultLine (every point with its source; what it says is a
+LineText, shared by the lines that say the same) ─ Appeal.
 Incidents and ManualGrades are the assessment's inputs besides the reports.
 
 Statuses change only through duban.assessment.actions. Incidents are counts and rates per unit
@@ -214,8 +215,9 @@ class Result(models.Model):
     previous_total = models.DecimalField("上期总分", max_digits=10, decimal_places=2, null=True, blank=True)
     previous_rank = models.PositiveIntegerField("上期名次", null=True, blank=True)
     computed_at = models.DateTimeField()
-    # A hash of the lines: a recomputation rewrites the lines of the units whose lines changed only.
-    digest = models.CharField(max_length=32, blank=True)
+    # Hashes of the lines, ten lines a hash (duban.assessment.engine.digest): a recomputation
+    # rewrites only the blocks of lines that changed.
+    digest = models.TextField(blank=True)
 
     class Meta:
         ordering = ["assessment", "rank", "id"]
@@ -241,8 +243,36 @@ class LineKind(models.TextChoices):
     VETO = "veto", "一票否决"
 
 
+class LineText(models.Model):
+    """What a line says — its section, item, kind, points, maximum and reason — kept once per
+    assessment and shared by every line that says the same: 3,000 districts × 100 items say a
+    few thousand different things, so each of the 300,000 lines is a few integers.
+
+    Never changed once written (a line that says something else points at another text); `sig`
+    is the engine's signature of the content (duban.assessment.engine.line_sig), by which a
+    recomputation finds the texts it can reuse. Texts no line uses any more are removed by the
+    next full computation."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    sig = models.CharField(max_length=32)
+    section = models.CharField("部分", max_length=200, blank=True)
+    label = models.CharField("项目", max_length=300)
+    kind = models.CharField("类型", max_length=12, choices=LineKind.choices)
+    points = models.DecimalField("得分", max_digits=10, decimal_places=2)
+    max_points = models.DecimalField("分值", max_digits=10, decimal_places=2, null=True, blank=True)
+    reason = models.TextField("说明")
+    item_ref = models.BigIntegerField("考核项目", null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "sig"], name="line_text_per_assessment")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.points}"
+
+
 class ResultLine(models.Model):
-    """One traceable piece of a result: its points, why, and where they come from (`sources`).
+    """One traceable piece of a result: what it says (`text`: points, why, the item) and where
+    its points come from (`sources`).
 
     The records behind a line are plain ids, not foreign keys: lines outlive later edits of the
     scheme and the reports, and an index on each would only slow the bulk insert of every line of
@@ -251,15 +281,16 @@ class ResultLine(models.Model):
     item, "bonus": bonus item}.
     """
 
-    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="lines")
+    # No database constraint, here or on `text`: PostgreSQL checks a foreign key by a query per
+    # row written, a second at commit for the 300,000 lines of a full computation (SQLite checks
+    # one too, against the parent's rows). Lines are written and removed only by the engine, with
+    # their result (and deleted with it: Django's CASCADE); the engine writes a text before the
+    # lines that use it and removes only texts no line uses. `text` has no index either: lines
+    # are read by result, and an index costs every line written.
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, db_constraint=False, related_name="lines")
     order = models.PositiveIntegerField()
-    section = models.CharField("部分", max_length=200, blank=True)
-    label = models.CharField("项目", max_length=300)
-    kind = models.CharField("类型", max_length=12, choices=LineKind.choices)
-    points = models.DecimalField("得分", max_digits=10, decimal_places=2)
-    max_points = models.DecimalField("分值", max_digits=10, decimal_places=2, null=True, blank=True)
-    reason = models.TextField("说明")
-    item_ref = models.BigIntegerField("考核项目", null=True, blank=True)
+    text = models.ForeignKey(LineText, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             related_name="+")  # fmt: skip
     report_ref = models.BigIntegerField("进展报告", null=True, blank=True)
     grade_ref = models.BigIntegerField("人工评分", null=True, blank=True)
     source = models.JSONField("其他来源", null=True, blank=True)
@@ -269,6 +300,39 @@ class ResultLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.points}"
+
+    # What the line says, from its text (read the lines with select_related("text")).
+
+    @property
+    def section(self) -> str:
+        return self.text.section
+
+    @property
+    def label(self) -> str:
+        return self.text.label
+
+    @property
+    def kind(self) -> str:
+        return self.text.kind
+
+    def get_kind_display(self) -> str:
+        return self.text.get_kind_display()
+
+    @property
+    def points(self) -> Decimal:
+        return self.text.points
+
+    @property
+    def max_points(self) -> Decimal | None:
+        return self.text.max_points
+
+    @property
+    def reason(self) -> str:
+        return self.text.reason
+
+    @property
+    def item_ref(self) -> int | None:
+        return self.text.item_ref
 
     @property
     def sources(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from duban.assessment.models import (
     Appeal,
@@ -91,7 +91,7 @@ def breakdown(result: Result) -> list[Section]:
     """A unit's lines grouped by section in order, with each section's points and maximum."""
     out: list[Section] = []
     groups: dict[str, list[ResultLine]] = {}
-    for line in ResultLine.objects.filter(result=result).order_by("order"):
+    for line in ResultLine.objects.filter(result=result).select_related("text").order_by("order"):
         groups.setdefault(line.section, []).append(line)
     for section, lines in groups.items():
         maxima = [ln.max_points for ln in lines if ln.max_points is not None]
@@ -107,7 +107,7 @@ def breakdown_rows(result: Result) -> list[tuple[Any, ...]]:
     """Every line of a unit's result, for a spreadsheet (BREAKDOWN_HEADER)."""
     kinds = dict(LineKind.choices)
     return [(ln.section, ln.label, kinds.get(ln.kind, ln.kind), ln.points, ln.max_points, ln.reason)
-            for ln in ResultLine.objects.filter(result=result).order_by("order")]  # fmt: skip
+            for ln in ResultLine.objects.filter(result=result).select_related("text").order_by("order")]  # fmt: skip
 
 
 def section_chart(result: Result) -> dict[str, list[Any]]:
@@ -153,9 +153,10 @@ def grade_counts(assessment: Assessment) -> dict[str, int]:
 
 def deductions_by_rule(assessment: Assessment) -> list[tuple[str, Decimal, int]]:
     """(rule, points deducted over all units, number of units) for the negative list's summary."""
-    rows = (ResultLine.objects.filter(result__assessment=assessment, kind=LineKind.DEDUCTION).values("label")
-            .annotate(points=Sum("points"), units=Count("result", distinct=True)).order_by("points"))  # fmt: skip
-    return [(r["label"], r["points"], r["units"]) for r in rows]
+    rows = (ResultLine.objects.filter(result__assessment=assessment, text__kind=LineKind.DEDUCTION)
+            .values(rule=F("text__label")).annotate(deducted=Sum("text__points"), units=Count("result", distinct=True))
+            .order_by("deducted"))  # fmt: skip
+    return [(r["rule"], r["deducted"], r["units"]) for r in rows]
 
 
 def open_appeals(assessment: Assessment) -> QuerySet[Appeal]:
