@@ -67,7 +67,7 @@ def test_it_tells_every_assessed_unit_when_the_assessment_is_published(
         (note,) = inbox(user)
         r = result(assessment, unit)
         assert note.link == reverse("assessment:result", args=[r.pk])
-        assert note.kind == notices.KIND_PUBLISHED
+        assert note.kind == NotificationKind.ASSESSMENT_PUBLISHED == notices.KIND_PUBLISHED
         assert note.title.startswith("考核结果已公布") and f"第 {r.rank} 名" in note.text
     assert inbox(users["manager"]) == [] and inbox(users["outsider"]) == []
 
@@ -139,7 +139,7 @@ def test_it_tells_the_schemes_managers_when_an_appeal_is_filed(
     appealed: Appeal, users: dict[str, User]
 ) -> None:
     (note,) = inbox(users["manager"])
-    assert note.kind == NotificationKind.REPORT_SUBMITTED
+    assert note.kind == NotificationKind.APPEAL_FILED
     assert note.link == reverse("assessment:appeals", args=[appealed.result.assessment_id])
     assert "区公安分局" in note.title and "任务1已按时完成" in note.text
     for role in ("other_manager", "admin", "reporter", "other_reporter"):
@@ -147,8 +147,8 @@ def test_it_tells_the_schemes_managers_when_an_appeal_is_filed(
 
 
 @pytest.mark.parametrize(("accept", "kind", "words"), [
-    (True, NotificationKind.REPORT_ACCEPTED, "已采纳"),
-    (False, NotificationKind.REPORT_RETURNED, "已驳回"),
+    (True, NotificationKind.APPEAL_DECIDED, "已采纳"),
+    (False, NotificationKind.APPEAL_DECIDED, "已驳回"),
 ])  # fmt: skip
 def test_it_tells_the_unit_when_its_appeal_is_decided(
     appealed: Appeal, units: dict[str, Unit], users: dict[str, User], django_capture_on_commit_callbacks: Capture,

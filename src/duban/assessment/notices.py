@@ -17,13 +17,9 @@ from duban.assessment.models import Appeal, AppealStatus, Assessment, Result
 from duban.tracking.models import NotificationKind
 from duban.tracking.notify import Message
 
-# tracking has no kinds of its own for the assessment yet; until it has, the closest ones, so the
-# inbox's kind column reads sensibly: a notice from the office, a submission awaiting review, and
-# the review's outcome.
-KIND_PUBLISHED = NotificationKind.ORDER_ISSUED
-KIND_APPEAL_FILED = NotificationKind.REPORT_SUBMITTED
-KIND_APPEAL_ACCEPTED = NotificationKind.REPORT_ACCEPTED
-KIND_APPEAL_REJECTED = NotificationKind.REPORT_RETURNED
+KIND_PUBLISHED = NotificationKind.ASSESSMENT_PUBLISHED
+KIND_APPEAL_FILED = NotificationKind.APPEAL_FILED
+KIND_APPEAL_ACCEPTED = KIND_APPEAL_REJECTED = NotificationKind.APPEAL_DECIDED  # the text says which
 
 
 def result_link(result_id: int) -> str:

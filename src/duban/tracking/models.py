@@ -306,6 +306,9 @@ class NotificationKind(models.TextChoices):
     ORDER_OVERDUE = "order_overdue", "督办逾期"
     ORDER_ESCALATED = "order_escalated", "督办升级"
     DIGEST = "digest", "每日汇总"
+    ASSESSMENT_PUBLISHED = "assessment_published", "考核结果公布"
+    APPEAL_FILED = "appeal_filed", "考核申诉"
+    APPEAL_DECIDED = "appeal_decided", "申诉处理结果"
 
 
 class Notification(models.Model):
