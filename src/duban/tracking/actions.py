@@ -231,14 +231,20 @@ def _snapshot(report: ProgressReport) -> dict[str, Any]:
             "narrative": report.narrative, "lock_version": report.lock_version}  # fmt: skip
 
 
-def _save(
-    kind: str, task: Task, period: ReportingPeriod, data: ReportData, lock_version: int | None, acting_user: Any
-) -> ProgressReport:
+def _reporting_unit(task: Task, period: ReportingPeriod, acting_user: Any) -> int:
+    """The unit the acting user starts a report for (its own), once the period is the task's."""
     if period.plan_id != task.plan_id:
         raise InvalidInput("报送周期不属于该任务所在的方案")
     unit_id: int | None = getattr(acting_user, "unit_id", None)
     if unit_id is None:
         raise TransitionError(f"无权{ReportAction.SAVE.label}：只有任务责任单位的填报员可以填报")
+    return unit_id
+
+
+def _save(
+    kind: str, task: Task, period: ReportingPeriod, data: ReportData, lock_version: int | None, acting_user: Any
+) -> ProgressReport:
+    unit_id = _reporting_unit(task, period, acting_user)
     actors = report_actors(acting_user, task, unit_id, kind)
     rows = list(ProgressReport.objects.select_for_update(of=("self",)).filter(task=task, period=period, unit_id=unit_id).order_by())
     draft = next((r for r in rows if r.status == ReportStatus.DRAFT), None)
@@ -423,11 +429,7 @@ def _submit_new(
     task: Task, period: ReportingPeriod, data: ReportData, kind: str, files: Iterable[EvidenceInput],
     acting_user: Any,
 ) -> ProgressReport:
-    if period.plan_id != task.plan_id:
-        raise InvalidInput("报送周期不属于该任务所在的方案")
-    unit_id: int | None = getattr(acting_user, "unit_id", None)
-    if unit_id is None:
-        raise TransitionError(f"无权{ReportAction.SAVE.label}：只有任务责任单位的填报员可以填报")
+    unit_id = _reporting_unit(task, period, acting_user)
     actors = report_actors(acting_user, task, unit_id, kind)
     check_report(None, ReportAction.SAVE, actors)
     after = check_report(ReportStatus.DRAFT, ReportAction.SUBMIT, actors)
