@@ -83,8 +83,8 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
         do_create_scheme_from_plan,
         do_update_item,
     )
-    from duban.assessment.engine import insert_rows
     from duban.assessment.models import Assessed, Assessment, Incident, ManualGrade, Method
+    from duban.assessment.storage import insert_values
     from duban.plans.models import Deduction, Plan, Responsibility, Section, Target, Task
     from duban.tracking.models import IndicatorValue, ProgressReport, ReportingPeriod, period_specs
     from duban.units.models import Kind, Unit
@@ -149,12 +149,12 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
                         yield (t.pk, period.pk, u, "report", "accepted", "done" if done else "in_progress", "",
                                100 if done else 25 * (q + 1), "按计划推进。", 1, 1, 0, s, a, s, a, "")
 
-        insert_rows(ProgressReport, columns, rows())
+        insert_values(ProgressReport, columns, rows())
         # Read before the insert: nothing may use the connection while PostgreSQL's COPY runs.
         reports = list(ProgressReport.objects.filter(task__in=indicator_tasks).values_list("pk", "task_id", "period_id"))
         by_task = {t.task_id: t for t in targets}
         ends = {p.pk: ops.adapt_datefield_value(p.end) for p in periods}
-        insert_rows(IndicatorValue, ["report", "target", "value", "unit", "as_of"], (
+        insert_values(IndicatorValue, ["report", "target", "value", "unit", "as_of"], (
             (pk, by_task[task_id].pk, ops.adapt_decimalfield_value(Decimal(rng.randint(50, 100)), 16, 6), "%",
              ends[period_id])
             for pk, task_id, period_id in reports
@@ -221,7 +221,7 @@ def measure(scheme_id: int) -> dict[str, Any]:
 
     from duban import clock
     from duban.accounts.models import User
-    from duban.assessment import engine
+    from duban.assessment import engine, storage
     from duban.assessment.actions import do_run_assessment
     from duban.assessment.models import Assessment, ManualGrade, Method, Result, ResultLine, Scheme
 
@@ -271,7 +271,7 @@ def measure(scheme_id: int) -> dict[str, Any]:
     out["compute_s"] = time.perf_counter() - started
     started = time.perf_counter()
     with transaction.atomic():
-        engine.store(assessment, outcomes, at=clock.now())
+        storage.store(assessment, outcomes, at=clock.now())
     out["store_unchanged_s"] = time.perf_counter() - started
     # An accepted appeal: one unit recomputed, everyone ranked again. Without this process's
     # 300,000 entries still about: the collector would walk them once during the appeal.
@@ -281,8 +281,8 @@ def measure(scheme_id: int) -> dict[str, Any]:
     started = time.perf_counter()
     with transaction.atomic():
         one = engine.compute(scheme, as_of, assessment=assessment, only_units={unit_id})
-        engine.store(assessment, one, at=clock.now(), partial=True)
-        engine.rerank(assessment)
+        storage.store(assessment, one, at=clock.now(), partial=True)
+        storage.rerank(assessment)
     out["one_unit_s"] = time.perf_counter() - started
     top = Result.objects.filter(assessment=assessment).order_by("rank").values_list("unit__name", "total", "grade")[:3]
     out["top"] = [(u, str(t), g) for u, t, g in top]

@@ -21,9 +21,10 @@ from duban.assessment.actions import (
     do_run_assessment,
     do_update_item,
 )
-from duban.assessment.engine import BLOCK, cents, changed_blocks, compute, digest, entry
+from duban.assessment.engine import cents, compute, entry
 from duban.assessment.models import Assessed, Assessment, LineText, Method, Result, ResultLine, Scheme
 from duban.assessment.scoring import Line
+from duban.assessment.storage import BLOCK, changed_blocks, digest
 from duban.plans.models import Plan, Responsibility, Section, Task
 from duban.tracking.models import Progress, ReportingPeriod
 from duban.units.models import Kind, Unit

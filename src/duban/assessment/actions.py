@@ -23,7 +23,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from duban.assessment import engine, notices
+from duban.assessment import engine, notices, storage
 from duban.assessment.engine import AssessmentError
 from duban.assessment.models import (
     Appeal,
@@ -635,7 +635,7 @@ def _compute_and_store(assessment: Assessment) -> int:
     with engine.paused_gc():
         outcomes = engine.compute(assessment.scheme, assessment.as_of, assessment=assessment)
         at = now()
-        engine.store(assessment, outcomes, at=at)
+        storage.store(assessment, outcomes, at=at)
         units = len(outcomes)
         del outcomes
     assessment.computed_at, assessment.stale = at, False
@@ -771,8 +771,8 @@ def do_decide_appeal(appeal: Appeal, *, accept: bool, reason: str = "", acting_u
                                   only_units={result.unit_id})  # fmt: skip
         if not outcomes:
             raise AssessmentError(f"{result.unit} 已不是考核对象，不能重新计算")
-        engine.store(assessment, outcomes, at=now(), partial=True)
-        engine.rerank(assessment)
+        storage.store(assessment, outcomes, at=now(), partial=True)
+        storage.rerank(assessment)
         result.refresh_from_db()
     appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
     appeal.decision_reason = reason or "采纳申诉，重新计算"

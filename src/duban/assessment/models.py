@@ -215,7 +215,7 @@ class Result(models.Model):
     previous_total = models.DecimalField("上期总分", max_digits=10, decimal_places=2, null=True, blank=True)
     previous_rank = models.PositiveIntegerField("上期名次", null=True, blank=True)
     computed_at = models.DateTimeField()
-    # Hashes of the lines, ten lines a hash (duban.assessment.engine.digest): a recomputation
+    # Hashes of the lines, ten lines a hash (duban.assessment.storage.digest): a recomputation
     # rewrites only the blocks of lines that changed.
     digest = models.TextField(blank=True)
 
