@@ -182,7 +182,7 @@ def test_a_rejected_appeal_keeps_the_score_and_needs_a_reason(
     assert (decided.status, decided.decision_reason) == (AppealStatus.REJECTED, "事故发生在本单位监管行业")
     assert result(closed, units["A"]).total == Decimal("22.40")
     assert events("decide_appeal")[0].after["status"] == "rejected"
-    with pytest.raises(AssessmentError, match="已驳回"):
+    with pytest.raises(AssessmentError, match="该申诉已处理（已驳回），不能再次处理"):
         do_decide_appeal(appeal, accept=True, acting_user=users["manager"])
 
 

@@ -762,7 +762,7 @@ def do_decide_appeal(appeal: Appeal, *, accept: bool, reason: str = "", acting_u
     assessment = _lock_assessment(result.assessment)
     _require_manager(assessment.scheme.plan, acting_user, "处理申诉")
     if appeal.status != AppealStatus.FILED:
-        raise AssessmentError(f"该申诉已{appeal.get_status_display()}")
+        raise AssessmentError(f"该申诉已处理（{appeal.get_status_display()}），不能再次处理")
     reason = (reason or "").strip() if accept else _text(reason, "驳回理由", 2000)
     before = {"total": str(result.total), "rank": result.rank, "grade": result.grade}
     appeal.total_before = result.total
