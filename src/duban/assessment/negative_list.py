@@ -140,20 +140,25 @@ def do_update_deduction_rule(
     return rule
 
 
+def _remove(obj: DeductionRule | VetoItem | BonusItem, what: str, name: str, action: str,
+            before: dict[str, Any], *, called: str = "", acting_user: Any) -> None:
+    """Delete a negative-list entry (rule, veto or bonus) unless incidents are recorded against it."""
+    scheme: Scheme = obj.scheme
+    require_manager(scheme.plan, acting_user, f"删除{what}")
+    assessment = editable_assessment(scheme)
+    used = obj.incidents.count()
+    if used:
+        raise _in_use(called or what, name, used)
+    obj.delete()
+    mark_stale(assessment)
+    record(acting_user, action, scheme, summary=f"删除{what} {name}", before=before)
+
+
 @transaction.atomic
 def do_remove_deduction_rule(rule: DeductionRule, *, acting_user: Any) -> None:
-    scheme: Scheme = rule.scheme
-    require_manager(scheme.plan, acting_user, "删除负面清单")
-    assessment = editable_assessment(scheme)
-    used = Incident.objects.filter(rule=rule).count()
-    if used:
-        raise _in_use("扣分事项", rule.item, used)
-    before = {"rule": rule.pk, "number": rule.number, "item": rule.item, "rules": rule.rules}
-    rule.delete()
-    mark_stale(assessment)
-    record(
-        acting_user, "remove_deduction_rule", scheme, summary=f"删除负面清单 {before['item']}", before=before
-    )
+    _remove(rule, "负面清单", rule.item, "remove_deduction_rule",
+            {"rule": rule.pk, "number": rule.number, "item": rule.item, "rules": rule.rules},
+            called="扣分事项", acting_user=acting_user)  # fmt: skip
 
 
 @transaction.atomic
@@ -173,16 +178,8 @@ def do_update_veto(veto: VetoItem, name: str, *, acting_user: Any) -> VetoItem:
 
 @transaction.atomic
 def do_remove_veto(veto: VetoItem, *, acting_user: Any) -> None:
-    scheme: Scheme = veto.scheme
-    require_manager(scheme.plan, acting_user, "删除一票否决事项")
-    assessment = editable_assessment(scheme)
-    used = Incident.objects.filter(veto=veto).count()
-    if used:
-        raise _in_use("一票否决事项", veto.name, used)
-    before = {"veto": veto.pk, "name": veto.name}
-    veto.delete()
-    mark_stale(assessment)
-    record(acting_user, "remove_veto", scheme, summary=f"删除一票否决事项 {before['name']}", before=before)
+    _remove(veto, "一票否决事项", veto.name, "remove_veto", {"veto": veto.pk, "name": veto.name},
+            acting_user=acting_user)  # fmt: skip
 
 
 @transaction.atomic
@@ -216,13 +213,5 @@ def do_update_bonus(
 
 @transaction.atomic
 def do_remove_bonus(bonus: BonusItem, *, acting_user: Any) -> None:
-    scheme: Scheme = bonus.scheme
-    require_manager(scheme.plan, acting_user, "删除加分项")
-    assessment = editable_assessment(scheme)
-    used = Incident.objects.filter(bonus=bonus).count()
-    if used:
-        raise _in_use("加分项", bonus.name, used)
-    before = {"bonus": bonus.pk, "name": bonus.name, "points": str(bonus.points)}
-    bonus.delete()
-    mark_stale(assessment)
-    record(acting_user, "remove_bonus", scheme, summary=f"删除加分项 {before['name']}", before=before)
+    _remove(bonus, "加分项", bonus.name, "remove_bonus",
+            {"bonus": bonus.pk, "name": bonus.name, "points": str(bonus.points)}, acting_user=acting_user)
