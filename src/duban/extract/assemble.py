@@ -13,6 +13,7 @@ from duban.extract.document import Document, Paragraph, Table
 from duban.extract.draft import Draft
 from duban.extract.finalize import finalize
 from duban.extract.layouts import cells, negative
+from duban.extract.lines import relined
 from duban.extract.layouts.outline import Outline
 from duban.extract.layouts.table import column_kind, header_kinds, rows_to_drafts
 from duban.extract.meta import (
@@ -50,6 +51,7 @@ class Part:
 
 
 def assemble(doc: Document) -> Plan:
+    doc = relined(doc)
     paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     fm = front_matter(paragraphs)
     blocks = _skip_paragraphs(list(doc.blocks), fm.skip)

@@ -1,8 +1,10 @@
-"""Numbering and headings: which line opens an item, of what style, with what number.
+"""Numbering marks: their grammar, at the start of a line or anywhere in the character stream.
 
-Styles are compared by kind only ("一、", "(一)", "1.", "(1)", "①", "I-1", "第一条", "任务1"),
-and the outline is built the way a reader does: a style already open higher up closes
-everything below it; a new style opens a level below the current one.
+Styles are compared by kind only ("一、", "(一)", "1.", "(1)", "①", "I-1", "第一条", "任务1"):
+the outline is built the way a reader does (a style already open higher up closes everything
+below it; a new style opens a level below the current one).  One table of styles serves both
+`parse_mark` (a line known to start an item) and `find_marks` (every place in running text where
+a mark could stand; `sequence.py` keeps those that form consistent sequences).
 """
 
 from __future__ import annotations
@@ -15,29 +17,48 @@ from duban.extract.numerals import cn2num
 CN = "零〇○一二两三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_DIGIT = "0-9０-９"
+# The dot after a number: ASCII, full-width, the small full stop (U+FE52) and the ideographic
+# full stop that OCR reads for it ("1。") — only where a sequence backs it (see find_marks).
+_DOT = ".．﹒"
 
-# Each style: a name and a regex whose group "n" is the printed number. A stray "?" or space
-# after the mark comes from conversion ("1.?完善…", "30. 加快…") and is swallowed.
+# A stray "?" or space after the mark comes from conversion ("1.?完善…", "30. 加快…").
 _STRAY = r"[?？\s]*"
-_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rx))
-    for name, rx in (
-        ("第条", rf"^第(?P<n>[{CN}\d]+)[条章节部分篇]{_STRAY}"),
-        ("行动", rf"^[—\-–]*(?P<w>行动|任务|专项行动|攻坚行动)(?P<n>[{CN}\d]+)[:：、.．]{_STRAY}"),
-        ("roman", r"^(?P<n>(?:VIII|VII|VI|IV|IX|III|II|I|X|V)-\d+)(?![\d.])\s*"),
-        ("一、", rf"^(?P<n>[{CN}]+)\s*[、.．，,]{_STRAY}"),
-        ("(一)", rf"^[（(]\s*(?P<n>[{CN}]+)\s*[）)]\s*[、.．]?{_STRAY}"),
-        ("(1)", r"^[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*[、.．]?[?？\s]*"),
-        ("1)", r"^(?P<n>\d{1,3})[）)]\s*"),
-        ("①", rf"^(?P<n>[{_CIRCLED}])\s*"),
-        ("1、", r"^(?P<n>\d{1,3})\s*、[?？\s]*"),
-        ("1.", r"^(?P<n>\d{1,3})\s*[.．](?!\d)[?？\s]*"),
-    )
-)
 
+
+@dataclass(frozen=True)
+class _Style:
+    name: str
+    pattern: str  # the mark; group "n" is the printed number (no anchors, no lookbehind)
+    # What may not stand just before a mark found inside a line: the rest of a number or word.
+    not_after: str
+
+
+_STYLES: tuple[_Style, ...] = (
+    _Style("第章", rf"第(?P<n>[{CN}{_DIGIT}]+)章{_STRAY}", "第"),
+    _Style("第节", rf"第(?P<n>[{CN}{_DIGIT}]+)节{_STRAY}", "第"),
+    _Style("第部分", rf"第(?P<n>[{CN}{_DIGIT}]+)(?:部分|篇){_STRAY}", "第"),
+    _Style("第条", rf"第(?P<n>[{CN}{_DIGIT}]+)条{_STRAY}", "第"),
+    _Style("行动", rf"[—\-–]*(?P<w>行动|任务|专项行动|攻坚行动)(?P<n>[{CN}{_DIGIT}]+)[:：、{_DOT}]{_STRAY}", ""),
+    _Style("roman", r"(?P<n>(?:VIII|VII|VI|IV|IX|III|II|I|X|V)-\d+)(?![\d.])\s*", "A-Za-z"),
+    _Style("一、", rf"(?P<n>[{CN}]+)\s*[、{_DOT}，,]{_STRAY}", CN + "第"),
+    _Style("(一)", rf"[（(]\s*(?P<n>[{CN}]+)\s*[）)]\s*[、{_DOT}]?{_STRAY}", ""),
+    _Style("(1)", rf"[（(]\s*(?P<n>[{_DIGIT}]{{1,3}})\s*[）)]\s*[、{_DOT}]?{_STRAY}", ""),
+    _Style("1)", rf"(?P<n>[{_DIGIT}]{{1,3}})[）)]\s*", _DIGIT + _DOT + "A-Za-z（(第"),
+    _Style("①", rf"(?P<n>[{_CIRCLED}])\s*", ""),
+    _Style("1、", rf"(?P<n>[{_DIGIT}]{{1,3}})\s*、{_STRAY}", _DIGIT + _DOT + "A-Za-z第"),
+    _Style("1.", rf"(?P<n>[{_DIGIT}]{{1,3}})\s*[{_DOT}](?![{_DIGIT}]){_STRAY}", _DIGIT + _DOT + "A-Za-z第/"),
+)
+_BY_NAME = {s.name: s for s in _STYLES}
+_AT_START = tuple((s.name, re.compile("^" + s.pattern)) for s in _STYLES)
 
 # The characters a numbering mark can start with.
-_OPENERS = frozenset(CN + _CIRCLED + "0123456789（(第—-–行任专攻IVX")
+_OPENERS = frozenset(CN + _CIRCLED + "0123456789０１２３４５６７８９（(第—-–行任专攻IVX")
+
+# What follows an amount, not a heading: "2.5万人", "3、4月" (at a line's start, a heading may
+# begin with a numeral: "一、三农工作"); inside a line "一、二级" and "1、2号线" are amounts too.
+_AMOUNT_AT_START = re.compile(rf"^[{_DIGIT}%‰]")
+_AMOUNT_INSIDE = re.compile(rf"^[{_DIGIT}%‰{CN}]")
 
 
 @dataclass(frozen=True)
@@ -53,7 +74,7 @@ def parse_mark(line: str) -> Mark | None:
     s = line.lstrip("\ufeff \t\u3000")
     if not s or s[0] not in _OPENERS:
         return None  # cheap: this runs on every line
-    for style, rx in _STYLES:
+    for style, rx in _AT_START:
         m = rx.match(s)
         if not m:
             continue
@@ -62,25 +83,23 @@ def parse_mark(line: str) -> Mark | None:
         if not rest.strip() and style not in ("roman",):
             # A bare number on its own line is a table cell (序号), not a heading.
             return None
-        if style == "1." and re.match(r"^\d", rest):
+        if style in ("一、", "1、", "1.") and _AMOUNT_AT_START.match(rest):
             continue
-        if style in ("一、", "1、", "1.") and _looks_like_quantity(rest):
-            continue
-        value = _value(style, raw)
-        number = str(value) if style in ("(1)", "1)", "1、", "1.", "①") and value is not None else raw
-        if style == "行动" and value is not None:
-            number = str(value)
-            style = m.group("w") + "N"
-        if style == "roman":
-            # I-1 and II-4 are two levels: the Roman head names the level.
-            style = raw.partition("-")[0] + "-"
-        return Mark(style=style, number=number, value=value, rest=rest)
+        return _mark(style, m, rest)
     return None
 
 
-def _looks_like_quantity(rest: str) -> bool:
-    # "2.5万人", "一、二级" are amounts or ranges, not numbering.
-    return bool(re.match(r"^[\d%‰]", rest))
+def _mark(style: str, m: re.Match[str], rest: str) -> Mark:
+    raw = m.group("n")
+    value = _value(style, raw)
+    number = str(value) if style in ("(1)", "1)", "1、", "1.", "①") and value is not None else raw
+    if style == "行动" and value is not None:
+        number = str(value)
+        style = m.group("w") + "N"
+    if style == "roman":
+        # I-1 and II-4 are two levels: the Roman head names the level.
+        style = raw.partition("-")[0] + "-"
+    return Mark(style=style, number=number, value=value, rest=rest)
 
 
 def _value(style: str, raw: str) -> int | None:
@@ -108,6 +127,112 @@ def cn_to_int(raw: str) -> int:
 def roman_level(number: str) -> int:
     head = number.partition("-")[0]
     return _ROMAN.get(head, 0)
+
+
+# --- marks anywhere in the stream ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place in a paragraph where a numbering mark could start."""
+
+    start: int  # offset of the mark in the paragraph's text
+    style: str  # the style's kind as `Mark.style` names it ("1、", "行动N", "II-", …)
+    value: int
+    evidence: float  # how strongly what stands before it says "a new item starts here"
+
+
+# Evidence from what stands before a mark: a line's start is what a printed page gives; inside
+# a line a sentence's end, a closing bracket (a role clause ends the item before) or a run of
+# spaces (a line break a scraper turned into a space) say the same, more weakly.
+LINE_START = 4.0
+_AFTER_SPACE = 2.0
+_AFTER_STOP = 1.5
+_AFTER_CLOSE = 1.0
+_AFTER_COLON = 0.5
+_INSIDE = -1.0
+_STOPS = frozenset("。；;！!？?")
+_CLOSERS = frozenset("）)】」”’\"》>")
+_COLONS = frozenset("：:")
+
+_ANYWHERE = re.compile("|".join(f"(?P<s{i}>{s.pattern.replace('(?P<n>', f'(?P<n{i}>').replace('(?P<w>', f'(?P<w{i}>')})"
+                                for i, s in enumerate(_STYLES)))
+# Only these characters can start a mark: skip ahead to them instead of trying every offset.
+_START_CHARS = re.compile(f"[{re.escape(''.join(sorted(_OPENERS)))}]")
+
+
+def find_marks(text: str) -> list[Candidate]:
+    """Every place in `text` where a numbering mark could stand, with the evidence for it.
+
+    A mark inside a line must be followed by the start of a heading or a sentence (not by an
+    amount: "3、4月", "一、二级") and not be the tail of a number or word ("第3", "G15.", "2.8").
+    """
+    out: list[Candidate] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        hit = _START_CHARS.search(text, pos)
+        if hit is None:
+            break
+        i = hit.start()
+        m = _ANYWHERE.match(text, i)
+        if m is None:
+            pos = i + 1
+            continue
+        cand = _candidate(text, m)
+        if cand is not None:
+            out.append(cand)
+            pos = m.end()
+        else:
+            pos = i + 1
+    return out
+
+
+def _candidate(text: str, m: re.Match[str]) -> Candidate | None:
+    k = next(j for j, s in enumerate(_STYLES) if m.group(f"s{j}") is not None)
+    style = _STYLES[k]
+    start, end = m.start(), m.end()
+    rest = text[end : end + 2]
+    if not rest.strip():
+        return None
+    if style.name in ("一、", "1、", "1.", "1)") and _AMOUNT_INSIDE.match(rest):
+        return None
+    before = text[:start].rstrip(" \t\u3000\u00a0")
+    if before and style.not_after and re.match(f"[{style.not_after}]", before[-1]):
+        return None
+    if style.name == "一、" and text[end - 1 : end] in "，," and before:
+        return None  # "一，" inside a line is prose ("第一，…" or a list of numerals)
+    raw = m.group(f"n{k}")
+    value = _value(style.name, raw)
+    if value is None:
+        return None
+    mark_style = style.name
+    if style.name == "行动":
+        mark_style = m.group(f"w{k}") + "N"
+    elif style.name == "roman":
+        mark_style = raw.partition("-")[0] + "-"
+    return Candidate(start=start, style=mark_style, value=value, evidence=_evidence(text, start, before))
+
+
+def _evidence(text: str, start: int, before: str) -> float:
+    if not before:
+        return LINE_START
+    last = before[-1]
+    spaced = len(before) < start  # whitespace between the previous character and the mark
+    if last in _STOPS:
+        return _AFTER_STOP + (0.5 if spaced else 0.0)
+    if last in _CLOSERS:
+        return max(_AFTER_CLOSE, _AFTER_SPACE if spaced else 0.0)
+    if spaced:
+        return _AFTER_SPACE
+    if last in _COLONS:
+        return _AFTER_COLON
+    return _INSIDE
+
+
+def style_of(name: str) -> str:
+    """The style table's own name for a mark style ("行动N" → "行动"), for lookups."""
+    return name if name in _BY_NAME else ("行动" if name.endswith("N") else "roman")
 
 
 _SHI = re.compile(rf"(?:^|(?<=[。；;！!]))\s*(?P<n>[{CN}]{{1,3}})是")

@@ -1,0 +1,122 @@
+"""The words of targets and deadlines, read from data/target_words.json and data/events.json,
+and the helpers that turn word lists into compiled, bounded regular expressions."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any, Final
+
+from duban.extract.model import Change, Comparator
+
+
+def _load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("duban.extract").joinpath("data", name).read_text(encoding="utf-8")
+    )
+    return data
+
+
+WORDS: Final = _load("target_words.json")
+EVENTS: Final = _load("events.json")
+
+
+def words(key: str) -> tuple[str, ...]:
+    """One word list of target_words.json."""
+    return tuple(WORDS[key])
+
+
+def alt(ws: Iterable[str], *, reverse: bool = False) -> str:
+    """A regex alternation of literal words, longest first (so "不低于" wins over "低于")."""
+    ordered = sorted(set(ws), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w[::-1] if reverse else w) for w in ordered)
+
+
+def word_re(ws: Iterable[str], *, reverse: bool = False) -> re.Pattern[str]:
+    """A compiled alternation of literal words (reversed, to match backwards from a position)."""
+    return re.compile(f"(?:{alt(ws, reverse=reverse)})")
+
+
+def trie(ws: Iterable[str]) -> str:
+    """A regex for a set of literal words as a trie, so that matching tests each character once
+    instead of trying every word in turn: ["个", "个月", "人"] → "(?:个(?:月)?|人)"."""
+    tree: dict[str, Any] = {}
+    for w in ws:
+        node = tree
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + emit(sub) for c, sub in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # longest match first: the optional continuation is tried before stopping here
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + emit(tree) + ")"
+
+
+def heads(ws: Iterable[str]) -> str:
+    """The first characters of `ws`, escaped for a character class (a cheap lookahead)."""
+    return "".join(re.escape(c) for c in sorted({w[0] for w in ws}))
+
+
+def ends_with(
+    rev_regex: re.Pattern[str], s: str, end: int, start: int = 0, width: int = 8
+) -> re.Match[str] | None:
+    """A word of `rev_regex` (built on reversed words) ending exactly at s[end]."""
+    lo = max(start, end - width)
+    return rev_regex.match(s[lo:end][::-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparators and changes
+
+
+def _left_words() -> dict[str, tuple[Comparator, Change | None]]:
+    """Comparator and change words → (cmp, change): "不低于" → (">=", None), "下降" → (">=", "decrease")."""
+    out: dict[str, tuple[Comparator, Change | None]] = {}
+    for cmp, ws in WORDS["comparators"].items():
+        for w in ws:
+            out[w] = (cmp, None)
+    for change, ws in WORDS["changes"].items():
+        for w in ws:
+            out.setdefault(w, (WORDS["change_default_cmp"], change))
+    return out
+
+
+LEFT_WORDS: Final = _left_words()
+CHANGE_WORDS: Final[dict[str, Change]] = {w: c for c, ws in WORDS["changes"].items() for w in ws}
+RIGHT_WORDS: Final[dict[str, Comparator]] = {w: c for c, ws in WORDS["right"].items() for w in ws}
+
+# ---------------------------------------------------------------------------------------------
+# Units
+
+UNITS: Final = words("units")
+TIME_UNITS: Final = frozenset(WORDS["time_units"])
+WINDOW_UNITS: Final = frozenset(WORDS["window_units"])
+FREQUENCY_UNITS: Final = frozenset(WORDS["frequency_units"])
+MONEY_UNITS: Final = frozenset(WORDS["money_units"])
+SHARE_UNITS: Final = frozenset({"%", "‰"})
+
+# ---------------------------------------------------------------------------------------------
+# Characters
+
+PUNCT: Final = "，,；;：:。！？!?\n"  # clause boundaries
+SENTENCE_END: Final = "。！？!?\n"
+OPENERS: Final = '“"「『《〈（(【[〔'
+CLOSERS: Final = '”"」』》〉）)】]〕'
+CN_NUM_CHARS: Final = "零〇一二两三四五六七八九十百千万亿"
+CN_DIGIT_CHARS: Final = "零〇一二两三四五六七八九"
+
+_WS: Final = re.compile(r"\s+")
+
+
+def unspaced(text: str) -> str:
+    """`text` without whitespace (as printed in a cell: "2017年 底前" → "2017年底前")."""
+    return _WS.sub("", text)

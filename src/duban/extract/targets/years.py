@@ -1,0 +1,107 @@
+"""Deadline-year phrases: "到2015年", "2011年底前", "“十二五”期间", "青奥会前", "年内" (the plan's
+year).  `year_phrases` finds them all in a text; `year_of` gives the year of the first."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from duban.extract.numerals import cn2num, normalize_digits
+from duban.extract.targets.vocabulary import EVENTS, alt, heads, unspaced
+
+YEAR: Final = r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}"
+YEAR_PHRASE: Final = re.compile(
+    rf"(?P<pre>截止到|截至|截止|力争到|到|至|于|在)?"
+    rf"(?P<y>{YEAR})(?:[-—–~～至到](?P<y2>{YEAR}))?年"
+    r"(?:(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:\d{1,2}日)?)?"
+    r"(?P<suf>上半年|下半年|底|末|中|内)?(?P<before>前|以前|之前)?"
+)
+TRAILING_YEAR: Final = re.compile(rf"(?:到|至|于|在)?(?:{YEAR})年(?:底|末)?(?:前|以前|之前)?$")
+_NOT_DEADLINE_BEFORE: Final = frozenset("比较自从与同距近前")
+_NOT_DEADLINE_AFTER: Final = re.compile(
+    r"^(?:起|以来|开始|基础|的基础|水平|同期|相比|比|[-—–~～至到](?:19|20)\d{2})"
+)
+_ATTRIBUTIVE_YEAR: Final = re.compile(r"^[^，,；;：:。、]{0,6}的")
+_PLAN_YEAR_PHRASE: Final = re.compile(
+    r"(?<![\d〇零一二两三四五六七八九十每近])(?P<w>今年|本年度|本年|当年|年内|年底前|年底|年末|明年)"
+)
+
+
+def _month_table(section: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for name, v in EVENTS[section].items():
+        out[name] = (v,) if isinstance(v, str) else tuple(v)
+    return out
+
+
+PERIODS: Final = _month_table("periods")
+NAMED_EVENTS: Final = _month_table("events")
+PERIOD_PHRASE: Final = re.compile(
+    rf"(?=[“\"「『{heads(PERIODS)}])[“\"「『]?(?P<name>{alt(PERIODS)})[”\"」』]?(?:期间|时期|期末|末)?"
+)
+EVENT_PHRASE: Final = re.compile(
+    rf"(?=[{heads(NAMED_EVENTS)}])(?P<name>{alt(NAMED_EVENTS)})[”\"」』]?(?:召开|举办|举行|开幕|开始)?(?:前夕|之前|以前|前|期间)"
+)
+
+
+def pick(months: tuple[str, ...], plan_year: int | None) -> str:
+    """The year-month of a named period or event: the first on or after the plan's year."""
+    if plan_year is not None:
+        for ym in months:
+            if int(ym[:4]) >= plan_year:
+                return ym
+    return months[-1]
+
+
+def named_month(name: str, plan_year: int | None) -> str:
+    """"十二五" → "2015-12", "青奥会" → "2014-08"."""
+    table = PERIODS if name in PERIODS else NAMED_EVENTS
+    return pick(table[name], plan_year)
+
+
+def cn_or_int(s: str) -> int:
+    return int(cn2num(s))
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    start: int
+    end: int
+    year: int
+
+
+def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
+    """Every deadline-year phrase in `s`, in order of position."""
+    out: list[Phrase] = []
+    for m in YEAR_PHRASE.finditer(s):
+        if m.group("pre") is None and m.start() > 0:
+            prev = s[m.start() - 1]
+            if prev in _NOT_DEADLINE_BEFORE or prev.isdigit():
+                continue
+        after = s[m.end() : m.end() + 6]
+        if _NOT_DEADLINE_AFTER.match(after):
+            continue
+        try:
+            year = cn_or_int(m.group("y2") or m.group("y"))
+        except ValueError:
+            continue
+        if m.group("before") and _ATTRIBUTIVE_YEAR.match(after):
+            continue  # "2000年前建成的小区": which houses, not when
+        if plan_year is not None and year < plan_year - 10:
+            continue
+        out.append(Phrase(m.start(), m.end(), year))
+    for m in (*PERIOD_PHRASE.finditer(s), *EVENT_PHRASE.finditer(s)):
+        out.append(Phrase(m.start(), m.end(), int(named_month(m.group("name"), plan_year)[:4])))
+    if plan_year is not None:
+        for m in _PLAN_YEAR_PHRASE.finditer(s):
+            out.append(Phrase(m.start(), m.end(), plan_year + (1 if m.group("w") == "明年" else 0)))
+    out.sort(key=lambda p: (p.start, -p.end))
+    return out
+
+
+def year_of(text: str, *, plan_year: int | None = None) -> int | None:
+    """The year of the first deadline phrase in `text`: "到2015年" → 2015, "2011年底前" → 2011,
+    "“十二五”期间" → 2015, "青奥会前" → 2014, "年内" → plan_year; None if there is none."""
+    phrases = year_phrases(normalize_digits(unspaced(text)), plan_year)
+    return phrases[0].year if phrases else None
