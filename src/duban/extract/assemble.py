@@ -13,9 +13,9 @@ from duban.extract.document import Document, Paragraph, Table
 from duban.extract.draft import Draft
 from duban.extract.finalize import finalize
 from duban.extract.layouts import cells, negative
-from duban.extract.lines import relined
 from duban.extract.layouts.outline import Outline
 from duban.extract.layouts.table import column_kind, header_kinds, rows_to_drafts
+from duban.extract.lines import relined
 from duban.extract.meta import (
     doc_number,
     front_matter,
@@ -56,7 +56,9 @@ def assemble(doc: Document) -> Plan:
     fm = front_matter(paragraphs)
     blocks = _skip_paragraphs(list(doc.blocks), fm.skip)
     texts = [b.text for b in blocks if isinstance(b, Paragraph)]
-    date = next((d for d in (parse_date(t) for t in texts[:400]) if d), None) or _iso(fm.fields.get("发布日期"))
+    date = next((d for d in (parse_date(t) for t in texts[:400]) if d), None) or _iso(
+        fm.fields.get("发布日期")
+    )
     # The scraper's own record of the number beats a guess from the text, which cites others.
     number = (fm.fields.get("文号") or "").strip() or doc_number(texts)
     first_is_lead = any(states_first_is_lead(t) for t in texts)

@@ -217,7 +217,8 @@ def to_csv(plan: Plan) -> str:
         prefix = (plan_title(p),) if p is not plan else ()
         for t in p.tasks:
             writer.writerow(
-                csv_safe(v) for v in (
+                csv_safe(v)
+                for v in (
                     t.id,
                     " / ".join(prefix + t.path),
                     t.title or "",

@@ -87,7 +87,9 @@ def _ids(drafts: Sequence[Draft]) -> list[str]:
     # Still clashing: the whole chain of enclosing numbers ("3.1.2").
     clash = Counter(out)
     out = [
-        ".".join([*(_plain(p) for p in d.parents), _plain(d.number or "")]) if clash[i] > 1 and d.parents else i
+        ".".join([*(_plain(p) for p in d.parents), _plain(d.number or "")])
+        if clash[i] > 1 and d.parents
+        else i
         for d, i in zip(drafts, out, strict=True)
     ]
     # Still clashing (two tables numbered alike): make them unique, keeping the printed part.
@@ -100,7 +102,7 @@ def _ids(drafts: Sequence[Draft]) -> list[str]:
 
 
 def _plain(number: str) -> str:
-    """"三" → "3" so ids read "3.2" as ANNOTATION.md writes them."""
+    """ "三" → "3" so ids read "3.2" as ANNOTATION.md writes them."""
     from duban.extract.segment import cn_to_int
 
     try:

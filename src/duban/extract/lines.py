@@ -9,6 +9,8 @@ that is already one item per line comes out unchanged.
 
 from __future__ import annotations
 
+import itertools
+
 from duban.extract.document import Block, Document, Paragraph
 from duban.extract.normalize import strip_markup
 from duban.extract.segment import find_marks
@@ -48,7 +50,7 @@ def relined(doc: Document) -> Document:
         assert isinstance(block, Paragraph)
         text = texts[i]
         bounds = [0, *cuts[i], len(text)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in itertools.pairwise(bounds):
             piece = text[a:b]
             if piece.strip():
                 blocks.append(Paragraph(piece, block.where if a == 0 else f"{block.where} col {a + 1}"))

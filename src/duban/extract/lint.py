@@ -63,7 +63,11 @@ def _points(plan: Plan, drafts: Sequence[Draft]) -> list[Warning]:
     total = sum(t.points or 0 for t in scored)
     if plan.total_points is not None and abs(total - plan.total_points) > 1e-6:
         out.append(
-            Warning("points-total", f"各项分值合计 {total:g} 分，与总分 {plan.total_points:g} 分不符", severity="error")
+            Warning(
+                "points-total",
+                f"各项分值合计 {total:g} 分，与总分 {plan.total_points:g} 分不符",
+                severity="error",
+            )
         )
     return out
 

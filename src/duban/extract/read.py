@@ -28,14 +28,20 @@ MAX_BYTES = 50 * 1024 * 1024
 _MAX_UNZIPPED = 1024 * 1024 * 1024
 
 _BY_SUFFIX = {
-    ".txt": "text", ".text": "text", ".md": "text",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
     ".csv": "csv",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
     ".docx": "docx",
-    ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
     ".xls": "xls",
     ".pdf": "pdf",
-    ".doc": "doc", ".wps": "doc",
+    ".doc": "doc",
+    ".wps": "doc",
 }
 SUFFIXES: frozenset[str] = frozenset(_BY_SUFFIX)
 
@@ -106,12 +112,21 @@ def _read(data: bytes, *, filename: str, suffix: str) -> Document:
     except ExtractError:
         raise
     except Exception as exc:  # the format boundary: whatever a library raises becomes one message
-        raise ExtractError(f"cannot read this {_DESCRIPTION[kind]} ({reason(exc)}); is the file corrupt?",
-                           filename=filename) from exc
+        raise ExtractError(
+            f"cannot read this {_DESCRIPTION[kind]} ({reason(exc)}); is the file corrupt?", filename=filename
+        ) from exc
 
 
-_DESCRIPTION = {"text": "text file", "csv": "CSV file", "html": "HTML page", "docx": "Word document",
-                "xlsx": "Excel workbook", "xls": "Excel workbook", "pdf": "PDF", "doc": "Word/WPS document"}
+_DESCRIPTION = {
+    "text": "text file",
+    "csv": "CSV file",
+    "html": "HTML page",
+    "docx": "Word document",
+    "xlsx": "Excel workbook",
+    "xls": "Excel workbook",
+    "pdf": "PDF",
+    "doc": "Word/WPS document",
+}
 
 
 def _detect(data: bytes, suffix: str, *, filename: str) -> str:
@@ -125,8 +140,9 @@ def _detect(data: bytes, suffix: str, *, filename: str) -> str:
         if kind in ("xlsx", "xls") or (kind is None and any(s in data for s in _EXCEL_STREAMS)):
             return "xls"
         if kind is None:
-            raise ExtractError("an OLE2 compound file that is neither a Word nor an Excel file",
-                               filename=filename)
+            raise ExtractError(
+                "an OLE2 compound file that is neither a Word nor an Excel file", filename=filename
+            )
     if kind in ("docx", "doc", "xlsx", "xls", None) and data.startswith(_ZIP_MAGIC):
         # Renamed files are common: a ".doc" that is a .docx, a ".xls" that is an .xlsx.
         return _zip_kind(data, default=kind, filename=filename)
@@ -188,13 +204,15 @@ def check_zip(data: bytes, *, filename: str, folder: str, kind: str) -> None:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
-        raise ExtractError(f"not a valid {kind} file (corrupt, or not a zip package)",
-                           filename=filename) from exc
+        raise ExtractError(
+            f"not a valid {kind} file (corrupt, or not a zip package)", filename=filename
+        ) from exc
     if not any(info.filename.startswith(folder) for info in infos):
         raise ExtractError(f"not a {kind} file: a zip archive without its {folder} part", filename=filename)
     if sum(info.file_size for info in infos) > _MAX_UNZIPPED:
-        raise ExtractError(f"the {kind} file unpacks to more than {_MAX_UNZIPPED >> 20} MB",
-                           filename=filename)
+        raise ExtractError(
+            f"the {kind} file unpacks to more than {_MAX_UNZIPPED >> 20} MB", filename=filename
+        )
 
 
 def _suffix(filename: str) -> str:

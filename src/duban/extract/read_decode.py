@@ -28,8 +28,23 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Labels that browsers (WHATWG Encoding) decode as GBK; GBK ⊂ GB18030, and pages declared gb2312
 # routinely hold GBK-only characters such as 镕 or 堃, so all of them are decoded as GB18030.
-_GB_LABELS = frozenset({"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp936", "ms936", "csgb2312",
-                        "chinese", "iso-ir-58", "csiso58gb231280", "windows-936", "gb18030"})
+_GB_LABELS = frozenset(
+    {
+        "gb2312",
+        "gbk",
+        "x-gbk",
+        "gb_2312-80",
+        "gb_2312",
+        "cp936",
+        "ms936",
+        "csgb2312",
+        "chinese",
+        "iso-ir-58",
+        "csiso58gb231280",
+        "windows-936",
+        "gb18030",
+    }
+)
 
 # charset-normalizer's names of the multi-byte encodings a Chinese document may come in.
 _MULTIBYTE = ("big5", "cp950", "cp932", "shift_jis", "euc_jp", "cp949", "euc_kr", "iso2022", "utf_")
@@ -86,8 +101,10 @@ def decode_text(data: bytes, *, filename: str, declared: str | None = None) -> s
         encoding, skip = found
         text = strict_decode(data[skip:], encoding)
         if text is None:
-            raise ExtractError(f"the file starts with a {encoding} byte-order mark but is not "
-                               f"valid {encoding}", filename=filename)
+            raise ExtractError(
+                f"the file starts with a {encoding} byte-order mark but is not valid {encoding}",
+                filename=filename,
+            )
         return text
     if declared is not None:
         codec = normalize_label(declared)
@@ -139,8 +156,7 @@ def _guess(data: bytes, *, filename: str) -> str:
     text = strict_decode(data, "cp1252")
     if text is None or _mostly_symbols(text):
         raise ExtractError(
-            "cannot tell the text encoding (tried UTF-8, GB18030 and detection); "
-            "save the file as UTF-8",
+            "cannot tell the text encoding (tried UTF-8, GB18030 and detection); save the file as UTF-8",
             filename=filename,
         )
     return text

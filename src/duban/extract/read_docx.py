@@ -28,10 +28,16 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Wrappers whose children count as if they stood in the wrapper's place.
 _WRAPPERS = frozenset({_W + "sdt", _W + "sdtContent", _W + "customXml"})
 # Inline wrappers around runs: hyperlinks, smart tags, tracked insertions, fields, controls.
-_RUN_WRAPPERS = _WRAPPERS | {_W + "hyperlink", _W + "smartTag", _W + "ins", _W + "moveTo",
-                             _W + "fldSimple", _W + "dir", _W + "bdo"}
-_RUN_TEXT = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n",
-             _W + "noBreakHyphen": "-"}
+_RUN_WRAPPERS = _WRAPPERS | {
+    _W + "hyperlink",
+    _W + "smartTag",
+    _W + "ins",
+    _W + "moveTo",
+    _W + "fldSimple",
+    _W + "dir",
+    _W + "bdo",
+}
+_RUN_TEXT = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 
 CONVERT_TIMEOUT = 120  # seconds; LibreOffice's first start alone can take ten
 _NO_LIBREOFFICE = (
@@ -62,8 +68,10 @@ def _blocks(body: Any) -> Iterator[Block]:
             rows = _table_rows(el)
             if any(any(row) for row in rows):
                 tables += 1
-                names = tuple(tuple(f"table {tables} row {r} column {c}" for c in range(1, len(row) + 1))
-                              for r, row in enumerate(rows, start=1))
+                names = tuple(
+                    tuple(f"table {tables} row {r} column {c}" for c in range(1, len(row) + 1))
+                    for r, row in enumerate(rows, start=1)
+                )
                 yield Table(rows=rows, where=f"table {tables}", cell_names=names)
             continue
         text = _paragraph_text(el)
@@ -165,26 +173,42 @@ def convert_to_docx(data: bytes, *, filename: str) -> bytes:
         source = Path(tmp) / f"input{suffix}"
         source.write_bytes(data)
         command = [
-            office, "--headless", "--norestore", "--nologo", "--nolockcheck",
+            office,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nolockcheck",
             # A private profile: a user's running LibreOffice would otherwise take the job (or
             # lock it), and a broken shared profile would break every conversion.
             f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
-            "--convert-to", "docx", "--outdir", tmp, str(source),
+            "--convert-to",
+            "docx",
+            "--outdir",
+            tmp,
+            str(source),
         ]
         _run(command, filename=filename)
         target = Path(tmp) / "input.docx"
         if not target.is_file() or target.stat().st_size == 0:
-            raise ExtractError("LibreOffice could not convert this file: it is corrupt, password-protected "
-                               "or no Word/WPS document, or LibreOffice Writer is missing "
-                               "(Debian/Ubuntu: apt-get install libreoffice-writer)", filename=filename)
+            raise ExtractError(
+                "LibreOffice could not convert this file: it is corrupt, password-protected "
+                "or no Word/WPS document, or LibreOffice Writer is missing "
+                "(Debian/Ubuntu: apt-get install libreoffice-writer)",
+                filename=filename,
+            )
         return target.read_bytes()
 
 
 def _run(command: list[str], *, filename: str) -> None:
     try:
         # A session of its own, so that a timeout ends soffice.bin too, not only its launcher.
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError as exc:
         raise ExtractError(f"cannot run LibreOffice ({reason(exc)})", filename=filename) from exc
     try:
@@ -192,5 +216,6 @@ def _run(command: list[str], *, filename: str) -> None:
     except subprocess.TimeoutExpired as exc:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        raise ExtractError(f"LibreOffice did not convert the file within {CONVERT_TIMEOUT} s",
-                           filename=filename) from exc
+        raise ExtractError(
+            f"LibreOffice did not convert the file within {CONVERT_TIMEOUT} s", filename=filename
+        ) from exc

@@ -22,27 +22,109 @@ from duban.extract.errors import ExtractError
 from duban.extract.read_decode import decode_text
 
 # Never content, whatever they hold.
-_CODE_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "svg",
-                        "object", "embed", "canvas", "select", "button", "textarea", "input"})
+_CODE_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "iframe",
+        "svg",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "button",
+        "textarea",
+        "input",
+    }
+)
 # Page furniture; dropped unless they hold the page's content (see _is_content).
 _NOISE_TAGS = frozenset({"nav", "header", "footer", "aside", "form"})
 _NOISE_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menu", "menubar"})
 # Words in id/class that mark navigation and boilerplate; matched against the id/class split
 # into words ("main-nav", "topMenu", "footer_links" → nav, menu, footer).
-_NOISE_WORDS = frozenset({"nav", "navbar", "navigation", "menu", "menus", "submenu", "breadcrumb",
-                          "breadcrumbs", "crumb", "crumbs", "footer", "foot", "header", "sidebar",
-                          "share", "sharing", "copyright", "toolbar", "topbar", "friendlink",
-                          "friendlinks", "links", "login", "pagination", "pager", "skip", "sitemap"})
+_NOISE_WORDS = frozenset(
+    {
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "menus",
+        "submenu",
+        "breadcrumb",
+        "breadcrumbs",
+        "crumb",
+        "crumbs",
+        "footer",
+        "foot",
+        "header",
+        "sidebar",
+        "share",
+        "sharing",
+        "copyright",
+        "toolbar",
+        "topbar",
+        "friendlink",
+        "friendlinks",
+        "links",
+        "login",
+        "pagination",
+        "pager",
+        "skip",
+        "sitemap",
+    }
+)
 _NOISE_SUBSTRINGS = ("breadcrumb", "copyright", "navbar", "sidebar", "friendlink", "bdshare")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 
 # Elements that start and end a paragraph.
-_BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5",
-                         "h6", "tr", "td", "th", "table", "tbody", "thead", "tfoot", "caption",
-                         "section", "article", "main", "blockquote", "address", "center", "hr",
-                         "figure", "figcaption", "fieldset", "details", "summary", "body", "html",
-                         "legend", "menu", "dir"})
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "caption",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "address",
+        "center",
+        "hr",
+        "figure",
+        "figcaption",
+        "fieldset",
+        "details",
+        "summary",
+        "body",
+        "html",
+        "legend",
+        "menu",
+        "dir",
+    }
+)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
@@ -282,8 +364,9 @@ class _Builder:
         if caption is not None and caption.find_parent("table") is table:
             self.walk(caption)  # the table's title, such as "表1 任务分解表"
             self.flush()
-        grid = _expand([[(_text(c, self, owner=table), *_spans(c)) for c in cells]
-                        for cells in rows], filename=self.name)
+        grid = _expand(
+            [[(_text(c, self, owner=table), *_spans(c)) for c in cells] for cells in rows], filename=self.name
+        )
         if grid:
             self.tables += 1
             self.blocks.append(Table(rows=grid, where=f"table {self.tables}"))
@@ -318,8 +401,11 @@ def _text(node: Tag, builder: _Builder, *, owner: Tag | None, preformatted: bool
         elif isinstance(child, NavigableString):
             if type(child) is NavigableString:
                 parts.append(str(child))
-        elif not isinstance(child, Tag) or id(child) in builder.noise \
-                or builder.tables_index.owned_by(child, owner):
+        elif (
+            not isinstance(child, Tag)
+            or id(child) in builder.noise
+            or builder.tables_index.owned_by(child, owner)
+        ):
             continue
         elif child.name == "br":
             parts.append("\n" if preformatted else _BREAK)

@@ -44,14 +44,17 @@ def read_pdf(data: bytes, *, filename: str) -> Document:
     except Exception as exc:
         if _password_error(exc):
             raise ExtractError(ENCRYPTED, filename=filename) from exc
-        raise ExtractError(f"not a valid PDF ({reason(exc)})", filename=filename,
-                           where=f"page {number}" if number else None) from exc
+        raise ExtractError(
+            f"not a valid PDF ({reason(exc)})", filename=filename, where=f"page {number}" if number else None
+        ) from exc
     if chars == 0:
         raise ExtractError(NO_TEXT_LAYER, filename=filename)
     if 2 * unmapped > chars:
         # Fonts without a ToUnicode map: the text layer holds glyph numbers, not characters.
-        raise ExtractError("the text layer cannot be decoded (fonts without a Unicode map) — run OCR first",
-                           filename=filename)
+        raise ExtractError(
+            "the text layer cannot be decoded (fonts without a Unicode map) — run OCR first",
+            filename=filename,
+        )
     return Document(name=filename, blocks=tuple(blocks))
 
 

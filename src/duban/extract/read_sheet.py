@@ -87,9 +87,12 @@ def read_csv(data: bytes, *, filename: str) -> Document:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise ExtractError(f"not a valid CSV file ({reason(exc)})", filename=filename) from exc
-    cells: Cells = {(r, c): value.strip()
-                    for r, row in enumerate(rows, start=1)
-                    for c, value in enumerate(row, start=1) if value.strip()}
+    cells: Cells = {
+        (r, c): value.strip()
+        for r, row in enumerate(rows, start=1)
+        for c, value in enumerate(row, start=1)
+        if value.strip()
+    }
     # A CSV opens in Excel on a sheet named after the file; "B7" is what the clerk sees.
     table = sheet_table(cells, [], title="", filename=filename)
     return Document(name=filename, blocks=() if table is None else (table,))
@@ -112,8 +115,11 @@ def sheet_table(cells: Cells, merges: Iterable[Merge], *, title: str, filename: 
     rows = range(min(r for r, _ in cells), max(r for r, _ in cells) + 1)
     cols = range(min(c for _, c in cells), max(c for _, c in cells) + 1)
     if len(rows) * len(cols) > _MAX_CELLS:
-        raise ExtractError(f"the sheet is too large to read ({len(rows)} rows × {len(cols)} columns)",
-                           filename=filename, where=title or None)
+        raise ExtractError(
+            f"the sheet is too large to read ({len(rows)} rows × {len(cols)} columns)",
+            filename=filename,
+            where=title or None,
+        )
     prefix = f"{title}!" if title else ""
     return Table(
         rows=tuple(tuple(cells.get((r, c), "") for c in cols) for r in rows),

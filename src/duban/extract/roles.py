@@ -145,9 +145,7 @@ def _parse_role_phrases(s: str) -> Resp | None:
 
 # A parenthetical at the very end of a paragraph, one level of brackets allowed inside
 # ("建设管理委（交通委）"), optionally followed by the full stop.
-_TRAILING = re.compile(
-    r"[（(](?P<inner>(?:[^（）()]|[（(][^（）()]*[）)])+)[）)]\s*[。.；;]?\s*$"
-)
+_TRAILING = re.compile(r"[（(](?P<inner>(?:[^（）()]|[（(][^（）()]*[）)])+)[）)]\s*[。.；;]?\s*$")
 
 
 def trailing_clause(paragraph: str) -> tuple[str, Resp] | None:

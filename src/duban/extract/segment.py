@@ -39,7 +39,9 @@ _STYLES: tuple[_Style, ...] = (
     _Style("第节", rf"第(?P<n>[{CN}{_DIGIT}]+)节{_STRAY}", "第"),
     _Style("第部分", rf"第(?P<n>[{CN}{_DIGIT}]+)(?:部分|篇){_STRAY}", "第"),
     _Style("第条", rf"第(?P<n>[{CN}{_DIGIT}]+)条{_STRAY}", "第"),
-    _Style("行动", rf"[—\-–]*(?P<w>行动|任务|专项行动|攻坚行动)(?P<n>[{CN}{_DIGIT}]+)[:：、{_DOT}]{_STRAY}", ""),
+    _Style(
+        "行动", rf"[—\-–]*(?P<w>行动|任务|专项行动|攻坚行动)(?P<n>[{CN}{_DIGIT}]+)[:：、{_DOT}]{_STRAY}", ""
+    ),
     _Style("roman", r"(?P<n>(?:VIII|VII|VI|IV|IX|III|II|I|X|V)-\d+)(?![\d.])\s*", "A-Za-z"),
     _Style("一、", rf"(?P<n>[{CN}]+)\s*[、{_DOT}，,]{_STRAY}", CN + "第"),
     _Style("(一)", rf"[（(]\s*(?P<n>[{CN}]+)\s*[）)]\s*[、{_DOT}]?{_STRAY}", ""),
@@ -78,7 +80,6 @@ def parse_mark(line: str) -> Mark | None:
         m = rx.match(s)
         if not m:
             continue
-        raw = m.group("n")
         rest = s[m.end() :]
         if not rest.strip() and style not in ("roman",):
             # A bare number on its own line is a table cell (序号), not a heading.
@@ -152,11 +153,15 @@ _AFTER_CLOSE = 1.0
 _AFTER_COLON = 0.5
 _INSIDE = -1.0
 _STOPS = frozenset("。；;！!？?")
-_CLOSERS = frozenset("）)】」”’\"》>")
+_CLOSERS = frozenset('）)】」”’"》>')
 _COLONS = frozenset("：:")
 
-_ANYWHERE = re.compile("|".join(f"(?P<s{i}>{s.pattern.replace('(?P<n>', f'(?P<n{i}>').replace('(?P<w>', f'(?P<w{i}>')})"
-                                for i, s in enumerate(_STYLES)))
+_ANYWHERE = re.compile(
+    "|".join(
+        f"(?P<s{i}>{s.pattern.replace('(?P<n>', f'(?P<n{i}>').replace('(?P<w>', f'(?P<w{i}>')})"
+        for i, s in enumerate(_STYLES)
+    )
+)
 # Only these characters can start a mark: skip ahead to them instead of trying every offset.
 _START_CHARS = re.compile(f"[{re.escape(''.join(sorted(_OPENERS)))}]")
 

@@ -58,24 +58,22 @@ def _best_chain(cands: Sequence[Placed]) -> list[int]:
         # Inside an ordinary line a mark may only continue a sequence, never start one.
         free = c.evidence >= LINE_START or p.flat
         options: list[tuple[float, int | None]] = []
-        if c.value - 1 in best:
-            s, k = best[c.value - 1]
-            options.append((s + w + _CONTINUE, k))
-        if c.value - 2 in best:
-            s, k = best[c.value - 2]
-            options.append((s + w + _CONTINUE + _GAP, k))
+        for step, cost in ((1, _CONTINUE), (2, _CONTINUE + _GAP)):
+            if c.value - step in best:
+                s, end = best[c.value - step]
+                options.append((s + w + cost, end))
         if free:
-            s, k = top
+            s, last = top
             if c.value == 1:
-                options.append((s + w + (_FIRST if k is None else _RESTART), k))
-            options.append((s + w + _JUMP, k))
+                options.append((s + w + (_FIRST if last is None else _RESTART), last))
+            options.append((s + w + _JUMP, last))
         if not options:
             continue
-        score, k = max(options, key=lambda o: o[0])
+        score, before = max(options, key=lambda o: o[0])
         if score <= best.get(c.value, (float("-inf"), -1))[0]:
             continue
         best[c.value] = (score, j)
-        pred[j] = k
+        pred[j] = before
         if score > top[0]:
             top = (score, j)
     chain: list[int] = []

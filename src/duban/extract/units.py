@@ -59,7 +59,9 @@ class Directory:
                 raise ExtractError("expected a JSON object with aliases/known/suffixes", filename=str(path))
             self.aliases.update({str(k): str(v) for k, v in dict(raw.get("aliases", {})).items()})
             self.known.update(str(x) for x in raw.get("known", []))
-            self.suffixes = tuple(sorted({*self.suffixes, *map(str, raw.get("suffixes", []))}, key=len, reverse=True))
+            self.suffixes = tuple(
+                sorted({*self.suffixes, *map(str, raw.get("suffixes", []))}, key=len, reverse=True)
+            )
             return
         for n, line in enumerate(text.splitlines(), 1):
             line = line.strip()
@@ -109,7 +111,7 @@ _BRACKET_TAIL = re.compile(r"[（(][^（）()]{1,12}[）)]$")
 
 
 def _strip_bracket_qualifier(name: str) -> str:
-    """"综治办(司法)" reads as 综治办 for the suffix test; the printed name keeps its bracket."""
+    """ "综治办(司法)" reads as 综治办 for the suffix test; the printed name keeps its bracket."""
     return _BRACKET_TAIL.sub("", name)
 
 

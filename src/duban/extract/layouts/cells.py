@@ -17,7 +17,9 @@ from duban.extract.roles import Resp, Role, parse_unit_line
 from duban.extract.segment import parse_mark
 
 _SERIAL = re.compile(r"^\d{1,3}$")
-_GROUP = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|(?:行动|任务|专项)[一二三四五六七八九十\d]{1,3}[:：].*)$")
+_GROUP = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}|(?:行动|任务|专项)[一二三四五六七八九十\d]{1,3}[:：].*)$"
+)
 _TIME = re.compile(
     r"^(?:(?:全年|年内|持续|长期|常态化?|[一二三四]季度|上半年|下半年|年底|\d{4}年|\d{1,2}月)[^，。]{0,4}"
     r"(?:推进|完成|实施|坚持|开展|前|底|末)?|与.{1,8}同步|按.{1,10}要求)$"
@@ -36,7 +38,11 @@ def header_run(texts: Sequence[str], start: int) -> list[str | None] | None:
     while kinds and kinds[-1] is None:
         kinds.pop()
     named = [k for k in kinds if k]
-    if len(kinds) < 3 or not any(k in UNIT_KINDS for k in named) or not any(k in ("task", "text") for k in named):
+    if (
+        len(kinds) < 3
+        or not any(k in UNIT_KINDS for k in named)
+        or not any(k in ("task", "text") for k in named)
+    ):
         return None
     return kinds
 
@@ -133,7 +139,9 @@ def _row(
     else:
         task, row_path = "".join(texts[:1]), path
         after = texts[1:]
-    return Draft(number=number, path=row_path, text=task, where=where, resp=resp, deadline_text=deadline), after
+    return Draft(
+        number=number, path=row_path, text=task, where=where, resp=resp, deadline_text=deadline
+    ), after
 
 
 def _short(cell: str) -> bool:

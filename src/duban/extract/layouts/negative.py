@@ -12,14 +12,18 @@ from duban.extract.model import Deduction, DeductionRule
 from duban.extract.normalize import ascii_digits, squash
 from duban.extract.segment import parse_mark
 
-HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[.．、])?\s*(?:负面清单|扣分项目?|扣分事项|否决事项)\s*[：:]?$")
+HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|\d+[.．、])?\s*(?:负面清单|扣分项目?|扣分事项|否决事项)\s*[：:]?$"
+)
 
 _CLAUSE = re.compile(r"(?P<item>[^；;()（）]+?)[（(](?P<rules>[^()（）]*?分[^()（）]*)[）)]")
 _LEVEL_RULE = re.compile(
     r"(?P<level>特别重大|重大|较大|一般)?(?:即|的)?[-－—扣减]\s*(?P<pts>\d+(?:\.\d+)?)分(?:\s*/\s*(?P<per>[件起人次个例]))?"
 )
 _THRESHOLD = re.compile(r"(?P<metric>.+?)(?P<op>[>≥<≤]|超过|高于|低于)(?P<val>\d+(?:\.\d+)?)$")
-_STEP = re.compile(r"每(?:超过|超出|增加|上升)(?P<step>\d+(?:\.\d+)?)[^,，;；]*?(?:再)?[-－扣减]\s*(?P<pts>\d+(?:\.\d+)?)分")
+_STEP = re.compile(
+    r"每(?:超过|超出|增加|上升)(?P<step>\d+(?:\.\d+)?)[^,，;；]*?(?:再)?[-－扣减]\s*(?P<pts>\d+(?:\.\d+)?)分"
+)
 _CAP = re.compile(r"最多(?:共)?扣\s*(?P<cap>\d+(?:\.\d+)?)分|(?:扣分)?上限\s*(?P<cap2>\d+(?:\.\d+)?)分")
 
 
@@ -36,7 +40,9 @@ def parse_item(line: str) -> list[Deduction]:
         rules_text = m.group("rules")
         th = _THRESHOLD.match(item)
         if (th and _STEP.search(rules_text)) or (th and "超过" in rules_text):
-            out.append(Deduction(id=number, item=th.group("metric"), rules=(_threshold_rule(th, rules_text),)))
+            out.append(
+                Deduction(id=number, item=th.group("metric"), rules=(_threshold_rule(th, rules_text),))
+            )
             continue
         rules = tuple(
             DeductionRule(points=-float(r.group("pts")), per=r.group("per"), level=r.group("level"))
@@ -56,7 +62,9 @@ def _threshold_rule(th: re.Match[str], text: str) -> DeductionRule:
     if step:
         raw = step.group("step")
         # OCR drops the point of "0.1" as "01": a leading zero means a decimal.
-        step_value = float("0." + raw[1:]) if len(raw) > 1 and raw.startswith("0") and "." not in raw else float(raw)
+        step_value = (
+            float("0." + raw[1:]) if len(raw) > 1 and raw.startswith("0") and "." not in raw else float(raw)
+        )
     cap_value = None
     if cap:
         cap_value = -float(cap.group("cap") or cap.group("cap2"))

@@ -227,8 +227,17 @@ class Outline:
                 for k, body in measures:
                     title, _, rest = body.partition("。")
                     out.append(
-                        (n.seq, Draft(number=str(k), path=[*_path(n), n.display()], text=rest or body,
-                                      where=n.where, title=title or None, parents=[*_parent_numbers(n), _num(n)]))
+                        (
+                            n.seq,
+                            Draft(
+                                number=str(k),
+                                path=[*_path(n), n.display()],
+                                text=rest or body,
+                                where=n.where,
+                                title=title or None,
+                                parents=[*_parent_numbers(n), _num(n)],
+                            ),
+                        )
                     )
         tops = [n for n in self.root.children if n.mark is not None]
         if any_measures:
@@ -236,8 +245,19 @@ class Outline:
             for n in tops:
                 if n.style == style and not split_measures(n.own_text()) and not n.children:
                     title, _, rest = n.own_text().partition("。")
-                    out.append((n.seq, Draft(number=n.number, path=_path(n), text=rest or title, where=n.where,
-                                             title=n.heading or title or None, parents=_parent_numbers(n))))
+                    out.append(
+                        (
+                            n.seq,
+                            Draft(
+                                number=n.number,
+                                path=_path(n),
+                                text=rest or title,
+                                where=n.where,
+                                title=n.heading or title or None,
+                                parents=_parent_numbers(n),
+                            ),
+                        )
+                    )
             return sorted(out, key=lambda x: x[0])
         leaves = [n for n in nodes if n.mark is not None and not n.children and n.parent is not self.root]
         if not leaves:
@@ -288,7 +308,7 @@ def _is_heading(rest: str) -> bool:
 
 
 def _unit_heading(heading: str) -> list[str] | None:
-    """"市公安局目标责任" → ["市公安局"]: the items below are this unit's."""
+    """ "市公安局目标责任" → ["市公安局"]: the items below are this unit's."""
     m = _UNIT_HEADING_TAIL.search(heading)
     if not m or m.start() == 0:
         return None
@@ -301,9 +321,13 @@ def _unit_heading(heading: str) -> list[str] | None:
 
 _CAPTION = re.compile(r"^(?:表|图|附表)\d+")
 _DUTY_HEADING = re.compile(r"职责|职能|分工|责任分工")
-_DUTY_SUBJECT = re.compile(r"^(?P<unit>[^，,。；;：:、]{2,24}?)(?:负责|牵头|是|承担|审核|会同|组织|指导|统筹|配合)")
+_DUTY_SUBJECT = re.compile(
+    r"^(?P<unit>[^，,。；;：:、]{2,24}?)(?:负责|牵头|是|承担|审核|会同|组织|指导|统筹|配合)"
+)
 
-_DATE_LINE = re.compile(r"^[\d〇○零一二三四五六七八九十]{2,4}年[\d〇○零一二三四五六七八九十]{1,2}月[\d〇○零一二三四五六七八九十]{1,3}日$")
+_DATE_LINE = re.compile(
+    r"^[\d〇○零一二三四五六七八九十]{2,4}年[\d〇○零一二三四五六七八九十]{1,2}月[\d〇○零一二三四五六七八九十]{1,3}日$"
+)
 
 
 def _is_date(line: str | None) -> bool:

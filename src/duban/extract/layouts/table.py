@@ -27,7 +27,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("responsible", r"责任(?:单位|部门|主体)|推进单位|承办|主体单位|负责单位|责任处室"),
         ("implementer", r"实施单位|实施主体|落实单位"),
         ("id", r"^序号$|^编号$|^序$"),
-        ("text", r"目标要求|工作要求|基本要求|具体内容|工作目标|任务要求|主要内容|详细内容|目标任务|完成标准|工作标准|具体目标|考核要求|评分标准"),
+        (
+            "text",
+            r"目标要求|工作要求|基本要求|具体内容|工作目标|任务要求|主要内容|详细内容|目标任务|完成标准|工作标准|具体目标|考核要求|评分标准",
+        ),
         ("task", r"任务|工作措施|重点内容|具体工作|工作内容|具体措施|主要措施|项目|举措|事项"),
         ("path", r"行动|类型|类别|领域|板块|指标|方面|名称"),
     )
@@ -151,7 +154,13 @@ def _row_draft(
             m = re.search(r"\d+(?:\.\d+)?", cell)
             points = float(m.group()) if m else None
     return Draft(
-        number=number, path=path, text=text, where=where, title=title, resp=resp, points=points,
+        number=number,
+        path=path,
+        text=text,
+        where=where,
+        title=title,
+        resp=resp,
+        points=points,
         deadline_text=deadline,
     )
 

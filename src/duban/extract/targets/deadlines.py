@@ -104,7 +104,7 @@ def _written_dates(s: str, plan_year: int | None) -> list[date]:
 
 
 def _numeric_dates(s: str) -> list[date]:
-    """"2019-11-30", "2019.11"."""
+    """ "2019-11-30", "2019.11"."""
     out = []
     for m in _NUMERIC_DATE.finditer(s):
         y, mo = int(m.group("y")), int(m.group("m"))

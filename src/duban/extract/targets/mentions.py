@@ -75,7 +75,12 @@ def _mention(m: re.Match[str]) -> Mention | None:
             unit = (m.group("mul") or "") + (m.group("aunit") or "")
             return Mention(m.start(), m.end(), float(m.group("ar").replace(",", "")), unit or None)
         numeral, unit = m.group("cn"), m.group("cunit")
-        if len(numeral) > 1 and numeral[-1] in "万亿" and "万" not in numeral[:-1] and "亿" not in numeral[:-1]:
+        if (
+            len(numeral) > 1
+            and numeral[-1] in "万亿"
+            and "万" not in numeral[:-1]
+            and "亿" not in numeral[:-1]
+        ):
             value = float(cn2num(numeral[:-1]))
             return Mention(m.start(), m.end(), value, numeral[-1] + unit, chinese=True)
         return Mention(m.start(), m.end(), float(cn2num(numeral)), unit, chinese=True)
@@ -161,7 +166,12 @@ def mark_ranges(s: str, ms: list[Mention]) -> None:
         ):
             a.dropped = b.dropped = True  # "[95%，100%)": a score band
     for mt in ms:
-        if not mt.dropped and mt.start > 0 and s[mt.start - 1] in _RANGE_MARKS and s[mt.start - 1] not in "至到":
+        if (
+            not mt.dropped
+            and mt.start > 0
+            and s[mt.start - 1] in _RANGE_MARKS
+            and s[mt.start - 1] not in "至到"
+        ):
             before = s[max(0, mt.start - 2) : mt.start - 1]
             if before.isdigit() or before in "%‰":
                 mt.dropped = True

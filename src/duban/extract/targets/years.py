@@ -55,7 +55,7 @@ def pick(months: tuple[str, ...], plan_year: int | None) -> str:
 
 
 def named_month(name: str, plan_year: int | None) -> str:
-    """"十二五" → "2015-12", "青奥会" → "2014-08"."""
+    """ "十二五" → "2015-12", "青奥会" → "2014-08"."""
     table = PERIODS if name in PERIODS else NAMED_EVENTS
     return pick(table[name], plan_year)
 
