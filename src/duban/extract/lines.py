@@ -1,23 +1,30 @@
 """The document's lines as its structure has them, found in the character stream.
 
 Readers give paragraphs as the file had them; a scraper may have run a whole document into one
-line, or two items into one HTML paragraph.  Here each paragraph is broken where a numbering
-mark that belongs to a sequence starts an item (`segment.find_marks`, `sequence.keep`), so the
-recognizers downstream see one item per line whatever the file's line breaks were.  A paragraph
-that is already one item per line comes out unchanged.
+line, or two items into one HTML paragraph.  Here each paragraph is broken where the stream
+shows that something new starts:
+- a numbering mark that belongs to a sequence (`segment.find_marks`, `sequence.keep`);
+- a field label outside brackets ("…汇报。牵头单位：A 参与单位：B");
+- the end of an item's heading when its points close it ("1.完善党委领导体制(18分)新区…").
+So the recognizers downstream see one item per line whatever the file's line breaks were; a
+paragraph that is already one item per line comes out unchanged.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 
 from duban.extract.document import Block, Document, Paragraph
 from duban.extract.normalize import strip_markup
-from duban.extract.segment import find_marks
+from duban.extract.roles import field_labels
+from duban.extract.segment import Candidate, find_marks
 from duban.extract.sequence import Placed, keep
 
 # A paragraph this long is taken for flattened text: a mark inside it may start a sequence.
 FLAT_CHARS = 800
+# A heading closed by its points: short, no sentence inside, then "(18分)".
+_HEADING_POINTS = re.compile(r"[^。；;！!？?（()）]{1,40}?[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]")
 
 
 def relined(doc: Document) -> Document:
@@ -34,24 +41,38 @@ def relined(doc: Document) -> Document:
             placed.append(Placed(c, flat))
             owner.append(i)
     kept = keep(placed)
-    cuts: dict[int, list[int]] = {}
+    marks: dict[int, list[Candidate]] = {}
     for p, k, i in zip(placed, kept, owner, strict=True):
-        before = texts[i][: p.candidate.start]
-        # A mark that opens a table cell ("…\t2、…") already has its structure: the row.
-        if k and before.strip() and not before.rstrip(" ").endswith("\t"):
-            cuts.setdefault(i, []).append(p.candidate.start)
-    if not cuts:
-        return doc
+        if k:
+            marks.setdefault(i, []).append(p.candidate)
     blocks: list[Block] = []
+    changed = False
     for i, block in enumerate(doc.blocks):
-        if i not in cuts:
+        cuts = _cuts(texts[i], marks.get(i, [])) if i in texts else []
+        if not cuts:
             blocks.append(block)
             continue
         assert isinstance(block, Paragraph)
+        changed = True
         text = texts[i]
-        bounds = [0, *cuts[i], len(text)]
-        for a, b in itertools.pairwise(bounds):
-            piece = text[a:b]
-            if piece.strip():
-                blocks.append(Paragraph(piece, block.where if a == 0 else f"{block.where} col {a + 1}"))
-    return Document(name=doc.name, blocks=tuple(blocks))
+        for a, b in itertools.pairwise([0, *cuts, len(text)]):
+            if text[a:b].strip():
+                blocks.append(Paragraph(text[a:b], block.where if a == 0 else f"{block.where} col {a + 1}"))
+    return Document(name=doc.name, blocks=tuple(blocks)) if changed else doc
+
+
+def _cuts(text: str, marks: list[Candidate]) -> list[int]:
+    """Offsets inside `text` where a new line starts."""
+    cuts = set()
+    for mark in marks:
+        start = mark.start
+        before = text[:start]
+        # A mark that opens a table cell ("…\t2、…") already has its structure: the row.
+        if before.strip() and not before.rstrip(" ").endswith("\t"):
+            cuts.add(start)
+        heading = _HEADING_POINTS.match(text, mark.end)
+        if heading and text[heading.end() :].strip() and "\t" not in heading.group():
+            cuts.add(heading.end())
+    if "：" in text or ":" in text:
+        cuts.update(k for k in field_labels(text) if text[:k].strip() and not text[:k].endswith("\t"))
+    return sorted(cuts)

@@ -82,6 +82,29 @@ def label_at_start(line: str) -> str | None:
     return _label_role()[m.group("label")] if m else None
 
 
+def field_labels(text: str) -> list[int]:
+    """Where field labels ("牵头单位：", "完成时限：") start in `text`, outside any bracket."""
+    out: list[int] = []
+    depth_at = _bracket_depths(text)
+    for m in _label_re().finditer(text):
+        if depth_at[m.start()] == 0:
+            out.append(m.start())
+    return out
+
+
+def _bracket_depths(text: str) -> list[int]:
+    depths = []
+    depth = 0
+    for ch in text:
+        depths.append(depth)
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    depths.append(depth)
+    return depths
+
+
 def parse_fields(text: str) -> tuple[Resp, str | None] | None:
     """Labelled fields, one or several on a line: → (responsibilities, deadline text).
 

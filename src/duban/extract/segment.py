@@ -138,6 +138,7 @@ class Candidate:
     """A place in a paragraph where a numbering mark could start."""
 
     start: int  # offset of the mark in the paragraph's text
+    end: int  # where the item's own text starts
     style: str  # the style's kind as `Mark.style` names it ("1、", "行动N", "II-", …)
     value: int
     evidence: float  # how strongly what stands before it says "a new item starts here"
@@ -216,7 +217,9 @@ def _candidate(text: str, m: re.Match[str]) -> Candidate | None:
         mark_style = m.group(f"w{k}") + "N"
     elif style.name == "roman":
         mark_style = raw.partition("-")[0] + "-"
-    return Candidate(start=start, style=mark_style, value=value, evidence=_evidence(text, start, before))
+    return Candidate(
+        start=start, end=end, style=mark_style, value=value, evidence=_evidence(text, start, before)
+    )
 
 
 def _evidence(text: str, start: int, before: str) -> float:
