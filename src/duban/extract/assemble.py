@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from duban.extract.columns import column_kind, header_kinds, opens_with_header
 from duban.extract.document import Document, Paragraph, Table
 from duban.extract.draft import Draft
 from duban.extract.finalize import finalize
 from duban.extract.layouts import cells, negative
 from duban.extract.layouts.outline import Outline
-from duban.extract.layouts.table import column_kind, header_kinds, rows_to_drafts
+from duban.extract.layouts.table import rows_to_drafts
 from duban.extract.lines import relined
 from duban.extract.meta import (
     doc_number,
@@ -208,10 +209,12 @@ def _feed_tab_table(part: Part, blocks: list[Paragraph | Table], i: int) -> int:
 def _feed_cell_table(part: Part, blocks: list[Paragraph | Table], i: int) -> int:
     """A table flattened to one cell per paragraph; returns how many blocks it took (0 if none)."""
     first = blocks[i]
-    if not isinstance(first, Paragraph) or column_kind(first.text) is None:
+    if not isinstance(first, Paragraph):
+        return 0
+    if column_kind(first.text) is None and not opens_with_header(strip_markup(first.text)):
         return 0  # cheap test first: this runs for every paragraph
     head = [b.text for b in blocks[i : i + 8] if isinstance(b, Paragraph)]
-    kinds = cells.header_run([strip_markup(t) for t in head], 0)
+    kinds = cells.header_at([strip_markup(t) for t in head], 0)
     if kinds is None:
         return 0
     run: list[Paragraph] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from duban.extract.columns import find_run_header
 from duban.extract.document import Block, Document, Paragraph
 from duban.extract.normalize import strip_markup
 from duban.extract.roles import field_labels
@@ -73,6 +74,9 @@ def _cuts(text: str, marks: list[Candidate]) -> list[int]:
         heading = _HEADING_POINTS.match(text, mark.end)
         if heading and text[heading.end() :].strip() and "\t" not in heading.group():
             cuts.add(heading.end())
+    header = find_run_header(text) if len(text) > 40 and "\t" not in text else None
+    if header is not None and text[: header.start].strip():
+        cuts.add(header.start)  # a flattened table's header: the table starts a line
     if "：" in text or ":" in text:
         cuts.update(k for k in field_labels(text) if text[:k].strip() and not text[:k].endswith("\t"))
     return sorted(cuts)

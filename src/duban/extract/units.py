@@ -29,6 +29,8 @@ class Directory:
     aliases: dict[str, str] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)
     bad_words: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    cores: tuple[str, ...] = ()
 
     @classmethod
     def default(cls) -> Directory:
@@ -42,6 +44,8 @@ class Directory:
             aliases=dict(raw["aliases"]),
             known=set(raw["aliases"].values()),
             bad_words=tuple(raw["bad_words"]),
+            prefixes=tuple(raw["prefixes"]),
+            cores=tuple(raw["cores"]),
         )
 
     def load(self, path: Path) -> None:
@@ -183,6 +187,61 @@ def split_units(text: str, d: Directory | None = None) -> list[str]:
             if name and name not in d.not_units:
                 names.append(name)
     return _unique(names)
+
+
+# A name never holds these; after one of them a name may start.
+_NAME_BREAKS = frozenset("。；;，,：: \t\n")
+
+
+def trailing_units(text: str, d: Directory | None = None) -> tuple[int, list[str]] | None:
+    """A list of bodies that ends `text`, where cells ran together ("…任务全年推进发展改革委、
+    生态环境局等"): the offset where the list starts and its names, or None.
+
+    The list's first name has no separator before it; it starts at the latest place that opens a
+    name (after punctuation, at a known name, a department's core or an admin level) and leaves a
+    well-formed name up to the list's first separator.
+    """
+    d = d or directory()
+    parts = _split_outside_quotes(text)
+    k = len(parts)
+    while k > 1 and _is_whole_name(parts[k - 1], d):
+        k -= 1
+    first = parts[k - 1]
+    offset = len(text) - len("、".join(parts[k - 1 :]))  # separators are one character each
+    start = _name_start(first, d)
+    if start is None:
+        if k == len(parts):
+            return None
+        offset, start = offset + len(first) + 1, 0  # the list starts after the glued part
+    names = split_units(text[offset + start :], d)
+    if not names or not all(d.looks_like_unit(n) for n in names):
+        return None
+    return offset + start, names
+
+
+def _is_whole_name(part: str, d: Directory) -> bool:
+    name = _drop_trailing(squash(part), d).strip("。.;；:：")
+    return not name or name in d.not_units or _name_start(name, d) == 0
+
+
+def _name_start(part: str, d: Directory) -> int | None:
+    """Where a name that ends `part` starts, or None when no well-formed name ends it."""
+    name = _drop_trailing(part, d)
+    cut = max((i + 1 for i, c in enumerate(name) if c in _NAME_BREAKS), default=0)
+    tail = name[cut:]
+    if d.looks_like_unit(tail) and (cut > 0 or len(tail) <= 7 or tail.startswith(d.prefixes)):
+        return cut
+    for i in range(len(name) - 2, cut - 1, -1):
+        rest = name[i:]
+        if len(rest) < 3 or any(c in _NAME_BREAKS for c in rest) or not d.looks_like_unit(rest):
+            continue
+        if rest.startswith(d.cores) or any(rest.startswith(k) for k in d.known if len(k) >= 3):
+            # "区规划资源局": the admin level before a core is part of the name.
+            level = next((p for p in d.prefixes if name[:i].endswith(p)), "")
+            return i - len(level)
+        if rest.startswith(d.prefixes):
+            return i
+    return None
 
 
 def all_units(names: Iterable[str], d: Directory | None = None) -> bool:

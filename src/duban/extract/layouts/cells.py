@@ -1,37 +1,64 @@
-"""Tables a scraper flattened to one cell per paragraph (序号 / 具体工作 / 时间进度 / 责任部门 …).
+"""Tables flattened into running text: a header, then rows told by their serial numbers.
 
-The header gives the columns; rows start at a bare serial number; each cell is told by its
-content (a list of bodies, a time phrase, text), because merged cells were printed once and
-rows lost them: a row with no unit cell keeps the units of the row above (a lost rowspan).
+A scraper prints a table's cells one per paragraph, or runs them into one line with spaces, or
+with nothing at all between them ("序号重点任务具体工作时间进度责任部门一推进…1全力推进…全年推进
+发展改革委、…等2将…").  The header gives the columns; rows start at serial numbers that count up
+(`sequence.keep` over bare numbers); each cell is told by its content — a list of bodies, a time
+phrase, text — because merged cells were printed once: a row with no unit cell keeps the units
+of the row above (a lost rowspan), and a short label before a row's serial is a merged
+sub-type cell for the rows below ("旧区改造").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+from duban.extract.columns import UNIT_KINDS, column_kind, find_run_header
 from duban.extract.draft import Draft
-from duban.extract.layouts.table import UNIT_KINDS, column_kind
 from duban.extract.normalize import squash
 from duban.extract.roles import Resp, Role, parse_unit_line
-from duban.extract.segment import parse_mark
+from duban.extract.segment import LINE_START, Candidate
+from duban.extract.sequence import Placed, keep
+from duban.extract.units import trailing_units
 
 _SERIAL = re.compile(r"^\d{1,3}$")
-_GROUP = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}|(?:行动|任务|专项)[一二三四五六七八九十\d]{1,3}[:：].*)$"
+_CN_NUMERAL = "一二三四五六七八九十"
+_GROUP = re.compile(rf"^(?:[{_CN_NUMERAL}]{{1,3}}|(?:行动|任务|专项)[{_CN_NUMERAL}\d]{{1,3}}[:：].*)$")
+_TIME_WORDS = (
+    r"(?:(?:全年|年内|持续|长期|常态化?|[一二三四]季度|上半年|下半年|年底|\d{4}年(?:\d{1,2}月)?(?:底|末)?|\d{1,2}月(?:底|末)?)"
+    r"[^，。\s]{0,4}?(?:推进|完成|实施|坚持|开展|前|底|末)?|与.{1,8}同步|按.{1,10}要求)"
 )
-_TIME = re.compile(
-    r"^(?:(?:全年|年内|持续|长期|常态化?|[一二三四]季度|上半年|下半年|年底|\d{4}年|\d{1,2}月)[^，。]{0,4}"
-    r"(?:推进|完成|实施|坚持|开展|前|底|末)?|与.{1,8}同步|按.{1,10}要求)$"
+_TIME = re.compile(rf"^{_TIME_WORDS}$")
+_TIME_AT_END = re.compile(
+    r"(?:全年推进|年内完成|持续推进|长期坚持|常态化推进|与国家安排同步|[一二三四]季度完成|(?:上|下)半年完成)$"
 )
+# A bare serial number inside text run together: not part of a number, not an amount.
+_INNER_SERIAL = re.compile(r"(?<![\d.．A-Za-z%])(\d{1,3})(?=[\u4e00-\u9fff“《（(])(?![\d.．])")
+_AMOUNT_WORDS = frozenset(
+    "年月日号时分秒个项件次名人家所条级类期批届倍元万亿岁米吨户座栋台辆公里亩平层季周天"
+)
+# A paragraph holding several cells: split at its whitespace (a cell rarely runs this long).
+_MANY_CELLS = 300
 
 
-def header_run(texts: Sequence[str], start: int) -> list[str | None] | None:
-    """Column kinds when paragraphs from `start` are a header printed one cell per line."""
+@dataclass
+class _Chunk:
+    text: str
+    where: str
+    whole: bool  # a cell of its own (a paragraph, or between spaces), not a piece of glued text
+
+
+def header_at(texts: Sequence[str], i: int) -> list[str | None] | None:
+    """Column kinds when a flattened table's header starts paragraph `i` (run or one per line)."""
+    run = find_run_header(texts[i])
+    if run is not None and not texts[i][: run.start].strip():
+        return list(run.kinds)
     kinds: list[str | None] = []
-    for t in texts[start : start + 8]:
+    for t in texts[i : i + 8]:
         s = squash(t)
-        kind = column_kind(s) if len(s) <= 10 else None
+        kind = column_kind(s) if len(s) <= 10 and not re.search(r"[。，；,;：:]", s) else None
         if kind is None and not (kinds and len(s) <= 6 and s and not _SERIAL.match(s)):
             break
         kinds.append(kind)
@@ -50,67 +77,165 @@ def header_run(texts: Sequence[str], start: int) -> list[str | None] | None:
 def cells_to_drafts(
     texts: Sequence[str], wheres: Sequence[str], kinds: list[str | None]
 ) -> tuple[list[Draft], int]:
-    """Drafts of the rows after a header run; returns them and how many paragraphs they took."""
-    header = [squash(t) for t in texts[: len(kinds)]]
-    unit_kinds = [k for k in kinds if k in UNIT_KINDS]
-    i = len(kinds)
-    group: list[str] = []
-    pending: list[str] = []
-    last_resp: Resp = []
-    drafts: list[Draft] = []
-    row: list[str] | None = None
-    row_where = ""
-    row_number = ""
-
-    def close() -> None:
-        nonlocal row, last_resp, pending
-        if row is None:
-            return
-        draft, after = _row(row, row_number, row_where, [*group, *pending], unit_kinds, last_resp)
-        drafts.append(draft)
-        last_resp = draft.resp
-        if after:
-            pending = after
-        row = None
-
-    while i < len(texts):
-        s = squash(texts[i])
-        if not s:
-            i += 1
-            continue
-        if s == header[0] and [squash(t) for t in texts[i : i + len(header)]] == header:
-            i += len(header)  # the header repeated after a page break
-            continue
-        if _SERIAL.match(s):
-            close()
-            row, row_where, row_number = [], wheres[i], s
-        elif _GROUP.match(s):
-            close()
-            group, pending = [s], []
-            if re.fullmatch(r"[一二三四五六七八九十]{1,3}", s) and i + 1 < len(texts):
-                group = [s + "、" + squash(texts[i + 1])]  # "一" then its name: one merged row
-                i += 1
-        elif row is None and parse_mark(s) is None and len(s) <= 30:
-            pending = [s]  # a merged sub-type cell ("旧区改造") for the rows below
-        elif row is not None:
-            row.append(s)
-        else:
+    """Drafts of the rows after the header that opens texts[0]; and how many paragraphs they took."""
+    chunks, header = _body_chunks(texts, wheres, kinds)
+    chunks = _split_serials(chunks)
+    table = _Table(kinds=kinds, header=header)
+    used = 0
+    for n, chunk in enumerate(chunks):
+        if not table.feed(chunk):
             break
-        i += 1
-    close()
-    return drafts, i
+        used = n + 1
+    table.close()
+    consumed = _paragraphs_used(chunks[:used], wheres, len(texts))
+    return table.drafts, consumed
+
+
+def _body_chunks(
+    texts: Sequence[str], wheres: Sequence[str], kinds: list[str | None]
+) -> tuple[list[_Chunk], list[str]]:
+    """The cells after the header, each a chunk, with the header's cells (to skip repeats)."""
+    first = texts[0]
+    run = find_run_header(first)
+    header: list[str]
+    if run is not None and not first[: run.start].strip():
+        header = list(run.cells)
+        rest = [(first[run.end :], wheres[0]), *zip(texts[1:], wheres[1:], strict=True)]
+    else:
+        header = [squash(t) for t in texts[: len(kinds)]]
+        rest = list(zip(texts[len(kinds) :], wheres[len(kinds) :], strict=True))
+    chunks: list[_Chunk] = []
+    for text, where in rest:
+        s = text.strip()
+        if not s:
+            continue
+        if len(s) > _MANY_CELLS and len(re.findall(r"\s+", s)) >= 3:
+            chunks.extend(_Chunk(p, where, True) for p in s.split())
+        else:
+            chunks.append(_Chunk(squash(s), where, True))
+    return chunks, header
+
+
+def _split_serials(chunks: list[_Chunk]) -> list[_Chunk]:
+    """Serial numbers standing alone, or run into text, kept where they count up."""
+    placed: list[Placed] = []
+    where: list[tuple[int, int]] = []  # (chunk, offset) of each candidate
+    for n, ch in enumerate(chunks):
+        if _SERIAL.match(ch.text):
+            placed.append(Placed(Candidate(0, len(ch.text), "serial", int(ch.text), LINE_START), True))
+            where.append((n, 0))
+            continue
+        for m in _INNER_SERIAL.finditer(ch.text):
+            after = ch.text[m.end() : m.end() + 1]
+            if after in _AMOUNT_WORDS or m.start() == 0:
+                continue
+            placed.append(Placed(Candidate(m.start(), m.end(), "serial", int(m.group(1)), -1.0), True))
+            where.append((n, m.start()))
+    kept = keep(placed)
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for p, k, (n, off) in zip(placed, kept, where, strict=True):
+        if k and off > 0:
+            cuts.setdefault(n, []).append((off, p.candidate.end))
+    out: list[_Chunk] = []
+    for n, ch in enumerate(chunks):
+        if n not in cuts:
+            out.append(ch)
+            continue
+        pos = 0
+        for start, end in cuts[n]:
+            if ch.text[pos:start]:
+                out.append(_Chunk(ch.text[pos:start], ch.where, False))
+            out.append(_Chunk(ch.text[start:end], ch.where, True))
+            pos = end
+        if ch.text[pos:]:
+            out.append(_Chunk(ch.text[pos:], ch.where, False))
+    return out
+
+
+def _paragraphs_used(chunks: Sequence[_Chunk], wheres: Sequence[str], n: int) -> int:
+    if not chunks:
+        return 0
+    last = chunks[-1].where
+    return next((i + 1 for i in range(n - 1, -1, -1) if wheres[i] == last), n)
+
+
+@dataclass
+class _Table:
+    kinds: list[str | None]
+    header: list[str]
+    drafts: list[Draft] = field(default_factory=list)
+    group: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    row: list[_Chunk] | None = None
+    number: str = ""
+    where: str = ""
+    last_resp: Resp = field(default_factory=list)
+    header_left: int = 0  # cells of a repeated header still to skip
+    preamble: int = 0  # chunks seen before the first row
+
+    def feed(self, ch: _Chunk) -> bool:
+        """Take one chunk; False when it cannot belong to the table (the table has ended)."""
+        s = ch.text
+        if self.header_left:
+            self.header_left -= 1
+            return True
+        if s == self.header[0] and len(self.header) > 1:
+            self.header_left = len(self.header) - 1  # the header again after a page break
+            return True
+        if _SERIAL.match(s) and ch.whole:
+            self.close()
+            self.row, self.where, self.number = [], ch.where, s
+        elif _GROUP.match(s) and ch.whole:
+            self.close()
+            self.group, self.pending = [s], []
+        elif self.group and len(self.group) == 1 and re.fullmatch(f"[{_CN_NUMERAL}]{{1,3}}", self.group[0]):
+            self.group = [self.group[0] + "、" + s]  # "一" then its name: one merged row
+        elif self.row is None and len(s) <= 30 and not re.search(r"[。；;]", s):
+            self.pending = [s]  # a merged sub-type cell ("旧区改造") for the rows below
+        elif self.row is not None:
+            self.row.append(ch)
+        elif not self.drafts and not self.group and self.preamble < 2:
+            self.preamble += 1  # a caption or note between the header and the first row
+        else:
+            return False
+        return True
+
+    def close(self) -> None:
+        if self.row is None:
+            return
+        draft, after = _row(
+            [c.text for c in self.row],
+            self.number,
+            self.where,
+            [*self.group, *self.pending],
+            self.kinds,
+            self.last_resp,
+        )
+        self.drafts.append(draft)
+        self.last_resp = draft.resp
+        if after:
+            self._after(after)
+        self.row = None
+
+    def _after(self, after: list[str]) -> None:
+        """Cells after a row's last column: the next rows' group or merged sub-type cells."""
+        head = after[0]
+        m = re.match(f"^([{_CN_NUMERAL}]{{1,3}})(?=[\u4e00-\u9fff])", head)
+        if m and len(after) == 1:
+            self.group, self.pending = [m.group(1) + "、" + head[m.end() :]], []
+        elif _GROUP.match(head):
+            self.group, self.pending = [head], after[1:2]
+        else:
+            self.pending = after[-1:]
 
 
 def _row(
-    cells: list[str], number: str, where: str, path: list[str], unit_kinds: Sequence[str | None], last: Resp
+    cells: list[str], number: str, where: str, path: list[str], kinds: Sequence[str | None], last: Resp
 ) -> tuple[Draft, list[str]]:
-    # Units wrapped over several lines end in 、: glue them back first.
-    joined: list[str] = []
-    for c in cells:
-        if joined and joined[-1].endswith(("、", "，", ",")):
-            joined[-1] += c
-        else:
-            joined.append(c)
+    unit_kinds = [k for k in kinds if k in UNIT_KINDS]
+    joined = _join_wrapped(cells)
+    if not any(parse_unit_line(c) is not None for c in joined):
+        joined = _unglue(joined)
     unit_cells = [n for n, c in enumerate(joined) if parse_unit_line(c) is not None]
     # The unit columns are the last unit-like cells; a row needs a task cell before them.
     taken = unit_cells[-len(unit_kinds) :] if unit_kinds else []
@@ -125,23 +250,61 @@ def _row(
             resp.append((_role(unit_kinds[len(resp)]), parse_unit_line(c) or []))
         elif _TIME.match(c) and deadline is None:
             deadline = c
-        elif resp and not _short(c):
-            continue  # a trailing reference column (参考文件): not part of the task
+        elif resp:
+            after.append(c)  # a trailing column (参考文件) or the next rows' merged cells
         else:
             texts.append(c)
     if not resp and last:
         resp = [(role, list(us)) for role, us in last]
+    if resp and "note" in kinds[kinds.index(next(k for k in kinds if k in UNIT_KINDS)) :]:
+        after = [a for a in after if _short(a)]  # a reference column holds text, not labels
     long_idx = [n for n, t in enumerate(texts) if not _short(t)]
     if long_idx:
         task = "".join(texts[n] for n in long_idx)
         row_path = [*path, *texts[: long_idx[0]]]
-        after = texts[long_idx[-1] + 1 :]
     else:
         task, row_path = "".join(texts[:1]), path
-        after = texts[1:]
-    return Draft(
-        number=number, path=row_path, text=task, where=where, resp=resp, deadline_text=deadline
-    ), after
+    draft = Draft(number=number, path=row_path, text=task, where=where, resp=resp, deadline_text=deadline)
+    return draft, [a for a in after if a]
+
+
+def _join_wrapped(cells: list[str]) -> list[str]:
+    """Units wrapped over several lines end in 、: glue them back."""
+    joined: list[str] = []
+    for c in cells:
+        if joined and joined[-1].endswith(("、", "，", ",")):
+            joined[-1] += c
+        else:
+            joined.append(c)
+    return joined
+
+
+def _unglue(cells: list[str]) -> list[str]:
+    """Cells run together without a separator: split off a time phrase and a list of bodies by
+    their content ("…任务全年推进发展改革委、生态环境局等二推进…")."""
+    out: list[str] = []
+    for c in cells:
+        out.extend(_unglue_one(c))
+    return out
+
+
+def _unglue_one(cell: str) -> list[str]:
+    # A group row's numeral run into the end of the row: "…科技经济委等二推进能源结构优化".
+    tail: list[str] = []
+    for m in re.finditer(f"[{_CN_NUMERAL}]{{1,3}}(?=[\u4e00-\u9fff])", cell):
+        head = cell[: m.start()]
+        found = trailing_units(head)
+        if found is not None and found[0] > 0:
+            cell, tail = head, [cell[m.start() :]]
+            break
+    found = trailing_units(cell)
+    if found is None:
+        return [cell, *tail]
+    start, _names = found
+    text, units = cell[:start], cell[start:]
+    time = _TIME_AT_END.search(text)
+    parts = [text[: time.start()], time.group()] if time else [text]
+    return [p for p in (*parts, units, *tail) if p]
 
 
 def _short(cell: str) -> bool:

@@ -10,62 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from duban.extract.columns import UNIT_KINDS, column_kind
 from duban.extract.draft import Draft
 from duban.extract.normalize import clean, strip_markup
 from duban.extract.roles import Resp, Role
 from duban.extract.segment import parse_mark
 from duban.extract.units import split_units
-
-# Header words → column kind, tried in order (a 责任牵头部门 column is a lead column first).
-_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(rx))
-    for kind, rx in (
-        ("points", r"分值|分数|权重|^得分$|^分$"),
-        ("deadline", r"时限|完成时间|时间进度|时间节点|进度安排|时间安排|完成期限|^时间$"),
-        ("lead", r"牵头"),
-        ("partner", r"协作|配合|参与|支撑|协办|协助|协同"),
-        ("responsible", r"责任(?:单位|部门|主体)|推进单位|承办|主体单位|负责单位|责任处室"),
-        ("implementer", r"实施单位|实施主体|落实单位"),
-        ("id", r"^序号$|^编号$|^序$"),
-        (
-            "text",
-            r"目标要求|工作要求|基本要求|具体内容|工作目标|任务要求|主要内容|详细内容|目标任务|完成标准|工作标准|具体目标|考核要求|评分标准",
-        ),
-        ("task", r"任务|工作措施|重点内容|具体工作|工作内容|具体措施|主要措施|项目|举措|事项"),
-        ("path", r"行动|类型|类别|领域|板块|指标|方面|名称"),
-    )
-)
-UNIT_KINDS = ("lead", "partner", "responsible", "implementer")
-
-
-def column_kind(cell: str) -> str | None:
-    if len(cell) > 60:
-        return None  # cheap: this runs on every paragraph
-    s = clean(cell)
-    if not s or len(s) > 16:
-        return None
-    for kind, rx in _KINDS:
-        if rx.search(s):
-            return kind
-    return None
-
-
-def header_kinds(row: Sequence[str]) -> list[str | None] | None:
-    """Column kinds when `row` is a task table's header, else None."""
-    kinds = [column_kind(c) for c in row]
-    named = [k for k in kinds if k]
-    if len(named) < 2 or not any(k in UNIT_KINDS for k in named):
-        return None
-    if not any(k in ("task", "text") for k in named):
-        return None
-    # Several task-like columns: the last is the task, those before it are levels above it.
-    task_cols = [i for i, k in enumerate(kinds) if k == "task"]
-    for i in task_cols[:-1]:
-        kinds[i] = "path"
-    if not task_cols:
-        texts = [i for i, k in enumerate(kinds) if k == "text"]
-        kinds[texts[0]] = "task"
-    return kinds
 
 
 def _is_separator(row: Sequence[str]) -> bool:
