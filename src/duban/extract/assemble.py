@@ -1,4 +1,4 @@
-"""Assemble: walk a document's blocks, hand each to the layout that owns it, build the plan.
+"""Assemble: the layout families claim their spans, the outline reads the rest, the plan is built.
 
 A document may bundle several responsibility lists (each with its own title and total): the
 first becomes the plan, the others its `parts`.
@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from duban.extract.columns import column_kind, header_kinds, opens_with_header
 from duban.extract.document import Document, Paragraph, Table
 from duban.extract.draft import Draft
 from duban.extract.finalize import finalize
-from duban.extract.layouts import cells, negative
+from duban.extract.layouts import FAMILIES, negative
+from duban.extract.layouts.base import resolve
 from duban.extract.layouts.outline import Outline
-from duban.extract.layouts.table import rows_to_drafts
 from duban.extract.lines import relined
 from duban.extract.meta import (
     doc_number,
@@ -64,31 +63,28 @@ def assemble(doc: Document) -> Plan:
     number = (fm.fields.get("文号") or "").strip() or doc_number(texts)
     first_is_lead = any(states_first_is_lead(t) for t in texts)
 
+    claims = {c.start: c for c in resolve(c for f in FAMILIES for c in f.claims(blocks))}
     parts = [Part()]
     fragments: list[str] = []  # short lines just before, which may be a broken title
     i = 0
     while i < len(blocks):
         block = blocks[i]
         part = parts[-1]
-        if isinstance(block, Table):
-            _feed_table(part, block, part.outline.seq)
+        claim = claims.get(i)
+        if claim is not None:
+            part.table_drafts.extend((part.outline.seq, d) for d in claim.drafts)
             part.outline.seq += 1
+            fragments = []
+            i = claim.end
+            continue
+        if isinstance(block, Table):
+            _read_as_lines(part, block)  # a layout grid or a data table, not a task table
             i += 1
             continue
         text = strip_markup(block.text)
-        if "\t" in text:
-            consumed = _feed_tab_table(part, blocks, i)
-            if consumed:
-                i += consumed
-                continue
         s = squash(text)
         if not s:
             i += 1
-            continue
-        consumed = _feed_cell_table(part, blocks, i)
-        if consumed:
-            i += consumed
-            fragments = []
             continue
         if negative.HEADING.match(s):
             part.in_negative_list = True
@@ -162,74 +158,10 @@ def _next_text(blocks: list[Paragraph | Table], i: int) -> str | None:
     return None
 
 
-def _feed_table(part: Part, table: Table, seq: int) -> None:
-    for h, row in enumerate(table.rows[:6]):
-        kinds = header_kinds(row)
-        if kinds is not None:
-            drafts = rows_to_drafts(
-                table.rows[h + 1 :], kinds, names=table.cell_names[h + 1 :], where=table.where
-            )
-            part.table_drafts.extend((seq, d) for d in drafts)
-            return
-    # A table that is not a task table (a layout grid, a data table): read it as lines.
+def _read_as_lines(part: Part, table: Table) -> None:
     for r, row in enumerate(table.rows):
         line = " ".join(c for c in dict.fromkeys(row) if c)
         part.outline.feed(line, table.cell_name(r, 0))
-
-
-def _feed_tab_table(part: Part, blocks: list[Paragraph | Table], i: int) -> int:
-    """A table flattened into tab-separated lines; returns how many blocks it took (0 if none)."""
-    first = blocks[i]
-    assert isinstance(first, Paragraph)
-    kinds = header_kinds(first.text.split("\t"))
-    if kinds is None:
-        return 0
-    rows: list[list[str]] = []
-    names: list[list[str]] = []
-    j = i + 1
-    while j < len(blocks):
-        b = blocks[j]
-        if not isinstance(b, Paragraph):
-            break
-        if "\t" not in b.text:
-            if b.text.strip():
-                break
-            j += 1
-            continue
-        rows.append(b.text.split("\t"))
-        names.append([f"{b.where} column {c + 1}" for c in range(len(rows[-1]))])
-        j += 1
-    drafts = rows_to_drafts(rows, kinds, names=names, where=first.where)
-    seq = part.outline.seq
-    part.outline.seq += 1
-    part.table_drafts.extend((seq, d) for d in drafts)
-    return j - i
-
-
-def _feed_cell_table(part: Part, blocks: list[Paragraph | Table], i: int) -> int:
-    """A table flattened to one cell per paragraph; returns how many blocks it took (0 if none)."""
-    first = blocks[i]
-    if not isinstance(first, Paragraph):
-        return 0
-    if column_kind(first.text) is None and not opens_with_header(strip_markup(first.text)):
-        return 0  # cheap test first: this runs for every paragraph
-    head = [b.text for b in blocks[i : i + 8] if isinstance(b, Paragraph)]
-    kinds = cells.header_at([strip_markup(t) for t in head], 0)
-    if kinds is None:
-        return 0
-    run: list[Paragraph] = []
-    for b in blocks[i:]:
-        if not isinstance(b, Paragraph):
-            break
-        run.append(b)
-    texts = [strip_markup(b.text) for b in run]
-    drafts, used = cells.cells_to_drafts(texts, [b.where for b in run], kinds)
-    if not drafts:
-        return 0
-    seq = part.outline.seq
-    part.outline.seq += 1
-    part.table_drafts.extend((seq, d) for d in drafts)
-    return used
 
 
 def _iso(value: str | None) -> str | None:

@@ -20,3 +20,7 @@ class Draft:
     # Numbers of the enclosing items, innermost last, to make ids unique where numbering restarts.
     parents: list[str] = field(default_factory=list)
     id: str | None = None
+    # How it was recognized ("table:header", "outline:inline-clause", …) and how sure that form
+    # is (0–1), for the clerk's review and `duban extract --explain`.
+    rule: str = ""
+    confidence: float = 1.0

@@ -1,1 +1,13 @@
-"""One module per layout family; each recognizes its own blocks and yields task drafts."""
+"""Layout families: each recognizes its own spans of a document and yields task drafts there.
+
+Running text that no family claims is read by the outline (`outline.py`); see `base.py` for the
+protocol and how overlaps are resolved.
+"""
+
+from __future__ import annotations
+
+from duban.extract.layouts.base import Family
+from duban.extract.layouts.cells import FlatTables
+from duban.extract.layouts.table import RealTables, TabRows
+
+FAMILIES: tuple[Family, ...] = (RealTables(), TabRows(), FlatTables())

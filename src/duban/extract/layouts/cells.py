@@ -12,12 +12,14 @@ sub-type cell for the rows below ("旧区改造").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
-from duban.extract.columns import UNIT_KINDS, column_kind, find_run_header
+from duban.extract.columns import UNIT_KINDS, column_kind, find_run_header, opens_with_header
+from duban.extract.document import Block, Paragraph
 from duban.extract.draft import Draft
-from duban.extract.normalize import squash
+from duban.extract.layouts.base import Claim
+from duban.extract.normalize import squash, strip_markup
 from duban.extract.roles import Resp, Role, parse_unit_line
 from duban.extract.segment import LINE_START, Candidate
 from duban.extract.sequence import Placed, keep
@@ -48,6 +50,39 @@ class _Chunk:
     text: str
     where: str
     whole: bool  # a cell of its own (a paragraph, or between spaces), not a piece of glued text
+
+
+class FlatTables:
+    """A table flattened into running text: a header, then rows told by their serial numbers."""
+
+    name = "cells"
+
+    def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
+        texts: list[str] = []
+        wheres: list[str] = []
+        index: list[int] = []  # the block of each paragraph
+        for i, b in enumerate(blocks):
+            if isinstance(b, Paragraph):
+                texts.append(strip_markup(b.text))
+                wheres.append(b.where)
+                index.append(i)
+        for n, text in enumerate(texts):
+            if column_kind(text) is None and not opens_with_header(text):
+                continue  # cheap test first: this runs for every paragraph
+            kinds = header_at(texts, n)
+            if kinds is None:
+                continue
+            drafts, used = cells_to_drafts(texts[n:], wheres[n:], kinds)
+            if drafts:
+                end = index[n + used - 1] + 1
+                yield Claim(self.name, index[n], end, 1.0 + len(drafts), tuple(map(_confidence, drafts)))
+
+
+def _confidence(d: Draft) -> Draft:
+    # Cells told apart by their content alone (run together) are less sure than cells a line
+    # break or a space separated; a row whose units came from the row above (a lost rowspan) too.
+    sure = {"cells:glued": 0.7, "cells:units-from-row-above": 0.6}.get(d.rule, 0.85)
+    return replace(d, confidence=sure if d.resp else sure * 0.8)
 
 
 def header_at(texts: Sequence[str], i: int) -> list[str | None] | None:
@@ -234,7 +269,8 @@ def _row(
 ) -> tuple[Draft, list[str]]:
     unit_kinds = [k for k in kinds if k in UNIT_KINDS]
     joined = _join_wrapped(cells)
-    if not any(parse_unit_line(c) is not None for c in joined):
+    glued = not any(parse_unit_line(c) is not None for c in joined)
+    if glued:
         joined = _unglue(joined)
     unit_cells = [n for n, c in enumerate(joined) if parse_unit_line(c) is not None]
     # The unit columns are the last unit-like cells; a row needs a task cell before them.
@@ -254,7 +290,8 @@ def _row(
             after.append(c)  # a trailing column (参考文件) or the next rows' merged cells
         else:
             texts.append(c)
-    if not resp and last:
+    inherited = not resp and bool(last)
+    if inherited:
         resp = [(role, list(us)) for role, us in last]
     if resp and "note" in kinds[kinds.index(next(k for k in kinds if k in UNIT_KINDS)) :]:
         after = [a for a in after if _short(a)]  # a reference column holds text, not labels
@@ -264,7 +301,10 @@ def _row(
         row_path = [*path, *texts[: long_idx[0]]]
     else:
         task, row_path = "".join(texts[:1]), path
-    draft = Draft(number=number, path=row_path, text=task, where=where, resp=resp, deadline_text=deadline)
+    rule = "cells:units-from-row-above" if inherited else "cells:glued" if glued and resp else "cells:serial-rows"
+    draft = Draft(
+        number=number, path=row_path, text=task, where=where, resp=resp, deadline_text=deadline, rule=rule
+    )
     return draft, [a for a in after if a]
 
 

@@ -1,17 +1,20 @@
-"""Tables, real or flattened: header row → column kinds → one task per row.
+"""Tables: header row → column kinds → one task per row.
 
-Works the same for a docx/xlsx/html/pdf table (cells already split, merges repeated) and for
-a table a scraper flattened into tab-separated lines (blank cells repeat the cell above,
-separator lines of dashes, `<p>` markup, cells broken by stray spaces).
+Two families share `rows_to_drafts`: real tables (docx/xlsx/html/pdf; cells already split,
+merges repeated) and tables a scraper flattened into tab-separated lines (blank cells repeat the
+cell above, separator lines of dashes, `<p>` markup, cells broken by stray spaces).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
-from duban.extract.columns import UNIT_KINDS, column_kind
+from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds
+from duban.extract.document import Block, Paragraph, Table
 from duban.extract.draft import Draft
+from duban.extract.layouts.base import Claim
 from duban.extract.normalize import clean, strip_markup
 from duban.extract.roles import Resp, Role
 from duban.extract.segment import parse_mark
@@ -118,3 +121,54 @@ def _row_draft(
 def _role(kind: str) -> Role:
     assert kind in UNIT_KINDS
     return kind  # type: ignore[return-value]
+
+
+class RealTables:
+    """A docx/xlsx/html/pdf table whose header (in its first rows) names task columns."""
+
+    name = "table"
+
+    def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
+        for i, block in enumerate(blocks):
+            if not isinstance(block, Table):
+                continue
+            for h, row in enumerate(block.rows[:6]):
+                kinds = header_kinds(row)
+                if kinds is None:
+                    continue
+                body = block.rows[h + 1 :]
+                drafts = rows_to_drafts(body, kinds, names=block.cell_names[h + 1 :], where=block.where)
+                yield Claim(self.name, i, i + 1, 2.0 + len(drafts), _ruled(drafts, "table:header", 0.95))
+                break
+
+
+class TabRows:
+    """A table flattened into lines whose cells are separated by tabs, after a header line."""
+
+    name = "tab-rows"
+
+    def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
+        for i, block in enumerate(blocks):
+            if not isinstance(block, Paragraph) or "\t" not in block.text:
+                continue
+            kinds = header_kinds(block.text.split("\t"))
+            if kinds is None:
+                continue
+            rows: list[list[str]] = []
+            names: list[list[str]] = []
+            j = i + 1
+            while j < len(blocks):
+                b = blocks[j]
+                if not isinstance(b, Paragraph) or ("\t" not in b.text and b.text.strip()):
+                    break
+                if "\t" in b.text:
+                    rows.append(b.text.split("\t"))
+                    names.append([f"{b.where} column {c + 1}" for c in range(len(rows[-1]))])
+                j += 1
+            drafts = rows_to_drafts(rows, kinds, names=names, where=block.where)
+            yield Claim(self.name, i, j, 1.0 + len(drafts), _ruled(drafts, "tab-rows:header", 0.9))
+
+
+def _ruled(drafts: list[Draft], rule: str, confidence: float) -> tuple[Draft, ...]:
+    """Rows that name no unit are less sure: the column may have been merged away."""
+    return tuple(replace(d, rule=rule, confidence=confidence if d.resp else confidence * 0.7) for d in drafts)
