@@ -37,7 +37,7 @@ _TIME_AT_END = re.compile(
     r"(?:全年推进|年内完成|持续推进|长期坚持|常态化推进|与国家安排同步|[一二三四]季度完成|(?:上|下)半年完成)$"
 )
 # A bare serial number inside text run together: not part of a number, not an amount.
-_INNER_SERIAL = re.compile(r"(?<![\d.．A-Za-z%])(\d{1,3})(?=[\u4e00-\u9fff“《（(])(?![\d.．])")
+_INNER_SERIAL = re.compile(r"(?<![\d.．A-Za-z%\-–—])(\d{1,3})(?=[\u4e00-\u9fff“《（(])(?![\d.．])")
 _AMOUNT_WORDS = frozenset(
     "年月日号时分秒个项件次名人家所条级类期批届倍元万亿岁米吨户座栋台辆公里亩平层季周天"
 )
