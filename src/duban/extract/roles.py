@@ -1,20 +1,26 @@
-"""Responsibility clauses: who answers for a task, and in what role.
+"""Responsibility clauses: who answers for a task, in what role, and by when.
 
-Three printed forms, all reduced to [(role, [unit, …]), …]:
-- labelled fields: "牵头单位：A、B", "（责任单位：A、B，相关区政府）", "牵头单位：A 参与单位：B";
-- role phrases:    "（A牵头负责，B、C组织落实）", "（A会同有关部门负责）", "(A、B按职责分工负责)";
-- bare lists:      "（A、B）" where every item reads as a body.
+Printed forms, each reduced to a `Clause`:
+- labelled fields, in any order and with any separator, inside brackets or on a line of their
+  own: "（牵头单位：A；配合单位：B；完成时限：2024年12月底）", "（6月底完成，牵头单位：X）",
+  "牵头单位：A 参与单位：B";
+- role phrases: "（A牵头负责，B、C组织落实）", "（A会同有关部门负责）", "（各部门按职责分工牵头
+  负责）";
+- bare lists: "（A、B）" where every item reads as a body;
+- a completion date alone: "（2024年底前完成）".
+An item may carry several clauses ("…（A负责）…（B牵头，C配合）"): `find_clauses` finds them all.
 Roles: lead, partner, responsible, implementer (ANNOTATION.md: only lead/partner are listed as
-such; the others count among the task's units).
+such; the others count among the task's units).  The vocabulary is data (data/roles.json).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from duban.extract.normalize import squash, strip_markup
 from duban.extract.units import directory, split_units
@@ -24,51 +30,62 @@ Resp = list[tuple[Role, list[str]]]
 ROLES: tuple[Role, ...] = ("lead", "partner", "responsible", "implementer")
 
 
+@dataclass
+class Clause:
+    resp: Resp = field(default_factory=list)
+    deadline: str | None = None
+    form: str = ""  # "labels", "verbs", "list" or "date": how the clause was read
+
+    @property
+    def units(self) -> list[str]:
+        return [u for _, us in self.resp for u in us]
+
+
 @lru_cache(maxsize=1)
-def _vocab() -> dict[str, object]:
+def _vocab() -> dict[str, Any]:
     raw = json.loads(resources.files("duban.extract").joinpath("data/roles.json").read_text("utf-8"))
     assert isinstance(raw, dict)
     return raw
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _label_re() -> re.Pattern[str]:
-    labels: dict[str, list[str]] = _vocab()["labels"]  # type: ignore[assignment]
-    return re.compile(rf"(?P<label>{_alt([w for ws in labels.values() for w in ws])})\s*[:：]\s*")
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
 def _label_role() -> dict[str, str]:
-    labels: dict[str, list[str]] = _vocab()["labels"]  # type: ignore[assignment]
-    return {w: role for role, ws in labels.items() for w in ws}
+    v = _vocab()
+    out = {s + e: role for role, stems in v["label_stems"].items() for s in stems for e in v["label_endings"]}
+    out.update({w: role for role, ws in v["labels_alone"].items() for w in ws})
+    out.update({w: "deadline" for w in v["deadline_labels"]})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _label_re() -> re.Pattern[str]:
+    return re.compile(rf"(?P<label>{_alt(list(_label_role()))})\s*[:：]\s*")
 
 
 @lru_cache(maxsize=1)
 def _verb_re() -> re.Pattern[str]:
-    verbs: dict[str, list[str]] = _vocab()["verbs"]  # type: ignore[assignment]
+    verbs: dict[str, list[str]] = _vocab()["verbs"]
     return re.compile(rf"(?P<verb>{_alt([w for ws in verbs.values() for w in ws])})")
 
 
 @lru_cache(maxsize=1)
 def _verb_role() -> dict[str, Role]:
-    verbs: dict[str, list[str]] = _vocab()["verbs"]  # type: ignore[assignment]
+    verbs: dict[str, list[str]] = _vocab()["verbs"]
     return {w: role for role, ws in verbs.items() for w in ws}  # type: ignore[misc]
 
 
 @lru_cache(maxsize=1)
 def _drop_re() -> re.Pattern[str]:
-    drop: list[str] = _vocab()["drop"]  # type: ignore[assignment]
-    return re.compile(_alt(drop))
+    return re.compile(_alt(_vocab()["drop"]))
 
 
 @lru_cache(maxsize=1)
 def _first_is_lead_re() -> re.Pattern[str]:
-    rules: list[str] = _vocab()["first_is_lead"]  # type: ignore[assignment]
-    return re.compile("|".join(rules))
+    return re.compile("|".join(_vocab()["first_is_lead"]))
 
 
 def states_first_is_lead(text: str) -> bool:
@@ -105,81 +122,198 @@ def _bracket_depths(text: str) -> list[int]:
     return depths
 
 
-def parse_fields(text: str) -> tuple[Resp, str | None] | None:
-    """Labelled fields, one or several on a line: → (responsibilities, deadline text).
+# --- completion dates and points inside a clause ----------------------------------------------
 
-    None when `text` does not start with a label.
-    """
+_DATE_WORD = (
+    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年|\d{1,2}月|[一二三四]季度|[上下]半年|年内|年底|年末|月底"
+)
+# "2024年12月底前完成", "6月底完成", "年内完成", "长期坚持", "持续推进": a completion date phrase.
+_DEADLINE = re.compile(
+    rf"^(?:(?:{_DATE_WORD})[^，,；;。]{{0,12}}?(?:前|底|末|内|完成|启动|建成|实现|见效|推进)[^，,；;。]{{0,6}}"
+    r"|长期坚持|长期推进|持续推进|常态化(?:推进|实施|开展)?|全年推进|年内完成)$"
+)
+
+
+def is_deadline_phrase(s: str) -> bool:
+    return bool(_DEADLINE.match(s))
+
+
+# --- clauses ----------------------------------------------------------------------------------
+
+
+def parse_fields(text: str) -> Clause | None:
+    """A line that starts with a field label ("牵头单位：A 参与单位：B 完成时限：…"), else None."""
     s = squash(strip_markup(text))
-    matches = list(_label_re().finditer(s))
-    if not matches or matches[0].start() != 0:
+    m = _label_re().match(s)
+    if not m:
         return None
-    resp: Resp = []
-    deadline: str | None = None
+    return _labelled(s)
+
+
+def parse_clause(inner: str, *, before: str = "") -> Clause | None:
+    """The content of a bracket in a task's text; None when it is not a responsibility clause.
+
+    `before` is the character printed just before the bracket: a single name in brackets right
+    after a word ("工程研究中心（实验室）") is part of that name, not a list of units.
+    """
+    s = squash(strip_markup(inner))
+    if not s or len(s) > 400:
+        return None
+    if _label_re().search(s):
+        clause = _labelled(s)
+        return clause if clause.resp or clause.deadline else None
+    if is_deadline_phrase(s):
+        return Clause(deadline=s, form="date")
+    return _role_phrases(s, before=before)
+
+
+def _labelled(s: str) -> Clause:
+    """Labelled fields in any order; text before the first label is read as role phrases."""
+    clause = Clause(form="labels")
+    matches = list(_label_re().finditer(s))
+    head = s[: matches[0].start()].strip("，,；;。 ") if matches else s
+    if head:
+        for piece in re.split(r"[，,；;]", head):
+            _read_piece(piece, clause)
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(s)
         value = s[m.end() : end].strip("，,；;。 ")
         role = _label_role()[m.group("label")]
         if role == "deadline":
-            deadline = value or None
-        elif value:
-            resp.append((role, split_units(value)))  # type: ignore[arg-type]
-    return resp, deadline
+            clause.deadline = value or clause.deadline
+            continue
+        units: list[str] = []
+        for piece in re.split(r"[；;]", value):
+            # "（责任单位：A、B，相关区政府）": a comma inside a labelled list continues it, unless
+            # what follows is a date ("牵头单位：X，2024年底前完成").
+            for part in re.split(r"[，,]", piece):
+                part = part.strip()
+                if not part:
+                    continue
+                if is_deadline_phrase(part):
+                    clause.deadline = part
+                else:
+                    units.extend(u for u in split_units(part) if _plausible(u))
+        if units:
+            clause.resp.append((role, units))  # type: ignore[arg-type]
+    return clause
 
 
-def parse_clause(inner: str) -> Resp | None:
-    """The content of a parenthetical after a task; None when it is not a responsibility clause."""
-    s = squash(strip_markup(inner))
-    if not s:
-        return None
-    fields = parse_fields(s)
-    if fields is not None:
-        resp, _deadline = fields
-        return resp if any(units for _, units in resp) else None
-    return _parse_role_phrases(s)
+def _read_piece(piece: str, clause: Clause) -> None:
+    piece = piece.strip()
+    if not piece:
+        return
+    if is_deadline_phrase(piece):
+        clause.deadline = piece
+        return
+    found = _role_phrases(piece)
+    if found is not None:
+        clause.resp.extend(found.resp)
 
 
-def _parse_role_phrases(s: str) -> Resp | None:
+def _role_phrases(s: str, *, before: str = "") -> Clause | None:
     d = directory()
-    s = _drop_re().sub("", s)
+    leads: frozenset[str] = frozenset(_vocab()["groups_that_lead"])
     resp: Resp = []
-    pos = 0
-    for m in _verb_re().finditer(s):
-        span = s[pos : m.start()].strip("，,、；;")
-        pos = m.end()
-        if not span:
-            continue  # "按职责分工负责" after a verb already closed the span
-        if span in d.not_units:
-            continue  # "各部门按职责分工牵头负责": a role for nobody in particular
-        units = split_units(span)
-        if not units or not all(d.looks_like_unit(u) for u in units):
-            return None
-        resp.append((_verb_role()[m.group("verb")], units))
-    tail = s[pos:].strip("，,、；;。")
-    if tail:
-        units = split_units(tail)
-        if not units or not all(d.looks_like_unit(u) for u in units):
-            return None
-        # Units listed after the lead without a verb of their own work with the lead.
-        role: Role = "partner" if any(r == "lead" for r, _ in resp) else "responsible"
-        resp.append((role, units))
-    return resp or None
+    deadline: str | None = None
+    verbs_seen = False
+    for piece in re.split(r"[；;]", s):
+        tail_parts: list[str] = []
+        for part in re.split(r"[，,]", piece):
+            if is_deadline_phrase(part):
+                deadline = part
+                continue
+            part = _drop_re().sub("", part)
+            pos = 0
+            for m in _verb_re().finditer(part):
+                span = part[pos : m.start()].strip("，,、；;")
+                pos = m.end()
+                if not span:
+                    continue  # "按职责分工负责" after a verb already closed the span
+                role = _verb_role()[m.group("verb")]
+                verbs_seen = True
+                if span in leads or span in d.not_units:
+                    if role == "lead":
+                        resp.append((role, [span]))  # "各部门按职责分工牵头负责": the group leads
+                    continue
+                units = split_units(span)
+                if not units or not all(_plausible(u) for u in units):
+                    return None
+                resp.append((role, units))
+            rest = part[pos:].strip("，,、；;。")
+            if rest:
+                tail_parts.append(rest)
+        for rest in tail_parts:
+            units = split_units(rest)
+            if not units or not all(d.looks_like_unit(u) for u in units):
+                return None
+            # Units listed after the lead without a verb of their own work with the lead.
+            role_: Role = "partner" if any(r == "lead" for r, _ in resp) else "responsible"
+            resp.append((role_, units))
+    if not resp:
+        return Clause(deadline=deadline, form="date") if deadline and verbs_seen else None
+    form = "verbs" if verbs_seen else "list"
+    if form == "list" and len(resp[0][1]) == 1 and before and not _ends_sentence(before):
+        return None  # "工程研究中心（实验室）": a bracket that is part of a name
+    return Clause(resp=resp, deadline=deadline, form=form)
 
 
-# A parenthetical at the very end of a paragraph, one level of brackets allowed inside
-# ("建设管理委（交通委）"), optionally followed by the full stop.
-_TRAILING = re.compile(r"[（(](?P<inner>(?:[^（）()]|[（(][^（）()]*[）)])+)[）)]\s*[。.；;]?\s*$")
+def _ends_sentence(ch: str) -> bool:
+    return ch in '。；;！!？?，,、：:）)”"' or ch.isspace()
 
 
-def trailing_clause(paragraph: str) -> tuple[str, Resp] | None:
-    """Split "task text（责任单位：…）" → (task text, responsibilities)."""
-    m = _TRAILING.search(paragraph)
-    if not m:
+_NOT_A_NAME = re.compile(r"[。；;：:！!？?%‰]|^\d+$")
+
+
+def _plausible(name: str) -> bool:
+    """A name the clause's grammar vouches for: well formed, even when its ending is unknown
+    (海关, 支行, 分公司, 专班 …), as long as it is no phrase of prose."""
+    d = directory()
+    if d.looks_like_unit(name):
+        return True
+    return (
+        2 <= len(name) <= 25
+        and name not in d.not_units
+        and not _NOT_A_NAME.search(name)
+        and not d.bad_words_in(name)
+    )
+
+
+# A bracket (one level of brackets allowed inside: "建设管理委（交通委）").
+_BRACKET = re.compile(r"[（(](?P<inner>(?:[^（）()]|[（(][^（）()]*[）)])+)[）)]")
+_POINTS = re.compile(r"^\s*(?P<p>\d+(?:\.\d+)?)\s*分\s*$")
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    clause: Clause
+
+
+def find_clauses(text: str) -> list[Found]:
+    """Every bracket in `text` that is a responsibility clause (or a completion date)."""
+    if "(" not in text and "（" not in text:
+        return []
+    out = []
+    for m in _BRACKET.finditer(text):
+        if _POINTS.match(m.group("inner")):
+            continue
+        clause = parse_clause(m.group("inner"), before=text[m.start() - 1 : m.start()])
+        if clause is not None:
+            out.append(Found(m.start(), m.end(), clause))
+    return out
+
+
+def trailing_clause(paragraph: str) -> tuple[str, Clause] | None:
+    """Split "task text（责任单位：…）。" → (task text, clause) when a clause closes the text."""
+    found = find_clauses(paragraph)
+    if not found:
         return None
-    resp = parse_clause(m.group("inner"))
-    if resp is None:
+    last = found[-1]
+    if paragraph[last.end :].strip(" 。.；;"):
         return None
-    return paragraph[: m.start()].rstrip(), resp
+    return paragraph[: last.start].rstrip(), last.clause
 
 
 def parse_unit_line(line: str) -> list[str] | None:

@@ -84,8 +84,9 @@ class Directory:
         # One alternation instead of a loop over the words: looks_like_unit runs on every cell.
         self._bad = re.compile("|".join(re.escape(w) for w in self.bad_words) or "(?!)")
 
-    def _bad_re(self) -> re.Pattern[str]:
-        return self._bad
+    def bad_words_in(self, name: str) -> bool:
+        """Whether `name` holds a word of prose that no body's name holds (加强, 推进, 是 …)."""
+        return bool(self._bad.search(name))
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)
@@ -96,7 +97,7 @@ class Directory:
             return False
         if name in self.known or name in self.aliases or name in self.groups:
             return True
-        if self._bad_re().search(name):
+        if self._bad.search(name):
             return False
         base = _strip_bracket_qualifier(name)
         return len(base) >= 2 and base.endswith(self.suffixes)

@@ -1,9 +1,14 @@
 """Running text: numbered items, their bodies, and what names the units of each.
 
-Covers the inline layout ("1、…（责任单位：A、B）"), labelled fields on their own lines
-("牵头单位：…" / "参与单位：…", a field continuing on the next line), scored checklists
-("1.?完善…(18分)"), flattened unit cells under an item, responsibility grouped under a unit
-heading ("市公安局目标责任" then 一、二、…), and narrative measures ("一是…二是…").
+Covers every role clause of an item, wherever it stands ("1、…（A负责）…（B牵头，C配合）"),
+labelled fields on their own lines ("牵头单位：…" / "参与单位：…", a field continuing on the next
+line), scored checklists ("1.?完善…(18分)"), flattened unit cells under an item, paragraphs each
+closed by their own clause under a heading (tasks without numbers), responsibility grouped under
+a unit heading ("市公安局目标责任" then 一、二、…), duty lists ("市财政局负责…" under 部门职责, or
+"（一）X负责…"), articles (第X章 / 第X条), and narrative measures ("一是…二是…").
+
+Which items are tasks: the smallest items that carry units, or inherit them; where no unit is
+named anywhere, the smallest measures.
 """
 
 from __future__ import annotations
@@ -13,14 +18,19 @@ from dataclasses import dataclass, field
 
 from duban.extract.draft import Draft
 from duban.extract.normalize import squash, strip_markup
-from duban.extract.roles import Resp, parse_fields, parse_unit_line, trailing_clause
+from duban.extract.roles import Clause, Resp, find_clauses, parse_fields, parse_unit_line
 from duban.extract.segment import Mark, parse_mark, split_measures
 from duban.extract.units import directory, split_units
 
-_POINTS = re.compile(r"[（(]\s*(?P<p>\d+(?:\.\d+)?)\s*分\s*[）)]\s*$")
+_POINTS = re.compile(r"[（(]\s*(?P<p>\d+(?:\.\d+)?)\s*分\s*[）)]")
 _SENTENCE = re.compile(r"[。；;！!？]")
 _UNIT_HEADING_TAIL = re.compile(
     r"(?:[（(]\d+项[）)])?(?:目标责任书|目标责任|责任目标|工作目标|目标任务|工作任务|主要任务|重点任务|工作职责|主要职责|职责|任务清单|责任清单|任务)$"
+)
+# Sections that say why and how, not what: never tasks of a document that names no unit.
+_PREAMBLE = re.compile(
+    r"^(?:指导思想|总体思路|总体要求|基本原则|工作原则|发展目标|主要目标|总体目标|工作目标|目标任务|基本步骤|实施步骤|"
+    r"工作步骤|进度安排|时间安排|实施范围|适用范围|编制依据|背景|现状)"
 )
 
 
@@ -38,6 +48,7 @@ class Node:
     deadline_text: str | None = None
     points: float | None = None
     unit_heading: list[str] | None = None
+    rule: str = ""  # how its units were found
 
     @property
     def style(self) -> str:
@@ -67,6 +78,27 @@ class Node:
             out.extend(c.descendants())
         return out
 
+    def add_resp(self, resp: Resp, rule: str) -> None:
+        self.resp.extend(resp)
+        if resp and not self.rule:
+            self.rule = rule
+
+
+# How sure each way of finding a task's units is, for the clerk's review (0–1).
+CONFIDENCE = {
+    "outline:fields": 0.95,
+    "outline:clause-labels": 0.95,
+    "outline:clause-verbs": 0.9,
+    "outline:clause-list": 0.8,
+    "outline:paragraph-clause": 0.85,
+    "outline:unit-cells": 0.75,
+    "outline:unit-heading": 0.8,
+    "outline:duty": 0.8,
+    "outline:same-numbering-as-tasks": 0.5,
+    "outline:narrative-measure": 0.6,
+    "outline:narrative-item": 0.55,
+}
+
 
 class Outline:
     """Feed paragraphs in order; `drafts()` gives the tasks of everything fed."""
@@ -76,7 +108,7 @@ class Outline:
         self.cur: Node = self.root
         self.seq = 0
         self._open_field = False  # the last field line ended in 、 and continues below
-        self._in_caption = False  # inside a data table or figure ("表1 …"): not task text
+        self._in_caption = False  # inside a data table, figure or 专栏: not task text
 
     def feed(self, text: str, where: str, *, next_line: str | None = None) -> None:
         s = strip_markup(text).strip()
@@ -87,10 +119,9 @@ class Outline:
             return
         fields = parse_fields(s)
         if fields is not None:
-            resp, deadline = fields
-            self.cur.resp.extend(resp)
-            if deadline:
-                self.cur.deadline_text = deadline
+            self.cur.add_resp(fields.resp, "outline:fields")
+            if fields.deadline:
+                self.cur.deadline_text = fields.deadline
             self._open_field = s.rstrip().endswith(("、", "，", ","))
             return
         self._open_field = False
@@ -106,10 +137,10 @@ class Outline:
         if self.cur is not self.root and self.cur.mark is not None:
             units = parse_unit_line(s)
             if units is not None and not _is_date(next_line):
-                self.cur.resp.append(("responsible", units))
+                self.cur.add_resp([("responsible", units)], "outline:unit-cells")
                 self._open_field = s.endswith(("、", "，", ","))
                 return
-        self._add_line(self.cur, s)
+        self._add_line(self.cur, s, where)
 
     def _continue_field(self, s: str) -> bool:
         if not self._open_field or not self.cur.resp:
@@ -133,49 +164,51 @@ class Outline:
         node = Node(mark=mark, prefix=prefix, heading=None, where=where, seq=self.seq, parent=parent)
         parent.children.append(node)
         self.cur = node
-        m = _POINTS.search(rest)
-        if m:
-            node.points = float(m.group("p"))
-            rest = rest[: m.start()].rstrip()
-        clause = trailing_clause(rest)
-        if clause is not None:
-            # An item that names its own units is a task paragraph, not a heading.
-            text, resp = clause
-            node.resp.extend(resp)
-            node.lines.append(text)
-        elif _is_heading(rest):
+        rest = _take_points(node, rest)
+        rest = _take_article_title(node, rest)
+        if rest and not find_clauses(rest) and _is_heading(rest):
             node.heading = squash(rest).rstrip("：:")
-            units = _unit_heading(node.heading)
-            if units is not None:
-                node.unit_heading = units
-        else:
-            self._add_line(node, rest)
+            node.unit_heading = _unit_heading(node.heading)
+        elif rest:
+            self._add_line(node, rest, where)
 
-    def _add_line(self, node: Node, s: str) -> None:
-        if node.heading and _DUTY_HEADING.search(node.heading) and self._add_duty(node, s):
+    def _add_line(self, node: Node, s: str, where: str) -> None:
+        if node.heading and _DUTY_HEADING.search(node.heading) and self._add_duties(node, s, where):
             return
-        split = trailing_clause(s)
-        if split is not None:
-            s, resp = split
-            node.resp.extend(resp)
+        if node.points is None:
+            s = _take_points(node, s)
         node.lines.append(s)
 
-    def _add_duty(self, node: Node, s: str) -> bool:
-        """Under "部门职责": "市财政局负责…" is a duty of 市财政局, one task per paragraph."""
-        m = _DUTY_SUBJECT.match(squash(s))
-        if not m or not directory().looks_like_unit(m.group("unit")):
+    def _add_duties(self, node: Node, s: str, where: str) -> bool:
+        """Under "部门职责": "市财政局负责…" is a duty of 市财政局, one task for each subject.
+
+        A paragraph run together with the next ("…。市发展改革委负责…") holds several: a
+        sentence that opens with a body and a duty verb starts a new duty.
+        """
+        sentences = [x for x in re.split(r"(?<=[。；;])", squash(s)) if x]
+        if not sentences or _duty_subject(sentences[0]) is None:
+            if node.children and node.children[-1].rule == "outline:duty":
+                node.children[-1].lines.append(s)  # the duty goes on
+                return True
             return False
-        k = len(node.children) + 1
-        mark = Mark(style="duty", number=str(k), value=k, rest=s)
-        duty = Node(mark=mark, prefix="", heading=None, where=node.where, seq=self.seq, parent=node)
-        duty.lines.append(s)
-        duty.resp.append(("responsible", [m.group("unit")]))
-        node.children.append(duty)
+        for sentence in sentences:
+            unit = _duty_subject(sentence)
+            if unit is None and node.children and node.children[-1].rule == "outline:duty":
+                node.children[-1].lines.append(sentence)
+                continue
+            k = len(node.children) + 1
+            mark = Mark(style="duty", number=str(k), value=k, rest=sentence)
+            duty = Node(mark=mark, prefix="", heading=None, where=where, seq=self.seq, parent=node)
+            duty.lines.append(sentence)
+            duty.add_resp([("responsible", [unit or ""])], "outline:duty")
+            node.children.append(duty)
         return True
 
     # --- deciding which items are tasks -------------------------------------------------
 
     def drafts(self) -> list[tuple[int, Draft]]:
+        for n in [self.root, *self.root.descendants()]:
+            _settle(n)
         nodes = self.root.descendants()
         carries = {id(n): bool(n.resp) for n in nodes}
         if any(carries.values()) or any(n.unit_heading for n in nodes):
@@ -192,32 +225,35 @@ class Outline:
             elif n.unit_heading and not below[id(n)]:
                 for c in n.children:
                     c.resp = [("responsible", list(n.unit_heading))]
+                    c.rule = "outline:unit-heading"
                     chosen[id(c)] = c
         # Siblings of tasks, numbered alike, are tasks even when they name no unit.
         for n in list(chosen.values()):
             for sib in (n.parent or self.root).children:
                 if sib.style == n.style and not below[id(sib)] and id(sib) not in chosen:
+                    sib.rule = sib.rule or "outline:same-numbering-as-tasks"
                     chosen[id(sib)] = sib
         # A chosen item inside another chosen item is part of it.
-        result = [n for n in nodes if id(n) in chosen and not _has_chosen_ancestor(n, chosen)]
-        return result
+        return [n for n in nodes if id(n) in chosen and not _has_chosen_ancestor(n, chosen)]
 
     def _draft(self, n: Node) -> Draft:
-        text = n.full_text()
         return Draft(
             number=n.number,
             path=_path(n),
-            text=text,
+            text=n.full_text(),
             where=n.where,
             title=n.heading,
             resp=n.resp,
             points=n.points,
             deadline_text=n.deadline_text,
             parents=_parent_numbers(n),
+            rule=n.rule,
+            confidence=CONFIDENCE.get(n.rule, 0.7),
         )
 
     def _narrative(self, nodes: list[Node]) -> list[tuple[int, Draft]]:
         """No units anywhere: tasks are the measures ("一是…") or else the smallest items."""
+        nodes = [n for n in nodes if not _in_preamble(n)]
         out: list[tuple[int, Draft]] = []
         any_measures = False
         for n in nodes:
@@ -236,6 +272,8 @@ class Outline:
                                 where=n.where,
                                 title=title or None,
                                 parents=[*_parent_numbers(n), _num(n)],
+                                rule="outline:narrative-measure",
+                                confidence=CONFIDENCE["outline:narrative-measure"],
                             ),
                         )
                     )
@@ -255,6 +293,8 @@ class Outline:
                                 where=n.where,
                                 title=n.heading or title or None,
                                 parents=_parent_numbers(n),
+                                rule="outline:narrative-item",
+                                confidence=CONFIDENCE["outline:narrative-item"],
                             ),
                         )
                     )
@@ -262,7 +302,86 @@ class Outline:
         leaves = [n for n in nodes if n.mark is not None and not n.children and n.parent is not self.root]
         if not leaves:
             leaves = [n for n in nodes if n.mark is not None and not n.children]
+        for n in leaves:
+            n.rule = "outline:narrative-item"
         return [(n.seq, self._draft(n)) for n in leaves]
+
+
+def _settle(n: Node) -> None:
+    """Read the role clauses in a node's own lines: their units join the node's (every clause
+    counts, wherever it stands), the clauses leave its text.  Under a heading, or at the top,
+    paragraphs each closed by their own clause are tasks of their own, numbered in order."""
+    if not n.lines or (n.mark is not None and n.mark.style == "duty"):
+        return
+    read = [_read_line(line) for line in n.lines]
+    closed = sum(1 for _, clauses, ends in read if ends)
+    if (n.heading is not None or n.mark is None) and closed >= 2 and not n.children:
+        for k, (text, clauses) in enumerate(_paragraphs(read), 1):
+            mark = Mark(style="paragraph", number=str(k), value=k, rest=text)
+            child = Node(mark=mark, prefix="", heading=None, where=n.where, seq=n.seq, parent=n, lines=[text])
+            for c in clauses:
+                child.add_resp(c.resp, "outline:paragraph-clause")
+                child.deadline_text = c.deadline or child.deadline_text
+            n.children.append(child)
+        n.lines = []
+        return
+    for _, clauses, _ends in read:
+        for c in clauses:
+            n.add_resp(c.resp, f"outline:clause-{c.form}" if c.form != "date" else "")
+            n.deadline_text = c.deadline or n.deadline_text
+    n.lines = [text for text, _, _ in read]
+
+
+def _read_line(line: str) -> tuple[str, list[Clause], bool]:
+    """A line's text without its clauses, the clauses, and whether one closes the line."""
+    found = find_clauses(line)
+    if not found:
+        return line, [], False
+    text, pos = "", 0
+    for f in found:
+        text += line[pos : f.start]
+        pos = f.end
+    text += line[pos:]
+    ends = not line[found[-1].end :].strip(" 。.；;") and any(f.clause.resp for f in found)
+    return text.strip(), [f.clause for f in found], ends
+
+
+def _paragraphs(read: list[tuple[str, list[Clause], bool]]) -> list[tuple[str, list[Clause]]]:
+    """Lines not closed by a clause belong to the paragraph they continue (or open)."""
+    out: list[tuple[str, list[Clause]]] = []
+    pending, pending_clauses = "", list[Clause]()
+    for text, clauses, ends in read:
+        if ends:
+            out.append((pending + text, pending_clauses + clauses))
+            pending, pending_clauses = "", []
+        elif out:
+            out[-1] = (out[-1][0] + text, out[-1][1] + clauses)
+        else:
+            pending, pending_clauses = pending + text, pending_clauses + clauses
+    return out
+
+
+def _take_points(node: Node, s: str) -> str:
+    """ "…（0.5分）": the item's points, wherever they stand in its text."""
+    m = _POINTS.search(s)
+    if m is None or node.points is not None:
+        return s
+    node.points = float(m.group("p"))
+    return (s[: m.start()] + s[m.end() :]).strip()
+
+
+_ARTICLE_TITLE = re.compile(r"^[（(](?P<t>[^（）()]{1,12})[）)]\s*")
+
+
+def _take_article_title(node: Node, rest: str) -> str:
+    """ "第六条（部门职责）…": the bracket names the article; the body follows it."""
+    if not node.style.startswith("第"):
+        return rest
+    m = _ARTICLE_TITLE.match(rest)
+    if m is None:
+        return rest
+    node.heading = m.group("t")
+    return rest[m.end() :].strip()
 
 
 def _num(n: Node) -> str:
@@ -273,6 +392,15 @@ def _has_chosen_ancestor(n: Node, chosen: dict[int, Node]) -> bool:
     p = n.parent
     while p is not None:
         if id(p) in chosen:
+            return True
+        p = p.parent
+    return False
+
+
+def _in_preamble(n: Node) -> bool:
+    p: Node | None = n
+    while p is not None and p.mark is not None:
+        if p.heading and _PREAMBLE.match(p.heading):
             return True
         p = p.parent
     return False
@@ -319,11 +447,19 @@ def _unit_heading(heading: str) -> list[str] | None:
     return None
 
 
-_CAPTION = re.compile(r"^(?:表|图|附表)\d+")
+_CAPTION = re.compile(r"^(?:表|图|附表)\d+|^专栏\s*[\d一二三四五六七八九十]*")
 _DUTY_HEADING = re.compile(r"职责|职能|分工|责任分工")
 _DUTY_SUBJECT = re.compile(
     r"^(?P<unit>[^，,。；;：:、]{2,24}?)(?:负责|牵头|是|承担|审核|会同|组织|指导|统筹|配合)"
 )
+
+
+def _duty_subject(sentence: str) -> str | None:
+    m = _DUTY_SUBJECT.match(sentence)
+    if m and directory().looks_like_unit(m.group("unit")):
+        return m.group("unit")
+    return None
+
 
 _DATE_LINE = re.compile(
     r"^[\d〇○零一二三四五六七八九十]{2,4}年[\d〇○零一二三四五六七八九十]{1,2}月[\d〇○零一二三四五六七八九十]{1,3}日$"
