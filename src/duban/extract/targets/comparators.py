@@ -20,7 +20,9 @@ from duban.extract.targets.vocabulary import (
 )
 
 _TOUCHING_ONLY: Final = frozenset(WORDS["touching_only"]) | frozenset(CHANGE_WORDS)
-_DA_BLOCKERS: Final = frozenset(WORDS["da_blockers"])
+_BLOCKED: Final[dict[str, frozenset[str]]] = {
+    w: frozenset(cs) for w, cs in WORDS["blocked_comparators"].items()
+}
 _LEFT_TOUCH_REV: Final = word_re(LEFT_WORDS, reverse=True)
 _GAP_WORDS: Final = [w for w in LEFT_WORDS if w not in _TOUCHING_ONLY]
 _LEFT_GAP_REV: Final = re.compile(
@@ -52,8 +54,8 @@ def left_comparator(s: str, pos: int, clause_start: int) -> Left | None:
         word = g.group("w")[::-1]
         gap = len(g.group("gap"))
     start = pos - gap - len(word)
-    if word == "达" and start > 0 and s[start - 1] in _DA_BLOCKERS:
-        return None  # 下达, 表达, 直达 …
+    if word in _BLOCKED and start > 0 and s[start - 1] in _BLOCKED[word]:
+        return None  # 下达, 表达, 直达, 通过 …
     cmp, change = LEFT_WORDS[word]
     if change is None:
         # "下降不低于10%", "比2020年下降到": a change verb right before the comparator.

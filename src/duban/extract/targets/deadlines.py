@@ -28,6 +28,7 @@ _NUMERIC_DATE: Final = re.compile(
 )
 _PART_DAY: Final = {"上旬": 10, "初": 10, "中旬": 20, "中": 15}
 _PARTS: Final = ("half", "qn", "q", "mo", "yp")
+_STARTS: Final = ("起", "开始", "以来")
 
 
 def _end_of_month(y: int, m: int) -> date:
@@ -75,6 +76,11 @@ def _date_of(m: re.Match[str], plan_year: int | None, context_year: int | None =
     return date(year, 12, 31)
 
 
+def _is_start(s: str, start: int, end: int) -> bool:
+    """When the work starts, not when it is due: "自2024年起", "2025年开始"."""
+    return s.startswith(_STARTS, end) or (start > 0 and s[start - 1] in "自从")
+
+
 def _written_dates(s: str, plan_year: int | None) -> list[date]:
     """The dates written out in words ("2019年11月底", "上半年"), a bare year only where no
     part of it follows ("2022年1-3月" is March 2022, not the end of 2022)."""
@@ -82,7 +88,7 @@ def _written_dates(s: str, plan_year: int | None) -> list[date]:
     context_year: int | None = None
     year_only: int | None = None  # index in `found` of a bare "2022年", until a part of it follows
     for m in _DATE.finditer(s):
-        if m.end() == m.start():
+        if m.end() == m.start() or _is_start(s, m.start(), m.end()):
             continue
         try:
             d = _date_of(m, plan_year, context_year)
@@ -104,11 +110,11 @@ def _written_dates(s: str, plan_year: int | None) -> list[date]:
 
 
 def _numeric_dates(s: str) -> list[date]:
-    """ "2019-11-30", "2019.11"."""
+    """Dates in digits: "2019-11-30", "2019.11"."""
     out = []
     for m in _NUMERIC_DATE.finditer(s):
         y, mo = int(m.group("y")), int(m.group("m"))
-        if not 1 <= mo <= 12:
+        if not 1 <= mo <= 12 or _is_start(s, m.start(), m.end()):
             continue
         if m.group("d"):
             day = int(m.group("d"))

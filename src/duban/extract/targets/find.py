@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from duban.extract.model import Comparator, Target
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from duban.extract.model import Change, Comparator, Target
 from duban.extract.numerals import normalize_digits
 from duban.extract.targets.comparators import Left, left_comparator
-from duban.extract.targets.decide import decide, follow
+from duban.extract.targets.conditions import asides, in_condition
+from duban.extract.targets.decide import continues, decide, follow
 from duban.extract.targets.mentions import (
     QUICK,
     SEPARATOR,
@@ -15,9 +19,21 @@ from duban.extract.targets.mentions import (
     read_mentions,
     scan_right,
 )
-from duban.extract.targets.metrics import metrics, respectively
+from duban.extract.targets.metrics import metrics, respectively, strip_metric
 from duban.extract.targets.text import Text
-from duban.extract.targets.vocabulary import unspaced
+from duban.extract.targets.vocabulary import RELATIVE_UNITS, unspaced
+
+
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    """The last target found, for a list that goes on without its verb ("完成1000公里A，40万户B")."""
+
+    sentence: int
+    end: int
+    after: str
+    cmp: Comparator
+    change: Change | None
+    unit: str | None
 
 
 def find_targets(text: str, *, plan_year: int | None = None) -> list[Target]:
@@ -29,18 +45,16 @@ def find_targets(text: str, *, plan_year: int | None = None) -> list[Target]:
     if not raw:
         return []
     t = Text(s, plan_year)
-    for mt in raw:
-        if dropped_by_context(s, mt) or t.is_protected(mt.start, mt.end):
-            mt.dropped = True
-        else:
-            scan_right(s, mt)
-    mark_ranges(s, raw)
+    _read_context(t, raw)
 
     out: list[Target] = []
     last_items: dict[int, list[str]] = {}  # sentence start → metrics of its last 分别 list
     prev_end_in_clause = 0
+    previous: _Previous | None = None
     for g in _value_lists(s, raw):
         first, last = g[0], g[-1]
+        if in_condition(t, first.start):
+            continue
         lo = t.clause_start(first.start)
         left_lo = max(lo, prev_end_in_clause)
         left = left_comparator(s, first.start, left_lo)
@@ -48,12 +62,18 @@ def find_targets(text: str, *, plan_year: int | None = None) -> list[Target]:
         after = follow(s, last.right_end)
         unit = last.unit if last.unit is not None else first.unit
         group_cmp: Comparator | None = last.right_cmp or (left.cmp if left is not None else None)
-        if not decide(t, g, left, after, unit, group_cmp, left_lo):
-            continue
-        prev_end_in_clause = last.right_end
-        change = left.change if left is not None else None
-        by = t.year_before(anchor)
+        change = _change(left, after, unit)
         sent = t.sentence_start(first.start)
+        if not decide(t, g, left, after, unit, group_cmp, left_lo):
+            if previous is None or previous.sentence != sent:
+                continue
+            if not continues(t, s[previous.end : first.start], previous.after, previous.unit, g, after):
+                continue
+            group_cmp, change = previous.cmp, previous.change  # "，40万户立管改造": the verb goes on
+        prev_end_in_clause = last.right_end
+        by = t.year_before(anchor)
+        if by is None:
+            by = t.year_after(last.right_end)
         names = metrics(t, g, left, after, left_lo, anchor, last_items.get(sent))
         if respectively(s, anchor, left_lo) and len(g) > 1:
             last_items[sent] = names
@@ -61,7 +81,9 @@ def find_targets(text: str, *, plan_year: int | None = None) -> list[Target]:
             names = names * len(g)
         values = g if len(names) == len(g) else [g[0]] * len(names)
         if not any(names):
-            continue  # nothing measured: a band in a scoring table, not a commitment
+            names = _named_before(t, lo, sent, len(names))
+            if not any(names):
+                continue  # nothing measured: a band in a scoring table, not a commitment
         for name, mt in zip(names, values, strict=True):
             out.append(
                 Target(
@@ -73,7 +95,23 @@ def find_targets(text: str, *, plan_year: int | None = None) -> list[Target]:
                     by=None if by is None else str(by),
                 )
             )
+        previous = _Previous(sent, last.right_end, after, out[-1].cmp, change, unit)
     return out
+
+
+def _read_context(t: Text, raw: list[Mention]) -> None:
+    """Drop the mentions their surroundings rule out; read 以上/以内 and brackets around the rest."""
+    s = t.s
+    spans = asides(s)
+    starts = [a for a, _ in spans]
+    for mt in raw:
+        if dropped_by_context(s, mt) or t.is_protected(mt.start, mt.end):
+            mt.dropped = True
+            continue
+        scan_right(s, mt)
+        k = bisect_right(starts, mt.start - 1)
+        mt.aside = bool(k) and spans[k - 1][1] > mt.start
+    mark_ranges(s, raw)
 
 
 def _value_lists(s: str, raw: list[Mention]) -> list[list[Mention]]:
@@ -90,6 +128,25 @@ def _value_lists(s: str, raw: list[Mention]) -> list[list[Mention]]:
                 continue
         groups.append([mt])
     return groups
+
+
+def _named_before(t: Text, lo: int, sentence: int, n: int) -> list[str]:
+    """A bound in a clause of its own names what the clause before it does: "解决一批梗阻问题，
+    不小于16处"."""
+    if lo <= sentence + 1:
+        return [""] * n
+    name = strip_metric(t.s[t.clause_start(lo - 1) : lo - 1])
+    return [name] * n
+
+
+def _change(left: Left | None, after: str, unit: str | None) -> Change | None:
+    """The change a comparator word names ("下降40%"), but not where a change verb takes a count
+    of things as its object ("提升21个点位", "增加200辆公交车"): that is a plain count."""
+    if left is None or left.change is None:
+        return None
+    if after == "noun" and left.gap == 0 and unit not in RELATIVE_UNITS:
+        return None
+    return left.change
 
 
 def _default_cmp(left: Left | None) -> Comparator:

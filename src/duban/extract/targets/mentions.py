@@ -15,6 +15,7 @@ from duban.extract.numerals import cn2num
 from duban.extract.targets.vocabulary import (
     CN_DIGIT_CHARS,
     CN_NUM_CHARS,
+    FREQUENCY_UNITS,
     RIGHT_WORDS,
     TIME_UNITS,
     UNITS,
@@ -30,11 +31,13 @@ _ARABIC: Final = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _CN: Final = rf"[{CN_DIGIT_CHARS}十][{CN_NUM_CHARS}]{{0,12}}(?:点[{CN_DIGIT_CHARS}]{{1,6}})?"
 
 # One number as printed, with its unit.  Chinese numerals count only with a unit, so that
-# "统一", "一体化" and "十二五" never start a mention.
+# "统一", "一体化" and "十二五" never start a mention.  The lookahead lets the scan skip at once
+# the characters that cannot start one (most of a text).
 MENTION: Final = re.compile(
-    rf"(?P<frac>百分之|千分之)(?P<fnum>{_ARABIC}|[{CN_NUM_CHARS}]{{1,12}}(?:点[{CN_DIGIT_CHARS}]{{1,6}})?)"
+    rf"(?=[百千\d{CN_DIGIT_CHARS}十])"
+    rf"(?:(?P<frac>百分之|千分之)(?P<fnum>{_ARABIC}|[{CN_NUM_CHARS}]{{1,12}}(?:点[{CN_DIGIT_CHARS}]{{1,6}})?)"
     rf"|(?<![\d.A-Za-z])(?P<ar>{_ARABIC})(?P<mul>[万亿])?(?P<aunit>{trie(UNITS)})?"
-    rf"|(?P<cn>{_CN})(?P<cunit>{trie(UNITS)})"
+    rf"|(?P<cn>{_CN})(?P<cunit>{trie(UNITS)}))"
 )
 QUICK: Final = re.compile(rf"[0-9０-９{CN_DIGIT_CHARS}十]")
 
@@ -47,10 +50,13 @@ _RIGHT: Final = re.compile(
     rf"(?P<approx>{alt(words('approximate_after'))})|(?P<cmp>{alt(RIGHT_WORDS)})|(?P<nei>内)"
 )
 SEPARATOR: Final = word_re(words("list_separators"))
+_UNIT_WORD: Final = word_re(words("unit_words"))
 _VAGUE: Final = frozenset(WORDS["vague_quantities"])
 _RANK_BEFORE: Final = frozenset(WORDS["rank_before"])
 _RANK_UNITS: Final = frozenset(WORDS["rank_units"])
 _RANGE_MARKS: Final = frozenset(WORDS["range_marks"])
+_PERIOD_UNITS: Final = TIME_UNITS | WINDOW_UNITS
+_PERIOD_GAP: Final = re.compile(r"[^\u4e00-\u9fff]|.{5}")  # at most 4 characters, all words
 
 
 @dataclass(slots=True)
@@ -64,6 +70,7 @@ class Mention:
     right_end: int = 0  # after 以上/以下/内 and any parenthetical
     dropped: bool = False
     chinese: bool = False  # written in Chinese numerals ("一个", "三家")
+    aside: bool = False  # inside brackets: "（其中新城5个）"
 
 
 def _mention(m: re.Match[str]) -> Mention | None:
@@ -115,6 +122,8 @@ def dropped_by_context(s: str, mt: Mention) -> bool:
             return True  # 5G, 3A
     if mt.unit == "年" and mt.value >= 1000:
         return True  # a year
+    if mt.unit and _UNIT_WORD.match(s, mt.end - len(mt.unit.lstrip("万亿") or mt.unit)):
+        return True  # "安远路899项目": the unit character opens a word
     if s[start : mt.end] in _VAGUE:
         return True  # 一批
     if prev in _RANK_BEFORE and mt.unit in _RANK_UNITS:
@@ -153,8 +162,15 @@ def _is_cjk_word(c: str) -> bool:
 
 
 def mark_ranges(s: str, ms: list[Mention]) -> None:
-    """Drop both ends of a range ("10-15分钟") and of a score band ("[95%，100%)")."""
+    """Drop both ends of a range ("10-15分钟") and of a score band ("[95%，100%)"), and the period
+    of a frequency ("15天完成1次": every 15 days, not a time limit)."""
     for a, b in pairwise(ms):
+        if (
+            a.unit in _PERIOD_UNITS
+            and b.unit in FREQUENCY_UNITS
+            and not _PERIOD_GAP.search(s, a.end, b.start)
+        ):
+            a.dropped = True
         between = s[a.end : b.start]
         if 1 <= len(between) <= 2 and all(c in _RANGE_MARKS for c in between):
             a.dropped = b.dropped = True  # "10-15分钟", "1000-5000人", "25—30公里"

@@ -115,9 +115,10 @@ def _tail(t: Text, start: int) -> str:
     """The noun phrase after a number, up to the clause end, the next number or 、."""
     s = t.s
     end = t.clause_end(start)
-    m = MENTION.search(s, start, end)
-    if m is not None:
-        end = m.start()
+    for m in MENTION.finditer(s, start, end):
+        if not t.is_protected(m.start(), m.end()):
+            end = m.start()  # the next number, not one inside quotes ("新增6个“一件事”")
+            break
     k = s.find("、", start, end)
     if k >= 0:
         end = k

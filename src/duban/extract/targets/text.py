@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from typing import Final
 
+from duban.extract.targets.mentions import MENTION
 from duban.extract.targets.vocabulary import PUNCT, SENTENCE_END
 from duban.extract.targets.years import Phrase, year_phrases
 
@@ -73,6 +74,27 @@ class Text:
         if k and protected[k - 1][1] > start:
             return True
         return k < len(protected) and protected[k][0] < end
+
+    def year_after(self, pos: int) -> int | None:
+        """The year of the first deadline phrase after `pos` in its sentence, not a bare year,
+        either in the same clause ("完成25平方公里年度处置任务", a plan for 2026 → 2026) or in a
+        later clause when no number follows ("新建绿道60公里，确保2025年底前全部建成")."""
+        phrases = self.phrases
+        clause_end, end = self.clause_end(pos), self.sentence_end(pos)
+        for k in range(bisect_right(self._phrase_starts, pos - 1), len(phrases)):
+            p = phrases[k]
+            if p.start >= end:
+                break
+            if p.bare:
+                continue
+            if p.start < clause_end:
+                return p.year
+            if MENTION.search(self.s, self.clause_start(p.start), p.start) or MENTION.search(
+                self.s, p.end, end
+            ):
+                return None  # "完成改造30个，到2026年达到50个": the year is the 50's
+            return p.year
+        return None
 
     def year_before(self, pos: int) -> int | None:
         """The year of the last deadline phrase before `pos` in the same sentence."""

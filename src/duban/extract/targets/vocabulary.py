@@ -103,6 +103,7 @@ WINDOW_UNITS: Final = frozenset(WORDS["window_units"])
 FREQUENCY_UNITS: Final = frozenset(WORDS["frequency_units"])
 MONEY_UNITS: Final = frozenset(WORDS["money_units"])
 SHARE_UNITS: Final = frozenset({"%", "‰"})
+RELATIVE_UNITS: Final = SHARE_UNITS | {"个百分点", "百分点", "倍"}
 
 # ---------------------------------------------------------------------------------------------
 # Characters

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from duban.extract.numerals import cn2num, normalize_digits
-from duban.extract.targets.vocabulary import EVENTS, alt, heads, unspaced
+from duban.extract.targets.vocabulary import EVENTS, alt, heads, unspaced, words
 
 YEAR: Final = r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}"
 YEAR_PHRASE: Final = re.compile(
+    r"(?=[截力到至于在12〇零一二三四五六七八九])"  # a cheap first test at every position
     rf"(?P<pre>截止到|截至|截止|力争到|到|至|于|在)?"
     rf"(?P<y>{YEAR})(?:[-—–~～至到](?P<y2>{YEAR}))?年"
     r"(?:(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:\d{1,2}日)?)?"
@@ -20,12 +21,24 @@ YEAR_PHRASE: Final = re.compile(
 TRAILING_YEAR: Final = re.compile(rf"(?:到|至|于|在)?(?:{YEAR})年(?:底|末)?(?:前|以前|之前)?$")
 _NOT_DEADLINE_BEFORE: Final = frozenset("比较自从与同距近前")
 _NOT_DEADLINE_AFTER: Final = re.compile(
-    r"^(?:起|以来|开始|基础|的基础|水平|同期|相比|比|[-—–~～至到](?:19|20)\d{2})"
+    r"^(?:起|以来|开始|基础|的基础|水平|的水平|同期|相比|比|[-—–~～至到](?:19|20)\d{2})"
 )
 _ATTRIBUTIVE_YEAR: Final = re.compile(r"^[^，,；;：:。、]{0,6}的")
+# "年度" of a plan for one year: "年度处置任务", "年度目标" (not the "年度" of a yearly rate).
 _PLAN_YEAR_PHRASE: Final = re.compile(
-    r"(?<![\d〇零一二两三四五六七八九十每近])(?P<w>今年|本年度|本年|当年|年内|年底前|年底|年末|明年)"
+    r"(?=[今本当年明])(?<![\d〇零一二两三四五六七八九十每近上下去前])"
+    rf"(?P<w>今年|本年度|本年|当年|年内|年底前|年底|年末|明年|年度(?=[^，,；;。]{{0,4}}(?:{alt(words('plan_year_objects'))})))"
 )
+
+
+# "5年内", "三年之内" opening a clause: by the last of those years, counting the plan's year as
+# the first (a 2016 plan's "5年内" is 2020); inside a clause it counts from an event instead.
+_YEARS_WITHIN: Final = re.compile(
+    r"(?=[\d一二两三四五六七八九十])(?<![\d第每近前后])(?P<n>10|[1-9]|十|[一二两三四五六七八九])年(?:内|之内|以内)(?!的)"
+)
+
+
+_CLAUSE_ENDS: Final = "，,；;：:。！？!?\n"
 
 
 def _month_table(section: str) -> dict[str, tuple[str, ...]]:
@@ -38,7 +51,7 @@ def _month_table(section: str) -> dict[str, tuple[str, ...]]:
 PERIODS: Final = _month_table("periods")
 NAMED_EVENTS: Final = _month_table("events")
 PERIOD_PHRASE: Final = re.compile(
-    rf"(?=[“\"「『{heads(PERIODS)}])[“\"「『]?(?P<name>{alt(PERIODS)})[”\"」』]?(?:期间|时期|期末|末)?"
+    rf"(?=[“\"「『{heads(PERIODS)}])[“\"「『]?(?P<name>{alt(PERIODS)})[”\"」』]?(?P<when>期间|时期|期末|末)?"
 )
 EVENT_PHRASE: Final = re.compile(
     rf"(?=[{heads(NAMED_EVENTS)}])(?P<name>{alt(NAMED_EVENTS)})[”\"」』]?(?:召开|举办|举行|开幕|开始)?(?:前夕|之前|以前|前|期间)"
@@ -55,7 +68,7 @@ def pick(months: tuple[str, ...], plan_year: int | None) -> str:
 
 
 def named_month(name: str, plan_year: int | None) -> str:
-    """ "十二五" → "2015-12", "青奥会" → "2014-08"."""
+    """The month a period or event ends: "十二五" → "2015-12", "青奥会" → "2014-08"."""
     table = PERIODS if name in PERIODS else NAMED_EVENTS
     return pick(table[name], plan_year)
 
@@ -69,6 +82,7 @@ class Phrase:
     start: int
     end: int
     year: int
+    bare: bool = False  # "2013年", "十四五": a year named, not a deadline set ("到2013年", "年内")
 
 
 def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
@@ -90,10 +104,19 @@ def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
             continue  # "2000年前建成的小区": which houses, not when
         if plan_year is not None and year < plan_year - 10:
             continue
-        out.append(Phrase(m.start(), m.end(), year))
-    for m in (*PERIOD_PHRASE.finditer(s), *EVENT_PHRASE.finditer(s)):
+        bare = not (m.group("pre") or m.group("suf") or m.group("before"))
+        out.append(Phrase(m.start(), m.end(), year, bare))
+    for m in PERIOD_PHRASE.finditer(s):
+        if m.start() > 0 and s[m.start() - 1] in _NOT_DEADLINE_BEFORE:
+            continue  # "相比“十三五”期": a base period
+        bare = m.group("when") is None  # "十四五规划"
+        out.append(Phrase(m.start(), m.end(), int(named_month(m.group("name"), plan_year)[:4]), bare))
+    for m in EVENT_PHRASE.finditer(s):
         out.append(Phrase(m.start(), m.end(), int(named_month(m.group("name"), plan_year)[:4])))
     if plan_year is not None:
+        for m in _YEARS_WITHIN.finditer(s):
+            if m.start() == 0 or s[m.start() - 1] in _CLAUSE_ENDS:  # "5年内，…": not "在一年内绿化"
+                out.append(Phrase(m.start(), m.end(), plan_year + cn_or_int(m.group("n")) - 1))
         for m in _PLAN_YEAR_PHRASE.finditer(s):
             out.append(Phrase(m.start(), m.end(), plan_year + (1 if m.group("w") == "明年" else 0)))
     out.sort(key=lambda p: (p.start, -p.end))
