@@ -28,6 +28,10 @@ FLAT_CHARS = 800
 _HEADING_POINTS = re.compile(r"[^。；;！!？?（()）]{1,40}?[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]")
 
 
+# "## 第一章 总则": a Markdown heading's marks are markup (a level-1 "# " title is kept for meta).
+_MARKDOWN_HEADING = re.compile(r"^\s*#{2,6}\s+")
+
+
 def relined(doc: Document) -> Document:
     texts: dict[int, str] = {}
     placed: list[Placed] = []
@@ -35,7 +39,7 @@ def relined(doc: Document) -> Document:
     for i, block in enumerate(doc.blocks):
         if not isinstance(block, Paragraph):
             continue
-        text = strip_markup(block.text)
+        text = _MARKDOWN_HEADING.sub("", strip_markup(block.text))
         texts[i] = text
         flat = len(text) >= FLAT_CHARS
         for c in find_marks(text):
@@ -51,7 +55,9 @@ def relined(doc: Document) -> Document:
     for i, block in enumerate(doc.blocks):
         cuts = _cuts(texts[i], marks.get(i, [])) if i in texts else []
         if not cuts:
-            blocks.append(block)
+            relabelled = i in texts and texts[i] != strip_markup(block.text)
+            blocks.append(Paragraph(texts[i], block.where) if relabelled else block)
+            changed = changed or relabelled
             continue
         assert isinstance(block, Paragraph)
         changed = True

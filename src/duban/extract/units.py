@@ -187,7 +187,26 @@ def split_units(text: str, d: Directory | None = None) -> list[str]:
             name = _drop_trailing(squash(tok), d).strip("。.;；:：")
             if name and name not in d.not_units:
                 names.append(name)
-    return _unique(names)
+    return _unique(_join_tiers(names))
+
+
+# "市、区人民政府", "各县（市）、区林业行政主管部门": a bare admin level listed before a name is
+# a tier of the same bodies, not a body of its own.
+_TIER = re.compile(r"^各?[省市县区镇乡](?:[（(][^（）()]{1,6}[）)])?$")
+
+
+def _join_tiers(names: list[str]) -> list[str]:
+    out: list[str] = []
+    pending = ""
+    for name in names:
+        if _TIER.match(name):
+            pending += name + "、"
+            continue
+        out.append(pending + name)
+        pending = ""
+    if pending:
+        out.append(pending.rstrip("、"))
+    return out
 
 
 # A name never holds these; after one of them a name may start.

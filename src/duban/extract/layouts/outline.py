@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from duban.extract.draft import Draft
+from duban.extract.layouts import duties
 from duban.extract.normalize import squash, strip_markup
 from duban.extract.roles import Clause, Resp, find_clauses, parse_fields, parse_unit_line
 from duban.extract.segment import Mark, parse_mark, split_measures
@@ -25,7 +26,8 @@ from duban.extract.units import directory, split_units
 _POINTS = re.compile(r"[（(]\s*(?P<p>\d+(?:\.\d+)?)\s*分\s*[）)]")
 _SENTENCE = re.compile(r"[。；;！!？]")
 _UNIT_HEADING_TAIL = re.compile(
-    r"(?:[（(]\d+项[）)])?(?:目标责任书|目标责任|责任目标|工作目标|目标任务|工作任务|主要任务|重点任务|工作职责|主要职责|职责|任务清单|责任清单|任务)$"
+    r"(?:[（(]\d+项[）)])?(?:目标责任书|目标责任|责任目标|工作目标|目标任务|工作任务|主要任务|重点任务|工作职责|主要职责|职责|任务清单|"
+    r"责任清单|任务|工作责任|安全责任)$"
 )
 # Sections that say why and how, not what: never tasks of a document that names no unit.
 _PREAMBLE = re.compile(
@@ -200,13 +202,16 @@ class Outline:
             mark = Mark(style="duty", number=str(k), value=k, rest=sentence)
             duty = Node(mark=mark, prefix="", heading=None, where=where, seq=self.seq, parent=node)
             duty.lines.append(sentence)
-            duty.add_resp([("responsible", [unit or ""])], "outline:duty")
+            duty.add_resp([("responsible", unit or [])], "outline:duty")
             node.children.append(duty)
         return True
 
     # --- deciding which items are tasks -------------------------------------------------
 
     def drafts(self) -> list[tuple[int, Draft]]:
+        for n in self.root.descendants():
+            if n.style == "第条":
+                _fold_sub_lists(n)
         for n in [self.root, *self.root.descendants()]:
             _settle(n)
         nodes = self.root.descendants()
@@ -330,6 +335,65 @@ def _settle(n: Node) -> None:
             n.add_resp(c.resp, f"outline:clause-{c.form}" if c.form != "date" else "")
             n.deadline_text = c.deadline or n.deadline_text
     n.lines = [text for text, _, _ in read]
+    if not n.resp and not n.children:
+        _read_duties(n)
+
+
+def _fold_sub_lists(article: Node) -> None:
+    """Numbered lists inside an article (申报条件 1. 2. …, a 管理人's duties (一)(二)…) are its
+    text, unless they give bodies their duties ("（一）市财政局负责…") or carry clauses."""
+    if not article.children:
+        return
+    items = article.descendants()
+    if any(find_clauses("".join(c.lines)) or duties.subjects("".join(c.lines)[:80]) for c in items):
+        return
+    if article.heading and not article.lines:
+        article.lines.append(article.heading)  # "第十一条 管理人应当履行下列职责：" is its text
+        article.heading = None
+    article.lines.extend(c.full_text() for c in article.children)
+    article.children = []
+
+
+def _read_duties(n: Node) -> None:
+    """Where no clause names units, a duty statement may: an article that gives bodies their
+    fields of work ("第四条 X主管…。/ Y负责…", "第十二条 …的绿化由X负责。") is a task, or a list
+    of tasks, one a paragraph; an item under a heading of duties (部门职责, 分工职责) is its
+    subject's."""
+    if n.style == "第条":
+        if any(duties.subjects(line, allocating=True) for line in n.lines):
+            owners = [duties.subjects(line) for line in n.lines]
+            if len(n.lines) == 1 or (sum(1 for o in owners if o) == 1 and owners[0]):
+                n.add_resp([("responsible", owners[0])], "outline:duty")
+            else:
+                _duty_paragraphs(n, owners)
+        return
+    if _in_duty_context(n) and n.lines:
+        first = re.split(r"(?<=[。；;])", n.lines[0], maxsplit=1)[0]
+        owner = duties.subjects(first)
+        if owner:
+            n.add_resp([("responsible", owner)], "outline:duty")
+
+
+def _duty_paragraphs(n: Node, owners: list[list[str]]) -> None:
+    for line, owner in zip(n.lines, owners, strict=True):
+        if not owner and n.children:
+            n.children[-1].lines.append(line)  # the duty goes on
+            continue
+        k = len(n.children) + 1
+        mark = Mark(style="duty", number=str(k), value=k, rest=line)
+        child = Node(mark=mark, prefix="", heading=None, where=n.where, seq=n.seq, parent=n, lines=[line])
+        child.add_resp([("responsible", owner)] if owner else [], "outline:duty")
+        n.children.append(child)
+    n.lines = []
+
+
+def _in_duty_context(n: Node) -> bool:
+    p: Node | None = n
+    while p is not None and p.mark is not None:
+        if p.heading and _DUTY_HEADING.search(p.heading):
+            return True
+        p = p.parent
+    return False
 
 
 def _read_line(line: str) -> tuple[str, list[Clause], bool]:
@@ -436,15 +500,16 @@ def _is_heading(rest: str) -> bool:
 
 
 def _unit_heading(heading: str) -> list[str] | None:
-    """ "市公安局目标责任" → ["市公安局"]: the items below are this unit's."""
+    """"市公安局目标责任", "各街镇（经开区）消防工作责任", "区委、区政府各部委办局在各自职责范围内
+    履行下列共同职责" → the bodies whose items follow."""
     m = _UNIT_HEADING_TAIL.search(heading)
     if not m or m.start() == 0:
         return None
     units = split_units(heading[: m.start()])
     d = directory()
-    if len(units) == 1 and d.looks_like_unit(units[0]) and not units[0].startswith(("各", "相关", "有关")):
+    if len(units) == 1 and d.looks_like_unit(units[0]) and not units[0].startswith(("相关", "有关")):
         return units
-    return None
+    return duties.subjects(heading) or None
 
 
 _CAPTION = re.compile(r"^(?:表|图|附表)\d+|^专栏\s*[\d一二三四五六七八九十]*")
@@ -454,11 +519,8 @@ _DUTY_SUBJECT = re.compile(
 )
 
 
-def _duty_subject(sentence: str) -> str | None:
-    m = _DUTY_SUBJECT.match(sentence)
-    if m and directory().looks_like_unit(m.group("unit")):
-        return m.group("unit")
-    return None
+def _duty_subject(sentence: str) -> list[str] | None:
+    return duties.subjects(sentence) or None
 
 
 _DATE_LINE = re.compile(
