@@ -34,12 +34,16 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{2,6}\s+")
 
 def relined(doc: Document) -> Document:
     texts: dict[int, str] = {}
+    rewritten: set[int] = set()
     placed: list[Placed] = []
     owner: list[int] = []
     for i, block in enumerate(doc.blocks):
         if not isinstance(block, Paragraph):
             continue
-        text = _MARKDOWN_HEADING.sub("", strip_markup(block.text))
+        text = strip_markup(block.text)
+        if text.lstrip().startswith("##"):
+            text = _MARKDOWN_HEADING.sub("", text)
+            rewritten.add(i)
         texts[i] = text
         flat = len(text) >= FLAT_CHARS
         for c in find_marks(text):
@@ -55,9 +59,8 @@ def relined(doc: Document) -> Document:
     for i, block in enumerate(doc.blocks):
         cuts = _cuts(texts[i], marks.get(i, [])) if i in texts else []
         if not cuts:
-            relabelled = i in texts and texts[i] != strip_markup(block.text)
-            blocks.append(Paragraph(texts[i], block.where) if relabelled else block)
-            changed = changed or relabelled
+            blocks.append(Paragraph(texts[i], block.where) if i in rewritten else block)
+            changed = changed or i in rewritten
             continue
         assert isinstance(block, Paragraph)
         changed = True
