@@ -43,7 +43,7 @@ class Part:
 
     def has_tasks(self) -> bool:
         """Tasks that name units: a notice's own numbered paragraphs before the title do not count."""
-        return bool(self.table_drafts) or any(d.resp for _, d in self.outline.drafts())
+        return bool(self.table_drafts) or self.outline.names_units()
 
     def drafts(self) -> list[Draft]:
         both = self.outline.drafts() + self.table_drafts
@@ -61,7 +61,7 @@ def assemble(doc: Document) -> Plan:
     )
     # The scraper's own record of the number beats a guess from the text, which cites others.
     number = (fm.fields.get("文号") or "").strip() or doc_number(texts)
-    first_is_lead = any(states_first_is_lead(t) for t in texts)
+    first_is_lead = states_first_is_lead("\n".join(texts))
 
     claims = {c.start: c for c in resolve(c for f in FAMILIES for c in f.claims(blocks))}
     parts = [Part()]

@@ -42,7 +42,7 @@ def _word_re() -> re.Pattern[str]:
 
 
 def column_kind(cell: str) -> str | None:
-    if len(cell) > 60:
+    if len(cell) > 40 and "<" not in cell:
         return None  # cheap: this runs on every paragraph
     s = clean(cell)
     if not s or len(s) > 16:
@@ -92,8 +92,11 @@ def find_run_header(text: str) -> RunHeader | None:
     Cells are separated by whitespace, or by nothing at all in a page flattened without spaces:
     then each cell is a header word with at most two characters before it ("重点" + "任务").
     """
-    for m in _word_re().finditer(text):
-        start = m.start()
+    hits = [m.start() for m in _word_re().finditer(text)]
+    for k, start in enumerate(hits):
+        # Cheap first: a header holds three header words close together.
+        if k + 2 >= len(hits) or hits[k + 2] - start > 3 * (_MAX_CELL + 2):
+            continue
         # A cell may begin a little before its word, after a space or at a line's start.
         for back in (2, 1):
             i = start - back

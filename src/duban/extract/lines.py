@@ -57,7 +57,7 @@ def relined(doc: Document) -> Document:
     blocks: list[Block] = []
     changed = False
     for i, block in enumerate(doc.blocks):
-        cuts = _cuts(texts[i], marks.get(i, [])) if i in texts else []
+        cuts = _cuts(texts[i], marks.get(i, []), flat=len(texts[i]) >= FLAT_CHARS) if i in texts else []
         if not cuts:
             blocks.append(Paragraph(texts[i], block.where) if i in rewritten else block)
             changed = changed or i in rewritten
@@ -71,7 +71,7 @@ def relined(doc: Document) -> Document:
     return Document(name=doc.name, blocks=tuple(blocks)) if changed else doc
 
 
-def _cuts(text: str, marks: list[Candidate]) -> list[int]:
+def _cuts(text: str, marks: list[Candidate], *, flat: bool) -> list[int]:
     """Offsets inside `text` where a new line starts."""
     cuts = set()
     for mark in marks:
@@ -83,9 +83,10 @@ def _cuts(text: str, marks: list[Candidate]) -> list[int]:
         heading = _HEADING_POINTS.match(text, mark.end)
         if heading and text[heading.end() :].strip() and "\t" not in heading.group():
             cuts.add(heading.end())
-    header = find_run_header(text) if len(text) > 40 and "\t" not in text else None
+    # A flattened table's header inside a run-together paragraph: the table starts a line.
+    header = find_run_header(text) if flat and "\t" not in text else None
     if header is not None and text[: header.start].strip():
-        cuts.add(header.start)  # a flattened table's header: the table starts a line
+        cuts.add(header.start)
     if "：" in text or ":" in text:
         cuts.update(k for k in field_labels(text) if text[:k].strip() and not text[:k].endswith("\t"))
     return sorted(cuts)

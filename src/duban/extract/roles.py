@@ -101,25 +101,17 @@ def label_at_start(line: str) -> str | None:
 
 def field_labels(text: str) -> list[int]:
     """Where field labels ("牵头单位：", "完成时限：") start in `text`, outside any bracket."""
-    out: list[int] = []
-    depth_at = _bracket_depths(text)
-    for m in _label_re().finditer(text):
-        if depth_at[m.start()] == 0:
-            out.append(m.start())
-    return out
+    return [m.start() for m in _label_re().finditer(text) if not _inside_brackets(text, m.start())]
 
 
-def _bracket_depths(text: str) -> list[int]:
-    depths = []
+def _inside_brackets(text: str, pos: int) -> bool:
     depth = 0
-    for ch in text:
-        depths.append(depth)
+    for ch in text[:pos]:
         if ch in "（(":
             depth += 1
         elif ch in "）)" and depth:
             depth -= 1
-    depths.append(depth)
-    return depths
+    return depth > 0
 
 
 # --- completion dates and points inside a clause ----------------------------------------------
@@ -141,8 +133,16 @@ def is_deadline_phrase(s: str) -> bool:
 # --- clauses ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _label_openers() -> frozenset[str]:
+    return frozenset(w[0] for w in _label_role())
+
+
 def parse_fields(text: str) -> Clause | None:
     """A line that starts with a field label ("牵头单位：A 参与单位：B 完成时限：…"), else None."""
+    head = text.lstrip()[:1]
+    if head not in _label_openers() and head != "<":
+        return None  # cheap: this runs on every line
     s = squash(strip_markup(text))
     m = _label_re().match(s)
     if not m:
@@ -150,6 +150,7 @@ def parse_fields(text: str) -> Clause | None:
     return _labelled(s)
 
 
+@lru_cache(maxsize=4096)
 def parse_clause(inner: str, *, before: str = "") -> Clause | None:
     """The content of a bracket in a task's text; None when it is not a responsibility clause.
 
@@ -292,7 +293,10 @@ class Found:
 
 
 def find_clauses(text: str) -> list[Found]:
-    """Every bracket in `text` that is a responsibility clause (or a completion date)."""
+    """Every bracket in `text` that is a responsibility clause (or a completion date).
+
+    The clauses are shared (parsing is cached): callers copy what they change.
+    """
     if "(" not in text and "（" not in text:
         return []
     out = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from duban.extract.numerals import cn2num
 
@@ -117,6 +118,7 @@ def _value(style: str, raw: str) -> int | None:
         return None
 
 
+@lru_cache(maxsize=512)
 def cn_to_int(raw: str) -> int:
     """Small Chinese numbers as used in numbering marks (一 … 九十九, 一百 …)."""
     value = cn2num(raw)
@@ -175,7 +177,8 @@ def find_marks(text: str) -> list[Candidate]:
     """
     out: list[Candidate] = []
     pos = 0
-    n = len(text)
+    # A short line holds one item at most: only its start is looked at.
+    n = len(text) if len(text) > 40 else min(len(text), 8)
     while pos < n:
         hit = _START_CHARS.search(text, pos)
         if hit is None:
@@ -195,7 +198,7 @@ def find_marks(text: str) -> list[Candidate]:
 
 
 def _candidate(text: str, m: re.Match[str]) -> Candidate | None:
-    k = next(j for j, s in enumerate(_STYLES) if m.group(f"s{j}") is not None)
+    k = int((m.lastgroup or "s0")[1:])  # the style's outer group closes last
     style = _STYLES[k]
     start, end = m.start(), m.end()
     rest = text[end : end + 2]

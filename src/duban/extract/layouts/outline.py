@@ -81,7 +81,7 @@ class Node:
         return out
 
     def add_resp(self, resp: Resp, rule: str) -> None:
-        self.resp.extend(resp)
+        self.resp.extend((role, list(units)) for role, units in resp)  # clauses are shared
         if resp and not self.rule:
             self.rule = rule
 
@@ -205,6 +205,13 @@ class Outline:
             duty.add_resp([("responsible", unit or [])], "outline:duty")
             node.children.append(duty)
         return True
+
+    def names_units(self) -> bool:
+        """Whether anything fed so far names a unit (cheaper than the drafts)."""
+        nodes = self.root.descendants()
+        return any(n.resp or n.unit_heading for n in nodes) or any(
+            f.clause.resp for n in nodes for line in n.lines for f in find_clauses(line)
+        )
 
     # --- deciding which items are tasks -------------------------------------------------
 
