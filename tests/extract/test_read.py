@@ -402,6 +402,26 @@ def make_pdf(path: Path, *, encrypt: StandardEncryption | None = None) -> Path:
     return path
 
 
+def test_it_joins_the_lines_of_a_wrapped_paragraph_in_a_pdf(tmp_path: Path) -> None:
+    """A line that runs to the right edge goes on in the next: the clause split over two lines
+    is one paragraph again; a short line ends its paragraph."""
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "换行.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    top = A4[1]
+    page.setFont("STSong-Light", 14)
+    first = "1、完善农村公路养护体制，建立路长制，加强考核。（责任单位：市交通委、"
+    page.drawString(72, top - 72, first)
+    right = 72 + pdfmetrics.stringWidth(first, "STSong-Light", 14)
+    assert right > 0.7 * A4[0]  # the line reaches the right side of the page
+    page.drawString(72, top - 90, "市发展改革委）")
+    page.drawString(72, top - 108, "2、加强督查。")
+    page.showPage()
+    page.save()
+    doc = read.read_path(path)
+    assert [t for t, _ in paragraphs(doc)] == [first + "市发展改革委）", "2、加强督查。"]
+
+
 def test_it_reads_pdf_lines_and_ruled_tables_in_page_order(tmp_path: Path) -> None:
     doc = read.read_path(make_pdf(tmp_path / "方案.pdf"))
     assert kinds(doc) == ["paragraph", "paragraph", "table", "paragraph", "paragraph"]

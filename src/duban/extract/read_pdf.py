@@ -69,11 +69,34 @@ def _page_blocks(page: Any, number: int) -> list[Block]:
         if any(any(row) for row in rows):
             placed.append((table.bbox[1], table.bbox[0], Table(rows=rows, where=f"page {number} table {k}")))
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside_any(obj, boxes))
-    for m, line in enumerate(outside.extract_text_lines(return_chars=False), start=1):
-        if line["text"].strip():
-            placed.append((line["top"], line["x0"], Paragraph(line["text"], where=f"page {number} line {m}")))
+    lines = [ln for ln in outside.extract_text_lines(return_chars=False) if ln["text"].strip()]
+    for m, (top, x0, text) in enumerate(_paragraphs(lines, float(page.width)), start=1):
+        placed.append((top, x0, Paragraph(text, where=f"page {number} line {m}")))
     placed.sort(key=lambda item: (item[0], item[1]))
     return [block for _, _, block in placed]
+
+
+def _paragraphs(lines: list[dict[str, Any]], width: float) -> list[tuple[float, float, str]]:
+    """Lines joined where the text wrapped: a line that runs to the right edge of the page's text
+    goes on in the next ("…（责任单位：市交通委、" + "市发展改革委）" is one clause).  A page of
+    short lines only (the widest far from the page's right side) has no wrapped line."""
+    if not lines:
+        return []
+    right = max(float(ln["x1"]) for ln in lines)
+    if right < 0.7 * width:
+        right = float("inf")
+    out: list[tuple[float, float, str]] = []
+    wrapped = False
+    for ln in lines:
+        piece = ln["text"].strip()
+        if wrapped and out:
+            top, x0, text = out[-1]
+            out[-1] = (top, x0, text + _join(text, piece) + piece)
+        else:
+            out.append((float(ln["top"]), float(ln["x0"]), piece))
+        size = max(float(ln["bottom"]) - float(ln["top"]), 1.0)
+        wrapped = right - float(ln["x1"]) < 1.5 * size
+    return out
 
 
 def _table_rows(chars: list[dict[str, Any]], table: Any) -> tuple[tuple[str, ...], ...]:
