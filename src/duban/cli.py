@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from duban import __version__, platform_cli
 from duban.extract import ExtractError, Plan, export, extract
+from duban.extract.explain import explain
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -181,13 +182,18 @@ def configure_extract(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="文档文件或目录（目录下的文档逐一提取）")
     p.add_argument("--format", type=_format, help="输出格式: json（默认）、csv、xlsx、md")
     p.add_argument("-o", "--output", metavar="OUT", help="输出文件；多个输入时为输出目录")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="逐项说明每个任务来自文档何处、按哪条规则识别（把握不大的排在前面）",
+    )
 
 
 def run_extract(args: argparse.Namespace) -> int:
     report = Reporter()
     many = len(args.files) > 1 or any(Path(f).is_dir() for f in args.files)
     fmt = args.format or _format_from_name(args.output, many)
-    suffix, render = FORMATS[fmt]
+    suffix, render = (".txt", explain) if args.explain else FORMATS[fmt]
     if args.output is None and fmt == "xlsx" and (many or sys.stdout.isatty()):
         report.fail("xlsx 是二进制文件，请用 -o 指定输出文件（多个输入时为目录），或把输出重定向到文件")
         return EXIT_BAD_INPUT
@@ -433,17 +439,42 @@ SUBCOMMANDS = (
     Subcommand("extract", "从分解方案中提取任务，输出 json/csv/xlsx/md", configure_extract, run_extract),
     Subcommand("lint", "检查文档本身的问题（每条一行）", configure_lint, run_lint),
     Subcommand("sample", "提取随包附带的示例文档并显示责任分解表", configure_demo, run_demo),
-    Subcommand("demo", "启动演示平台（SQLite，载入演示方案和账户）", platform_cli.configure_demo, platform_cli.run_demo),
-    Subcommand("serve", "运行已安装的平台（gunicorn；DATABASE_URL 选择 PostgreSQL）", platform_cli.configure_serve,
-               platform_cli.run_serve),
-    Subcommand("remind", "发送到期的提醒一次（督办升级、报送提醒、逾期、每日汇总；供 cron 或 systemd 定时器）",
-               platform_cli.configure_remind, platform_cli.run_remind),
-    Subcommand("manage", "Django 管理命令（如 createsuperuser、changepassword）", platform_cli.configure_manage,
-               platform_cli.run_manage),
-    Subcommand("backup", "备份全部数据和上传的文件到一个 .tar.gz", platform_cli.configure_backup,
-               platform_cli.run_backup),
-    Subcommand("restore", "从备份恢复到空数据库（先执行迁移）", platform_cli.configure_restore,
-               platform_cli.run_restore),
+    Subcommand(
+        "demo",
+        "启动演示平台（SQLite，载入演示方案和账户）",
+        platform_cli.configure_demo,
+        platform_cli.run_demo,
+    ),
+    Subcommand(
+        "serve",
+        "运行已安装的平台（gunicorn；DATABASE_URL 选择 PostgreSQL）",
+        platform_cli.configure_serve,
+        platform_cli.run_serve,
+    ),
+    Subcommand(
+        "remind",
+        "发送到期的提醒一次（督办升级、报送提醒、逾期、每日汇总；供 cron 或 systemd 定时器）",
+        platform_cli.configure_remind,
+        platform_cli.run_remind,
+    ),
+    Subcommand(
+        "manage",
+        "Django 管理命令（如 createsuperuser、changepassword）",
+        platform_cli.configure_manage,
+        platform_cli.run_manage,
+    ),
+    Subcommand(
+        "backup",
+        "备份全部数据和上传的文件到一个 .tar.gz",
+        platform_cli.configure_backup,
+        platform_cli.run_backup,
+    ),
+    Subcommand(
+        "restore",
+        "从备份恢复到空数据库（先执行迁移）",
+        platform_cli.configure_restore,
+        platform_cli.run_restore,
+    ),
 )
 
 

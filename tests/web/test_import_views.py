@@ -90,7 +90,9 @@ def test_it_shows_a_draft_only_to_its_creator_and_the_admin(
     assert client_for(users[who]).get(reverse("plans:import_preview", args=[draft.pk])).status_code == status
 
 
-def test_it_lets_no_other_manager_confirm_or_cancel_a_draft(users: dict[str, User], draft: ImportDraft) -> None:
+def test_it_lets_no_other_manager_confirm_or_cancel_a_draft(
+    users: dict[str, User], draft: ImportDraft
+) -> None:
     client = client_for(users["other_manager"])
     assert client.post(reverse("plans:import_confirm", args=[draft.pk])).status_code == 404
     assert client.post(reverse("plans:import_cancel", args=[draft.pk])).status_code == 404
@@ -172,7 +174,14 @@ def test_it_imports_a_document_with_a_changed_unit_and_an_edited_cell(users: dic
     assert "完善网格化管理" in response.content.decode()
     assert row_of(response, "区公安分局").match.how == "exact"
 
-    edit = {"part": "0", "index": "1", "id": "2", "title": "建立矛盾纠纷多元化解机制", "text": "", "deadline_text": "年底前"}
+    edit = {
+        "part": "0",
+        "index": "1",
+        "id": "2",
+        "title": "建立矛盾纠纷多元化解机制",
+        "text": "",
+        "deadline_text": "年底前",
+    }
     assert client.post(reverse("plans:import_edit", args=[draft.pk]), edit).status_code == 302
 
     response = client.get(preview_url)
@@ -210,7 +219,9 @@ def test_it_preselects_alias_and_near_matches(users: dict[str, User], draft: Imp
     assert f'name="match-{i}" value="区委政法委员会"' in html
 
 
-def test_it_refuses_a_unit_id_that_is_not_in_the_directory(users: dict[str, User], draft: ImportDraft) -> None:
+def test_it_refuses_a_unit_id_that_is_not_in_the_directory(
+    users: dict[str, User], draft: ImportDraft
+) -> None:
     client = client_for(users["manager"])
     choices = ids_only(default_choices(client.get(reverse("plans:import_preview", args=[draft.pk]))))
     choices["unit-0"] = "999999"
@@ -260,7 +271,9 @@ def test_it_trusts_the_picked_id_only_while_the_field_still_shows_that_unit(
     assert Responsibility.objects.filter(unit=justice).count() == 2
 
 
-def test_it_creates_a_new_unit_when_the_field_is_left_empty(users: dict[str, User], draft: ImportDraft) -> None:
+def test_it_creates_a_new_unit_when_the_field_is_left_empty(
+    users: dict[str, User], draft: ImportDraft
+) -> None:
     near = Unit.objects.create(name="区委政法委员会")
     client = client_for(users["manager"])
     response = client.get(reverse("plans:import_preview", args=[draft.pk]))
@@ -321,7 +334,14 @@ def test_it_refuses_a_bad_cell_correction(
 
 def test_it_writes_only_the_changed_cells_of_a_row(users: dict[str, User], draft: ImportDraft) -> None:
     task = draft.plan_json["tasks"][0]
-    edit = {"part": "0", "index": "0", "id": task["id"], "title": "网格化", "text": task["text"], "deadline_text": ""}
+    edit = {
+        "part": "0",
+        "index": "0",
+        "id": task["id"],
+        "title": "网格化",
+        "text": task["text"],
+        "deadline_text": "",
+    }
     client_for(users["manager"]).post(reverse("plans:import_edit", args=[draft.pk]), edit)
     edits = AuditEvent.objects.filter(action="edit_draft")
     assert [e.after for e in edits] == [{"title": "网格化"}]
@@ -361,7 +381,12 @@ def test_it_imports_a_revision_as_the_next_version_and_shows_the_difference(
     v2 = draft.result
     assert v2 is not None
     small_plan.refresh_from_db()
-    assert (v2.series, v2.version, v2.is_current, small_plan.is_current) == (small_plan.series, 2, True, False)
+    assert (v2.series, v2.version, v2.is_current, small_plan.is_current) == (
+        small_plan.series,
+        2,
+        True,
+        False,
+    )
 
     page = client.get(response["Location"]).content.decode()
     diff_url = reverse("plans:diff", args=[v2.pk, small_plan.pk])
@@ -382,8 +407,14 @@ def test_it_offers_no_revision_of_another_managers_plan(users: dict[str, User], 
 
 def test_it_shows_a_draft_escaped(users: dict[str, User], draft: ImportDraft) -> None:
     client = client_for(users["manager"])
-    edit = {"part": "0", "index": "0", "id": "1", "title": "<script>alert(1)</script>", "text": "<p>网格",
-            "deadline_text": ""}
+    edit = {
+        "part": "0",
+        "index": "0",
+        "id": "1",
+        "title": "<script>alert(1)</script>",
+        "text": "<p>网格",
+        "deadline_text": "",
+    }
     client.post(reverse("plans:import_edit", args=[draft.pk]), edit)
     content = client.get(reverse("plans:import_preview", args=[draft.pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content and "&lt;p&gt;网格" in content
@@ -404,10 +435,19 @@ def test_it_imports_a_bundled_special_list_as_a_child_plan(users: dict[str, User
     assert "附属清单：宜阳新区落实江西省特色工作指引责任清单" in content
 
     draft = ImportDraft.objects.get()
-    edit = {"part": "1", "index": "0", "id": "II-1.1", "title": "红色网格", "text": "党支部应建尽建", "deadline_text": ""}
+    edit = {
+        "part": "1",
+        "index": "0",
+        "id": "II-1.1",
+        "title": "红色网格",
+        "text": "党支部应建尽建",
+        "deadline_text": "",
+    }
     assert client.post(reverse("plans:import_edit", args=[draft.pk]), edit).status_code == 302
-    response = client.post(reverse("plans:import_confirm", args=[draft.pk]), default_choices(client.get(
-        reverse("plans:import_preview", args=[draft.pk]))))
+    response = client.post(
+        reverse("plans:import_confirm", args=[draft.pk]),
+        default_choices(client.get(reverse("plans:import_preview", args=[draft.pk]))),
+    )
     main = Plan.objects.get(parent=None)
     child = Plan.objects.get(parent=main)
     assert response["Location"] == reverse("plans:detail", args=[main.pk])
@@ -446,3 +486,31 @@ def test_it_refuses_a_malformed_unit_id(users: dict[str, User], draft: ImportDra
     response = client.post(reverse("plans:import_confirm", args=[draft.pk]), choices)
     assert response.status_code == 400 and "第 1 行“区委政法委”" in response.content.decode()
     assert not Plan.objects.exists()
+
+
+# ─── uncertain rows first ────────────────────────────────────────────────────────────────────
+
+UNSURE = (
+    "XX区营商环境重点任务分解方案\n一、政务服务\n"
+    "1、推行“一网通办”，年内完成。（牵头单位：区政务服务中心；配合单位：区大数据中心）\n"
+    "2、压缩开办企业时间。\n"
+    "二、监管执法\n"
+    "（一）推行“双随机、一公开”监管\n"
+    "市场监管部门负责统筹抽查计划。\n"
+).encode()
+
+
+def test_it_shows_the_uncertain_rows_to_the_clerk_first(users: dict[str, User]) -> None:
+    """The preview opens with the plan's summary and a list of the rows to check first (no unit,
+    or a form the engine is not sure of), each linking to its row, which is marked."""
+    response = upload(client_for(users["manager"]), "营商环境.txt", UNSURE)
+    page = client_for(users["manager"]).get(response["Location"])
+    (part,) = page.context["parts"]
+    assert part.summary.startswith("识别出 ") and "未找到责任单位" in part.summary
+    checked = {r.task["id"] for r in part.uncertain}
+    sure = {r.task["id"] for r in part.rows if not r.uncertain}
+    assert "2" in checked and "1" in sure
+    html = page.content.decode()
+    assert "请先核对" in html
+    assert html.index("请先核对") < html.index('id="row-0-0"')  # the list comes before the table
+    assert 'href="#row-0-1"' in html and 'id="row-0-1" class="uncertain"' in html

@@ -56,6 +56,8 @@ def finalize(
                 deadline_text=deadline_text,
                 targets=tuple(find_targets(text, plan_year=plan_year)),
                 where=d.where,
+                rule=d.rule or None,
+                confidence=d.confidence,
             )
         )
     plan = Plan(

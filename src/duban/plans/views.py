@@ -19,6 +19,9 @@ from django.urls import reverse
 
 from duban.accounts.models import User
 from duban.audit.record import events_for
+from duban.extract import Plan as ExtractedPlan
+from duban.extract import Task as ExtractedTask
+from duban.extract.explain import RULES
 from duban.plans.access import (
     access_draft,
     access_managed_plan,
@@ -55,7 +58,13 @@ from duban.units.models import Unit
 
 EXPORT_FORMATS = ("xlsx", "docx", "csv", "json")
 LIST_EXPORT_FORMATS = ("xlsx", "csv", "json")  # the list has no docx export
-FIELD_LABELS = {"title": "任务", "text": "目标要求", "points": "分值", "deadline": "完成时限", "targets": "量化目标"}
+FIELD_LABELS = {
+    "title": "任务",
+    "text": "目标要求",
+    "points": "分值",
+    "deadline": "完成时限",
+    "targets": "量化目标",
+}
 _CMP = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
 _CHANGE = {"increase": "增长", "decrease": "下降"}
 _ROLE_LABELS = dict(Role.choices)
@@ -95,7 +104,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         Task.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk")).values("n")
     )
     plans = (
-        visible_plans(_user(request)).filter(is_current=True).select_related("parent")
+        visible_plans(_user(request))
+        .filter(is_current=True)
+        .select_related("parent")
         .annotate(task_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
     )
     return render(request, "plans/plan_list.html", {"plans": plans, "formats": LIST_EXPORT_FORMATS})
@@ -183,11 +194,14 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     base = visible_tasks(user).filter(plan=plan)
     flt = TaskFilter.from_params(request.GET)
     tasks = list(
-        flt.apply(base).select_related("section")
+        flt.apply(base)
+        .select_related("section")
         .prefetch_related(
             # Only what the page prints: a 300-task plan fetches ~1,000 of these rows.
-            Prefetch("responsibilities",
-                     Responsibility.objects.select_related("unit").only("task_id", "role", "order", "unit__name")),
+            Prefetch(
+                "responsibilities",
+                Responsibility.objects.select_related("unit").only("task_id", "role", "order", "unit__name"),
+            ),
             "targets",
         )
         .order_by("order")
@@ -200,33 +214,46 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         units = sorted(seen.values(), key=lambda u: u.name)
     else:
         units = (
-            Unit.objects.filter(pk__in=Responsibility.objects.filter(task__in=base.values("pk")).values("unit_id"))
-            .order_by("name").only("pk", "name")
+            Unit.objects.filter(
+                pk__in=Responsibility.objects.filter(task__in=base.values("pk")).values("unit_id")
+            )
+            .order_by("name")
+            .only("pk", "name")
         )
     # Versions of the series, lists bundled with this plan, and its parent: one query.
     related = list(
-        visible_plans(user).filter(Q(series=plan.series) | Q(parent=plan) | Q(pk=plan.parent_id))
+        visible_plans(user)
+        .filter(Q(series=plan.series) | Q(parent=plan) | Q(pk=plan.parent_id))
         .order_by("version", "title")
     )
     query = request.GET.urlencode()
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan,
-        "total_points": number(plan.total_points),
-        "source": plan.source,
-        "versions": [p for p in related if p.series == plan.series],
-        "previous": max((p for p in related if p.series == plan.series and p.version < plan.version),
-                        key=lambda p: p.version, default=None),
-        "children": [p for p in related if p.parent_id == plan.pk and p.series != plan.series],
-        "parent": next((p for p in related if p.pk == plan.parent_id), None),
-        "tree": (tree := section_tree(sections, tasks)),
-        "lines": (lines := flatten(tree)),
-        "tree_html": task_tree_html(lines),
-        "shown": len(tasks),
-        "total": None if flt.is_empty() else base.count(),
-        "filter_form": TaskFilterForm(request.GET, units=units, sections=sections),
-        "exports": [(f, f"/exports/plan/{plan.pk}.{f}" + (f"?{query}" if query else "")) for f in EXPORT_FORMATS],
-        "can_manage": can_manage(user, plan),
-    })
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "total_points": number(plan.total_points),
+            "source": plan.source,
+            "versions": [p for p in related if p.series == plan.series],
+            "previous": max(
+                (p for p in related if p.series == plan.series and p.version < plan.version),
+                key=lambda p: p.version,
+                default=None,
+            ),
+            "children": [p for p in related if p.parent_id == plan.pk and p.series != plan.series],
+            "parent": next((p for p in related if p.pk == plan.parent_id), None),
+            "tree": (tree := section_tree(sections, tasks)),
+            "lines": (lines := flatten(tree)),
+            "tree_html": task_tree_html(lines),
+            "shown": len(tasks),
+            "total": None if flt.is_empty() else base.count(),
+            "filter_form": TaskFilterForm(request.GET, units=units, sections=sections),
+            "exports": [
+                (f, f"/exports/plan/{plan.pk}.{f}" + (f"?{query}" if query else "")) for f in EXPORT_FORMATS
+            ],
+            "can_manage": can_manage(user, plan),
+        },
+    )
 
 
 @login_required
@@ -249,28 +276,39 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(user, task_id)
     visible = visible_tasks(user)
     history = (events_for(task) | events_for(task.plan)).order_by("-at", "-id")[:200]
-    return render(request, "plans/task_detail.html", {
-        "task": task,
-        "plan": task.plan,
-        "path": section_path(task),
-        "responsibilities": task.responsibilities.select_related("unit"),
-        "targets": [target_label(x) for x in task.targets.all()],
-        "points": number(task.points),
-        "parent_task": (
-            visible.filter(pk=task.parent_task_id).select_related("plan").first() if task.parent_task_id else None
-        ),
-        "child_tasks": visible.filter(parent_task=task).select_related("plan").order_by("plan", "order"),
-        "other_versions": (
-            visible.filter(plan__series=task.plan.series, number=task.number).exclude(pk=task.pk)
-            .select_related("plan").order_by("plan__version")
-        ),
-        "history": history,
-        "can_link": can_manage(user, task.plan) and task.plan.parent_id is not None,
-        "parent_choices": (
-            Task.objects.filter(plan_id=task.plan.parent_id).order_by("order").only("pk", "number", "title", "text")
-            if task.plan.parent_id and can_manage(user, task.plan) else []
-        ),
-    })
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "plan": task.plan,
+            "path": section_path(task),
+            "responsibilities": task.responsibilities.select_related("unit"),
+            "targets": [target_label(x) for x in task.targets.all()],
+            "points": number(task.points),
+            "parent_task": (
+                visible.filter(pk=task.parent_task_id).select_related("plan").first()
+                if task.parent_task_id
+                else None
+            ),
+            "child_tasks": visible.filter(parent_task=task).select_related("plan").order_by("plan", "order"),
+            "other_versions": (
+                visible.filter(plan__series=task.plan.series, number=task.number)
+                .exclude(pk=task.pk)
+                .select_related("plan")
+                .order_by("plan__version")
+            ),
+            "history": history,
+            "can_link": can_manage(user, task.plan) and task.plan.parent_id is not None,
+            "parent_choices": (
+                Task.objects.filter(plan_id=task.plan.parent_id)
+                .order_by("order")
+                .only("pk", "number", "title", "text")
+                if task.plan.parent_id and can_manage(user, task.plan)
+                else []
+            ),
+        },
+    )
 
 
 @login_required
@@ -324,16 +362,29 @@ def plan_diff(request: HttpRequest, plan_id: int, other_id: int) -> HttpResponse
     before, after = by_number(old), by_number(new)
     changed = [
         ChangeRow(
-            c.number, after.get(c.number),
-            [(FIELD_LABELS.get(f, f), _field_text(before[c.number], f), _field_text(after[c.number], f))
-             for f in c.fields],
-            c.units_added, c.units_removed,
+            c.number,
+            after.get(c.number),
+            [
+                (FIELD_LABELS.get(f, f), _field_text(before[c.number], f), _field_text(after[c.number], f))
+                for f in c.fields
+            ],
+            c.units_added,
+            c.units_removed,
         )
         for c in diff.changed
     ]
-    return render(request, "plans/plan_diff.html", {
-        "plan": plan, "old": old, "new": new, "added": diff.added, "removed": diff.removed, "changed": changed,
-    })
+    return render(
+        request,
+        "plans/plan_diff.html",
+        {
+            "plan": plan,
+            "old": old,
+            "new": new,
+            "added": diff.added,
+            "removed": diff.removed,
+            "changed": changed,
+        },
+    )
 
 
 @login_required
@@ -389,9 +440,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             error = str(exc)
         else:
             return redirect("plans:import_preview", draft.pk)
-    pending = ImportDraft.objects.filter(created_by=user, status=ImportStatus.PENDING).select_related("source")
+    pending = ImportDraft.objects.filter(created_by=user, status=ImportStatus.PENDING).select_related(
+        "source"
+    )
     status = 400 if request.method == "POST" else 200
-    return render(request, "plans/import.html", {"form": form, "error": error, "pending": pending}, status=status)
+    return render(
+        request, "plans/import.html", {"form": form, "error": error, "pending": pending}, status=status
+    )
 
 
 @dataclass(frozen=True)
@@ -401,6 +456,8 @@ class DraftRow:
     roles: list[tuple[str, str, str]]  # printed unit, role, role label
     targets: list[str]
     form: DraftCellForm
+    uncertain: bool = False  # recognized by a form that deserves a second look, or without a unit
+    how: str = ""  # the rule that made it, in words
 
 
 @dataclass(frozen=True)
@@ -408,6 +465,12 @@ class DraftPart:
     index: int
     data: Mapping[str, Any]
     rows: list[DraftRow]
+    summary: str = ""
+
+    @property
+    def uncertain(self) -> list[DraftRow]:
+        """The rows the clerk checks first."""
+        return [r for r in self.rows if r.uncertain]
 
 
 def _draft_parts(draft: ImportDraft) -> list[DraftPart]:
@@ -416,13 +479,30 @@ def _draft_parts(draft: ImportDraft) -> list[DraftPart]:
         rows = []
         for i, t in enumerate(data.get("tasks") or []):
             initial = {"part": p, "index": i, **{f: t.get(f) or "" for f in EDITABLE_FIELDS}}
-            rows.append(DraftRow(
-                i, t, [(u, r, _ROLE_LABELS.get(r, r)) for u, r in roles_of(t)],
-                [format_target(x.get("metric") or "", x["cmp"], x["value"], x.get("unit"), x.get("change"),
-                               x.get("by")) for x in t.get("targets") or []],
-                DraftCellForm(initial=initial, auto_id=f"id_{p}_{i}_%s"),
-            ))
-        out.append(DraftPart(p, data, rows))
+            task = ExtractedTask.from_dict(t)
+            rows.append(
+                DraftRow(
+                    i,
+                    t,
+                    [(u, r, _ROLE_LABELS.get(r, r)) for u, r in roles_of(t)],
+                    [
+                        format_target(
+                            x.get("metric") or "",
+                            x["cmp"],
+                            x["value"],
+                            x.get("unit"),
+                            x.get("change"),
+                            x.get("by"),
+                        )
+                        for x in t.get("targets") or []
+                    ],
+                    DraftCellForm(initial=initial, auto_id=f"id_{p}_{i}_%s"),
+                    uncertain=task.uncertain,
+                    how=RULES.get(task.rule or "", ""),
+                )
+            )
+        summary = ExtractedPlan.from_dict({**data, "parts": []}).summary
+        out.append(DraftPart(p, data, rows, summary))
     return out
 
 
@@ -433,7 +513,11 @@ def _unit_choices(draft: ImportDraft) -> UnitChoices:
 
 
 def _render_preview(
-    request: HttpRequest, draft: ImportDraft, *, status: int = 200, errors: Sequence[str] = (),
+    request: HttpRequest,
+    draft: ImportDraft,
+    *,
+    status: int = 200,
+    errors: Sequence[str] = (),
     posted: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     choices = _unit_choices(draft)
@@ -441,12 +525,26 @@ def _render_preview(
     counts = {how: sum(1 for r in rows if r.match.how == how) for how in ("exact", "alias", "near", "new")}
     next_version = None
     if draft.revises is not None:
-        next_version = (Plan.objects.filter(series=draft.revises.series).order_by("-version")
-                        .values_list("version", flat=True).first() or 0) + 1
-    return render(request, "plans/import_preview.html", {
-        "draft": draft, "parts": _draft_parts(draft), "unit_rows": rows, "counts": counts,
-        "errors": errors, "next_version": next_version,
-    }, status=status)
+        next_version = (
+            Plan.objects.filter(series=draft.revises.series)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        ) + 1
+    return render(
+        request,
+        "plans/import_preview.html",
+        {
+            "draft": draft,
+            "parts": _draft_parts(draft),
+            "unit_rows": rows,
+            "counts": counts,
+            "errors": errors,
+            "next_version": next_version,
+        },
+        status=status,
+    )
 
 
 def _pending_draft(request: HttpRequest, draft_id: int) -> ImportDraft:
@@ -473,7 +571,10 @@ def import_edit(request: HttpRequest, draft_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = DraftCellForm(request.POST)
     if not form.is_valid():
-        errors = [f"{form.fields[k].label if k in form.fields else ''}：{'；'.join(str(e) for e in v)}" for k, v in form.errors.items()]
+        errors = [
+            f"{form.fields[k].label if k in form.fields else ''}：{'；'.join(str(e) for e in v)}"
+            for k, v in form.errors.items()
+        ]
         return _render_preview(request, draft, status=400, errors=errors)
     part, index = form.cleaned_data["part"], form.cleaned_data["index"]
     parts = draft_parts(draft.plan_json)
@@ -485,7 +586,9 @@ def import_edit(request: HttpRequest, draft_id: int) -> HttpResponse:
     try:
         with transaction.atomic():
             for name in changed:
-                do_edit_draft(draft, index, name, form.cleaned_data[name], part=part, acting_user=_user(request))
+                do_edit_draft(
+                    draft, index, name, form.cleaned_data[name], part=part, acting_user=_user(request)
+                )
     except ImportRejected as exc:
         draft.refresh_from_db()
         return _render_preview(request, draft, status=400, errors=[str(exc)])

@@ -301,7 +301,13 @@ def _row(
         row_path = [*path, *texts[: long_idx[0]]]
     else:
         task, row_path = "".join(texts[:1]), path
-    rule = "cells:units-from-row-above" if inherited else "cells:glued" if glued and resp else "cells:serial-rows"
+    rule = (
+        "cells:units-from-row-above"
+        if inherited
+        else "cells:glued"
+        if glued and resp
+        else "cells:serial-rows"
+    )
     draft = Draft(
         number=number, path=row_path, text=task, where=where, resp=resp, deadline_text=deadline, rule=rule
     )

@@ -24,9 +24,13 @@ _ALLOCATING = re.compile(r"^.{0,14}?(?:负责|主管|分管|承担|统筹|牵头
 _PASSIVE = re.compile(r"由(?P<subj>[^，,。；;：:由]{2,40}?)(?:负责|主管|承担|实施|组织)(?!解释)")
 _WITH = "会同"
 _AND = re.compile(r"(?:和|及|与|或者|或|以及)")
-_SHARED_HEAD = re.compile(r"^(?P<items>.+?)等(?:其他)?(?:有关|相关)?(?P<head>主管部门|行政主管部门|部门|机构)$")
+_SHARED_HEAD = re.compile(
+    r"^(?P<items>.+?)等(?:其他)?(?:有关|相关)?(?P<head>主管部门|行政主管部门|部门|机构)$"
+)
 # The duties of these are not the plan's tasks: firms, associations, operators, residents.
-_NOT_GOVERNMENT = re.compile(r"(?:协会|商会|企业|公司|经营者|管理人|个人|业主|单位|居民|村民|媒体|人员|行业)$")
+_NOT_GOVERNMENT = re.compile(
+    r"(?:协会|商会|企业|公司|经营者|管理人|个人|业主|单位|居民|村民|媒体|人员|行业)$"
+)
 
 
 def subjects(sentence: str, *, allocating: bool = False) -> list[str]:

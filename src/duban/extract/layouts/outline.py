@@ -215,7 +215,9 @@ class Outline:
 
     # --- deciding which items are tasks -------------------------------------------------
 
-    def drafts(self) -> list[tuple[int, Draft]]:
+    def drafts(self, *, narrative: bool = True) -> list[tuple[int, Draft]]:
+        """The tasks; with `narrative` False (a table elsewhere named the units), items that
+        name no unit are not tasks even when nothing in the running text names one."""
         for n in self.root.descendants():
             if n.style == "第条":
                 _fold_sub_lists(n)
@@ -226,7 +228,7 @@ class Outline:
         if any(carries.values()) or any(n.unit_heading for n in nodes):
             tasks = self._tasks_with_units(nodes, carries)
             return [(n.seq, self._draft(n)) for n in tasks]
-        return self._narrative(nodes)
+        return self._narrative(nodes) if narrative else []
 
     def _tasks_with_units(self, nodes: list[Node], carries: dict[int, bool]) -> list[Node]:
         below = {id(n): any(carries[id(d)] for d in n.descendants()) for n in nodes}
@@ -507,7 +509,7 @@ def _is_heading(rest: str) -> bool:
 
 
 def _unit_heading(heading: str) -> list[str] | None:
-    """"市公安局目标责任", "各街镇（经开区）消防工作责任", "区委、区政府各部委办局在各自职责范围内
+    """ "市公安局目标责任", "各街镇（经开区）消防工作责任", "区委、区政府各部委办局在各自职责范围内
     履行下列共同职责" → the bodies whose items follow."""
     m = _UNIT_HEADING_TAIL.search(heading)
     if not m or m.start() == 0:

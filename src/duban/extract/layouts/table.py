@@ -12,13 +12,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds
-from duban.extract.document import Block, Paragraph, Table
+from duban.extract.document import Block, Table
 from duban.extract.draft import Draft
 from duban.extract.layouts.base import Claim
 from duban.extract.normalize import clean, strip_markup
 from duban.extract.roles import Resp, Role
 from duban.extract.segment import parse_mark
 from duban.extract.units import split_units
+
+_SUBTOTAL = re.compile(r"^(?:小计|合计|总计|总分|共计)")
 
 
 def _is_separator(row: Sequence[str]) -> bool:
@@ -48,6 +50,8 @@ def rows_to_drafts(
         if header is None and [column_kind(c) for c in raw[:width]] == kinds:
             continue  # the header repeated after a page break
         filled = [c for c in row if c]
+        if filled and _SUBTOTAL.match(filled[0]):
+            continue  # 小计 / 合计: the table's own arithmetic, not a task
         if len(set(filled)) == 1 and (len(filled) > 1 or not row[task_col]):
             group = [filled[0]]  # a heading row merged across the table
             carry.clear()
@@ -138,37 +142,10 @@ class RealTables:
                     continue
                 body = block.rows[h + 1 :]
                 drafts = rows_to_drafts(body, kinds, names=block.cell_names[h + 1 :], where=block.where)
-                yield Claim(self.name, i, i + 1, 2.0 + len(drafts), _ruled(drafts, "table:header", 0.95))
+                yield Claim(self.name, i, i + 1, 2.0 + len(drafts), ruled(drafts, "table:header", 0.95))
                 break
 
 
-class TabRows:
-    """A table flattened into lines whose cells are separated by tabs, after a header line."""
-
-    name = "tab-rows"
-
-    def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
-        for i, block in enumerate(blocks):
-            if not isinstance(block, Paragraph) or "\t" not in block.text:
-                continue
-            kinds = header_kinds(block.text.split("\t"))
-            if kinds is None:
-                continue
-            rows: list[list[str]] = []
-            names: list[list[str]] = []
-            j = i + 1
-            while j < len(blocks):
-                b = blocks[j]
-                if not isinstance(b, Paragraph) or ("\t" not in b.text and b.text.strip()):
-                    break
-                if "\t" in b.text:
-                    rows.append(b.text.split("\t"))
-                    names.append([f"{b.where} column {c + 1}" for c in range(len(rows[-1]))])
-                j += 1
-            drafts = rows_to_drafts(rows, kinds, names=names, where=block.where)
-            yield Claim(self.name, i, j, 1.0 + len(drafts), _ruled(drafts, "tab-rows:header", 0.9))
-
-
-def _ruled(drafts: list[Draft], rule: str, confidence: float) -> tuple[Draft, ...]:
+def ruled(drafts: list[Draft], rule: str, confidence: float) -> tuple[Draft, ...]:
     """Rows that name no unit are less sure: the column may have been merged away."""
     return tuple(replace(d, rule=rule, confidence=confidence if d.resp else confidence * 0.7) for d in drafts)
