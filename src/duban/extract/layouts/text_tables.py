@@ -87,7 +87,7 @@ class SpacedRows:
             kinds = header_kinds(words)
             if kinds is None:
                 continue
-            unit_kinds = [k for k in kinds if k in UNIT_KINDS]
+            unit_kinds: list[str | None] = [k for k in kinds if k in UNIT_KINDS]
             drafts, end = _spaced_rows(blocks, i + 1, unit_kinds)
             if drafts:
                 yield Claim(self.name, i, end, 0.5 + len(drafts), ruled(drafts, "spaced-rows:content", 0.75))
