@@ -100,8 +100,11 @@ def assemble(doc: Document) -> Plan:
             continue
         if is_title_line(s) and parse_mark(s) is None:
             title = "".join([*fragments, title_text(s)])
-            if part.has_tasks():
+            if part.has_tasks() and _has_own_total(blocks, i):
+                # A list bundled with its own title and total (a city list, then a province's).
                 parts.append(Part(title=title))
+            elif part.has_tasks():
+                pass  # a further annex of the same plan (附件2 …): its rows go on in the plan
             else:
                 # A notice's paragraphs came first: start over, keeping the first title seen.
                 part.title, part.outline = part.title or title, Outline()
@@ -157,6 +160,12 @@ def _next_text(blocks: list[Paragraph | Table], i: int) -> str | None:
         if isinstance(b, Paragraph) and b.text.strip():
             return b.text
     return None
+
+
+def _has_own_total(blocks: list[Paragraph | Table], i: int) -> bool:
+    """A title whose list states its own total points, on its line or just below."""
+    near = [squash(strip_markup(b.text)) for b in blocks[i : i + 4] if isinstance(b, Paragraph)]
+    return any(_TOTAL.match(t) or re.search(r"[（(]\d+(?:\.\d+)?分[）)]$", t) for t in near)
 
 
 def _read_as_lines(part: Part, table: Table) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from duban.extract.layouts.base import Family
 from duban.extract.layouts.cells import FlatTables
+from duban.extract.layouts.checklist import Checklists
 from duban.extract.layouts.table import RealTables
 from duban.extract.layouts.text_tables import SpacedRows, TabRows
 
-FAMILIES: tuple[Family, ...] = (RealTables(), TabRows(), SpacedRows(), FlatTables())
+FAMILIES: tuple[Family, ...] = (RealTables(), TabRows(), SpacedRows(), FlatTables(), Checklists())

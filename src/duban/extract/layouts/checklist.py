@@ -1,0 +1,180 @@
+"""Scored checklists flattened into text: indicator levels with their points, down to the rows
+that are scored (评分细则 / 考核细则 / 评价指标).
+
+The header names the levels (一级指标 / 二级指标 / 三级指标, or 考核项目 …) and a text column or
+two (详细内容, 打分要求, 考核标准); a second header row may give each level's 指标项 / 分值上限.
+In the body every level is a name followed by its points; a run of such pairs goes down the
+levels, and the last pair of a run is a scored row, whose text follows until the next pair:
+
+    1 基本能力 15 信息登记 10 从业单位和个人信息登记 5 <详细内容> <打分要求…>
+                              业绩情况信息登记 5 <…>
+
+"/" stands for an empty cell (a row scored at a higher level, or without points of its own);
+merged cells printed twice in a row ("3 3 行业引领水平 行业引领水平") are read once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from duban.extract.columns import column_kind, find_run_header
+from duban.extract.document import Block, Paragraph
+from duban.extract.draft import Draft
+from duban.extract.layouts.base import Claim
+from duban.extract.normalize import squash, strip_markup
+
+_LEVEL = re.compile(r"^(?:[一二三四五]级)?(?:指标|考核项目|考核内容|评价项目|评分项目)(?:名称)?$")
+_POINTS_WORDS = re.compile(r"分值|分数|标准分|权重|指标项|分值上限")
+_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d+)?|/)$")
+_SENTENCE = re.compile(r"[。；;，,：:]")
+_NEW_TABLE = re.compile(r"^附件\s*\d+\s*$|^附表\s*\d+")
+_MAX_NAME = 30
+
+
+class Checklists:
+    name = "checklist"
+
+    def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
+        texts = [squash(strip_markup(b.text)) if isinstance(b, Paragraph) else "" for b in blocks]
+        i = 0
+        while i < len(blocks):
+            if not texts[i] or (not _LEVEL.match(texts[i]) and not _level_run(texts[i])):
+                i += 1
+                continue
+            header = _header(texts, i)
+            if header is None:
+                i += 1
+                continue
+            levels, body = header
+            drafts, end = _rows(texts, blocks, body, levels)
+            if len(drafts) >= 2:
+                yield Claim(self.name, _header_start(texts, i), end, 1.0 + len(drafts), tuple(drafts))
+                i = end
+            else:
+                i += 1
+
+
+def _level_run(text: str) -> bool:
+    """ "序号 一级指标 二级指标 …" run together on a line."""
+    return len(text) <= 80 and text.count("指标") >= 2
+
+
+def _header_start(texts: list[str], i: int) -> int:
+    return i - 1 if i > 0 and column_kind(texts[i - 1]) == "id" else i
+
+
+def _header(texts: list[str], i: int) -> tuple[int, int] | None:
+    """(number of levels, index of the first body line) when a checklist header starts at i."""
+    cells: list[str] = []
+    j = i
+    run = find_run_header(texts[i]) if _level_run(texts[i]) else None
+    if run is not None:
+        cells, j = list(run.cells), i + 1
+    else:
+        while (
+            j < len(texts)
+            and len(cells) < 10
+            and texts[j]
+            and len(texts[j]) <= 8
+            and not _NUMBER.match(texts[j])
+        ):
+            cells.append(texts[j])
+            j += 1
+    levels = sum(1 for c in cells if _LEVEL.match(c))
+    texty = sum(1 for c in cells if column_kind(c) in ("text", "task"))
+    # A second header row: each level's 指标项 / 分值上限.
+    while j < len(texts) and texts[j] and _POINTS_WORDS.fullmatch(texts[j]):
+        cells.append(texts[j])
+        j += 1
+    scored = any(_POINTS_WORDS.search(c) or column_kind(c) == "points" for c in cells)
+    if levels == 0 or not scored or texty == 0:
+        return None
+    return levels, j
+
+
+@dataclass
+class _Walk:
+    levels: int
+    path: list[str] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # the run of name/points going down
+    leaf: tuple[str, str, list[str], str] | None = None  # name, points, path, where
+    text: list[str] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+
+    def pair(self, name: str, points: str) -> None:
+        if self.text or (self.leaf is None and not self.pairs):
+            self.close()
+        self.pairs.append((name, points))
+
+    def body(self, line: str, where: str) -> None:
+        if self.pairs:
+            self._descend(where)
+        if self.leaf is not None:
+            self.text.append(line)
+
+    def _descend(self, where: str) -> None:
+        """A run of pairs ends: its first pairs are levels above, the last is the scored row."""
+        run = [p for p in self.pairs if p[0] != "/"] or self.pairs[-1:]
+        depth = min(len(run), self.levels)
+        keep = max(self.levels - depth, 0)
+        self.path = self.path[:keep] + [name for name, _ in run[:-1]]
+        name, points = run[-1]
+        if points == "/" and len(run) < len(self.pairs):
+            points = next((p for n, p in reversed(self.pairs) if n == "/" and p != "/"), points)
+        self.leaf = (name, points, list(self.path), where)
+        self.pairs = []
+
+    def close(self) -> None:
+        if self.leaf is not None:
+            name, points, path, where = self.leaf
+            k = len(self.drafts) + 1
+            self.drafts.append(
+                Draft(
+                    number=str(k),
+                    path=path,
+                    text="".join(self.text),
+                    where=where,
+                    title=name,
+                    points=None if points == "/" else float(points),
+                    rule="checklist:levels",
+                    confidence=0.8,
+                )
+            )
+        self.leaf, self.text = None, []
+
+
+def _rows(texts: list[str], blocks: Sequence[Block], start: int, levels: int) -> tuple[list[Draft], int]:
+    walk = _Walk(levels)
+    tokens: list[tuple[int, str]] = []
+    j = start
+    while j < len(texts):
+        t = texts[j]
+        if t and (
+            _NEW_TABLE.match(t) or (tokens and (_LEVEL.match(t) or _level_run(t)) and _header(texts, j))
+        ):
+            break
+        if t and (not tokens or t != tokens[-1][1]):  # a merged cell printed twice: once
+            tokens.append((j, t))
+        j += 1
+    k = 0
+    while k < len(tokens):
+        idx, t = tokens[k]
+        nxt = tokens[k + 1][1] if k + 1 < len(tokens) else ""
+        where = blocks[idx].where if isinstance(blocks[idx], Paragraph) else ""
+        if _is_name(t) and _NUMBER.match(nxt):
+            walk.pair(t, nxt)
+            k += 2
+            continue
+        if _NUMBER.match(t) and t != "/" and (not walk.text or _is_name(nxt)):
+            k += 1  # a serial number (序号) before a top-level name
+            continue
+        walk.body(t, where)
+        k += 1
+    walk.close()
+    return walk.drafts, tokens[-1][0] + 1 if tokens else start
+
+
+def _is_name(t: str) -> bool:
+    return t == "/" or (len(t) <= _MAX_NAME and not _SENTENCE.search(t) and not _NUMBER.match(t))
