@@ -24,3 +24,5 @@ class Draft:
     # is (0–1), for the clerk's review and `duban extract --explain`.
     rule: str = ""
     confidence: float = 1.0
+    # A table's target column, read for targets instead of the text ("预算执行进度达到40%").
+    target_text: str = ""

@@ -54,7 +54,7 @@ def finalize(
                 points=d.points,
                 deadline=deadline,
                 deadline_text=deadline_text,
-                targets=tuple(find_targets(text, plan_year=plan_year)),
+                targets=tuple(find_targets(d.target_text or text, plan_year=plan_year)),
                 where=d.where,
                 rule=d.rule or None,
                 confidence=d.confidence,

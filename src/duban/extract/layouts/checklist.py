@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from duban.extract.columns import column_kind, find_run_header
-from duban.extract.document import Block, Paragraph
+from duban.extract.columns import UNIT_KINDS, column_kind, find_run_header
+from duban.extract.document import Block, Paragraph, Table
 from duban.extract.draft import Draft
 from duban.extract.layouts.base import Claim
 from duban.extract.normalize import squash, strip_markup
@@ -37,6 +37,7 @@ class Checklists:
     name = "checklist"
 
     def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
+        yield from _tables(blocks)
         texts = [squash(strip_markup(b.text)) if isinstance(b, Paragraph) else "" for b in blocks]
         i = 0
         while i < len(blocks):
@@ -54,6 +55,74 @@ class Checklists:
                 i = end
             else:
                 i += 1
+
+
+def _tables(blocks: Sequence[Block]) -> Iterator[Claim]:
+    """Real tables: level columns (一级指标 …), a points column after the last level, and no
+    column of units (a table naming units is a task table: `table.RealTables`)."""
+    for i, b in enumerate(blocks):
+        if not isinstance(b, Table):
+            continue
+        for h, header in enumerate(b.rows[:4]):
+            cells = [squash(c) for c in header]
+            level_cols = [k for k, c in enumerate(cells) if _LEVEL.match(c)]
+            if not level_cols or any(column_kind(c) in UNIT_KINDS for c in cells):
+                continue
+            leaf = level_cols[-1]
+            points = next((k for k in range(leaf + 1, len(cells)) if _POINTS_WORDS.search(cells[k])), None)
+            if points is None:
+                continue
+            target = next((k for k, c in enumerate(cells) if "目标值" in c), None)
+            drafts = _table_drafts(b, h, level_cols, points, target)
+            if drafts:
+                yield Claim("checklist", i, i + 1, 2.0 + len(drafts), tuple(drafts))
+            break
+
+
+def _table_drafts(table: Table, h: int, levels: list[int], points: int, target: int | None) -> list[Draft]:
+    """One task per scored indicator; an indicator spread over several rows (merged cells) has
+    the points of all its rows."""
+    header = [squash(c) for c in table.rows[h]]
+    leaf = levels[-1]
+    drafts: list[Draft] = []
+    for r in range(h + 1, len(table.rows)):
+        row = [squash(c) for c in table.rows[r]]
+        if len(row) <= max(leaf, points) or not row[leaf] or _LEVEL.match(row[leaf]) or row[:3] == header[:3]:
+            continue
+        if re.match(r"^(?:小计|合计|总计|总分)", row[0]):
+            continue
+        value = _points(row[points])
+        path = [row[k] for k in levels[:-1] if row[k]]
+        last = drafts[-1] if drafts else None
+        if last is not None and last.title == row[leaf] and last.path == path:
+            if value is not None:
+                last.points = (last.points or 0) + value  # the same indicator's next sub-row
+            continue
+        k = len(drafts) + 1
+        goal = row[target] if target is not None and target < len(row) else ""
+        drafts.append(
+            Draft(
+                number=str(k),
+                path=path,
+                text=row[leaf],
+                where=table.cell_name(r, leaf),
+                title=row[leaf],
+                points=value,
+                rule="checklist:levels",
+                confidence=0.8,
+                target_text=f"{row[leaf]}达到{goal}" if _AMOUNT.fullmatch(goal) else "",
+            )
+        )
+    return drafts
+
+
+# A target value as a table prints it: "40%", "80.21%", "100%", "3个".
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?(?:%|‰|个|项|次|人|家|天|小时)")
+
+
+def _points(cell: str) -> float | None:
+    m = re.fullmatch(r"(\d{1,3}(?:\.\d+)?)分?", cell)
+    return float(m.group(1)) if m else None
 
 
 def _level_run(text: str) -> bool:
