@@ -97,10 +97,12 @@ class Directory:
             return False
         if name in self.known or name in self.aliases or name in self.groups:
             return True
-        if self._bad.search(name):
-            return False
         base = _strip_bracket_qualifier(name)
-        return len(base) >= 2 and base.endswith(self.suffixes)
+        suffix = next((s for s in self.suffixes if base.endswith(s)), None)
+        if suffix is None or len(base) < 2:
+            return False
+        # A word of prose makes it no name, unless it belongs to the ending ("功能区推进办").
+        return not self._bad.search(base[: len(base) - len(suffix)])
 
     def is_complete(self, name: str) -> bool:
         """Whether a fragment already reads as a whole name (used to re-join PDF-spaced names)."""

@@ -338,9 +338,11 @@ def _unglue_one(cell: str) -> list[str]:
     # A group row's numeral run into the end of the row: "…科技经济委等二推进能源结构优化".
     tail: list[str] = []
     for m in re.finditer(f"[{_CN_NUMERAL}]{{1,3}}(?=[\u4e00-\u9fff])", cell):
+        if cell[m.end() : m.end() + 1] in _AMOUNT_WORDS or cell[m.end() : m.end() + 1] == "星":
+            continue  # "三星级": an amount, not a group row's numeral
         head = cell[: m.start()]
         found = trailing_units(head)
-        if found is not None and found[0] > 0:
+        if found is not None and found[0] > 0 and (len(found[1]) >= 2 or head.endswith("等")):
             cell, tail = head, [cell[m.start() :]]
             break
     found = trailing_units(cell)

@@ -190,8 +190,9 @@ class _Walk:
         keep = max(self.levels - depth, 0)
         self.path = self.path[:keep] + [name for name, _ in run[:-1]]
         name, points = run[-1]
-        if points == "/" and len(run) < len(self.pairs):
-            points = next((p for n, p in reversed(self.pairs) if n == "/" and p != "/"), points)
+        if points == "/":
+            # A row without points of its own is scored by the level above it, when that has one.
+            points = next((p for _, p in reversed(run[:-1]) if p != "/"), points)
         self.leaf = (name, points, list(self.path), where)
         self.pairs = []
 
