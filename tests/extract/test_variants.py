@@ -44,11 +44,32 @@ def test_it_has_gold_documents_to_disguise() -> None:
     assert all(d.text().strip() for d in require(DOCS))
 
 
+def as_printed_in_halfwidth(gold: dict[str, Any]) -> dict[str, Any]:
+    """Units are kept "as printed" (ANNOTATION.md): where OCR printed "建设管理委(交通委)", that is
+    the name the copy gives; the gold of the copy is the gold with the same punctuation."""
+
+    def task(t: dict[str, Any]) -> dict[str, Any]:
+        names = {
+            k: [u.translate(disguise.HALF_WIDTH) for u in t[k]]
+            for k in ("units", "lead", "partners")
+            if t.get(k)
+        }
+        return {**t, **names}
+
+    return {
+        **gold,
+        "tasks": [task(t) for t in gold["tasks"]],
+        "parts": [{**p, "tasks": [task(t) for t in p["tasks"]]} for p in gold.get("parts") or []],
+    }
+
+
 @pytest.mark.parametrize(("doc", "variant"), CASES)
 def test_it_keeps_the_plain_texts_figures_in_disguise(doc: GoldDocument, variant: str) -> None:
     suffix, data = disguise.disguised(doc.stem, variant, doc.text())
     gold = doc.gold()
     base, _ = figures(plain(doc), gold)
+    if variant == "halfwidth":
+        gold = as_printed_in_halfwidth(gold)
     got, misses = figures(extract(data, filename="doc" + suffix).to_dict(), gold)
     short = {k: (base[k], got[k]) for k, keep in KEEP.items() if got[k] < keep * base[k]}
     table = "\n".join(

@@ -16,7 +16,7 @@ import itertools
 import re
 
 from duban.extract.columns import find_run_header
-from duban.extract.document import Block, Document, Paragraph
+from duban.extract.document import Block, Document, Paragraph, Table
 from duban.extract.normalize import strip_markup
 from duban.extract.roles import field_labels
 from duban.extract.segment import Candidate, find_marks
@@ -28,6 +28,9 @@ FLAT_CHARS = 800
 _HEADING_POINTS = re.compile(r"[^。；;！!？?（()）]{1,40}?[（(]\s*\d+(?:\.\d+)?\s*分\s*[）)]")
 
 
+_NEGATIVE_HEADING = re.compile(
+    r"(?:负面清单|扣分项目|扣分事项|否决事项)(?=\s*[（(]?[一二三四五六七八九十\d])"
+)
 # "## 第一章 总则": a Markdown heading's marks are markup (a level-1 "# " title is kept for meta).
 _MARKDOWN_HEADING = re.compile(r"^\s*#{2,6}\s+")
 
@@ -57,6 +60,11 @@ def relined(doc: Document) -> Document:
     blocks: list[Block] = []
     changed = False
     for i, block in enumerate(doc.blocks):
+        if isinstance(block, Table):
+            split = _text_rows_out(block)
+            blocks.extend(split)
+            changed = changed or split != [block]
+            continue
         cuts = _cuts(texts[i], marks.get(i, []), flat=len(texts[i]) >= FLAT_CHARS) if i in texts else []
         if not cuts:
             blocks.append(Paragraph(texts[i], block.where) if i in rewritten else block)
@@ -69,6 +77,27 @@ def relined(doc: Document) -> Document:
             if text[a:b].strip():
                 blocks.append(Paragraph(text[a:b], block.where if a == 0 else f"{block.where} col {a + 1}"))
     return Document(name=doc.name, blocks=tuple(blocks)) if changed else doc
+
+
+def _text_rows_out(table: Table) -> list[Block]:
+    """A sheet that holds text one cell a row before (or after) its table: those rows are
+    paragraphs, the table is what lies between them."""
+    rows = table.rows
+    one = [sum(1 for c in row if c.strip()) <= 1 for row in rows]
+    start = next((r for r, single in enumerate(one) if not single), len(rows))
+    end = len(rows) - next((k for k, single in enumerate(reversed(one)) if not single), len(rows))
+    if (start == 0 and end == len(rows)) or start >= end:
+        return [table]
+
+    def text(r: int) -> Paragraph:
+        return Paragraph(next((c for c in rows[r] if c.strip()), ""), table.cell_name(r, 0))
+
+    body = Table(rows=rows[start:end], where=table.where, cell_names=table.cell_names[start:end])
+    return [
+        *(text(r) for r in range(start) if any(rows[r])),
+        body,
+        *(text(r) for r in range(end, len(rows)) if any(rows[r])),
+    ]
 
 
 def _cuts(text: str, marks: list[Candidate], *, flat: bool) -> list[int]:
@@ -87,6 +116,9 @@ def _cuts(text: str, marks: list[Candidate], *, flat: bool) -> list[int]:
     header = find_run_header(text) if flat and "\t" not in text else None
     if header is not None and text[: header.start].strip():
         cuts.add(header.start)
+    if flat:
+        # A negative list's heading run into the text before it ("…财政局等负面清单1.暴力…").
+        cuts.update(m.start() for m in _NEGATIVE_HEADING.finditer(text) if m.start() > 0)
     if "：" in text or ":" in text:
         cuts.update(k for k in field_labels(text) if text[:k].strip() and not text[:k].endswith("\t"))
     return sorted(cuts)

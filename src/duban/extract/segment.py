@@ -206,10 +206,13 @@ def _candidate(text: str, m: re.Match[str]) -> Candidate | None:
         return None
     if style.name in ("一、", "1、", "1.", "1)") and _AMOUNT_INSIDE.match(rest):
         return None
-    before = text[:start].rstrip(" \t\u3000\u00a0")
-    if before and style.not_after and re.match(f"[{style.not_after}]", before[-1]):
+    b = start  # the character before the mark, spaces skipped (no copy of the line's head)
+    while b > 0 and text[b - 1] in " \t\u3000\u00a0":
+        b -= 1
+    last = text[b - 1] if b else ""
+    if last and style.not_after and re.match(f"[{style.not_after}]", last):
         return None
-    if style.name == "一、" and text[end - 1 : end] in "，," and before:
+    if style.name == "一、" and text[end - 1 : end] in "，," and last:
         return None  # "一，" inside a line is prose ("第一，…" or a list of numerals)
     raw = m.group(f"n{k}")
     value = _value(style.name, raw)
@@ -220,16 +223,16 @@ def _candidate(text: str, m: re.Match[str]) -> Candidate | None:
         mark_style = m.group(f"w{k}") + "N"
     elif style.name == "roman":
         mark_style = raw.partition("-")[0] + "-"
-    return Candidate(
-        start=start, end=end, style=mark_style, value=value, evidence=_evidence(text, start, before)
-    )
+    evidence = _evidence(last, spaced=b < start)
+    if style.name == "行动" and evidence <= _INSIDE:
+        return None  # "…焕新行动1.加力…": the end of a heading, then another mark
+    return Candidate(start=start, end=end, style=mark_style, value=value, evidence=evidence)
 
 
-def _evidence(text: str, start: int, before: str) -> float:
-    if not before:
+def _evidence(last: str, *, spaced: bool) -> float:
+    """What the character before a mark says (`last` is "" at a line's start)."""
+    if not last:
         return LINE_START
-    last = before[-1]
-    spaced = len(before) < start  # whitespace between the previous character and the mark
     if last in _STOPS:
         return _AFTER_STOP + (0.5 if spaced else 0.0)
     if last in _CLOSERS:

@@ -52,8 +52,10 @@ def rows_to_drafts(
         filled = [c for c in row if c]
         if filled and _SUBTOTAL.match(filled[0]):
             continue  # 小计 / 合计: the table's own arithmetic, not a task
-        if len(set(filled)) == 1 and (len(filled) > 1 or not row[task_col]):
-            group = [filled[0]]  # a heading row merged across the table
+        rest = {c for i, c in enumerate(row) if c and kinds[i] != "id"}
+        if len(rest) == 1 and (len(filled) > 1 or not row[task_col]):
+            # A heading row merged across the table, maybe after its number ("一 | 推进…").
+            group = [filled[0] if len(set(filled)) == 1 else "、".join(dict.fromkeys(filled))]
             carry.clear()
             continue
         if not row[task_col] and not any(row[i] for i, k in enumerate(kinds) if k in UNIT_KINDS):
