@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from duban.extract import furniture
 from duban.extract.columns import find_run_header
 from duban.extract.document import Block, Document, Paragraph, Table
 from duban.extract.normalize import strip_markup
@@ -36,6 +37,7 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{2,6}\s+")
 
 
 def relined(doc: Document) -> Document:
+    doc = _without_furniture(doc)
     texts: dict[int, str] = {}
     rewritten: set[int] = set()
     placed: list[Placed] = []
@@ -77,6 +79,24 @@ def relined(doc: Document) -> Document:
             if text[a:b].strip():
                 blocks.append(Paragraph(text[a:b], block.where if a == 0 else f"{block.where} col {a + 1}"))
     return Document(name=doc.name, blocks=tuple(blocks)) if changed else doc
+
+
+def _without_furniture(doc: Document) -> Document:
+    """The site's navigation before the first paragraph and its footer after the last, gone."""
+    paragraphs = [i for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
+    if not paragraphs:
+        return doc
+    blocks = list(doc.blocks)
+    first, last = paragraphs[0], paragraphs[-1]
+    for i, trim in ((first, "head"), (last, "tail")):
+        block = blocks[i]
+        assert isinstance(block, Paragraph)
+        text = block.text
+        cut = furniture.head_end(text) if trim == "head" else furniture.tail_start(text)
+        kept = text[cut:] if trim == "head" else text[:cut]
+        if kept != text:
+            blocks[i] = Paragraph(kept, block.where)
+    return Document(name=doc.name, blocks=tuple(blocks))
 
 
 def _text_rows_out(table: Table) -> list[Block]:

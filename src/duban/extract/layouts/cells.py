@@ -114,8 +114,8 @@ def cells_to_drafts(
 ) -> tuple[list[Draft], int]:
     """Drafts of the rows after the header that opens texts[0]; and how many paragraphs they took."""
     chunks, header = _body_chunks(texts, wheres, kinds)
-    chunks = _split_serials(chunks)
-    table = _Table(kinds=kinds, header=header)
+    chunks = _split_serials(_without_repeated_header(chunks, header))
+    table = _Table(kinds=kinds)
     used = 0
     for n, chunk in enumerate(chunks):
         if not table.feed(chunk):
@@ -139,16 +139,36 @@ def _body_chunks(
     else:
         header = [squash(t) for t in texts[: len(kinds)]]
         rest = list(zip(texts[len(kinds) :], wheres[len(kinds) :], strict=True))
+    # A header run together in a line says the table was flattened: spaces stand between cells.
+    spaced = run is not None and not first[: run.start].strip()
     chunks: list[_Chunk] = []
     for text, where in rest:
         s = text.strip()
         if not s:
             continue
-        if len(s) > _MANY_CELLS and len(re.findall(r"\s+", s)) >= 3:
+        if (spaced or len(s) > _MANY_CELLS) and len(re.findall(r"\s+", s)) >= 1:
             chunks.extend(_Chunk(p, where, True) for p in s.split())
         else:
             chunks.append(_Chunk(squash(s), where, True))
     return chunks, header
+
+
+def _without_repeated_header(chunks: list[_Chunk], header: list[str]) -> list[_Chunk]:
+    """The header printed again after a page break: three or more of its cells in a row."""
+    out: list[_Chunk] = []
+    k = 0
+    while k < len(chunks):
+        if chunks[k].text in header:
+            h = header.index(chunks[k].text)
+            n = 0
+            while k + n < len(chunks) and h + n < len(header) and chunks[k + n].text == header[h + n]:
+                n += 1
+            if n >= 3:
+                k += n
+                continue
+        out.append(chunks[k])
+        k += 1
+    return out
 
 
 def _split_serials(chunks: list[_Chunk]) -> list[_Chunk]:
@@ -197,7 +217,6 @@ def _paragraphs_used(chunks: Sequence[_Chunk], wheres: Sequence[str], n: int) ->
 @dataclass
 class _Table:
     kinds: list[str | None]
-    header: list[str]
     drafts: list[Draft] = field(default_factory=list)
     group: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
@@ -205,18 +224,11 @@ class _Table:
     number: str = ""
     where: str = ""
     last_resp: Resp = field(default_factory=list)
-    header_left: int = 0  # cells of a repeated header still to skip
     preamble: int = 0  # chunks seen before the first row
 
     def feed(self, ch: _Chunk) -> bool:
         """Take one chunk; False when it cannot belong to the table (the table has ended)."""
         s = ch.text
-        if self.header_left:
-            self.header_left -= 1
-            return True
-        if s == self.header[0] and len(self.header) > 1:
-            self.header_left = len(self.header) - 1  # the header again after a page break
-            return True
         if _SERIAL.match(s) and ch.whole:
             self.close()
             self.row, self.where, self.number = [], ch.where, s
