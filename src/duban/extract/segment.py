@@ -224,8 +224,12 @@ def _candidate(text: str, m: re.Match[str]) -> Candidate | None:
     elif style.name == "roman":
         mark_style = raw.partition("-")[0] + "-"
     evidence = _evidence(last, spaced=b < start)
-    if style.name == "行动" and evidence <= _INSIDE:
-        return None  # "…焕新行动1.加力…": the end of a heading, then another mark
+    if (
+        style.name == "行动"
+        and evidence <= _INSIDE
+        and parse_mark(text[m.start(f"n{k}") : end + 2]) is not None
+    ):
+        return None  # "…焕新行动1.加力…": the end of a heading, then a mark of its own
     return Candidate(start=start, end=end, style=mark_style, value=value, evidence=evidence)
 
 

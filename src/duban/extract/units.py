@@ -246,6 +246,12 @@ def _is_whole_name(part: str, d: Directory) -> bool:
     return not name or name in d.not_units or _name_start(name, d) == 0
 
 
+def reads_whole(name: str, d: Directory | None = None) -> bool:
+    """Whether a listed name is one name, not text run into a name ("…新建工程区体育局")."""
+    d = d or directory()
+    return _name_start(name, d) in (0, None)
+
+
 def _name_start(part: str, d: Directory) -> int | None:
     """Where a name that ends `part` starts, or None when no well-formed name ends it."""
     name = _drop_trailing(part, d)
@@ -253,17 +259,21 @@ def _name_start(part: str, d: Directory) -> int | None:
     tail = name[cut:]
     if d.looks_like_unit(tail) and (cut > 0 or len(tail) <= 7 or tail.startswith(d.prefixes)):
         return cut
+    # A department's core or a known name opens it ("…工程区体育局" → 区体育局); failing that,
+    # the latest admin level that leaves a well-formed name ("…研究区规划资源局").
+    by_core = by_level = None
     for i in range(len(name) - 2, cut - 1, -1):
         rest = name[i:]
         if len(rest) < 3 or any(c in _NAME_BREAKS for c in rest) or not d.looks_like_unit(rest):
             continue
-        if rest.startswith(d.cores) or any(rest.startswith(k) for k in d.known if len(k) >= 3):
-            # "区规划资源局": the admin level before a core is part of the name.
+        if by_core is None and (
+            rest.startswith(d.cores) or any(rest.startswith(k) for k in d.known if len(k) >= 3)
+        ):
             level = next((p for p in d.prefixes if name[:i].endswith(p)), "")
-            return i - len(level)
-        if rest.startswith(d.prefixes):
-            return i
-    return None
+            by_core = i - len(level)
+        if by_level is None and rest.startswith(d.prefixes):
+            by_level = i
+    return by_core if by_core is not None else by_level
 
 
 def all_units(names: Iterable[str], d: Directory | None = None) -> bool:

@@ -23,7 +23,7 @@ from duban.extract.normalize import squash, strip_markup
 from duban.extract.roles import Resp, Role, parse_unit_line
 from duban.extract.segment import LINE_START, Candidate
 from duban.extract.sequence import Placed, keep
-from duban.extract.units import trailing_units
+from duban.extract.units import reads_whole, trailing_units
 
 _SERIAL = re.compile(r"^\d{1,3}$")
 _CN_NUMERAL = "一二三四五六七八九十"
@@ -281,10 +281,10 @@ def _row(
 ) -> tuple[Draft, list[str]]:
     unit_kinds = [k for k in kinds if k in UNIT_KINDS]
     joined = _join_wrapped(cells)
-    glued = not any(parse_unit_line(c) is not None for c in joined)
+    glued = not any(_unit_cell(c) for c in joined)
     if glued:
         joined = _unglue(joined)
-    unit_cells = [n for n, c in enumerate(joined) if parse_unit_line(c) is not None]
+    unit_cells = [n for n, c in enumerate(joined) if _unit_cell(c)]
     # The unit columns are the last unit-like cells; a row needs a task cell before them.
     taken = unit_cells[-len(unit_kinds) :] if unit_kinds else []
     if taken and taken[0] == 0:
@@ -326,6 +326,12 @@ def _row(
     return draft, [a for a in after if a]
 
 
+def _unit_cell(cell: str) -> bool:
+    """A cell that is a list of bodies, each one name (not text run into the first name)."""
+    names = parse_unit_line(cell)
+    return names is not None and all(reads_whole(n) for n in names)
+
+
 def _join_wrapped(cells: list[str]) -> list[str]:
     """Units wrapped over several lines end in 、: glue them back."""
     joined: list[str] = []
@@ -358,6 +364,16 @@ def _unglue_one(cell: str) -> list[str]:
             cell, tail = head, [cell[m.start() :]]
             break
     found = trailing_units(cell)
+    if found is None and not tail:
+        # A merged sub-type cell for the rows below run into the end: "…各相关街镇旧住房更新改造".
+        for p in range(len(cell) - 2, max(len(cell) - 14, 0), -1):
+            if (
+                _short(cell[p:])
+                and (head_units := trailing_units(cell[:p])) is not None
+                and len(head_units[1]) >= 2
+            ):
+                cell, tail, found = cell[:p], [cell[p:]], head_units
+                break
     if found is None:
         return [cell, *tail]
     start, _names = found
