@@ -9,6 +9,7 @@ from duban.extract.draft import Draft
 from duban.extract.lint import lint
 from duban.extract.model import Deduction, Plan, Task
 from duban.extract.normalize import squash
+from duban.extract.roles import Resp
 from duban.extract.targets import find_targets, parse_deadline
 
 
@@ -29,14 +30,18 @@ def finalize(
     names_roles = first_is_lead or any(role == "lead" for d in drafts for role, _ in d.resp)
     tasks = []
     for d, task_id in zip(drafts, ids, strict=True):
-        units = [u for _, us in d.resp for u in us]
+        units = _union(d.resp)
         lead: list[str] | None = None
         partners: list[str] | None = None
         if names_roles:
-            lead = [u for role, us in d.resp if role == "lead" for u in us]
-            partners = [u for role, us in d.resp if role == "partner" for u in us]
-            if first_is_lead and not lead and units:
-                lead, partners = units[:1], units[1:]
+            leads = list(dict.fromkeys(u for role, us in d.resp if role == "lead" for u in us))
+            helpers = list(dict.fromkeys(u for role, us in d.resp if role == "partner" for u in us))
+            if first_is_lead and not leads and units:
+                leads, helpers = units[:1], units[1:]
+            # A task that names neither lead nor partner has no roles, even where others do
+            # (gold 01); one that names partners only has an empty lead (gold 004).
+            if leads or helpers:
+                lead, partners = leads, helpers
         deadline, deadline_text = (None, None)
         if d.deadline_text:
             deadline, deadline_text = parse_deadline(d.deadline_text, plan_year=plan_year)
@@ -70,6 +75,20 @@ def finalize(
         deductions=tuple(deductions),
     )
     return Plan(**{**plan.__dict__, "warnings": tuple(lint(plan, drafts))})
+
+
+def _union(resp: Resp) -> list[str]:
+    """The units of every clause, in printed order, each once — but a unit printed both as lead
+    and as partner stays in both places (ANNOTATION.md: it deserves a warning, not a merge)."""
+    out: list[str] = []
+    roles: dict[str, set[str]] = {}
+    for role, units in resp:
+        for u in units:
+            seen = roles.setdefault(u, set())
+            if not seen or (role in ("lead", "partner") and seen & {"lead", "partner"} and role not in seen):
+                out.append(u)
+            seen.add(role)
+    return out
 
 
 def _ids(drafts: Sequence[Draft]) -> list[str]:

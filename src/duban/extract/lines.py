@@ -50,8 +50,11 @@ def relined(doc: Document) -> Document:
             text = _MARKDOWN_HEADING.sub("", text)
             rewritten.add(i)
         texts[i] = text
-        flat = len(text) >= FLAT_CHARS
-        for c in find_marks(text):
+        found = find_marks(text)
+        # Long, or holding several items' marks after sentence ends: text run together, where a
+        # sequence may start inside the line.
+        flat = len(text) >= FLAT_CHARS or sum(1 for c in found if c.start > 0 and c.evidence >= 1.0) >= 3
+        for c in found:
             placed.append(Placed(c, flat))
             owner.append(i)
     kept = keep(placed)

@@ -18,7 +18,8 @@ _DATE = re.compile(
 )
 # A plan's own title ends in the genre's word; the covering notice's title does not.
 _TITLE = re.compile(
-    r"(?:方案|清单|意见|计划|安排|办法|细则|指引|规划|要点|分工|任务书|责任书|分解表|任务表|工作表|措施)"
+    r"(?:方案|清单|意见|计划|安排|办法|细则|指引|规划|要点|分工|任务书|责任书|分解表|任务表|工作表|措施|任务分解|重点任务|"
+    r"工作任务|重点工作|规定|条例)"
     r"(?:[（(][^（）()]{1,16}[）)])?$"
 )
 _NOT_TITLE = re.compile(r"印发|转发|通知|^关于.*的(?:函|批复)|[《》]")

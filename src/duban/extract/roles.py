@@ -35,6 +35,7 @@ class Clause:
     resp: Resp = field(default_factory=list)
     deadline: str | None = None
     form: str = ""  # "labels", "verbs", "list" or "date": how the clause was read
+    points: float | None = None  # "（牵头考核单位：X，20分）"
 
     @property
     def units(self) -> list[str]:
@@ -130,6 +131,16 @@ def is_deadline_phrase(s: str) -> bool:
     return bool(_DEADLINE.match(s))
 
 
+_POINTS_PIECE = re.compile(r"^(?P<p>\d+(?:\.\d+)?)分$")
+
+
+def _points_piece(piece: str, clause: Clause) -> bool:
+    m = _POINTS_PIECE.match(piece.strip())
+    if m is not None:
+        clause.points = float(m.group("p"))
+    return m is not None
+
+
 # --- clauses ----------------------------------------------------------------------------------
 
 
@@ -162,7 +173,7 @@ def parse_clause(inner: str, *, before: str = "") -> Clause | None:
         return None
     if _label_re().search(s):
         clause = _labelled(s)
-        return clause if clause.resp or clause.deadline else None
+        return clause if clause.resp or clause.deadline or clause.points is not None else None
     if is_deadline_phrase(s):
         return Clause(deadline=s, form="date")
     return _role_phrases(s, before=before)
@@ -189,7 +200,7 @@ def _labelled(s: str) -> Clause:
             # what follows is a date ("牵头单位：X，2024年底前完成").
             for part in re.split(r"[，,]", piece):
                 part = part.strip()
-                if not part:
+                if not part or _points_piece(part, clause):
                     continue
                 if is_deadline_phrase(part):
                     clause.deadline = part
@@ -202,7 +213,7 @@ def _labelled(s: str) -> Clause:
 
 def _read_piece(piece: str, clause: Clause) -> None:
     piece = piece.strip()
-    if not piece:
+    if not piece or _points_piece(piece, clause):
         return
     if is_deadline_phrase(piece):
         clause.deadline = piece

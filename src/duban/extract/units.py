@@ -31,6 +31,7 @@ class Directory:
     bad_words: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()
     cores: tuple[str, ...] = ()
+    prose_verbs: tuple[str, ...] = ()
 
     @classmethod
     def default(cls) -> Directory:
@@ -46,6 +47,7 @@ class Directory:
             bad_words=tuple(raw["bad_words"]),
             prefixes=tuple(raw["prefixes"]),
             cores=tuple(raw["cores"]),
+            prose_verbs=tuple(raw["prose_verbs"]),
         )
 
     def load(self, path: Path) -> None:
@@ -85,8 +87,9 @@ class Directory:
         self._bad = re.compile("|".join(re.escape(w) for w in self.bad_words) or "(?!)")
 
     def bad_words_in(self, name: str) -> bool:
-        """Whether `name` holds a word of prose that no body's name holds (加强, 推进, 是 …)."""
-        return bool(self._bad.search(name))
+        """Whether `name` reads as prose: a word no body's name holds (是, 的, 以下 …) or a verb
+        that opens it (加强, 推进 …)."""
+        return bool(self._bad.search(name)) or name.startswith(self.prose_verbs)
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)
@@ -101,8 +104,11 @@ class Directory:
         suffix = next((s for s in self.suffixes if base.endswith(s)), None)
         if suffix is None or len(base) < 2:
             return False
-        # A word of prose makes it no name, unless it belongs to the ending ("功能区推进办").
-        return not self._bad.search(base[: len(base) - len(suffix)])
+        # A word of prose makes it no name, unless it belongs to the ending ("功能区推进办"); a
+        # verb opens prose, not a name, but may stand inside one ("重大项目推进领导小组").
+        head = base[: len(base) - len(suffix)]
+        opening = head[1:] if head[:1] in "省市区县" else head
+        return not self._bad.search(head) and not opening.startswith(self.prose_verbs)
 
     def is_complete(self, name: str) -> bool:
         """Whether a fragment already reads as a whole name (used to re-join PDF-spaced names)."""

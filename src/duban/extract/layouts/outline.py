@@ -336,6 +336,7 @@ def _settle(n: Node) -> None:
             for c in clauses:
                 child.add_resp(c.resp, "outline:paragraph-clause")
                 child.deadline_text = c.deadline or child.deadline_text
+                child.points = c.points if child.points is None else child.points
             n.children.append(child)
         n.lines = []
         return
@@ -343,6 +344,8 @@ def _settle(n: Node) -> None:
         for c in clauses:
             n.add_resp(c.resp, f"outline:clause-{c.form}" if c.form != "date" else "")
             n.deadline_text = c.deadline or n.deadline_text
+            if n.points is None:
+                n.points = c.points
     n.lines = [text for text, _, _ in read]
     if not n.resp and not n.children:
         _read_duties(n)
