@@ -57,6 +57,12 @@ def relined(doc: Document) -> Document:
         for c in found:
             placed.append(Placed(c, flat))
             owner.append(i)
+    # A paragraph that holds most of the document is the document run together, however short.
+    total = sum(len(t) for t in texts.values())
+    placed = [
+        Placed(p.candidate, True) if not p.flat and _most_of(texts[i], total) else p
+        for p, i in zip(placed, owner, strict=True)
+    ]
     kept = keep(placed)
     marks: dict[int, list[Candidate]] = {}
     for p, k, i in zip(placed, kept, owner, strict=True):
@@ -82,6 +88,10 @@ def relined(doc: Document) -> Document:
             if text[a:b].strip():
                 blocks.append(Paragraph(text[a:b], block.where if a == 0 else f"{block.where} col {a + 1}"))
     return Document(name=doc.name, blocks=tuple(blocks)) if changed else doc
+
+
+def _most_of(text: str, total: int) -> bool:
+    return len(text) >= 200 and len(text) >= 0.6 * total
 
 
 def _without_furniture(doc: Document) -> Document:

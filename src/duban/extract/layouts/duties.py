@@ -16,11 +16,11 @@ from duban.extract.units import directory, split_units
 
 # Verbs that may follow a duty's subject; the allocating ones say whose work a field is.
 _VERBS = (
-    r"应当|应|负责|主管|分管|承担|统筹|牵头|会同|按照|依法|依照|根据|是|要|组织|指导|审核|审批|配合|协同|协助|做好|"
+    r"应当|应|负责|主管|分管|承担|履行|统筹|牵头|会同|按照|依法|依照|根据|是|要|组织|指导|审核|审批|配合|协同|协助|做好|"
     r"加强|将|对|在|部署|制定|编制|建立|开展|推进|督促|监督|落实|保障|实施|完善|提供"
 )
 _VERB = re.compile(_VERBS)
-_ALLOCATING = re.compile(r"^.{0,14}?(?:负责|主管|分管|承担|统筹|牵头|职责|责任主体)")
+_ALLOCATING = re.compile(r"^.{0,14}?(?:负责|主管|分管|承担|履行|统筹|牵头|职责|责任主体)")
 _PASSIVE = re.compile(r"由(?P<subj>[^，,。；;：:由]{2,40}?)(?:负责|主管|承担|实施|组织)(?!解释)")
 _WITH = "会同"
 _AND = re.compile(r"(?:和|及|与|或者|或|以及)")

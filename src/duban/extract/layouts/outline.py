@@ -70,6 +70,8 @@ class Node:
         """The node as a path element: "一、推进市域社会治理体制现代化"."""
         if self.heading is not None:
             return self.prefix + self.heading
+        if self.style == "第条":
+            return self.prefix  # an article is named by its number ("第三条"), not its first words
         first = _SENTENCE.split(self.own_text(), maxsplit=1)[0]
         return self.prefix + first
 
@@ -241,8 +243,11 @@ class Outline:
                     c.resp = [("responsible", list(n.unit_heading))]
                     c.rule = "outline:unit-heading"
                     chosen[id(c)] = c
-        # Siblings of tasks, numbered alike, are tasks even when they name no unit.
+        # Siblings of tasks, numbered alike, are tasks even when they name no unit (but an
+        # article is a task only where it carries or inherits units).
         for n in list(chosen.values()):
+            if n.style in _ARTICLE_STYLES:
+                continue
             for sib in (n.parent or self.root).children:
                 if sib.style == n.style and not below[id(sib)] and id(sib) not in chosen:
                     sib.rule = sib.rule or "outline:same-numbering-as-tasks"
@@ -251,9 +256,14 @@ class Outline:
         return [n for n in nodes if id(n) in chosen and not _has_chosen_ancestor(n, chosen)]
 
     def _draft(self, n: Node) -> Draft:
+        number, path = n.number, _path(n)
+        if n.style == "第条":
+            path.append(n.display())  # the article that is the task stands in its path (gold 09)
+        elif n.parent is not None and n.parent.style == "第条" and n.mark is not None:
+            number = f"{_num(n.parent)}.{_num(n)}"  # "第三条（一）" → 3.1
         return Draft(
-            number=n.number,
-            path=_path(n),
+            number=number,
+            path=path,
             text=n.full_text(),
             where=n.where,
             title=n.heading,
@@ -354,8 +364,8 @@ def _settle(n: Node) -> None:
 def _fold_sub_lists(article: Node) -> None:
     """Numbered lists inside an article (申报条件 1. 2. …, a 管理人's duties (一)(二)…) are its
     text, unless they give bodies their duties ("（一）市财政局负责…") or carry clauses."""
-    if not article.children:
-        return
+    if not article.children or article.unit_heading:
+        return  # "第四条 各街道办事处履行下列职责：（一）…": the list is the body's duties
     items = article.descendants()
     if any(find_clauses("".join(c.lines)) or duties.subjects("".join(c.lines)[:80]) for c in items):
         return
@@ -456,7 +466,7 @@ def _take_article_title(node: Node, rest: str) -> str:
     m = _ARTICLE_TITLE.match(rest)
     if m is None:
         return rest
-    node.heading = m.group("t")
+    node.heading = m.group(0).strip()  # printed with its brackets: "第六条（部门职责）"
     return rest[m.end() :].strip()
 
 
@@ -524,6 +534,7 @@ def _unit_heading(heading: str) -> list[str] | None:
     return duties.subjects(heading) or None
 
 
+_ARTICLE_STYLES = frozenset({"第条", "第章", "第节", "第部分"})
 _CAPTION = re.compile(r"^(?:表|图|附表)\d+|^专栏\s*[\d一二三四五六七八九十]*")
 _DUTY_HEADING = re.compile(r"职责|职能|分工|责任分工")
 _DUTY_SUBJECT = re.compile(
