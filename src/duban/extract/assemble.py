@@ -115,7 +115,7 @@ def assemble(doc: Document) -> Plan:
         if part.in_negative_list and not is_title_line(s):
             part.deductions.extend(negative.parse_item(s))
         else:
-            part.outline.feed(text, block.where, next_line=_next_text(blocks, i))
+            part.outline.feed(text, block.where, after=_next_texts(blocks, i))
         i += 1
 
     year = _plan_year(date, number, parts[0].title)
@@ -155,11 +155,8 @@ def _skip_paragraphs(blocks: list[Paragraph | Table], n: int) -> list[Paragraph 
     return out
 
 
-def _next_text(blocks: list[Paragraph | Table], i: int) -> str | None:
-    for b in blocks[i + 1 : i + 3]:
-        if isinstance(b, Paragraph) and b.text.strip():
-            return b.text
-    return None
+def _next_texts(blocks: list[Paragraph | Table], i: int) -> list[str]:
+    return [b.text for b in blocks[i + 1 : i + 5] if isinstance(b, Paragraph) and b.text.strip()]
 
 
 def _has_own_total(blocks: list[Paragraph | Table], i: int) -> bool:

@@ -14,6 +14,7 @@ named anywhere, the smallest measures.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from duban.extract.draft import Draft
@@ -114,7 +115,9 @@ class Outline:
         self._open_field = False  # the last field line ended in 、 and continues below
         self._in_caption = False  # inside a data table, figure or 专栏: not task text
 
-    def feed(self, text: str, where: str, *, next_line: str | None = None) -> None:
+    def feed(self, text: str, where: str, *, after: Sequence[str] = ()) -> None:
+        """Take one line; `after` holds the next few lines (a signature block is told by the
+        date that ends it)."""
         s = strip_markup(text).strip()
         if not s:
             return
@@ -130,21 +133,30 @@ class Outline:
             return
         self._open_field = False
         mark = parse_mark(s)
-        if mark is not None:
+        if mark is not None and (not self._in_caption or self._is_open(mark.style)):
             self._in_caption = False
             self._open(mark, s, where)
             return
         if _CAPTION.match(squash(s)):
             self._in_caption = True
         if self._in_caption:
-            return
+            return  # a table's or a 专栏's own lines, numbered items included, are not the plan's
         if self.cur is not self.root and self.cur.mark is not None:
             units = parse_unit_line(s)
-            if units is not None and not _is_date(next_line):
+            if units is not None and not _signature_ahead(after):
                 self.cur.add_resp([("responsible", units)], "outline:unit-cells")
                 self._open_field = s.endswith(("、", "，", ","))
                 return
         self._add_line(self.cur, s, where)
+
+    def _is_open(self, style: str) -> bool:
+        """Whether an item of this style is open above (a mark of it goes on the plan's list)."""
+        n: Node | None = self.cur
+        while n is not None and n.mark is not None:
+            if n.style == style:
+                return True
+            n = n.parent
+        return False
 
     def _continue_field(self, s: str) -> bool:
         if not self._open_field or not self.cur.resp:
@@ -551,5 +563,11 @@ _DATE_LINE = re.compile(
 )
 
 
-def _is_date(line: str | None) -> bool:
-    return bool(line) and bool(_DATE_LINE.match(squash(line or "")))
+def _signature_ahead(after: Sequence[str]) -> bool:
+    """The issuing bodies at the end: names, one a line, then the date."""
+    for line in after:
+        if _DATE_LINE.match(squash(line)):
+            return True
+        if parse_unit_line(line) is None:
+            return False
+    return False
