@@ -516,7 +516,11 @@ def test_it_never_writes_document_text_as_a_formula(tmp_path: Path) -> None:
     from duban.extract.model import Task as _Task
 
     evil = '=HYPERLINK("http://x.example","点我")'
-    plan = _Plan(source="x.txt", title="方案", tasks=(_Task(id="1", path=("一、基层治理",), text=evil, units=("甲局",)),))
+    plan = _Plan(
+        source="x.txt",
+        title="方案",
+        tasks=(_Task(id="1", path=("一、基层治理",), text=evil, units=("甲局",)),),
+    )
     path = tmp_path / "p.xlsx"
     path.write_bytes(_to_xlsx(plan))
     ws = _openpyxl.load_workbook(path).active

@@ -13,7 +13,13 @@ from duban.extract import extract
 HEADER = ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
 ROWS = [
     ["一、基层治理", "一、基层治理", "一、基层治理", "一、基层治理", "一、基层治理"],
-    ["1", "完善网格化管理，到2025年网格覆盖率达到100%", "区委政法委", "区民政局、区公安分局", "2025年6月底前"],
+    [
+        "1",
+        "完善网格化管理，到2025年网格覆盖率达到100%",
+        "区委政法委",
+        "区民政局、区公安分局",
+        "2025年6月底前",
+    ],
     ["2", "建立矛盾纠纷排查机制", "区司法局", "区信访局", "常态化实施"],
     ["二、公共安全", "二、公共安全", "二、公共安全", "二、公共安全", "二、公共安全"],
     ["3", "开展消防安全专项整治", "区应急局", "各街道", "2025年底前"],
@@ -68,7 +74,9 @@ def test_it_reads_an_xlsx_task_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
 def test_it_reads_an_html_table_with_rowspan(tmp_path: Path, encoding: str) -> None:
     rows = "".join(
-        f'<tr><td colspan="5">{r[0]}</td></tr>' if r[0] == r[1] else "<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
+        f'<tr><td colspan="5">{r[0]}</td></tr>'
+        if r[0] == r[1]
+        else "<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
         for r in ROWS
     )
     page = (

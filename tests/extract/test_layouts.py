@@ -61,7 +61,8 @@ def test_it_reads_inline_role_clauses(
     task = {t.id: t for t in extract(INLINE).tasks}[task_id]
     assert task.units == units
     assert task.lead == lead
-    assert task.partners == ()  # 组织落实 units implement: neither lead nor partner
+    # 组织落实 units implement: neither lead nor partner; with no lead, no roles at all.
+    assert task.partners == (() if lead else None)
 
 
 def test_it_applies_a_stated_first_is_lead_rule() -> None:

@@ -68,10 +68,13 @@ def test_it_detects_bom_less_utf16_by_its_nul_bytes(encoding: str) -> None:
     assert paragraphs(doc) == [("2019年工作要点", "line 1"), ("1. 完成 Task A\t市委办", "line 2")]
 
 
-@pytest.mark.parametrize(("text", "encoding"), [
-    ("臺灣省政府關於加強組織領導的通知，請各單位於十一月三十日前完成。", "big5"),
-    ("Straße für Größe – “Plan” für 2019", "cp1252"),
-])
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("臺灣省政府關於加強組織領導的通知，請各單位於十一月三十日前完成。", "big5"),
+        ("Straße für Größe – “Plan” für 2019", "cp1252"),
+    ],
+)
 def test_it_detects_other_encodings_instead_of_misreading_them_as_gbk(text: str, encoding: str) -> None:
     doc = read.read_bytes(text.encode(encoding), filename="其他编码.txt")
     assert paragraphs(doc) == [(text, "line 1")]
@@ -104,7 +107,7 @@ def test_it_reads_text_given_as_a_string() -> None:
 
 
 def test_it_reads_csv_as_a_table_with_cell_addresses() -> None:
-    data = "序号,任务,责任单位\n1,完善制度,\"市发展改革委\n市财政局\"\n".encode("gb18030")
+    data = '序号,任务,责任单位\n1,完善制度,"市发展改革委\n市财政局"\n'.encode("gb18030")
     (table,) = tables(read.read_bytes(data, filename="清单.csv"))
     assert table.rows == (("序号", "任务", "责任单位"), ("1", "完善制度", "市发展改革委\n市财政局"))
     assert table.cell_name(1, 2) == "C2"
@@ -159,19 +162,24 @@ def test_it_reads_a_gb2312_declared_page_as_gb18030_without_navigation() -> None
         assert noise not in text
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ('<meta charset="utf-8"><p>朱镕基</p>'.encode("gb18030"), "朱镕基"),  # declared wrong
-    ('<meta charset="gbk"><p>王堃</p>'.encode("utf-8-sig"), "王堃"),  # a BOM beats the meta
-    ('<?xml version="1.0" encoding="GB2312"?><html><p>朱镕基</p></html>'.encode("gb18030"), "朱镕基"),
-    ('<meta charset="iso-8859-1"><p>市教委</p>'.encode(), "市教委"),  # a label that proves nothing
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ('<meta charset="utf-8"><p>朱镕基</p>'.encode("gb18030"), "朱镕基"),  # declared wrong
+        ('<meta charset="gbk"><p>王堃</p>'.encode("utf-8-sig"), "王堃"),  # a BOM beats the meta
+        ('<?xml version="1.0" encoding="GB2312"?><html><p>朱镕基</p></html>'.encode("gb18030"), "朱镕基"),
+        ('<meta charset="iso-8859-1"><p>市教委</p>'.encode(), "市教委"),  # a label that proves nothing
+    ],
+)
 def test_it_decodes_pages_whose_declaration_is_wrong_or_overridden(data: bytes, expected: str) -> None:
     assert paragraphs(read.read_bytes(data, filename="页面.html")) == [(expected, "paragraph 1")]
 
 
 def test_it_reads_a_bare_fragment() -> None:
-    fragment = "<p>一、加强领导</p><table><tr><td>任务</td><td>单位</td></tr>" \
-               "<tr><td>完善制度</td><td>市教委</td></tr></table>二、强化督查"
+    fragment = (
+        "<p>一、加强领导</p><table><tr><td>任务</td><td>单位</td></tr>"
+        "<tr><td>完善制度</td><td>市教委</td></tr></table>二、强化督查"
+    )
     doc = read.read_bytes(fragment.encode(), filename="片段.htm")
     assert paragraphs(doc) == [("一、加强领导", "paragraph 1"), ("二、强化督查", "paragraph 2")]
     assert tables(doc)[0].rows == (("任务", "单位"), ("完善制度", "市教委"))
@@ -186,7 +194,10 @@ def test_it_reads_a_one_line_scraped_page() -> None:
     )
     doc = read.read_bytes(page.encode(), filename="page.html")
     assert [text for text, _ in paragraphs(doc)] == [
-        "重点任务分解方案", "一、目标任务", "到2020年，调处成功率达95%。", "二、保障措施",
+        "重点任务分解方案",
+        "一、目标任务",
+        "到2020年，调处成功率达95%。",
+        "二、保障措施",
     ]
 
 
@@ -237,8 +248,9 @@ def make_docx(path: Path) -> Path:
     document = docx.Document()
     document.add_paragraph("关于印发重点任务分解方案的通知")
     table = document.add_table(rows=3, cols=3)
-    for r, row in enumerate([["序号", "任务", "责任单位"], ["1", "完善制度", "市发展改革委"],
-                             ["2", "加强督查", ""]]):
+    for r, row in enumerate(
+        [["序号", "任务", "责任单位"], ["1", "完善制度", "市发展改革委"], ["2", "加强督查", ""]]
+    ):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
     table.cell(0, 1).merge(table.cell(0, 2))  # horizontal: 任务 spans two columns
@@ -388,8 +400,9 @@ def make_pdf(path: Path, *, encrypt: StandardEncryption | None = None) -> Path:
     for x in xs:
         page.line(x, ys[0], x, ys[-1])
     page.setFont("STSong-Light", 11)
-    for r, row in enumerate([["序号", "任务", "责任单位"], ["1", "完善制度", "市发展改革委"],
-                             ["2", "加强督查", "市政府办公厅"]]):
+    for r, row in enumerate(
+        [["序号", "任务", "责任单位"], ["1", "完善制度", "市发展改革委"], ["2", "加强督查", "市政府办公厅"]]
+    ):
         for c, text in enumerate(row):
             page.drawString(xs[c] + 4, ys[r] - 20, text)
     page.setFont("STSong-Light", 14)
@@ -499,14 +512,19 @@ def test_it_refuses_a_pdf_whose_text_layer_has_no_unicode_map(tmp_path: Path) ->
 # --- format detection ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("maker", "filename", "expected"), [
-    ("docx", "<bytes>", "关于印发重点任务分解方案的通知"),
-    ("docx", "实为docx.doc", "关于印发重点任务分解方案的通知"),
-    ("xlsx", "upload", "完善制度"),
-    ("xlsx", "实为xlsx.xls", "完善制度"),
-    ("pdf", "<bytes>", "二、强化督促检查。"),
-])
-def test_it_recognizes_a_format_by_its_bytes(tmp_path: Path, maker: str, filename: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("maker", "filename", "expected"),
+    [
+        ("docx", "<bytes>", "关于印发重点任务分解方案的通知"),
+        ("docx", "实为docx.doc", "关于印发重点任务分解方案的通知"),
+        ("xlsx", "upload", "完善制度"),
+        ("xlsx", "实为xlsx.xls", "完善制度"),
+        ("pdf", "<bytes>", "二、强化督促检查。"),
+    ],
+)
+def test_it_recognizes_a_format_by_its_bytes(
+    tmp_path: Path, maker: str, filename: str, expected: str
+) -> None:
     makers = {"docx": make_docx, "xlsx": make_xlsx, "pdf": make_pdf}
     data = makers[maker](tmp_path / f"f.{maker}").read_bytes()
     assert expected in read.read_bytes(data, filename=filename).text()
@@ -514,8 +532,10 @@ def test_it_recognizes_a_format_by_its_bytes(tmp_path: Path, maker: str, filenam
 
 @pytest.mark.parametrize("filename", ["导出.xls", "导出.doc", "<bytes>"])
 def test_it_reads_html_exported_as_xls_or_doc(filename: str) -> None:
-    data = "<html><body><table><tr><td>任务</td><td>单位</td></tr><tr><td>督查</td><td>市委办</td></tr>" \
-           "</table></body></html>"
+    data = (
+        "<html><body><table><tr><td>任务</td><td>单位</td></tr><tr><td>督查</td><td>市委办</td></tr>"
+        "</table></body></html>"
+    )
     (table,) = tables(read.read_bytes(data.encode("utf-8"), filename=filename))
     assert table.rows == (("任务", "单位"), ("督查", "市委办"))
 
@@ -526,8 +546,19 @@ def test_it_reads_plain_bytes_without_an_extension_as_text() -> None:
 
 
 def test_it_lists_every_supported_suffix() -> None:
-    assert {".txt", ".md", ".html", ".htm", ".docx", ".xlsx", ".xlsm", ".xls", ".pdf", ".doc",
-            ".wps"} <= read.SUFFIXES
+    assert {
+        ".txt",
+        ".md",
+        ".html",
+        ".htm",
+        ".docx",
+        ".xlsx",
+        ".xlsm",
+        ".xls",
+        ".pdf",
+        ".doc",
+        ".wps",
+    } <= read.SUFFIXES
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -603,9 +634,21 @@ def test_it_explains_how_to_install_libreoffice_for_doc_files(
 def test_it_converts_doc_through_libreoffice(tmp_path: Path) -> None:
     source = make_docx(tmp_path / "source.docx")
     # A Word 97 .doc made by LibreOffice itself from the .docx.
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     if not (tmp_path / "source.doc").exists():
         pytest.skip("this LibreOffice has no Writer to make a .doc with")
     doc = read.read_path(tmp_path / "source.doc")

@@ -53,8 +53,11 @@ def test_it_reads_or_refuses_arbitrary_bytes(data: bytes, suffix: str) -> None:
 
 
 @FUZZ
-@given(text=st.text(max_size=2000), encoding=st.sampled_from(["utf-8", "utf-16", "gb18030"]),
-       suffix=st.sampled_from([".txt", ".html", ".csv", ".md"]))
+@given(
+    text=st.text(max_size=2000),
+    encoding=st.sampled_from(["utf-8", "utf-16", "gb18030"]),
+    suffix=st.sampled_from([".txt", ".html", ".csv", ".md"]),
+)
 def test_it_reads_or_refuses_encoded_text(text: str, encoding: str, suffix: str) -> None:
     try:
         data = text.encode(encoding)
@@ -72,12 +75,45 @@ def test_it_never_refuses_a_string(text: str) -> None:
 
 
 @FUZZ
-@given(markup=st.lists(st.sampled_from([
-    "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", '<td rowspan="3">', '<td colspan="0">',
-    '<th colspan="2" rowspan="0">', "<p>", "</p>", "<br>", "<div class='nav'>", "</div>", "<pre>",
-    "</pre>", "<script>", "</script>", "&nbsp;", "任务", "市教委", "\t", "\n", "<!--", "-->", "<nav>",
-    "<caption>表1</caption>", "<form id='form1'>", "<h1>关于印发方案的通知</h1>",
-]), min_size=1, max_size=60))
+@given(
+    markup=st.lists(
+        st.sampled_from(
+            [
+                "<table>",
+                "</table>",
+                "<tr>",
+                "</tr>",
+                "<td>",
+                "</td>",
+                '<td rowspan="3">',
+                '<td colspan="0">',
+                '<th colspan="2" rowspan="0">',
+                "<p>",
+                "</p>",
+                "<br>",
+                "<div class='nav'>",
+                "</div>",
+                "<pre>",
+                "</pre>",
+                "<script>",
+                "</script>",
+                "&nbsp;",
+                "任务",
+                "市教委",
+                "\t",
+                "\n",
+                "<!--",
+                "-->",
+                "<nav>",
+                "<caption>表1</caption>",
+                "<form id='form1'>",
+                "<h1>关于印发方案的通知</h1>",
+            ]
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_it_reads_any_tag_soup(markup: list[str]) -> None:
     assert read_or_refuse("".join(markup).encode(), "汤.html") is not None
 
@@ -134,23 +170,30 @@ def damaged_xml(draw: st.DrawFn, kind: str) -> bytes:
             if name == target and part:
                 for _ in range(draw(st.integers(1, 6))):
                     at = draw(st.integers(0, len(part) - 1))
-                    part[at : at + 1] = draw(st.sampled_from([b"", b"<", b">", b'"', b"0", b"-1", b"99999",
-                                                              b"\xff", b"<w:p>", b"</x:c>"]))
+                    part[at : at + 1] = draw(
+                        st.sampled_from(
+                            [b"", b"<", b">", b'"', b"0", b"-1", b"99999", b"\xff", b"<w:p>", b"</x:c>"]
+                        )
+                    )
             archive.writestr(name, bytes(part))
     return out.getvalue()
 
 
 @DAMAGE
-@given(data=st.sampled_from(["docx", "xlsx", "pdf"]).flatmap(lambda kind: st.tuples(st.just(kind),
-                                                                                    damaged(kind))))
+@given(
+    data=st.sampled_from(["docx", "xlsx", "pdf"]).flatmap(
+        lambda kind: st.tuples(st.just(kind), damaged(kind))
+    )
+)
 def test_it_reads_or_refuses_damaged_documents(data: tuple[str, bytes]) -> None:
     kind, content = data
     read_or_refuse(content, f"损坏.{kind}")
 
 
 @DAMAGE
-@given(data=st.sampled_from(["docx", "xlsx"]).flatmap(lambda kind: st.tuples(st.just(kind),
-                                                                            damaged_xml(kind))))
+@given(
+    data=st.sampled_from(["docx", "xlsx"]).flatmap(lambda kind: st.tuples(st.just(kind), damaged_xml(kind)))
+)
 def test_it_reads_or_refuses_office_files_with_damaged_xml(data: tuple[str, bytes]) -> None:
     kind, content = data
     read_or_refuse(content, f"损坏.{kind}")
