@@ -52,6 +52,7 @@ class Directory:
 
     def load(self, path: Path) -> None:
         """Extend the directory from a user's file."""
+        self._seen.clear()
         try:
             text = path.read_text("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -68,6 +69,7 @@ class Directory:
             self.suffixes = tuple(
                 sorted({*self.suffixes, *map(str, raw.get("suffixes", []))}, key=len, reverse=True)
             )
+            self.__post_init__()  # the suffix index and the answers so far
             return
         for n, line in enumerate(text.splitlines(), 1):
             line = line.strip()
@@ -85,6 +87,10 @@ class Directory:
     def __post_init__(self) -> None:
         # One alternation instead of a loop over the words: looks_like_unit runs on every cell.
         self._bad = re.compile("|".join(re.escape(w) for w in self.bad_words) or "(?!)")
+        self._seen: dict[str, bool] = {}  # looks_like_unit's answers: names repeat in a document
+        self._by_last: dict[str, tuple[str, ...]] = {}
+        for suffix in self.suffixes:  # already longest first
+            self._by_last[suffix[-1]] = (*self._by_last.get(suffix[-1], ()), suffix)
 
     def bad_words_in(self, name: str) -> bool:
         """Whether `name` reads as prose: a word no body's name holds (是, 的, 以下 …) or a verb
@@ -96,12 +102,18 @@ class Directory:
 
     def looks_like_unit(self, name: str) -> bool:
         """A well-formed body name: a known one, a group reference, or a name with a body suffix."""
+        seen = self._seen.get(name)
+        if seen is None:
+            seen = self._seen[name] = self._looks_like_unit(name)
+        return seen
+
+    def _looks_like_unit(self, name: str) -> bool:
         if not name or len(name) > 40 or name in self.not_units:
             return False
         if name in self.known or name in self.aliases or name in self.groups:
             return True
         base = _strip_bracket_qualifier(name)
-        suffix = next((s for s in self.suffixes if base.endswith(s)), None)
+        suffix = next((s for s in self._by_last.get(base[-1:], ()) if base.endswith(s)), None)
         if suffix is None or len(base) < 2:
             return False
         # A word of prose makes it no name, unless it belongs to the ending ("功能区推进办"); a
