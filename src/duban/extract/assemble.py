@@ -92,13 +92,15 @@ def assemble(doc: Document) -> Plan:
             fragments = []
             i += 1
             continue
-        if (m := _TOTAL.match(s)) and parse_mark(s) is None and not part.in_negative_list:
+        unmarked = parse_mark(s) is None
+        titled = unmarked and is_title_line(s)
+        if (m := _TOTAL.match(s)) and unmarked and not part.in_negative_list:
             if part.total_points is None:
                 part.total_points = float(m.group("p"))
             fragments = []
             i += 1
             continue
-        if is_title_line(s) and parse_mark(s) is None:
+        if titled:
             title = "".join([*fragments, title_text(s)])
             if part.has_tasks() and _has_own_total(blocks, i):
                 # A list bundled with its own title and total (a city list, then a province's).
@@ -111,8 +113,8 @@ def assemble(doc: Document) -> Plan:
             fragments = []
             i += 1
             continue
-        fragments = [*fragments[-2:], s] if is_title_fragment(s) and parse_mark(s) is None else []
-        if part.in_negative_list and not is_title_line(s):
+        fragments = [*fragments[-2:], s] if unmarked and is_title_fragment(s) else []
+        if part.in_negative_list:
             part.deductions.extend(negative.parse_item(s))
         else:
             part.outline.feed(text, block.where, after=_next_texts(blocks, i))

@@ -10,6 +10,7 @@ from duban.extract.lint import lint
 from duban.extract.model import Deduction, Plan, Task
 from duban.extract.normalize import squash
 from duban.extract.roles import Resp
+from duban.extract.segment import cn_to_int
 from duban.extract.targets import find_targets, parse_deadline
 
 
@@ -124,8 +125,6 @@ def _ids(drafts: Sequence[Draft]) -> list[str]:
 
 def _plain(number: str) -> str:
     """ "三" → "3" so ids read "3.2" as ANNOTATION.md writes them."""
-    from duban.extract.segment import cn_to_int
-
     try:
         return str(cn_to_int(number))
     except ValueError:

@@ -136,14 +136,17 @@ def _text_rows_out(table: Table) -> list[Block]:
 def _cuts(text: str, marks: list[Candidate], *, flat: bool) -> list[int]:
     """Offsets inside `text` where a new line starts."""
     cuts = set()
+    first = len(text) - len(text.lstrip())  # where the line's own text starts
     for mark in marks:
         start = mark.start
-        before = text[:start]
+        b = start
+        while b > 0 and text[b - 1] == " ":
+            b -= 1
         # A mark that opens a table cell ("…\t2、…") already has its structure: the row.
-        if before.strip() and not before.rstrip(" ").endswith("\t"):
+        if start > first and (b == 0 or text[b - 1] != "\t"):
             cuts.add(start)
         heading = _HEADING_POINTS.match(text, mark.end)
-        if heading and text[heading.end() :].strip() and "\t" not in heading.group():
+        if heading and heading.end() < len(text.rstrip()) and "\t" not in heading.group():
             cuts.add(heading.end())
     # A flattened table's header inside a run-together paragraph: the table starts a line.
     header = find_run_header(text) if flat and "\t" not in text else None
@@ -153,5 +156,5 @@ def _cuts(text: str, marks: list[Candidate], *, flat: bool) -> list[int]:
         # A negative list's heading run into the text before it ("…财政局等负面清单1.暴力…").
         cuts.update(m.start() for m in _NEGATIVE_HEADING.finditer(text) if m.start() > 0)
     if "：" in text or ":" in text:
-        cuts.update(k for k in field_labels(text) if text[:k].strip() and not text[:k].endswith("\t"))
+        cuts.update(k for k in field_labels(text) if k > first and text[k - 1] != "\t")
     return sorted(cuts)

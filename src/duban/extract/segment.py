@@ -167,20 +167,25 @@ _ANYWHERE = re.compile(
 )
 # Only these characters can start a mark: skip ahead to them instead of trying every offset.
 _START_CHARS = re.compile(f"[{re.escape(''.join(sorted(_OPENERS)))}]")
+_START_AFTER_BREAK = re.compile(f"(?<=[。；;！!？?）)：:\\s])[{re.escape(''.join(sorted(_OPENERS)))}]")
 
 
-def find_marks(text: str) -> list[Candidate]:
+def find_marks(text: str, *, anywhere: bool = True) -> list[Candidate]:
     """Every place in `text` where a numbering mark could stand, with the evidence for it.
 
     A mark inside a line must be followed by the start of a heading or a sentence (not by an
     amount: "3、4月", "一、二级") and not be the tail of a number or word ("第3", "G15.", "2.8").
+    Without `anywhere` (a line of ordinary length), only the line's start and the places after
+    a sentence's end, a closing bracket or a space are looked at: there a mark inside the line
+    can have evidence of its own.
     """
     out: list[Candidate] = []
     pos = 0
     # A short line holds one item at most: only its start is looked at.
     n = len(text) if len(text) > 40 else min(len(text), 8)
+    starts = _START_CHARS if anywhere else _START_AFTER_BREAK
     while pos < n:
-        hit = _START_CHARS.search(text, pos)
+        hit = starts.search(text, pos) if pos else _START_CHARS.match(text) or starts.search(text, pos)
         if hit is None:
             break
         i = hit.start()
