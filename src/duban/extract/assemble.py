@@ -7,6 +7,7 @@ first becomes the plan, the others its `parts`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from duban.extract.document import Document, Paragraph, Table
@@ -87,7 +88,7 @@ def assemble(doc: Document) -> Plan:
         if not s:
             i += 1
             continue
-        if negative.HEADING.match(s):
+        if ("负面" in s or "扣分" in s or "否决" in s) and negative.HEADING.match(s):
             part.in_negative_list = True
             fragments = []
             i += 1
@@ -117,7 +118,7 @@ def assemble(doc: Document) -> Plan:
         if part.in_negative_list:
             part.deductions.extend(negative.parse_item(s))
         else:
-            part.outline.feed(text, block.where, after=_next_texts(blocks, i))
+            part.outline.feed(text, block.where, after=_Ahead(blocks, i))
         i += 1
 
     year = _plan_year(date, number, parts[0].title)
@@ -157,8 +158,18 @@ def _skip_paragraphs(blocks: list[Paragraph | Table], n: int) -> list[Paragraph 
     return out
 
 
-def _next_texts(blocks: list[Paragraph | Table], i: int) -> list[str]:
-    return [b.text for b in blocks[i + 1 : i + 5] if isinstance(b, Paragraph) and b.text.strip()]
+class _Ahead:
+    """The few lines after line i, read only when asked (most lines never need them)."""
+
+    def __init__(self, blocks: list[Paragraph | Table], i: int) -> None:
+        self.blocks, self.i = blocks, i
+
+    def __iter__(self) -> Iterator[str]:
+        return (
+            b.text
+            for b in self.blocks[self.i + 1 : self.i + 5]
+            if isinstance(b, Paragraph) and b.text.strip()
+        )
 
 
 def _has_own_total(blocks: list[Paragraph | Table], i: int) -> bool:

@@ -41,8 +41,14 @@ def _word_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1)
+def _any_word() -> re.Pattern[str]:
+    words = {w for v in _vocabulary().values() for w in (*v["contains"], *v["exact"])}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def column_kind(cell: str) -> str | None:
-    if len(cell) > 40 and "<" not in cell:
+    if (len(cell) > 40 and "<" not in cell) or not _any_word().search(cell):
         return None  # cheap: this runs on every paragraph
     s = clean(cell)
     if not s or len(s) > 16:

@@ -40,8 +40,6 @@ def relined(doc: Document) -> Document:
     doc = _without_furniture(doc)
     texts: dict[int, str] = {}
     rewritten: set[int] = set()
-    placed: list[Placed] = []
-    owner: list[int] = []
     for i, block in enumerate(doc.blocks):
         if not isinstance(block, Paragraph):
             continue
@@ -50,19 +48,18 @@ def relined(doc: Document) -> Document:
             text = _MARKDOWN_HEADING.sub("", text)
             rewritten.add(i)
         texts[i] = text
-        found = find_marks(text)
-        # Long, or holding several items' marks after sentence ends: text run together, where a
-        # sequence may start inside the line.
-        flat = len(text) >= FLAT_CHARS or sum(1 for c in found if c.start > 0 and c.evidence >= 1.0) >= 3
+    total = sum(len(t) for t in texts.values())
+    placed: list[Placed] = []
+    owner: list[int] = []
+    for i, text in texts.items():
+        # Long, or most of the document: text run together, where a sequence may start inside
+        # the line; so may a line holding several items' marks after sentence ends.
+        run_together = len(text) >= FLAT_CHARS or _most_of(text, total)
+        found = find_marks(text, anywhere=run_together)
+        flat = run_together or sum(1 for c in found if c.start > 0 and c.evidence >= 1.0) >= 3
         for c in found:
             placed.append(Placed(c, flat))
             owner.append(i)
-    # A paragraph that holds most of the document is the document run together, however short.
-    total = sum(len(t) for t in texts.values())
-    placed = [
-        Placed(p.candidate, True) if not p.flat and _most_of(texts[i], total) else p
-        for p, i in zip(placed, owner, strict=True)
-    ]
     kept = keep(placed)
     marks: dict[int, list[Candidate]] = {}
     for p, k, i in zip(placed, kept, owner, strict=True):

@@ -151,9 +151,11 @@ def _label_openers() -> frozenset[str]:
 
 def parse_fields(text: str) -> Clause | None:
     """A line that starts with a field label ("牵头单位：A 参与单位：B 完成时限：…"), else None."""
-    head = text.lstrip()[:1]
-    if head not in _label_openers() and head != "<":
+    head = text.lstrip()[:12]
+    if head[:1] not in _label_openers() and head[:1] != "<":
         return None  # cheap: this runs on every line
+    if " " not in head and "<" not in head and not _label_re().match(head):
+        return None  # (a label a PDF spread over spaces, "牵 头 单 位：", is read below)
     s = squash(strip_markup(text))
     m = _label_re().match(s)
     if not m:

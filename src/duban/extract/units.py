@@ -144,8 +144,14 @@ _QUOTE_PAIRS = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’"
 _LIST_SEP = "、，,；;/／"
 
 
+_SEPARATORS = re.compile("[" + re.escape(_LIST_SEP) + "]")
+_QUOTES_OR_BRACKETS = re.compile("[" + re.escape("".join(_QUOTE_PAIRS) + "（(") + "]")
+
+
 def _split_outside_quotes(text: str) -> list[str]:
     """Split on list separators, but never inside quotation marks or brackets."""
+    if not _QUOTES_OR_BRACKETS.search(text):
+        return _SEPARATORS.split(text)  # cheap: most lists hold neither
     parts: list[str] = []
     buf: list[str] = []
     closing: list[str] = []

@@ -38,6 +38,8 @@ class Checklists:
 
     def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
         yield from _tables(blocks)
+        if not any(isinstance(b, Paragraph) and "指标" in b.text for b in blocks):
+            return  # cheap: no level column anywhere
         texts = [squash(strip_markup(b.text)) if isinstance(b, Paragraph) else "" for b in blocks]
         i = 0
         while i < len(blocks):

@@ -14,7 +14,7 @@ named anywhere, the smallest measures.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from duban.extract.draft import Draft
@@ -115,7 +115,7 @@ class Outline:
         self._open_field = False  # the last field line ended in 、 and continues below
         self._in_caption = False  # inside a data table, figure or 专栏: not task text
 
-    def feed(self, text: str, where: str, *, after: Sequence[str] = ()) -> None:
+    def feed(self, text: str, where: str, *, after: Iterable[str] = ()) -> None:
         """Take one line; `after` holds the next few lines (a signature block is told by the
         date that ends it)."""
         s = strip_markup(text).strip()
@@ -563,7 +563,7 @@ _DATE_LINE = re.compile(
 )
 
 
-def _signature_ahead(after: Sequence[str]) -> bool:
+def _signature_ahead(after: Iterable[str]) -> bool:
     """The issuing bodies at the end: names, one a line, then the date."""
     for line in after:
         if _DATE_LINE.match(squash(line)):

@@ -32,8 +32,9 @@ class TabRows:
     name = "tab-rows"
 
     def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
+        after = 0  # rows already read belong to the table before
         for i, block in enumerate(blocks):
-            if not isinstance(block, Paragraph) or "\t" not in block.text:
+            if i < after or not isinstance(block, Paragraph) or "\t" not in block.text:
                 continue
             kinds = header_kinds(block.text.split("\t"))
             if kinds is None:
@@ -50,6 +51,7 @@ class TabRows:
                     names.append([f"{b.where} column {c + 1}" for c in range(len(row))])
                 j += 1
             drafts = rows_to_drafts(rows, kinds, names=names, where=block.where)
+            after = j
             yield Claim(self.name, i, j, 1.0 + len(drafts), ruled(drafts, "tab-rows:header", 0.9))
 
 
