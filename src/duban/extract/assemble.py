@@ -47,8 +47,8 @@ class Part:
         return bool(self.table_drafts) or self.outline.names_units()
 
     def drafts(self) -> list[Draft]:
-        units_elsewhere = any(d.resp for _, d in self.table_drafts)
-        both = self.outline.drafts(narrative=not units_elsewhere) + self.table_drafts
+        # Where a table gave the tasks, items of the running text that name no unit are none.
+        both = self.outline.drafts(narrative=not self.table_drafts) + self.table_drafts
         return [d for _, d in sorted(both, key=lambda x: x[0])]
 
 

@@ -40,23 +40,25 @@ class Checklists:
         yield from _tables(blocks)
         if not any(isinstance(b, Paragraph) and "指标" in b.text for b in blocks):
             return  # cheap: no level column anywhere
-        texts = [squash(strip_markup(b.text)) if isinstance(b, Paragraph) else "" for b in blocks]
-        i = 0
-        while i < len(blocks):
-            if not texts[i] or (not _LEVEL.match(texts[i]) and not _level_run(texts[i])):
-                i += 1
+        tokens = _tokens(blocks)
+        texts = [t for _, t in tokens]
+        k = 0
+        while k < len(texts):
+            if not _LEVEL.match(texts[k]) and not _level_run(texts[k]):
+                k += 1
                 continue
-            header = _header(texts, i)
+            header = _header(texts, k)
             if header is None:
-                i += 1
+                k += 1
                 continue
             levels, body = header
-            drafts, end = _rows(texts, blocks, body, levels)
+            drafts, end = _rows(tokens, blocks, body, levels)
             if len(drafts) >= 2:
-                yield Claim(self.name, _header_start(texts, i), end, 1.0 + len(drafts), tuple(drafts))
-                i = end
+                start = tokens[_header_start(texts, k)][0]
+                yield Claim(self.name, start, tokens[end - 1][0] + 1, 1.0 + len(drafts), tuple(drafts))
+                k = end
             else:
-                i += 1
+                k += 1
 
 
 def _tables(blocks: Sequence[Block]) -> Iterator[Claim]:
@@ -217,23 +219,29 @@ class _Walk:
         self.leaf, self.text = None, []
 
 
-def _rows(texts: list[str], blocks: Sequence[Block], start: int, levels: int) -> tuple[list[Draft], int]:
+def _rows(
+    all_tokens: list[tuple[int, str]], blocks: Sequence[Block], start: int, levels: int
+) -> tuple[list[Draft], int]:
+    """The drafts of the rows from token `start` on, and the index of the token after the last."""
     walk = _Walk(levels)
+    texts = [t for _, t in all_tokens]
     tokens: list[tuple[int, str]] = []
     j = start
     while j < len(texts):
         t = texts[j]
-        if t and (
-            _NEW_TABLE.match(t) or (tokens and (_LEVEL.match(t) or _level_run(t)) and _header(texts, j))
-        ):
+        if tokens and _next_table(texts, j):
             break
-        if t and (not tokens or t != tokens[-1][1]):  # a merged cell printed twice: once
-            tokens.append((j, t))
+        if not tokens or t != tokens[-1][1]:  # a merged cell printed twice: once
+            tokens.append(all_tokens[j])
         j += 1
     k = 0
     while k < len(tokens):
         idx, t = tokens[k]
         nxt = tokens[k + 1][1] if k + 1 < len(tokens) else ""
+        if _NUMBER.match(nxt) and k + 2 < len(tokens) and _AMOUNT_WORD.match(tokens[k + 2][1]):
+            walk.body(t, blocks[idx].where if isinstance(blocks[idx], Paragraph) else "")
+            k += 1  # "…不少于 10 名": an amount in the text, not a level's points
+            continue
         where = blocks[idx].where if isinstance(blocks[idx], Paragraph) else ""
         if _is_name(t) and _NUMBER.match(nxt):
             walk.pair(t, nxt)
@@ -245,8 +253,81 @@ def _rows(texts: list[str], blocks: Sequence[Block], start: int, levels: int) ->
         walk.body(t, where)
         k += 1
     walk.close()
-    return walk.drafts, tokens[-1][0] + 1 if tokens else start
+    return walk.drafts, j
+
+
+def _next_table(texts: list[str], j: int) -> bool:
+    """Whether the next table starts at token j: "附件2", or its header (maybe after 序号)."""
+    t = texts[j]
+    nxt = texts[j + 1] if j + 1 < len(texts) else ""
+    if _NEW_TABLE.match(t) or (t in ("附件", "附表") and _NUMBER.match(nxt)):
+        return True
+    if column_kind(t) == "id" and _LEVEL.match(nxt):
+        return _header(texts, j + 1) is not None
+    return bool((_LEVEL.match(t) or _level_run(t)) and _header(texts, j))
 
 
 def _is_name(t: str) -> bool:
     return t == "/" or (len(t) <= _MAX_NAME and not _SENTENCE.search(t) and not _NUMBER.match(t))
+
+
+# --- text run together ------------------------------------------------------------------------
+
+# What follows an amount in a rule's text ("15 个工作日", "10 名", "1 批次"), not a level's name.
+_AMOUNT_WORD = re.compile(r"^(?:[个名批次人天年月日%‰倍家处条]|项(?!目))")
+
+_RUN_TOGETHER = 300
+_HEADER_WORD = re.compile(
+    r"序号|[一二三四五]级指标|详细内容|打分要求|评分标准|考核标准|考核内容|指标项|分值上限|分值"
+)
+_HEADER_RUN = re.compile(f"(?:(?:{_HEADER_WORD.pattern})\\s*){{3,}}")
+# A number standing alone between words of a row run together: a level's points or a serial.
+# Not an amount of a scoring rule: "扣1分", "1项扣", "每2次扣".
+_LONE_NUMBER = re.compile(
+    r"(?<=[\u4e00-\u9fff）)”》])(\d{1,3}(?:\.\d+)?|/)(?=[\u4e00-\u9fff（(“《])(?!分|[项次人个名家处条][扣加减罚])"
+)
+
+
+def _tokens(blocks: Sequence[Block]) -> list[tuple[int, str]]:
+    """The cells of the text, each with its block: a paragraph is a cell, unless it is a table
+    run together (a flattened page), whose cells are told by spaces, by the header's words and
+    by the numbers between names."""
+    out: list[tuple[int, str]] = []
+    for i, b in enumerate(blocks):
+        if not isinstance(b, Paragraph):
+            continue
+        text = strip_markup(b.text).strip()
+        if len(text) < _RUN_TOGETHER:
+            if text:
+                out.append((i, squash(text)))
+            continue
+        for piece in text.split():
+            out.extend((i, t) for t in _unglue(piece) if t)
+    return out
+
+
+def _unglue(piece: str) -> list[str]:
+    out: list[str] = []
+    pos = 0
+    for m in _HEADER_RUN.finditer(piece):
+        out.extend(_numbers_apart(piece[pos : m.start()]))
+        out.extend(w.group() for w in _HEADER_WORD.finditer(m.group()))
+        pos = m.end()
+    out.extend(_numbers_apart(piece[pos:]))
+    return out
+
+
+def _numbers_apart(text: str) -> list[str]:
+    """ "…扣1分。业绩情况信息登记5从业单位…" → the name before a lone number stands apart."""
+    parts = _LONE_NUMBER.split(text)
+    out: list[str] = []
+    for k, part in enumerate(parts):
+        is_number = k % 2 == 1
+        if not is_number and k + 1 < len(parts):
+            cut = max(part.rfind(c) for c in "。；;：:，,")
+            name = part[cut + 1 :]
+            if cut >= 0 and name and _is_name(name):
+                out.extend([part[: cut + 1], name])
+                continue
+        out.append(part)
+    return out
