@@ -32,6 +32,10 @@ _HEADING_POINTS = re.compile(r"[^。；;！!？?（()）]{1,40}?[（(]\s*\d+(?:\
 _NEGATIVE_HEADING = re.compile(
     r"(?:负面清单|扣分项目|扣分事项|否决事项)(?=\s*[（(]?[一二三四五六七八九十\d])"
 )
+_TITLE_AND_TOTAL = re.compile(
+    r"(?P<title>[^\s。；;，,：:（()）]{6,40}?(?:清单|方案|指引|细则|计划|要点))\s*"
+    r"(?P<total>[^\s。；;，,：:（()）]{2,20}[（(]\d+(?:\.\d+)?分[）)])"
+)
 _LEVELS_HEADER = re.compile(r"(?:序号\s*)?一级指标\s*二级指标")
 # "## 第一章 总则": a Markdown heading's marks are markup (a level-1 "# " title is kept for meta).
 _MARKDOWN_HEADING = re.compile(r"^\s*#{2,6}\s+")
@@ -153,8 +157,12 @@ def _cuts(text: str, marks: list[Candidate], *, flat: bool) -> list[int]:
     if flat:
         # A negative list's heading run into the text before it ("…财政局等负面清单1.暴力…"), and
         # a scored checklist's header ("…（2025年版）序号 一级指标 二级指标…"): each starts a line.
-        cuts.update(m.start() for m in _NEGATIVE_HEADING.finditer(text) if m.start() > 0)
+        for m in _NEGATIVE_HEADING.finditer(text):
+            cuts.update(k for k in (m.start(), m.end()) if 0 < k < len(text))
         cuts.update(m.start() for m in _LEVELS_HEADER.finditer(text) if m.start() > 0)
+        # A bundled list's own title and total ("…责任清单 江西省特色工作指引(100分)").
+        for m in _TITLE_AND_TOTAL.finditer(text):
+            cuts.update(k for k in (m.start("title"), m.start("total"), m.end()) if 0 < k < len(text))
     if "：" in text or ":" in text:
         cuts.update(k for k in field_labels(text) if k > first and text[k - 1] != "\t")
     return sorted(cuts)
