@@ -21,7 +21,7 @@ from duban.extract.draft import Draft
 from duban.extract.layouts.base import Claim
 from duban.extract.normalize import squash, strip_markup
 from duban.extract.roles import Resp, Role, parse_unit_line
-from duban.extract.segment import LINE_START, Candidate
+from duban.extract.segment import LINE_START, Candidate, cn_to_int
 from duban.extract.sequence import Placed, keep
 from duban.extract.units import reads_whole, trailing_units
 
@@ -33,6 +33,17 @@ _TIME_WORDS = (
     r"[^，。\s]{0,4}?(?:推进|完成|实施|坚持|开展|前|底|末)?|与.{1,8}同步|按.{1,10}要求)"
 )
 _TIME = re.compile(rf"^{_TIME_WORDS}$")
+_TIME_PHRASE = r"(?:全年推进|年内完成|持续推进|长期坚持|常态化推进|与国家安排同步|[一二三四]季度完成|[上下]半年完成|年底前完成)"
+
+
+def _last_time_phrase(cell: str) -> re.Match[str] | None:
+    """The last time phrase of a cell, as a table's 时间进度 column prints it."""
+    found = None
+    for m in re.finditer(_TIME_PHRASE, cell):
+        found = m
+    return found
+
+
 _TIME_AT_END = re.compile(
     r"(?:全年推进|年内完成|持续推进|长期坚持|常态化推进|与国家安排同步|[一二三四]季度完成|(?:上|下)半年完成)$"
 )
@@ -181,8 +192,8 @@ def _split_serials(chunks: list[_Chunk]) -> list[_Chunk]:
             where.append((n, 0))
             continue
         for m in _INNER_SERIAL.finditer(ch.text):
-            after = ch.text[m.end() : m.end() + 1]
-            if after in _AMOUNT_WORDS or m.start() == 0:
+            after = ch.text[m.end() : m.end() + 2]
+            if m.start() == 0 or (after[:1] in _AMOUNT_WORDS and not _a_word_goes_on(after)):
                 continue
             placed.append(Placed(Candidate(m.start(), m.end(), "serial", int(m.group(1)), -1.0), True))
             where.append((n, m.start()))
@@ -207,6 +218,11 @@ def _split_serials(chunks: list[_Chunk]) -> list[_Chunk]:
     return out
 
 
+def _a_word_goes_on(after: str) -> bool:
+    """"7分解…": 分 begins a word here (分解, 分类), not "7分" (points)."""
+    return after[:1] == "分" and "\u4e00" <= after[1:2] <= "\u9fff" and after[1:2] not in "钟值数"
+
+
 def _paragraphs_used(chunks: Sequence[_Chunk], wheres: Sequence[str], n: int) -> int:
     if not chunks:
         return 0
@@ -225,6 +241,7 @@ class _Table:
     where: str = ""
     last_resp: Resp = field(default_factory=list)
     preamble: int = 0  # chunks seen before the first row
+    group_number: int = 0  # the number of the last group row ("二"), to know the next one
 
     def feed(self, ch: _Chunk) -> bool:
         """Take one chunk; False when it cannot belong to the table (the table has ended)."""
@@ -234,9 +251,11 @@ class _Table:
             self.row, self.where, self.number = [], ch.where, s
         elif _GROUP.match(s) and ch.whole:
             self.close()
-            self.group, self.pending = [s], []
+            self._set_group(s)
         elif self.group and len(self.group) == 1 and re.fullmatch(f"[{_CN_NUMERAL}]{{1,3}}", self.group[0]):
             self.group = [self.group[0] + "、" + s]  # "一" then its name: one merged row
+        elif self.row is None and re.match(f"[{_CN_NUMERAL}]{{1,3}}[\u4e00-\u9fff]", s) and len(s) <= 30:
+            self._set_group(s[: len(s) - len(s.lstrip(_CN_NUMERAL))] + "、" + s.lstrip(_CN_NUMERAL))
         elif self.row is None and len(s) <= 30 and not re.search(r"[。；;]", s):
             self.pending = [s]  # a merged sub-type cell ("旧区改造") for the rows below
         elif self.row is not None:
@@ -246,6 +265,12 @@ class _Table:
         else:
             return False
         return True
+
+    def _set_group(self, label: str, pending: list[str] | None = None) -> None:
+        self.group, self.pending = [label], pending or []
+        m = re.match(f"[{_CN_NUMERAL}]{{1,3}}", label)
+        if m:
+            self.group_number = cn_to_int(m.group())
 
     def close(self) -> None:
         if self.row is None:
@@ -257,6 +282,7 @@ class _Table:
             [*self.group, *self.pending],
             self.kinds,
             self.last_resp,
+            next_group=self.group_number + 1,
         )
         self.drafts.append(draft)
         self.last_resp = draft.resp
@@ -269,21 +295,28 @@ class _Table:
         head = after[0]
         m = re.match(f"^([{_CN_NUMERAL}]{{1,3}})(?=[\u4e00-\u9fff])", head)
         if m and len(after) == 1:
-            self.group, self.pending = [m.group(1) + "、" + head[m.end() :]], []
+            self._set_group(m.group(1) + "、" + head[m.end() :])
         elif _GROUP.match(head):
-            self.group, self.pending = [head], after[1:2]
+            self._set_group(head, after[1:2])
         else:
             self.pending = after[-1:]
 
 
 def _row(
-    cells: list[str], number: str, where: str, path: list[str], kinds: Sequence[str | None], last: Resp
+    cells: list[str],
+    number: str,
+    where: str,
+    path: list[str],
+    kinds: Sequence[str | None],
+    last: Resp,
+    *,
+    next_group: int = 0,
 ) -> tuple[Draft, list[str]]:
     unit_kinds = [k for k in kinds if k in UNIT_KINDS]
     joined = _join_wrapped(cells)
     glued = not any(_unit_cell(c) for c in joined)
     if glued:
-        joined = _unglue(joined)
+        joined = _unglue(joined, next_group)
     unit_cells = [n for n, c in enumerate(joined) if _unit_cell(c)]
     # The unit columns are the last unit-like cells; a row needs a task cell before them.
     taken = unit_cells[-len(unit_kinds) :] if unit_kinds else []
@@ -343,16 +376,16 @@ def _join_wrapped(cells: list[str]) -> list[str]:
     return joined
 
 
-def _unglue(cells: list[str]) -> list[str]:
+def _unglue(cells: list[str], next_group: int) -> list[str]:
     """Cells run together without a separator: split off a time phrase and a list of bodies by
     their content ("…任务全年推进发展改革委、生态环境局等二推进…")."""
     out: list[str] = []
     for c in cells:
-        out.extend(_unglue_one(c))
+        out.extend(_unglue_one(c, next_group))
     return out
 
 
-def _unglue_one(cell: str) -> list[str]:
+def _unglue_one(cell: str, next_group: int) -> list[str]:
     # A group row's numeral run into the end of the row: "…科技经济委等二推进能源结构优化".
     tail: list[str] = []
     for m in re.finditer(f"[{_CN_NUMERAL}]{{1,3}}(?=[\u4e00-\u9fff])", cell):
@@ -360,10 +393,18 @@ def _unglue_one(cell: str) -> list[str]:
             continue  # "三星级": an amount, not a group row's numeral
         head = cell[: m.start()]
         found = trailing_units(head)
-        if found is not None and found[0] > 0 and (len(found[1]) >= 2 or head.endswith("等")):
+        expected = cn_to_int(m.group()) == next_group  # the group row that comes next
+        if found is not None and found[0] > 0 and (expected or len(found[1]) >= 2 or head.endswith("等")):
             cell, tail = head, [cell[m.start() :]]
             break
     found = trailing_units(cell)
+    time = _last_time_phrase(cell)
+    if time is not None:
+        # A time phrase before the bodies tells where their list starts ("…年内完成投资办").
+        units = cell[time.end() :]
+        names = parse_unit_line(units)
+        if names and all(reads_whole(n) for n in names):
+            return [p for p in (cell[: time.start()], time.group(), units, *tail) if p]
     if found is None and not tail:
         # A merged sub-type cell for the rows below run into the end: "…各相关街镇旧住房更新改造".
         for p in range(len(cell) - 2, max(len(cell) - 14, 0), -1):
