@@ -36,6 +36,10 @@ _TIME = re.compile(rf"^{_TIME_WORDS}$")
 _TIME_PHRASE = r"(?:全年推进|年内完成|持续推进|长期坚持|常态化推进|与国家安排同步|[一二三四]季度完成|[上下]半年完成|年底前完成)"
 
 
+# Documents cited in a 参考文件 column: titles in book quotes, each maybe with its number.
+_REFERENCES = re.compile(r"(?:《[^《》]{2,80}》(?:[（(][^（）()]{2,30}[）)])?[、，,]?)+$")
+
+
 def _last_time_phrase(cell: str) -> re.Match[str] | None:
     """The last time phrase of a cell, as a table's 时间进度 column prints it."""
     found = None
@@ -193,14 +197,14 @@ def _split_serials(chunks: list[_Chunk]) -> list[_Chunk]:
             continue
         for m in _INNER_SERIAL.finditer(ch.text):
             after = ch.text[m.end() : m.end() + 2]
-            if m.start() == 0 or (after[:1] in _AMOUNT_WORDS and not _a_word_goes_on(after)):
+            if after[:1] in _AMOUNT_WORDS and not _a_word_goes_on(after):
                 continue
             placed.append(Placed(Candidate(m.start(), m.end(), "serial", int(m.group(1)), -1.0), True))
             where.append((n, m.start()))
     kept = keep(placed)
     cuts: dict[int, list[tuple[int, int]]] = {}
     for p, k, (n, off) in zip(placed, kept, where, strict=True):
-        if k and off > 0:
+        if k and not _SERIAL.match(chunks[n].text):  # a serial run into its row's text
             cuts.setdefault(n, []).append((off, p.candidate.end))
     out: list[_Chunk] = []
     for n, ch in enumerate(chunks):
@@ -219,7 +223,7 @@ def _split_serials(chunks: list[_Chunk]) -> list[_Chunk]:
 
 
 def _a_word_goes_on(after: str) -> bool:
-    """"7分解…": 分 begins a word here (分解, 分类), not "7分" (points)."""
+    """ "7分解…": 分 begins a word here (分解, 分类), not "7分" (points)."""
     return after[:1] == "分" and "\u4e00" <= after[1:2] <= "\u9fff" and after[1:2] not in "钟值数"
 
 
@@ -386,6 +390,10 @@ def _unglue(cells: list[str], next_group: int) -> list[str]:
 
 
 def _unglue_one(cell: str, next_group: int) -> list[str]:
+    # A reference column run into the end: "…各街镇《嘉定新城“十四五”规划》（嘉府发〔2023〕22号）".
+    ref = _REFERENCES.search(cell)
+    if ref is not None and ref.start() > 0:
+        return [*_unglue_one(cell[: ref.start()], next_group), ref.group()]
     # A group row's numeral run into the end of the row: "…科技经济委等二推进能源结构优化".
     tail: list[str] = []
     for m in re.finditer(f"[{_CN_NUMERAL}]{{1,3}}(?=[\u4e00-\u9fff])", cell):
