@@ -270,6 +270,21 @@ def _is_whole_name(part: str, d: Directory) -> bool:
     return not name or name in d.not_units or _name_start(name, d) == 0
 
 
+def leading_name(text: str, d: Directory | None = None) -> str | None:
+    """The body's name a text opens with, the longest that reads so ("市民族宗教事务局以促进…")."""
+    d = d or directory()
+    # A name ends before punctuation, a word that joins prose ("…事务局以促进…") or a verb of
+    # prose ("…计生委强化互联网…").
+    end = next(
+        (k for k, c in enumerate(text) if c in _NAME_BREAKS or c in "以为把将对在的并于从向"), len(text)
+    )
+    verb = min((k for k in (text.find(v, 2) for v in d.prose_verbs) if k > 0), default=len(text))
+    for i in range(min(end, verb, 30), 1, -1):
+        if d.looks_like_unit(text[:i]):
+            return text[:i]
+    return None
+
+
 def reads_whole(name: str, d: Directory | None = None) -> bool:
     """Whether a listed name is one name, not text run into a name ("…新建工程区体育局")."""
     d = d or directory()

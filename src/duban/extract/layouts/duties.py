@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from duban.extract.units import directory, split_units
+from duban.extract.units import directory, leading_name, split_units
 
 # Verbs that may follow a duty's subject; the allocating ones say whose work a field is.
 _VERBS = (
@@ -71,12 +71,9 @@ def _subject(clause: str) -> tuple[list[str], str]:
 
 
 def _leading_bodies(text: str) -> list[str]:
-    """The bodies a text opens with ("区公安分局开展…" → 区公安分局): the longest that reads so."""
-    d = directory()
-    for i in range(min(len(text), 40), 1, -1):
-        if d.looks_like_unit(text[:i]):
-            return _bodies(text[:i])
-    return []
+    """The bodies a text opens with ("区公安分局开展…" → 区公安分局)."""
+    name = leading_name(text)
+    return _bodies(name) if name else []
 
 
 def _bodies(subject: str) -> list[str]:

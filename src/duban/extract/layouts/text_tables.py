@@ -21,7 +21,7 @@ from duban.extract.layouts.table import rows_to_drafts, ruled
 from duban.extract.normalize import strip_markup
 from duban.extract.roles import Resp, Role
 from duban.extract.segment import parse_mark
-from duban.extract.units import directory, split_units
+from duban.extract.units import directory, leading_name, split_units, trailing_units
 
 _DASHES = re.compile(r"[-—=_]{3,}$|^[-—=_]{3,}")
 
@@ -100,6 +100,7 @@ def _spaced_rows(
 ) -> tuple[list[Draft], int]:
     drafts: list[Draft] = []
     path: dict[str, str] = {}  # the level cells above, by their numbering style
+    loose = 0  # lines in a row that open no row
     j = start
     while j < len(blocks):
         b = blocks[j]
@@ -109,15 +110,25 @@ def _spaced_rows(
         if not text or _DASHES.fullmatch(text.replace(" ", "")):
             j += 1
             continue
-        mark = parse_mark(text)
-        if mark is None:
-            break
-        row = _row(text, mark.style, unit_kinds)
-        if row is None:
-            # A level cell on a line of its own ("(一) 源头治理攻坚行动"): the path of rows below.
-            path = {k: v for k, v in path.items() if k != mark.style}
-            path[mark.style] = "".join(text.split())
-        else:
+        if parse_mark(text) is None:
+            if not drafts or loose >= 2:
+                break
+            loose += 1  # a row's text that went on over a line of its own (a PDF's wrapped line)
+            drafts[-1].text += "".join(text.split())
+            j += 1
+            continue
+        loose = 0
+        # A row that went on over the next line (a PDF wrapped it mid-cell): one row.
+        while j + 1 < len(blocks) and _goes_on(text, blocks[j + 1]):
+            j += 1
+            text += strip_markup(blocks[j].text).strip()  # type: ignore[union-attr]
+        levels, row = _row(text, unit_kinds)
+        for style, label in levels:
+            # Level cells ("一、…", "(一) …"), on the row's line or on one of their own: the path
+            # of this row and those below.
+            path = {k: v for k, v in path.items() if k != style and list(path).index(k) < _rank(path, style)}
+            path[style] = label
+        if row is not None:
             number, title, resp, rest = row
             drafts.append(
                 Draft(
@@ -133,23 +144,113 @@ def _spaced_rows(
     return drafts, j
 
 
-def _row(text: str, style: str, unit_kinds: list[str | None]) -> tuple[str, str, Resp, str] | None:
-    """ "2、建立群众利益协调机制 市维稳办 市维稳领导小组成员单位 完善…" → (number, title, units by
-    column, the text after them); None when no body follows the title."""
-    mark = parse_mark(text)
-    assert mark is not None
-    tokens = mark.rest.split()
-    d = directory()
-    is_units = [bool(split_units(t)) and all(d.looks_like_unit(u) for u in split_units(t)) for t in tokens]
-    if not any(is_units[1:]):
-        return None
-    first = is_units.index(True, 1)
+def _goes_on(text: str, nxt: Block) -> bool:
+    """The next line is the rest of a cell: no mark of its own, and this line stopped inside a
+    list of bodies ("…市公安局、武警南京支" + "队、市司法局…")."""
+    if not isinstance(nxt, Paragraph):
+        return False
+    follow = strip_markup(nxt.text).strip()
+    last = text.split()[-1] if text.split() else ""
+    return (
+        bool(follow)
+        and parse_mark(follow) is None
+        and "、" in last
+        and not _DASHES.fullmatch(follow.replace(" ", ""))
+    )
+
+
+def _rank(path: dict[str, str], style: str) -> int:
+    """Where a level of this style goes: its old place, or below every level open."""
+    return list(path).index(style) if style in path else len(path)
+
+
+def _row(
+    text: str, unit_kinds: list[str | None]
+) -> tuple[list[tuple[str, str]], tuple[str, str, Resp, str] | None]:
+    """ "一、…计划 (一) 源头治理攻坚行动 2、建立群众利益协调机制 市维稳办 市维稳领导小组成员单位
+    完善…" → the level cells before the task ((style, label), …) and the row (number, title,
+    units by column, the text after them), or None when no body follows a title."""
+    cells = _numbered_cells(text.split())
+    cells = [part for c in cells for part in _list_then_text(c)]
+    marks = [parse_mark(c) for c in cells]
+    units = [_unit_cell(c) for c in cells]
+    first = next((k for k in range(1, len(cells)) if units[k] and any(marks[:k])), None)
+    numbered = [(k, m) for k, m in enumerate(marks[: first if first is not None else len(cells)]) if m]
+    if not numbered:
+        return [], None
+    if first is None:
+        return [(m.style, cells[k]) for k, m in numbered], None
+    (task, mark), levels = numbered[-1], [(m.style, cells[k]) for k, m in numbered[:-1]]
     last = first
-    while last + 1 < len(tokens) and is_units[last + 1]:
+    while last + 1 < len(cells) and units[last + 1]:
         last += 1
-    title = "".join(tokens[:first])
-    unit_tokens = tokens[first : last + 1]
-    return mark.number, title, _columns(unit_tokens, unit_kinds), "".join(tokens[last + 1 :])
+    short = len([k for k in unit_kinds if k in UNIT_KINDS]) > last - first + 1  # a unit column missing
+    if short and first == task + 1 and (glued := trailing_units(mark.rest)) is not None and glued[0] > 0:
+        # The title ran into the lead unit ("…防线建设市国家安全局 市委办公厅、…").
+        cells[task : task + 1] = [
+            cells[task][: len(cells[task]) - len(mark.rest) + glued[0]],
+            "、".join(glued[1]),
+        ]
+        return _row(" ".join(cells), unit_kinds)
+    title = "".join([mark.rest, *cells[task + 1 : first]])
+    return levels, (
+        mark.number,
+        title,
+        _columns(cells[first : last + 1], unit_kinds),
+        "".join(cells[last + 1 :]),
+    )
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def _unit_cell(cell: str) -> bool:
+    """A list of bodies; one name a scan garbled ("市人口是省委") does not undo a long list."""
+    if re.search(r"[，。；,;：:]", _QUOTED.sub("", cell)):
+        return False  # a sentence, however many bodies it names (a quoted name may hold a comma)
+    names = split_units(cell)
+    good = sum(1 for u in names if directory().looks_like_unit(u))
+    return bool(names) and (good == len(names) or (len(names) >= 5 and good >= 0.8 * len(names)))
+
+
+def _list_then_text(cell: str) -> list[str]:
+    """ "A、B、市民族宗教事务局以促进…": a list of bodies run into the text after it."""
+    parts = cell.split("、")
+    if len(parts) < 2 or not directory().looks_like_unit(parts[0]):
+        return [cell]
+    d = directory()
+    # The list ends at the first part that is no body's name and has none after it (a name a
+    # scan garbled, "市人口是省委", has more names after it).
+    k = next(
+        (
+            k
+            for k, p in enumerate(parts)
+            if not d.looks_like_unit(p) and not any(d.looks_like_unit(q) for q in parts[k + 1 : k + 3])
+        ),
+        None,
+    )
+    if k is None or k == 0:
+        return [cell]
+    name = leading_name(parts[k])
+    if name is None:
+        return [cell]
+    return ["、".join([*parts[:k], name]), "、".join([parts[k][len(name) :], *parts[k + 1 :]])]
+
+
+# A mark printed apart from its words: "(一) 源头治理攻坚行动".
+_BARE_MARK = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,3}[、.．])$"
+)
+
+
+def _numbered_cells(tokens: list[str]) -> list[str]:
+    cells: list[str] = []
+    for t in tokens:
+        if cells and _BARE_MARK.match(cells[-1]):
+            cells[-1] += t
+        else:
+            cells.append(t)
+    return cells
 
 
 def _columns(tokens: list[str], unit_kinds: list[str | None]) -> Resp:
