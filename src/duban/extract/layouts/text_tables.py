@@ -10,17 +10,18 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 
-from duban.extract.columns import UNIT_KINDS, header_kinds
+from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds
 from duban.extract.document import Block, Paragraph
 from duban.extract.draft import Draft
 from duban.extract.layouts.base import Claim
 from duban.extract.layouts.table import rows_to_drafts, ruled
 from duban.extract.normalize import strip_markup
 from duban.extract.roles import Resp, Role
-from duban.extract.segment import parse_mark
+from duban.extract.segment import find_marks, parse_mark
 from duban.extract.units import directory, leading_name, split_units, trailing_units
 
 _DASHES = re.compile(r"[-—=_]{3,}$|^[-—=_]{3,}")
@@ -36,11 +37,12 @@ class TabRows:
         for i, block in enumerate(blocks):
             if i < after or not isinstance(block, Paragraph) or "\t" not in block.text:
                 continue
-            kinds = header_kinds(block.text.split("\t"))
+            header, leftover = _header_cells(block.text.split("\t"))
+            kinds = header_kinds(header)
             if kinds is None:
                 continue
-            rows: list[list[str]] = []
-            names: list[list[str]] = []
+            rows: list[list[str]] = _rows(leftover, len(kinds)) if leftover else []
+            names: list[list[str]] = [[f"{block.where} column {c + 1}" for c in range(len(r))] for r in rows]
             j = i + 1
             while j < len(blocks):
                 b = blocks[j]
@@ -51,8 +53,126 @@ class TabRows:
                     names.append([f"{b.where} column {c + 1}" for c in range(len(row))])
                 j += 1
             drafts = rows_to_drafts(rows, kinds, names=names, where=block.where)
+            # Rows run together lose cells at the line breaks: read them also as a stream of
+            # cells told by their marks and content, and keep the reading that finds more.
+            stream = _stream_rows(leftover, blocks[i + 1 : j], kinds)
+            by_content = rows_to_drafts(stream, kinds, where=block.where)
+            if _with_units(by_content) > _with_units(drafts):
+                drafts = by_content
             after = j
             yield Claim(self.name, i, j, 1.0 + len(drafts), ruled(drafts, "tab-rows:header", 0.9))
+
+
+def _with_units(drafts: list[Draft]) -> int:
+    """Rows whose unit cells hold bodies' names (a misread row puts text or dashes there)."""
+    d = directory()
+    return sum(1 for x in drafts if x.resp and all(d.looks_like_unit(u) for _, us in x.resp for u in us))
+
+
+def _header_cells(cells: list[str]) -> tuple[list[str], list[str]]:
+    """A header line's own cells, and the cells of rows run into it: a cell that goes on from a
+    column word into a numbered cell ("目标要求一、社会矛盾…") ends the header."""
+    for k, cell in enumerate(cells):
+        text = strip_markup(cell)
+        for c in find_marks(text):
+            if c.start > 0 and column_kind(text[: c.start]) is not None:
+                return [*cells[:k], text[: c.start]], [text[c.start :], *cells[k + 1 :]]
+    return cells, []
+
+
+def _stream_rows(leftover: list[str], blocks: Sequence[Block], kinds: list[str | None]) -> list[list[str]]:
+    """The tab table's cells as one stream, rows told by their task marks: level cells (一、…,
+    (一)…) set the path, the unit cells after a task fill the unit columns in order, the rest is
+    the text column.  For rows whose empty cells a flattening swallowed."""
+    width = len(kinds)
+    cells: list[str] = []
+    for x in leftover:
+        cells.extend(_split_at_marks(strip_markup(x)))
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            for x in b.text.split("\t"):
+                cells.extend(_split_at_marks(strip_markup(x)))
+    task_col = kinds.index("task") if "task" in kinds else None
+    if task_col is None:
+        return []
+    cells = _split_run_together(cells)
+    path_cols = [k for k, kind in enumerate(kinds) if kind == "path"]
+    unit_cols = [k for k, kind in enumerate(kinds) if kind in UNIT_KINDS]
+    text_col = next((k for k, kind in enumerate(kinds) if kind == "text"), None)
+    task_style = _task_style(cells)
+    styles: list[str] = []  # level styles in the order they first appear: the path columns
+    path: dict[int, str] = {}
+    rows: list[list[str]] = []
+    row: list[str] | None = None
+    filled = 0
+    for cell in (c.strip() for c in cells):
+        if not cell or _DASHES.fullmatch(cell.replace(" ", "")):
+            continue
+        mark = parse_mark(cell)
+        if mark is not None and mark.style == task_style:
+            row = ["" for _ in range(width)]
+            for k, v in path.items():
+                row[k] = v
+            row[task_col] = cell
+            rows.append(row)
+            filled = 0
+        elif mark is not None:
+            if mark.style not in styles:
+                styles.append(mark.style)
+            level = styles.index(mark.style)
+            if level < len(path_cols):
+                path = {k: v for k, v in path.items() if path_cols.index(k) < level}
+                path[path_cols[level]] = cell
+        elif row is not None and filled < len(unit_cols) and _unit_cell(cell):
+            row[unit_cols[filled]] = cell
+            filled += 1
+        elif row is not None and text_col is not None:
+            row[text_col] += cell
+    return rows
+
+
+def _task_style(cells: list[str]) -> str | None:
+    """The numbering of the task column: the marks that a list of bodies follows."""
+    count: dict[str, int] = {}
+    for a, b in itertools.pairwise(cells):
+        mark = parse_mark(a.strip())
+        if mark is not None and _unit_cell(b.strip()):
+            count[mark.style] = count.get(mark.style, 0) + 1
+    return max(count, key=lambda k: count[k]) if count else None
+
+
+def _split_run_together(cells: list[str]) -> list[str]:
+    """Cells run into the next row's first cell with nothing between ("…政策及一、社会矛盾…"):
+    split where a level cell printed elsewhere on its own begins, or the next task's number."""
+    task_style = _task_style(cells)
+    labels = {c.strip() for c in cells if (m := parse_mark(c.strip())) is not None and m.style != task_style}
+    out: list[str] = []
+    expected = 1
+    for cell in cells:
+        pos = 0
+        for c in find_marks(cell):
+            rest = cell[c.start :]
+            nxt = c.style == task_style and c.value == expected
+            if c.start > pos and (nxt or any(rest.startswith(label) for label in labels)):
+                out.append(cell[pos : c.start])
+                pos = c.start
+        out.append(cell[pos:])
+        last = parse_mark(cell[pos:].strip())
+        if last is not None and last.style == task_style and last.value is not None:
+            expected = last.value + 1
+    return out
+
+
+def _split_at_marks(cell: str) -> list[str]:
+    """A cell that ran into the next row's first cell ("…依法按政策及 一、社会矛盾…")."""
+    out: list[str] = []
+    pos = 0
+    for c in find_marks(cell):
+        if c.start > pos and c.evidence > 0:
+            out.append(cell[pos : c.start])
+            pos = c.start
+    out.append(cell[pos:])
+    return out
 
 
 def _rows(cells: list[str], width: int) -> list[list[str]]:
