@@ -46,8 +46,15 @@ class TabRows:
             j = i + 1
             while j < len(blocks):
                 b = blocks[j]
-                if not isinstance(b, Paragraph) or ("\t" not in b.text and b.text.strip()):
+                if not isinstance(b, Paragraph):
                     break
+                if "\t" not in b.text and b.text.strip():
+                    nxt = blocks[j + 1] if j + 1 < len(blocks) else None
+                    if not rows or not (isinstance(nxt, Paragraph) and "\t" in nxt.text):
+                        break
+                    rows[-1][-1] += b.text.strip()  # a line break inside a cell: the cell goes on
+                    j += 1
+                    continue
                 for row in _rows(b.text.split("\t"), len(kinds)):
                     rows.append(row)
                     names.append([f"{b.where} column {c + 1}" for c in range(len(row))])
