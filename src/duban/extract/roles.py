@@ -226,6 +226,34 @@ def _read_piece(piece: str, clause: Clause) -> None:
 
 
 def _role_phrases(s: str, *, before: str = "") -> Clause | None:
+    """Role phrases, sentence by sentence: the first must be nothing but roles; a later one may
+    explain ("…；区市场监管局组织落实。以下均需…，市局执法总队负责…的监管工作，不再单独列出"),
+    and only the bodies it gives work to ("X负责…") count."""
+    sentences = [x for x in re.split(r"。", s) if x.strip("，,；; ")]
+    if not sentences:
+        return None
+    first = _sentence(sentences[0])
+    if first is None:
+        return None
+    resp, deadline, verbs_seen = first
+    for sentence in sentences[1:]:
+        more = _sentence(sentence)
+        if more is not None:
+            resp += more[0]
+            deadline = more[1] or deadline
+        else:
+            resp += _bodies_at_work(sentence)
+    if not resp:
+        return Clause(deadline=deadline, form="date") if deadline and verbs_seen else None
+    form = "verbs" if verbs_seen else "list"
+    if form == "list" and len(resp[0][1]) == 1 and before and not _ends_sentence(before):
+        return None  # "工程研究中心（实验室）": a bracket that is part of a name
+    return Clause(resp=resp, deadline=deadline, form=form)
+
+
+def _sentence(s: str) -> tuple[Resp, str | None, bool] | None:
+    """One sentence of role phrases: (responsibilities, a completion date, whether a verb was
+    seen); None when anything in it is not a role phrase."""
     d = directory()
     leads: frozenset[str] = frozenset(_vocab()["groups_that_lead"])
     resp: Resp = []
@@ -264,12 +292,20 @@ def _role_phrases(s: str, *, before: str = "") -> Clause | None:
             # Units listed after the lead without a verb of their own work with the lead.
             role_: Role = "partner" if any(r == "lead" for r, _ in resp) else "responsible"
             resp.append((role_, units))
-    if not resp:
-        return Clause(deadline=deadline, form="date") if deadline and verbs_seen else None
-    form = "verbs" if verbs_seen else "list"
-    if form == "list" and len(resp[0][1]) == 1 and before and not _ends_sentence(before):
-        return None  # "工程研究中心（实验室）": a bracket that is part of a name
-    return Clause(resp=resp, deadline=deadline, form=form)
+    return resp, deadline, verbs_seen
+
+
+def _bodies_at_work(sentence: str) -> Resp:
+    """In an explaining sentence of a clause, the bodies a part gives work to ("X负责…")."""
+    resp: Resp = []
+    for part in re.split(r"[，,；;]", sentence):
+        m = _verb_re().search(part)
+        if m is None or m.start() == 0:
+            continue
+        units = split_units(part[: m.start()])
+        if units and all(directory().looks_like_unit(u) and not directory().bad_words_in(u) for u in units):
+            resp.append((_verb_role()[m.group("verb")], units))
+    return resp
 
 
 def _ends_sentence(ch: str) -> bool:

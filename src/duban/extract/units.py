@@ -32,6 +32,7 @@ class Directory:
     prefixes: tuple[str, ...] = ()
     cores: tuple[str, ...] = ()
     prose_verbs: tuple[str, ...] = ()
+    name_stops: tuple[str, ...] = ()
 
     @classmethod
     def default(cls) -> Directory:
@@ -48,6 +49,7 @@ class Directory:
             prefixes=tuple(raw["prefixes"]),
             cores=tuple(raw["cores"]),
             prose_verbs=tuple(raw["prose_verbs"]),
+            name_stops=tuple(raw["name_stops"]),
         )
 
     def load(self, path: Path) -> None:
@@ -278,11 +280,20 @@ def leading_name(text: str, d: Directory | None = None) -> str | None:
     end = next(
         (k for k, c in enumerate(text) if c in _NAME_BREAKS or c in "以为把将对在的并于从向"), len(text)
     )
-    verb = min((k for k in (text.find(v, 2) for v in d.prose_verbs) if k > 0), default=len(text))
+    verb = min(
+        (k for k in (text.find(v, 2) for v in (*d.prose_verbs, *d.name_stops)) if k > 0), default=len(text)
+    )
     for i in range(min(end, verb, 30), 1, -1):
         if d.looks_like_unit(text[:i]):
             return text[:i]
     return None
+
+
+def opens_like_a_name(name: str, d: Directory | None = None) -> bool:
+    """Whether a name begins as bodies' names do: an admin level, a department's core, a known
+    name or a group ("各…") — not any words that happen to end in 局 or 区."""
+    d = d or directory()
+    return name.startswith(d.prefixes) or name.startswith(d.cores) or name in d.known or name in d.groups
 
 
 def reads_whole(name: str, d: Directory | None = None) -> bool:

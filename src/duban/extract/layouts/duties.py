@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from duban.extract.units import directory, leading_name, split_units
+from duban.extract.units import directory, leading_name, opens_like_a_name, split_units
 
 # Verbs that may follow a duty's subject; the allocating ones say whose work a field is.
 _VERBS = (
@@ -44,6 +44,11 @@ def subjects(sentence: str, *, allocating: bool = False) -> list[str]:
     names: list[str] = []
     for k, clause in enumerate(re.split(r"[，,；;]", sentence)):
         found, rest = _subject(clause)
+        if not found and k == 0:
+            # No verb the list knows right after the name ("发展改革部门整体部署…"): the name it opens with.
+            name = leading_name(clause)
+            if name is not None and opens_like_a_name(name):
+                found, rest = _bodies(name), clause[len(name) :]
         if found and ((k == 0 and not allocating) or _ALLOCATING.match(rest)):
             names += [n for n in found if n not in names]
         elif k == 0:

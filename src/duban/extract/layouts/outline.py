@@ -22,7 +22,7 @@ from duban.extract.layouts import duties
 from duban.extract.normalize import squash, strip_markup
 from duban.extract.roles import Clause, Resp, find_clauses, parse_fields, parse_unit_line
 from duban.extract.segment import Mark, parse_mark, split_measures
-from duban.extract.units import directory, split_units
+from duban.extract.units import directory, leading_name, opens_like_a_name, split_units
 
 _POINTS = re.compile(r"[（(]\s*(?P<p>\d+(?:\.\d+)?)\s*分\s*[）)]")
 _SENTENCE = re.compile(r"[。；;！!？]")
@@ -543,7 +543,9 @@ def _unit_heading(heading: str) -> list[str] | None:
     d = directory()
     if len(units) == 1 and d.looks_like_unit(units[0]) and not units[0].startswith(("相关", "有关")):
         return units
-    return duties.subjects(heading) or None
+    # "各街镇（经开区）消防工作责任": the body, then what the duties are about.
+    name = leading_name(heading[: m.start()])
+    return ([name] if name and opens_like_a_name(name) else None) or duties.subjects(heading) or None
 
 
 _ARTICLE_STYLES = frozenset({"第条", "第章", "第节", "第部分"})
