@@ -21,7 +21,9 @@ _VERBS = (
 )
 _VERB = re.compile(_VERBS)
 _ALLOCATING = re.compile(r"^.{0,14}?(?:负责|主管|分管|承担|履行|统筹|牵头|职责|责任主体)")
-_PASSIVE = re.compile(r"由(?P<subj>[^，,。；;：:由]{2,40}?)(?:负责|主管|承担|实施|组织)(?!解释)")
+# "…的绿化，由水行政主管部门和乡（镇）人民政府负责": the verb that ends the clause (主管 stands
+# inside names, so it is none of them).
+_PASSIVE = re.compile(r"由(?P<subj>[^，,。；;：:由]{2,40})(?:负责|承担|实施)(?!解释)")
 _WITH = "会同"
 _AND = re.compile(r"(?:和|及|与|或者|或|以及)")
 _SHARED_HEAD = re.compile(
@@ -54,9 +56,9 @@ def subjects(sentence: str, *, allocating: bool = False) -> list[str]:
         elif k == 0:
             break  # only a sentence that opens with a body names it
     if not names:
-        p = _PASSIVE.search(sentence)
-        if p is not None:
-            names = _bodies(p.group("subj"))
+        # "…由X负责；…，由Y负责": every passive clause names its body.
+        for p in _PASSIVE.finditer(sentence):
+            names += [n for n in _bodies(p.group("subj")) if n not in names]
     if names and _WITH in sentence:
         # "X会同Y制定…": Y acts with X.
         with_ = _leading_bodies(sentence.split(_WITH, 1)[1])
@@ -66,7 +68,7 @@ def subjects(sentence: str, *, allocating: bool = False) -> list[str]:
 
 def _subject(clause: str) -> tuple[list[str], str]:
     """The bodies a clause opens with, before its verb, and the clause from the verb on."""
-    for m in _VERB.finditer(clause, 0, 62):
+    for m in _VERB.finditer(clause, 0, 200):
         if m.start() < 2:
             continue
         found = _bodies(clause[: m.start()])
