@@ -32,8 +32,12 @@ _UNIT_HEADING_TAIL = re.compile(
 )
 # Sections that say why and how, not what: never tasks of a document that names no unit.
 _PREAMBLE = re.compile(
-    r"^(?:指导思想|总体思路|总体要求|基本原则|工作原则|发展目标|主要目标|总体目标|工作目标|目标任务|基本步骤|实施步骤|"
-    r"工作步骤|进度安排|时间安排|实施范围|适用范围|编制依据|背景|现状)"
+    r"^(?:指导思想|总体思路|总体要求|基本原则|工作原则|发展目标|主要目标|总体目标|工作目标|规划目标|目标任务|基本步骤|"
+    r"实施步骤|工作步骤|进度安排|时间安排|实施范围|适用范围|编制依据|背景|现状)"
+)
+# Sections that say they hold the plan's tasks.
+_TASK_SECTION = re.compile(
+    r"主要任务|重点任务|工作任务|主要措施|工作措施|重点工作|重点举措|主要举措|具体措施|行动任务"
 )
 
 
@@ -288,8 +292,12 @@ class Outline:
         )
 
     def _narrative(self, nodes: list[Node]) -> list[tuple[int, Draft]]:
-        """No units anywhere: tasks are the measures ("一是…") or else the smallest items."""
+        """No units anywhere: tasks are the measures ("一是…") or else the smallest items — of
+        the sections that say they hold the tasks (主要任务, 重点工作 …) where the document has
+        such sections, never of its review, aims or principles."""
         nodes = [n for n in nodes if not _in_preamble(n)]
+        tasked = [n for n in nodes if _in_task_section(n)]
+        nodes = tasked or nodes
         out: list[tuple[int, Draft]] = []
         any_measures = False
         for n in nodes:
@@ -490,6 +498,15 @@ def _has_chosen_ancestor(n: Node, chosen: dict[int, Node]) -> bool:
     p = n.parent
     while p is not None:
         if id(p) in chosen:
+            return True
+        p = p.parent
+    return False
+
+
+def _in_task_section(n: Node) -> bool:
+    p: Node | None = n.parent
+    while p is not None and p.mark is not None:
+        if _TASK_SECTION.search(p.display()):
             return True
         p = p.parent
     return False
