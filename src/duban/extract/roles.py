@@ -102,7 +102,17 @@ def label_at_start(line: str) -> str | None:
 
 def field_labels(text: str) -> list[int]:
     """Where field labels ("牵头单位：", "完成时限：") start in `text`, outside any bracket."""
-    return [m.start() for m in _label_re().finditer(text) if not _inside_brackets(text, m.start())]
+    out: list[int] = []
+    for colon in (k for k, c in enumerate(text) if c in "：:"):
+        # A label ends at a colon: look only just before each one (cheap on long lines).
+        lo = max(0, colon - _LONGEST_LABEL)
+        m = next((m for m in _label_re().finditer(text, lo, colon + 1) if m.end() > colon), None)
+        if m is not None and not _inside_brackets(text, m.start()) and (not out or out[-1] != m.start()):
+            out.append(m.start())
+    return out
+
+
+_LONGEST_LABEL = 10  # characters, spaces before the colon included
 
 
 def _inside_brackets(text: str, pos: int) -> bool:
@@ -146,13 +156,14 @@ def _points_piece(piece: str, clause: Clause) -> bool:
 
 @lru_cache(maxsize=1)
 def _label_openers() -> frozenset[str]:
-    return frozenset(w[0] for w in _label_role())
+    return frozenset(w[:2] for w in _label_role())
 
 
 def parse_fields(text: str) -> Clause | None:
     """A line that starts with a field label ("牵头单位：A 参与单位：B 完成时限：…"), else None."""
     head = text.lstrip()[:12]
-    if head[:1] not in _label_openers() and head[:1] != "<":
+    spaced = head[1:2] == " "  # a label a PDF spread over spaces: "牵 头 单 位："
+    if head[:2] not in _label_openers() and not head.startswith("<") and not spaced:
         return None  # cheap: this runs on every line
     if " " not in head and "<" not in head and not _label_re().match(head):
         return None  # (a label a PDF spread over spaces, "牵 头 单 位：", is read below)
