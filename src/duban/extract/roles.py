@@ -91,7 +91,14 @@ def _first_is_lead_re() -> re.Pattern[str]:
 
 def states_first_is_lead(text: str) -> bool:
     """The document says the first-listed unit leads ("排在第一位的为牵头单位")."""
-    return bool(_first_is_lead_re().search(squash(text)))
+    s = squash(text)
+    # The phrase names 牵头 once: read only around it (a regex over the whole text is slow).
+    k = s.find("牵头")
+    while k >= 0:
+        if _first_is_lead_re().search(s, max(0, k - 24), k + 16):
+            return True
+        k = s.find("牵头", k + 1)
+    return False
 
 
 def label_at_start(line: str) -> str | None:
@@ -103,21 +110,30 @@ def label_at_start(line: str) -> str | None:
 def field_labels(text: str) -> list[int]:
     """Where field labels ("牵头单位：", "完成时限：") start in `text`, outside any bracket."""
     out: list[int] = []
-    for colon in (k for k, c in enumerate(text) if c in "：:"):
+    for c in _COLON.finditer(text):
         # A label ends at a colon: look only just before each one (cheap on long lines).
-        lo = max(0, colon - _LONGEST_LABEL)
-        m = next((m for m in _label_re().finditer(text, lo, colon + 1) if m.end() > colon), None)
+        colon = c.start()
+        m = next(
+            (
+                m
+                for m in _label_re().finditer(text, max(0, colon - _LONGEST_LABEL), colon + 1)
+                if m.end() > colon
+            ),
+            None,
+        )
         if m is not None and not _inside_brackets(text, m.start()) and (not out or out[-1] != m.start()):
             out.append(m.start())
     return out
 
 
 _LONGEST_LABEL = 10  # characters, spaces before the colon included
+_COLON = re.compile("[：:]")
+_BRACKET_CHAR = re.compile("[（()）]")
 
 
 def _inside_brackets(text: str, pos: int) -> bool:
     depth = 0
-    for ch in text[:pos]:
+    for ch in _BRACKET_CHAR.findall(text, 0, pos):
         if ch in "（(":
             depth += 1
         elif ch in "）)" and depth:

@@ -19,6 +19,7 @@ CN = "零〇○一二两三四五六七八九十百"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _DIGIT = "0-9０-９"
+_DIGITS = "0123456789０１２３４５６７８９"
 # The dot after a number: ASCII, full-width, the small full stop (U+FE52) and the ideographic
 # full stop that OCR reads for it ("1。") — only where a sequence backs it (see find_marks).
 _DOT = ".．﹒"
@@ -33,30 +34,41 @@ class _Style:
     pattern: str  # the mark; group "n" is the printed number (no anchors, no lookbehind)
     # What may not stand just before a mark found inside a line: the rest of a number or word.
     not_after: str
+    opens: str  # the characters the mark can start with
 
 
 _STYLES: tuple[_Style, ...] = (
-    _Style("第章", rf"第(?P<n>[{CN}{_DIGIT}]+)章{_STRAY}", "第"),
-    _Style("第节", rf"第(?P<n>[{CN}{_DIGIT}]+)节{_STRAY}", "第"),
-    _Style("第部分", rf"第(?P<n>[{CN}{_DIGIT}]+)(?:部分|篇){_STRAY}", "第"),
-    _Style("第条", rf"第(?P<n>[{CN}{_DIGIT}]+)条{_STRAY}", "第"),
+    _Style("第章", rf"第(?P<n>[{CN}{_DIGIT}]+)章{_STRAY}", "第", "第"),
+    _Style("第节", rf"第(?P<n>[{CN}{_DIGIT}]+)节{_STRAY}", "第", "第"),
+    _Style("第部分", rf"第(?P<n>[{CN}{_DIGIT}]+)(?:部分|篇){_STRAY}", "第", "第"),
+    _Style("第条", rf"第(?P<n>[{CN}{_DIGIT}]+)条{_STRAY}", "第", "第"),
     _Style(
-        "行动", rf"[—\-–]*(?P<w>行动|任务|专项行动|攻坚行动)(?P<n>[{CN}{_DIGIT}]+)[:：、{_DOT}]{_STRAY}", ""
+        "行动",
+        rf"[—\-–]*(?P<w>行动|任务|专项行动|攻坚行动)(?P<n>[{CN}{_DIGIT}]+)[:：、{_DOT}]{_STRAY}",
+        "",
+        "—-–行任专攻",
     ),
-    _Style("roman", r"(?P<n>(?:VIII|VII|VI|IV|IX|III|II|I|X|V)-\d+)(?![\d.])\s*", "A-Za-z"),
-    _Style("一、", rf"(?P<n>[{CN}]+)\s*[、{_DOT}，,]{_STRAY}", CN + "第"),
-    _Style("(一)", rf"[（(]\s*(?P<n>[{CN}]+)\s*[）)]\s*[、{_DOT}]?{_STRAY}", ""),
-    _Style("(1)", rf"[（(]\s*(?P<n>[{_DIGIT}]{{1,3}})\s*[）)]\s*[、{_DOT}]?{_STRAY}", ""),
-    _Style("1)", rf"(?P<n>[{_DIGIT}]{{1,3}})[）)]\s*", _DIGIT + _DOT + "A-Za-z（(第"),
-    _Style("①", rf"(?P<n>[{_CIRCLED}])\s*", ""),
-    _Style("1、", rf"(?P<n>[{_DIGIT}]{{1,3}})\s*、{_STRAY}", _DIGIT + _DOT + "A-Za-z第"),
-    _Style("1.", rf"(?P<n>[{_DIGIT}]{{1,3}})\s*[{_DOT}](?![{_DIGIT}]){_STRAY}", _DIGIT + _DOT + "A-Za-z第/"),
+    _Style("roman", r"(?P<n>(?:VIII|VII|VI|IV|IX|III|II|I|X|V)-\d+)(?![\d.])\s*", "A-Za-z", "IVX"),
+    _Style("一、", rf"(?P<n>[{CN}]+)\s*[、{_DOT}，,]{_STRAY}", CN + "第", CN),
+    _Style("(一)", rf"[（(]\s*(?P<n>[{CN}]+)\s*[）)]\s*[、{_DOT}]?{_STRAY}", "", "（("),
+    _Style("(1)", rf"[（(]\s*(?P<n>[{_DIGIT}]{{1,3}})\s*[）)]\s*[、{_DOT}]?{_STRAY}", "", "（("),
+    _Style("1)", rf"(?P<n>[{_DIGIT}]{{1,3}})[）)]\s*", _DIGIT + _DOT + "A-Za-z（(第", _DIGITS),
+    _Style("①", rf"(?P<n>[{_CIRCLED}])\s*", "", _CIRCLED),
+    _Style("1、", rf"(?P<n>[{_DIGIT}]{{1,3}})\s*、{_STRAY}", _DIGIT + _DOT + "A-Za-z第", _DIGITS),
+    _Style(
+        "1.",
+        rf"(?P<n>[{_DIGIT}]{{1,3}})\s*[{_DOT}](?![{_DIGIT}]){_STRAY}",
+        _DIGIT + _DOT + "A-Za-z第/",
+        _DIGITS,
+    ),
 )
 _BY_NAME = {s.name: s for s in _STYLES}
-_AT_START = tuple((s.name, re.compile("^" + s.pattern)) for s in _STYLES)
-
-# The characters a numbering mark can start with.
-_OPENERS = frozenset(CN + _CIRCLED + "0123456789０１２３４５６７８９（(第—-–行任专攻IVX")
+_AT_START = tuple((s, re.compile("^" + s.pattern)) for s in _STYLES)
+# By the character a line opens with, the styles that can start there, in the table's order.
+_BY_OPENER: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    c: tuple((s.name, rx) for s, rx in _AT_START if c in s.opens) for s in _STYLES for c in s.opens
+}
+_OPENERS = frozenset(_BY_OPENER)
 
 # What follows an amount, not a heading: "2.5万人", "3、4月" (at a line's start, a heading may
 # begin with a numeral: "一、三农工作"); inside a line "一、二级" and "1、2号线" are amounts too.
@@ -75,9 +87,10 @@ class Mark:
 def parse_mark(line: str) -> Mark | None:
     """The numbering mark that opens `line`, if any."""
     s = line.lstrip("\ufeff \t\u3000")
-    if not s or s[0] not in _OPENERS:
+    styles = _BY_OPENER.get(s[:1])
+    if styles is None:
         return None  # cheap: this runs on every line
-    for style, rx in _AT_START:
+    for style, rx in styles:
         m = rx.match(s)
         if not m:
             continue
@@ -167,7 +180,9 @@ _ANYWHERE = re.compile(
 )
 # Only these characters can start a mark: skip ahead to them instead of trying every offset.
 _START_CHARS = re.compile(f"[{re.escape(''.join(sorted(_OPENERS)))}]")
-_START_AFTER_BREAK = re.compile(f"(?<=[。；;！!？?）)：:\\s])[{re.escape(''.join(sorted(_OPENERS)))}]")
+# A break, then an opener: the mark starts one character in (no lookbehind: a plain character
+# class first lets the regex engine skip ahead fast).
+_START_AFTER_BREAK = re.compile(f"[。；;！!？?）)：:\\s][{re.escape(''.join(sorted(_OPENERS)))}]")
 
 
 def find_marks(text: str, *, anywhere: bool = True) -> list[Candidate]:
@@ -183,12 +198,13 @@ def find_marks(text: str, *, anywhere: bool = True) -> list[Candidate]:
     pos = 0
     # A short line holds one item at most: only its start is looked at.
     n = len(text) if len(text) > 40 else min(len(text), 8)
-    starts = _START_CHARS if anywhere else _START_AFTER_BREAK
+    starts, back = (_START_CHARS, 0) if anywhere else (_START_AFTER_BREAK, 1)
     while pos < n:
-        hit = starts.search(text, pos) if pos else _START_CHARS.match(text) or starts.search(text, pos)
+        # (A break found one character back may be the end of the mark just read.)
+        hit = starts.search(text, pos - back) if pos else _START_CHARS.match(text) or starts.search(text)
         if hit is None:
             break
-        i = hit.start()
+        i = hit.start() if hit.re is _START_CHARS else hit.start() + 1
         m = _ANYWHERE.match(text, i)
         if m is None:
             pos = i + 1

@@ -193,6 +193,8 @@ def _join_spaced(tokens: list[str], d: Directory) -> list[str]:
 
 
 def _drop_trailing(name: str, d: Directory) -> str:
+    if not name.endswith(d.trailing):
+        return name  # cheap: most names end in no trailing word
     for t in d.trailing:
         if name.endswith(t) and len(name) > len(t):
             return name[: -len(t)]

@@ -16,7 +16,8 @@ HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|\d+[.．、])?\s*(?:负面清单|扣分项目?|扣分事项|否决事项)\s*[：:]?$"
 )
 
-_CLAUSE = re.compile(r"(?P<item>[^；;()（）]+?)[（(](?P<rules>[^()（）]*?分[^()（）]*)[）)]")
+# A bracket that holds points; its item is the text since the last bracket or semicolon.
+_RULES = re.compile(r"[（(](?P<rules>[^()（）]*?分[^()（）]*)[）)]")
 _LEVEL_RULE = re.compile(
     r"(?P<level>特别重大|重大|较大|一般)?(?:即|的)?[-－—扣减]\s*(?P<pts>\d+(?:\.\d+)?)分(?:\s*/\s*(?P<per>[件起人次个例]))?"
 )
@@ -35,8 +36,12 @@ def parse_item(line: str) -> list[Deduction]:
     number = mark.number
     body = ascii_digits(squash(mark.rest))
     out: list[Deduction] = []
-    for m in _CLAUSE.finditer(body):
-        item = m.group("item").strip("，,、；; ")
+    for m in _RULES.finditer(body):
+        bound = max(body.rfind(c, 0, m.start()) for c in "；;()（）")
+        raw_item = body[bound + 1 : m.start()]
+        if not raw_item:
+            continue
+        item = raw_item.strip("，,、；; ")
         rules_text = m.group("rules")
         th = _THRESHOLD.match(item)
         if (th and _STEP.search(rules_text)) or (th and "超过" in rules_text):
