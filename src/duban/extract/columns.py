@@ -42,6 +42,14 @@ def _word_re() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _word_heads() -> frozenset[str]:
+    """The characters a header word can start with."""
+    return frozenset(
+        w[0] for v in _vocabulary().values() for w in (*v["contains"], *v["exact"]) if len(w) >= 2
+    )
+
+
+@lru_cache(maxsize=1)
 def _any_word() -> re.Pattern[str]:
     words = {w for v in _vocabulary().values() for w in (*v["contains"], *v["exact"])}
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
@@ -118,7 +126,8 @@ def find_run_header(text: str) -> RunHeader | None:
 def opens_with_header(text: str) -> bool:
     """Whether `text` starts with a task-table header run together in the line."""
     s = text.lstrip()
-    if not any(_word_re().match(s, k) for k in range(3)):
+    heads = _word_heads()
+    if not any(s[k : k + 1] in heads and _word_re().match(s, k) for k in range(3)):
         return False  # cheap: this runs on every paragraph
     run = find_run_header(s[:200])
     return run is not None and run.start == 0

@@ -38,7 +38,10 @@ def lint(plan: Plan, drafts: Sequence[Draft]) -> list[Warning]:
 
 def _core(name: str) -> str:
     """宜阳公安局 / 宜阳公安分局 → the same core: names that differ only by a level word."""
-    return re.sub(r"(分局|局|分行|行|委员会|委|办公室|办)$", "", name)
+    return _LEVEL_WORD.sub("", name)
+
+
+_LEVEL_WORD = re.compile(r"(分局|局|分行|行|委员会|委|办公室|办)$")
 
 
 def _variants(plan: Plan) -> list[Warning]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from duban.extract.numerals import cn2num
 
@@ -76,8 +77,7 @@ _AMOUNT_AT_START = re.compile(rf"^[{_DIGIT}%‰]")
 _AMOUNT_INSIDE = re.compile(rf"^[{_DIGIT}%‰{CN}]")
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):  # (a tuple: made by the thousand, cheap to make)
     style: str
     number: str  # as printed, normalized to ASCII digits where possible ("12", "II-4", "一")
     value: int | None  # numeric value for sequence checks
@@ -134,8 +134,10 @@ def _value(style: str, raw: str) -> int | None:
 @lru_cache(maxsize=512)
 def cn_to_int(raw: str) -> int:
     """Small Chinese numbers as used in numbering marks (一 … 九十九, 一百 …)."""
+    if any(c.isdigit() for c in raw):
+        raise ValueError(raw)  # (cheap first: "12" and "(1)" come by the thousand)
     value = cn2num(raw)
-    if not isinstance(value, int) or any(c.isdigit() for c in raw):
+    if not isinstance(value, int):
         raise ValueError(raw)
     return value
 
@@ -148,8 +150,7 @@ def roman_level(number: str) -> int:
 # --- marks anywhere in the stream ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # (a tuple: made by the thousand, cheap to make)
     """A place in a paragraph where a numbering mark could start."""
 
     start: int  # offset of the mark in the paragraph's text

@@ -4,6 +4,7 @@ year).  `year_phrases` finds them all in a text; `year_of` gives the year of the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -53,9 +54,42 @@ NAMED_EVENTS: Final = _month_table("events")
 PERIOD_PHRASE: Final = re.compile(
     rf"(?=[“\"「『{heads(PERIODS)}])[“\"「『]?(?P<name>{alt(PERIODS)})[”\"」』]?(?P<when>期间|时期|期末|末)?"
 )
+# (It opens with its names, a branch of words: the regex engine skips ahead to their first characters.)
 EVENT_PHRASE: Final = re.compile(
-    rf"(?=[{heads(NAMED_EVENTS)}])(?P<name>{alt(NAMED_EVENTS)})[”\"」』]?(?:召开|举办|举行|开幕|开始)?(?:前夕|之前|以前|前|期间)"
+    rf"(?P<name>{alt(NAMED_EVENTS)})[”\"」』]?(?:召开|举办|举行|开幕|开始)?(?:前夕|之前|以前|前|期间)"
 )
+
+_PERIOD_NAME: Final = re.compile(alt(PERIODS))
+
+
+# How far before its 年 a YEAR_PHRASE may start: "截止到2020-2025年".
+_YEAR_BACK: Final = 12
+
+
+def _near(rx: re.Pattern[str], s: str, anchor: str, back: int) -> Iterator[re.Match[str]]:
+    """`rx.finditer(s)` for a pattern whose every match holds `anchor` at most `back` characters
+    after its start: tried only just before each anchor (a pattern that opens with an assertion
+    or an optional group is otherwise tried at every position of the text)."""
+    end = 0
+    k = s.find(anchor)
+    while k >= 0:
+        for start in range(max(end, k - back), k + 1):
+            m = rx.match(s, start)
+            if m is not None and m.end() > k:
+                yield m
+                end = m.end()
+                break
+        k = s.find(anchor, max(k + 1, end))
+
+
+def _period_phrases(s: str) -> Iterator[re.Match[str]]:
+    """PERIOD_PHRASE's matches, found from the names (fast: a regex that opens with an optional
+    quotation mark is tried at every position)."""
+    for name in _PERIOD_NAME.finditer(s):
+        start = name.start()
+        m = PERIOD_PHRASE.match(s, start - 1 if start and s[start - 1] in '“"「『' else start)
+        if m is not None:
+            yield m
 
 
 def pick(months: tuple[str, ...], plan_year: int | None) -> str:
@@ -88,7 +122,7 @@ class Phrase:
 def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
     """Every deadline-year phrase in `s`, in order of position."""
     out: list[Phrase] = []
-    for m in YEAR_PHRASE.finditer(s):
+    for m in _near(YEAR_PHRASE, s, "年", _YEAR_BACK):
         if m.group("pre") is None and m.start() > 0:
             prev = s[m.start() - 1]
             if prev in _NOT_DEADLINE_BEFORE or prev.isdigit():
@@ -106,7 +140,7 @@ def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
             continue
         bare = not (m.group("pre") or m.group("suf") or m.group("before"))
         out.append(Phrase(m.start(), m.end(), year, bare))
-    for m in PERIOD_PHRASE.finditer(s):
+    for m in _period_phrases(s):
         if m.start() > 0 and s[m.start() - 1] in _NOT_DEADLINE_BEFORE:
             continue  # "相比“十三五”期": a base period
         bare = m.group("when") is None  # "十四五规划"
@@ -114,10 +148,10 @@ def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
     for m in EVENT_PHRASE.finditer(s):
         out.append(Phrase(m.start(), m.end(), int(named_month(m.group("name"), plan_year)[:4])))
     if plan_year is not None:
-        for m in _YEARS_WITHIN.finditer(s):
+        for m in _near(_YEARS_WITHIN, s, "年", 2):
             if m.start() == 0 or s[m.start() - 1] in _CLAUSE_ENDS:  # "5年内，…": not "在一年内绿化"
                 out.append(Phrase(m.start(), m.end(), plan_year + cn_or_int(m.group("n")) - 1))
-        for m in _PLAN_YEAR_PHRASE.finditer(s):
+        for m in _near(_PLAN_YEAR_PHRASE, s, "年", 2):
             out.append(Phrase(m.start(), m.end(), plan_year + (1 if m.group("w") == "明年" else 0)))
     out.sort(key=lambda p: (p.start, -p.end))
     return out
