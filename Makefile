@@ -25,6 +25,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	bash .ci/system-deps.sh
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	bash .ci/pytest.sh SQLite $(BIN)/python
 	bash .ci/postgres.sh bash .ci/pytest.sh PostgreSQL $(BIN)/python $(PG_TESTS)
@@ -37,6 +38,7 @@ test-postgres: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 bench: $(STAMP)

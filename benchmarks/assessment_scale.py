@@ -99,7 +99,9 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
     clock.freeze(dt.datetime(YEAR + 1, 1, 20, 9, tzinfo=tz))
     batch = 2000
     with transaction.atomic():
-        manager = User.objects.create_user("bench-manager", password=secrets.token_urlsafe(12), role="manager")
+        manager = User.objects.create_user(
+            "bench-manager", password=secrets.token_urlsafe(12), role="manager"
+        )
         units = Unit.objects.bulk_create([Unit(name=f"第{i + 1:04d}区", kind=Kind.DISTRICT) for i in range(n_units)],
                                          batch_size=batch)  # fmt: skip
         unit_ids = [u.pk for u in units]
@@ -124,10 +126,23 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
         targets = Target.objects.bulk_create([
             Target(task=t, metric="覆盖率", cmp=">=", value=Decimal(90), unit="%") for t in indicator_tasks
         ])  # fmt: skip
-        Deduction.objects.create(plan=plan, number="1", item="重大安全事故", order=0, rules=[
-            {"level": "特别重大", "points": -30, "per": "件"}, {"level": "重大", "points": -10, "per": "件"}])
-        Deduction.objects.create(plan=plan, number="2", item="万人命案发案率", order=1, rules=[
-            {"threshold": ">0.6", "points": -20, "step": 0.1, "step_points": -10, "cap": -50}])
+        Deduction.objects.create(
+            plan=plan,
+            number="1",
+            item="重大安全事故",
+            order=0,
+            rules=[
+                {"level": "特别重大", "points": -30, "per": "件"},
+                {"level": "重大", "points": -10, "per": "件"},
+            ],
+        )
+        Deduction.objects.create(
+            plan=plan,
+            number="2",
+            item="万人命案发案率",
+            order=1,
+            rules=[{"threshold": ">0.6", "points": -20, "step": 0.1, "step_points": -10, "cap": -50}],
+        )
         periods = ReportingPeriod.objects.bulk_create([
             ReportingPeriod(plan=plan, name=s.name, start=s.start, end=s.end, due=s.due)
             for s in period_specs(YEAR, "quarterly", 10)
@@ -143,15 +158,37 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
                     for u in unit_ids:
                         r = rng.random()
                         done = last and r < 0.9
-                        submitted = period.due - dt.timedelta(days=3) if not (last and 0.85 <= r < 0.9) else \
-                            period.due + dt.timedelta(days=2)
+                        submitted = (
+                            period.due - dt.timedelta(days=3)
+                            if not (last and 0.85 <= r < 0.9)
+                            else period.due + dt.timedelta(days=2)
+                        )
                         s, a = stamp(submitted), stamp(submitted + dt.timedelta(days=2))
-                        yield (t.pk, period.pk, u, "report", "accepted", "done" if done else "in_progress", "",
-                               100 if done else 25 * (q + 1), "按计划推进。", 1, 1, 0, s, a, s, a, "")
+                        yield (
+                            t.pk,
+                            period.pk,
+                            u,
+                            "report",
+                            "accepted",
+                            "done" if done else "in_progress",
+                            "",
+                            100 if done else 25 * (q + 1),
+                            "按计划推进。",
+                            1,
+                            1,
+                            0,
+                            s,
+                            a,
+                            s,
+                            a,
+                            "",
+                        )
 
         insert_values(ProgressReport, columns, rows())
         # Read before the insert: nothing may use the connection while PostgreSQL's COPY runs.
-        reports = list(ProgressReport.objects.filter(task__in=indicator_tasks).values_list("pk", "task_id", "period_id"))
+        reports = list(
+            ProgressReport.objects.filter(task__in=indicator_tasks).values_list("pk", "task_id", "period_id")
+        )
         by_task = {t.task_id: t for t in targets}
         ends = {p.pk: ops.adapt_datefield_value(p.end) for p in periods}
         insert_values(IndicatorValue, ["report", "target", "value", "unit", "as_of"], (
@@ -178,7 +215,9 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
         do_activate_scheme(scheme, acting_user=manager)
         # The assessment's grades and incidents are entered after a first run; here they are
         # written straight away, against an assessment made for them.
-        assessment = Assessment.objects.create(scheme=scheme, as_of=dt.date(YEAR + 1, 1, 20), created_at=clock.now())
+        assessment = Assessment.objects.create(
+            scheme=scheme, as_of=dt.date(YEAR + 1, 1, 20), created_at=clock.now()
+        )
         at = clock.now()
         grades = []
         for it in items:
@@ -206,8 +245,14 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
                 incidents.append(Incident(assessment=assessment, unit_id=u, kind="veto", veto=veto, recorded_at=at,
                                           note="发生重大群体性事件"))  # fmt: skip
         Incident.objects.bulk_create(incidents, batch_size=batch)
-    counts = {"units": n_units, "tasks": n_tasks, "reports": ProgressReport.objects.count(),
-              "values": IndicatorValue.objects.count(), "grades": len(grades), "incidents": len(incidents)}
+    counts = {
+        "units": n_units,
+        "tasks": n_tasks,
+        "reports": ProgressReport.objects.count(),
+        "values": IndicatorValue.objects.count(),
+        "grades": len(grades),
+        "incidents": len(incidents),
+    }
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -247,7 +292,9 @@ def measure(scheme_id: int) -> dict[str, Any]:
     run("recompute, nothing changed (again)")
     # Ten districts regraded by hand: their lines (and the ranks around them) change.
     assessment = Assessment.objects.get(scheme=scheme)
-    grades = list(ManualGrade.objects.filter(assessment=assessment, item__method=Method.MANUAL).order_by("pk")[:10])
+    grades = list(
+        ManualGrade.objects.filter(assessment=assessment, item__method=Method.MANUAL).order_by("pk")[:10]
+    )
     for g in grades:
         g.score = Decimal(0) if g.score else Decimal(1)
     ManualGrade.objects.bulk_update(grades, ["score"])
@@ -284,7 +331,11 @@ def measure(scheme_id: int) -> dict[str, Any]:
         storage.store(assessment, one, at=clock.now(), partial=True)
         storage.rerank(assessment)
     out["one_unit_s"] = time.perf_counter() - started
-    top = Result.objects.filter(assessment=assessment).order_by("rank").values_list("unit__name", "total", "grade")[:3]
+    top = (
+        Result.objects.filter(assessment=assessment)
+        .order_by("rank")
+        .values_list("unit__name", "total", "grade")[:3]
+    )
     out["top"] = [(u, str(t), g) for u, t, g in top]
     return out
 
@@ -293,8 +344,14 @@ def measure(scheme_id: int) -> dict[str, Any]:
 
 
 def run_database(label: str, url: str | None, workdir: Path, scale: dict[str, int]) -> dict[str, Any] | str:
-    return run_child(__file__, label, url, workdir, ["--units", str(scale["units"]), "--tasks", str(scale["tasks"])],
-                     timeout=3600)
+    return run_child(
+        __file__,
+        label,
+        url,
+        workdir,
+        ["--units", str(scale["units"]), "--tasks", str(scale["tasks"])],
+        timeout=3600,
+    )
 
 
 def report(label: str, figures: dict[str, Any] | str) -> bool:
@@ -310,18 +367,27 @@ def report(label: str, figures: dict[str, Any] | str) -> bool:
     print(f"  {'do_run_assessment':<66}{'wall s':>7}{'cpu s':>7}{'queries':>8}{'results':>8}{'lines':>8}")
     for r in figures["runs"]:
         verdict = "ok" if r["s"] < GOAL_S else "MISSED"
-        print(f"  {r['label']:<66}{r['s']:7.2f}{r['cpu_s']:7.2f}{r['queries']:8d}{r['results_written']:8d}"
-              f"{r['lines_written']:8d}  {verdict} (goal < {GOAL_S:.0f} s)")
-    print(f"  of which (nothing changed): compute {figures['compute_s']:.2f} s, store {figures['store_unchanged_s']:.2f} s")
+        print(
+            f"  {r['label']:<66}{r['s']:7.2f}{r['cpu_s']:7.2f}{r['queries']:8d}{r['results_written']:8d}"
+            f"{r['lines_written']:8d}  {verdict} (goal < {GOAL_S:.0f} s)"
+        )
+    print(
+        f"  of which (nothing changed): compute {figures['compute_s']:.2f} s, store {figures['store_unchanged_s']:.2f} s"
+    )
     print(f"  one unit (an accepted appeal: compute, store, rank again): {figures['one_unit_s']:.2f} s")
     return True
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="300 districts × 50 items")
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
-                        help="postgres://… also measure PostgreSQL (default: $DATABASE_URL)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="postgres://… also measure PostgreSQL (default: $DATABASE_URL)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--units", type=int, help=argparse.SUPPRESS)

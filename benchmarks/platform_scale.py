@@ -52,15 +52,48 @@ QUICK = {"plans": 10, "tasks": 60, "units": 300, "requests": 20}
 
 REGIONS = [a + b for a in "东西南北中新江河山湖" for b in "城阳宁华安平林州浦台"]  # 100 counties
 DEPARTMENTS = [
-    "公安局", "民政局", "司法局", "信访局", "财政局", "教育局", "卫生健康委", "住房城乡建设局", "交通运输局",
-    "应急管理局", "市场监管局", "人力资源社会保障局", "生态环境局", "自然资源局", "农业农村局", "水利局",
-    "文化和旅游局", "退役军人事务局", "城市管理局", "审计局", "统计局", "商务局", "科技局", "工业和信息化局",
-    "发展改革委", "团委", "妇联", "总工会", "法院", "检察院",
+    "公安局",
+    "民政局",
+    "司法局",
+    "信访局",
+    "财政局",
+    "教育局",
+    "卫生健康委",
+    "住房城乡建设局",
+    "交通运输局",
+    "应急管理局",
+    "市场监管局",
+    "人力资源社会保障局",
+    "生态环境局",
+    "自然资源局",
+    "农业农村局",
+    "水利局",
+    "文化和旅游局",
+    "退役军人事务局",
+    "城市管理局",
+    "审计局",
+    "统计局",
+    "商务局",
+    "科技局",
+    "工业和信息化局",
+    "发展改革委",
+    "团委",
+    "妇联",
+    "总工会",
+    "法院",
+    "检察院",
 ]
 MEASURES = [
-    "完善{w}化管理机制，推动力量下沉", "建立矛盾纠纷多元化解机制", "深化平安{w}创建活动", "开展重点领域专项整治",
-    "加强社会治安防控体系建设", "推进基层综合执法改革", "健全应急处置联动机制", "强化重点人群服务管理",
-    "推进智慧{w}平台建设与应用", "落实安全生产责任制",
+    "完善{w}化管理机制，推动力量下沉",
+    "建立矛盾纠纷多元化解机制",
+    "深化平安{w}创建活动",
+    "开展重点领域专项整治",
+    "加强社会治安防控体系建设",
+    "推进基层综合执法改革",
+    "健全应急处置联动机制",
+    "强化重点人群服务管理",
+    "推进智慧{w}平台建设与应用",
+    "落实安全生产责任制",
 ]
 
 
@@ -103,25 +136,38 @@ def generate(n_plans: int, n_tasks: int, n_units: int) -> tuple[list[int], list[
     password = secrets.token_urlsafe(12)
     batch = 2000
     with transaction.atomic():
-        manager = User.objects.create_user("bench-manager", password=password, role="manager", display_name="督查室")
+        manager = User.objects.create_user(
+            "bench-manager", password=password, role="manager", display_name="督查室"
+        )
         names = [f"{r}区{d}" for r in REGIONS for d in DEPARTMENTS][:n_units]
         names += [f"第{i}单位" for i in range(len(names), n_units)]
         units = Unit.objects.bulk_create([Unit(name=n) for n in names], batch_size=batch)
         unit_ids = [u.pk for u in units]
         at = now()
-        plans = Plan.objects.bulk_create([
-            Plan(title=f"{REGIONS[i % len(REGIONS)]}区{2020 + i % 6}年平安建设任务分解方案（第{i + 1}号）",
-                 doc_number=f"平安办〔{2020 + i % 6}〕{i + 1}号", created_at=at, total_points=Decimal(100))
-            for i in range(n_plans)
-        ], batch_size=batch)
+        plans = Plan.objects.bulk_create(
+            [
+                Plan(
+                    title=f"{REGIONS[i % len(REGIONS)]}区{2020 + i % 6}年平安建设任务分解方案（第{i + 1}号）",
+                    doc_number=f"平安办〔{2020 + i % 6}〕{i + 1}号",
+                    created_at=at,
+                    total_points=Decimal(100),
+                )
+                for i in range(n_plans)
+            ],
+            batch_size=batch,
+        )
         Plan.managers.through.objects.bulk_create(
             [Plan.managers.through(plan_id=p.pk, user_id=manager.pk) for p in plans], batch_size=batch
         )
         per_section = 30
-        sections = Section.objects.bulk_create([
-            Section(plan=p, title=f"{'一二三四五六七八九十'[s % 10]}、重点任务第{s + 1}部分", order=s)
-            for p in plans for s in range(math.ceil(n_tasks / per_section))
-        ], batch_size=batch)
+        sections = Section.objects.bulk_create(
+            [
+                Section(plan=p, title=f"{'一二三四五六七八九十'[s % 10]}、重点任务第{s + 1}部分", order=s)
+                for p in plans
+                for s in range(math.ceil(n_tasks / per_section))
+            ],
+            batch_size=batch,
+        )
         by_plan: dict[int, list[Section]] = {}
         for s in sections:
             by_plan.setdefault(s.plan_id, []).append(s)
@@ -129,29 +175,61 @@ def generate(n_plans: int, n_tasks: int, n_units: int) -> tuple[list[int], list[
         for p in plans:
             for t in range(n_tasks):
                 measure = MEASURES[(p.pk + t) % len(MEASURES)].format(w=SEARCH_WORD if t % 7 == 0 else "社区")
-                tasks.append(Task(
-                    plan=p, section=by_plan[p.pk][t // per_section], number=str(t + 1), title=measure[:40],
-                    text=f"{measure}，到{2025 + t % 3}年底前完成第{t + 1}项工作目标，形成可复制经验。",
-                    points=Decimal("0.5") + t % 4, deadline_text=f"{2025 + t % 3}年12月底前", order=t,
-                ))
+                tasks.append(
+                    Task(
+                        plan=p,
+                        section=by_plan[p.pk][t // per_section],
+                        number=str(t + 1),
+                        title=measure[:40],
+                        text=f"{measure}，到{2025 + t % 3}年底前完成第{t + 1}项工作目标，形成可复制经验。",
+                        points=Decimal("0.5") + t % 4,
+                        deadline_text=f"{2025 + t % 3}年12月底前",
+                        order=t,
+                    )
+                )
         Task.objects.bulk_create(tasks, batch_size=batch)
         responsibilities, targets = [], []
         for task in tasks:
             lead, *partners = rng.sample(unit_ids, 3)
             responsibilities.append(Responsibility(task=task, unit_id=lead, role="lead", order=0))
-            responsibilities += [Responsibility(task=task, unit_id=u, role="partner", order=i + 1)
-                                 for i, u in enumerate(partners)]
+            responsibilities += [
+                Responsibility(task=task, unit_id=u, role="partner", order=i + 1)
+                for i, u in enumerate(partners)
+            ]
             if int(task.number) % 3 == 0:
-                targets.append(Target(task=task, metric="覆盖率", cmp=">=", value=Decimal(90 + int(task.number) % 10),
-                                      unit="%", by_year=2025))
+                targets.append(
+                    Target(
+                        task=task,
+                        metric="覆盖率",
+                        cmp=">=",
+                        value=Decimal(90 + int(task.number) % 10),
+                        unit="%",
+                        by_year=2025,
+                    )
+                )
         Responsibility.objects.bulk_create(responsibilities, batch_size=batch)
         Target.objects.bulk_create(targets, batch_size=batch)
-        AuditEvent.objects.bulk_create([
-            AuditEvent(at=at, actor=manager, action="import_plan", object_type="plans.plan", object_id=str(p.pk),
-                       summary=f"导入 {p.title}") for p in plans
-        ], batch_size=batch)
-    counts = {"plans": len(plans), "tasks": len(tasks), "responsibilities": len(responsibilities),
-              "units": len(units), "targets": len(targets)}
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=at,
+                    actor=manager,
+                    action="import_plan",
+                    object_type="plans.plan",
+                    object_id=str(p.pk),
+                    summary=f"导入 {p.title}",
+                )
+                for p in plans
+            ],
+            batch_size=batch,
+        )
+    counts = {
+        "plans": len(plans),
+        "tasks": len(tasks),
+        "responsibilities": len(responsibilities),
+        "units": len(units),
+        "targets": len(targets),
+    }
     return [p.pk for p in plans], unit_ids, password, counts
 
 
@@ -191,8 +269,13 @@ def measure_pages(plan_ids: list[int], unit_ids: list[int], requests: int) -> di
             times.append((time.perf_counter() - started) * 1000)
             statuses.add(response.status_code)
         out[kind] = {
-            "path": paths[0], "status": sorted(statuses), "requests": requests, "p50_ms": percentile(times, 50),
-            "p95_ms": percentile(times, 95), "queries": queries, "kb": len(first.content) / 1024,
+            "path": paths[0],
+            "status": sorted(statuses),
+            "requests": requests,
+            "p50_ms": percentile(times, 50),
+            "p95_ms": percentile(times, 95),
+            "queries": queries,
+            "kb": len(first.content) / 1024,
         }
     return out
 
@@ -210,7 +293,10 @@ def measure_serve(plan_ids: list[int], unit_ids: list[int], password: str) -> di
         # A session of its own, so that whatever happens the whole server can be stopped by its id.
         server = subprocess.Popen(
             [sys.executable, "-m", "duban", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -227,12 +313,23 @@ def measure_serve(plan_ids: list[int], unit_ids: list[int], password: str) -> di
         master = [p for p in children(server.pid) if "gunicorn" in cmdline(p)]
         workers = [w for m in master for w in children(m)]
         rss = {pid: memory(pid) for pid in master + workers}
-        errors = [line for line in log.read_text("utf-8", "replace").splitlines()
-                  if "Error" in line or "Traceback" in line][-3:] if max(statuses) >= 500 else []
+        errors = (
+            [
+                line
+                for line in log.read_text("utf-8", "replace").splitlines()
+                if "Error" in line or "Traceback" in line
+            ][-3:]
+            if max(statuses) >= 500
+            else []
+        )
         return {
             "errors": errors,
-            "requests": hits, "statuses": sorted(statuses), "master": len(master), "workers": len(workers),
-            "rss_mb": sum(r for r, _ in rss.values()), "pss_mb": sum(p for _, p in rss.values()),
+            "requests": hits,
+            "statuses": sorted(statuses),
+            "master": len(master),
+            "workers": len(workers),
+            "rss_mb": sum(r for r, _ in rss.values()),
+            "pss_mb": sum(p for _, p in rss.values()),
             "per_process_mb": [round(r, 1) for r, _ in rss.values()],
         }
     finally:
@@ -245,8 +342,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def fetch(opener: urllib.request.OpenerDirector, url: str, data: bytes | None = None,
-          headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def fetch(
+    opener: urllib.request.OpenerDirector,
+    url: str,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes]:
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
         with opener.open(request, timeout=30) as response:
@@ -255,8 +356,9 @@ def fetch(opener: urllib.request.OpenerDirector, url: str, data: bytes | None = 
         return int(exc.code), exc.read()
 
 
-def wait_until_up(opener: urllib.request.OpenerDirector, url: str, server: subprocess.Popen[bytes],
-                  seconds: float) -> bool:
+def wait_until_up(
+    opener: urllib.request.OpenerDirector, url: str, server: subprocess.Popen[bytes], seconds: float
+) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and server.poll() is None:
         try:
@@ -272,7 +374,9 @@ def login(opener: urllib.request.OpenerDirector, base: str, username: str, passw
     jar = next(h for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor)).cookiejar
     fetch(opener, f"{base}/accounts/login/")
     token = next((c.value for c in jar if c.name == "csrftoken"), "")
-    body = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
+    body = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
     fetch(opener, f"{base}/accounts/login/", body, {"Referer": f"{base}/accounts/login/"})
 
 
@@ -327,12 +431,26 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 # ----------------------------------------------------------------------------------------------- parent
 
 
-def run_database(label: str, url: str | None, workdir: Path, args: argparse.Namespace,
-                 scale: dict[str, int]) -> dict[str, Any] | str:
-    return run_child(__file__, label, url, workdir, [
-        "--plans", str(scale["plans"]), "--tasks", str(scale["tasks"]), "--units", str(scale["units"]),
-        "--requests", str(args.requests or scale["requests"]),
-    ], timeout=1800)
+def run_database(
+    label: str, url: str | None, workdir: Path, args: argparse.Namespace, scale: dict[str, int]
+) -> dict[str, Any] | str:
+    return run_child(
+        __file__,
+        label,
+        url,
+        workdir,
+        [
+            "--plans",
+            str(scale["plans"]),
+            "--tasks",
+            str(scale["tasks"]),
+            "--units",
+            str(scale["units"]),
+            "--requests",
+            str(args.requests or scale["requests"]),
+        ],
+        timeout=1800,
+    )
 
 
 def report(label: str, figures: dict[str, Any] | str) -> bool:
@@ -341,18 +459,24 @@ def report(label: str, figures: dict[str, Any] | str) -> bool:
         print(f"  {figures}")
         return False
     c = figures["counts"]
-    print(f"  data: {c['plans']} plans, {c['tasks']:,} tasks, {c['responsibilities']:,} responsibilities, "
-          f"{c['units']:,} units, {c['targets']:,} targets; migrate {figures['migrate_s']:.1f} s, "
-          f"bulk_create {figures['generate_s']:.1f} s")
-    print(f"  {'page':<8}{'example':<28}{'p50 ms':>8}{'p95 ms':>8}{'queries':>9}{'KB':>7}  goal p95 < {GOAL_P95_MS:.0f} ms")
+    print(
+        f"  data: {c['plans']} plans, {c['tasks']:,} tasks, {c['responsibilities']:,} responsibilities, "
+        f"{c['units']:,} units, {c['targets']:,} targets; migrate {figures['migrate_s']:.1f} s, "
+        f"bulk_create {figures['generate_s']:.1f} s"
+    )
+    print(
+        f"  {'page':<8}{'example':<28}{'p50 ms':>8}{'p95 ms':>8}{'queries':>9}{'KB':>7}  goal p95 < {GOAL_P95_MS:.0f} ms"
+    )
     for kind, page in figures["pages"].items():
         if page["status"] == "n/a":
             print(f"  {kind:<8}{urllib.parse.unquote(page['path']):<28}{'n/a (no such page yet)':>32}")
             continue
         status = "" if page["status"] == [200] else f"  HTTP {page['status']}"
         verdict = "ok" if page["p95_ms"] < GOAL_P95_MS and not status else "MISSED"
-        print(f"  {kind:<8}{urllib.parse.unquote(page['path']):<28}{page['p50_ms']:8.1f}{page['p95_ms']:8.1f}{page['queries']:9d}"
-              f"{page['kb']:7.0f}  {verdict}{status}  ({page['requests']} requests)")
+        print(
+            f"  {kind:<8}{urllib.parse.unquote(page['path']):<28}{page['p50_ms']:8.1f}{page['p95_ms']:8.1f}{page['queries']:9d}"
+            f"{page['kb']:7.0f}  {verdict}{status}  ({page['requests']} requests)"
+        )
     serve = figures["serve"]
     if "error" in serve:
         print(f"  serve: {serve['error']}")
@@ -367,11 +491,18 @@ def report(label: str, figures: dict[str, Any] | str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="10 plans × 60 tasks, 300 units, 20 requests")
-    parser.add_argument("--requests", type=int, default=0, help="timed requests per page (default 50, quick 20)")
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
-                        help="postgres://… also measure PostgreSQL (default: $DATABASE_URL)")
+    parser.add_argument(
+        "--requests", type=int, default=0, help="timed requests per page (default 50, quick 20)"
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="postgres://… also measure PostgreSQL (default: $DATABASE_URL)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     for name in ("plans", "tasks", "units"):
@@ -380,8 +511,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child(args)
     scale = QUICK if args.quick else FULL
-    print(f"platform scale: {scale['plans']} plans × {scale['tasks']} tasks, {scale['units']} units, "
-          f"{args.requests or scale['requests']} requests a page")
+    print(
+        f"platform scale: {scale['plans']} plans × {scale['tasks']} tasks, {scale['units']} units, "
+        f"{args.requests or scale['requests']} requests a page"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="duban-scale-"))
     ok = True
     try:

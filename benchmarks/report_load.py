@@ -88,13 +88,17 @@ def child_setup(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     with transaction.atomic():
-        manager = User.objects.create_user("load-manager", password=None, role="manager", display_name="督查室")
+        manager = User.objects.create_user(
+            "load-manager", password=None, role="manager", display_name="督查室"
+        )
         units = Unit.objects.bulk_create([Unit(name=f"压测第{i + 1}单位") for i in range(args.units)])
         reporters = User.objects.bulk_create([
             User(username=f"load-reporter-{i + 1}", role="reporter", unit=u, password="!unusable")
             for i, u in enumerate(units)
         ])  # fmt: skip
-        plan = Plan.objects.create(title="压测：进展报送并发测试方案", created_at=now(), total_points=Decimal(100))
+        plan = Plan.objects.create(
+            title="压测：进展报送并发测试方案", created_at=now(), total_points=Decimal(100)
+        )
         plan.managers.add(manager)
         section = Section.objects.create(plan=plan, title="一、重点任务", order=0)
         tasks = Task.objects.bulk_create([
@@ -211,7 +215,9 @@ def child_actions(args: argparse.Namespace, jobs: list[dict[str, Any]]) -> dict[
             return {"ok": False, "status": 0, "error": str(exc), "s": time.perf_counter() - started}
 
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-        return asyncio.run(_schedule(jobs, args, lambda job: asyncio.get_running_loop().run_in_executor(pool, submit, job)))
+        return asyncio.run(
+            _schedule(jobs, args, lambda job: asyncio.get_running_loop().run_in_executor(pool, submit, job))
+        )
 
 
 def child_verify(jobs: list[dict[str, Any]], results: dict[str, Any]) -> dict[str, Any]:
@@ -227,7 +233,10 @@ def child_verify(jobs: list[dict[str, Any]], results: dict[str, Any]) -> dict[st
     rows = list(ProgressReport.objects.filter(period_id=period).values_list(
         "pk", "task_id", "unit_id", "status", "version", "narrative", "percent"))  # fmt: skip
     per_key = Counter((t, u) for _pk, t, u, *_rest in rows)
-    by_key = {(t, u): (pk, status, version, narrative, percent) for pk, t, u, status, version, narrative, percent in rows}
+    by_key = {
+        (t, u): (pk, status, version, narrative, percent)
+        for pk, t, u, status, version, narrative, percent in rows
+    }
     values = dict(IndicatorValue.objects.filter(report__period_id=period).values_list("report_id", "value"))
     acknowledged = [(j, r) for j, r in zip(jobs, results["outcomes"], strict=False) if r and r.get("ok")]
     attempted = sum(1 for r in results["outcomes"] if r)
@@ -247,7 +256,9 @@ def child_verify(jobs: list[dict[str, Any]], results: dict[str, Any]) -> dict[st
         if good:
             stored_once += 1
         else:
-            wrong.append(f"{job['token']}: {status} v{version} report {pk} (answer named {outcome.get('report')})")
+            wrong.append(
+                f"{job['token']}: {status} v{version} report {pk} (answer named {outcome.get('report')})"
+            )
     return {
         "attempted": attempted, "acknowledged": len(acknowledged), "stored_once": stored_once,
         "lost": lost[:10], "lost_n": len(lost), "wrong": wrong[:10], "wrong_n": len(wrong), "twice": twice[:10],
@@ -304,7 +315,9 @@ async def _post(port: int, job: dict[str, Any]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     lines = raw.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
-    location = next((v.strip() for k, _, v in (h.partition(":") for h in lines[1:]) if k.lower() == "location"), "")
+    location = next(
+        (v.strip() for k, _, v in (h.partition(":") for h in lines[1:]) if k.lower() == "location"), ""
+    )
     report = None
     if status == 302 and location.rstrip("/").split("/")[-2:-1] == ["reports"]:
         report = int(location.rstrip("/").split("/")[-1])
@@ -319,7 +332,9 @@ def cpu_by_process() -> dict[tuple[int, str], float]:
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            command = (
+                Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            )
         except OSError:
             continue  # ended meanwhile
         fields = stat.rsplit(")", 1)[1].split()
@@ -428,7 +443,9 @@ def run(url: str, args: argparse.Namespace) -> bool:
             finally:
                 stop(server)
         else:
-            print(f"NOT through HTTP: tracking.actions called from {args.concurrency} threads against PostgreSQL")
+            print(
+                f"NOT through HTTP: tracking.actions called from {args.concurrency} threads against PostgreSQL"
+            )
             _child("actions", env, workdir, args)
             results = json.loads((workdir / "results.json").read_text("utf-8"))
         (workdir / "results.json").write_text(json.dumps(results), "utf-8")
@@ -480,14 +497,24 @@ def report(mode: str, results: dict[str, Any], verify: dict[str, Any], errors: l
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="300 tasks, 30 units, at most 30 s")
     parser.add_argument("--tasks", type=int, help="tasks, one submission each (default 2000; quick 300)")
-    parser.add_argument("--units", type=int, help="reporting units, one reporter each (default 100; quick 30)")
+    parser.add_argument(
+        "--units", type=int, help="reporting units, one reporter each (default 100; quick 30)"
+    )
     parser.add_argument("--concurrency", type=int, help="connections open at once (default 12)")
-    parser.add_argument("--max-seconds", type=int, help="no submission starts after this (default 120; quick 30)")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
-                        help="gunicorn workers (default: duban serve's own, 2 × cores + 1)")
+    parser.add_argument(
+        "--max-seconds", type=int, help="no submission starts after this (default 120; quick 30)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers (default: duban serve's own, 2 × cores + 1)",
+    )
     parser.add_argument("--mode", choices=("auto", "http", "actions"), default="auto",
                         help="http: the report form through duban serve; actions: tracking.actions in threads; "
                              "auto: http when the form exists")  # fmt: skip

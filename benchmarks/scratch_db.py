@@ -31,7 +31,9 @@ def drop_postgres(url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_child(script: str, label: str, url: str | None, workdir: Path, args: list[str], *, timeout: int) -> dict[str, Any] | str:
+def run_child(
+    script: str, label: str, url: str | None, workdir: Path, args: list[str], *, timeout: int
+) -> dict[str, Any] | str:
     """Run `script --child` on a fresh data folder (and DATABASE_URL when given); its figures, or
     a one-line reason when the run failed."""
     data_dir = workdir / label
@@ -39,7 +41,9 @@ def run_child(script: str, label: str, url: str | None, workdir: Path, args: lis
     out = workdir / f"{label}.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUBAN_")}
     env.pop("DATABASE_URL", None)
-    env.update({"DUBAN_DATA_DIR": str(data_dir), "DUBAN_SECRET_KEY": secrets.token_urlsafe(50), "DUBAN_DEBUG": "0"})
+    env.update(
+        {"DUBAN_DATA_DIR": str(data_dir), "DUBAN_SECRET_KEY": secrets.token_urlsafe(50), "DUBAN_DEBUG": "0"}
+    )
     if url:
         env["DATABASE_URL"] = url
     cmd = [sys.executable, str(Path(script).resolve()), "--child", "--out", str(out), *args]

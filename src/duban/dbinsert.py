@@ -35,7 +35,9 @@ def insert_rows(
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
     tail = ""
     if skip_conflicts is not None:
-        tail += f" ON CONFLICT ({qn(skip_conflicts)}) DO NOTHING" if skip_conflicts else " ON CONFLICT DO NOTHING"
+        tail += (
+            f" ON CONFLICT ({qn(skip_conflicts)}) DO NOTHING" if skip_conflicts else " ON CONFLICT DO NOTHING"
+        )
     if returning:
         tail += " RETURNING " + ", ".join(qn(c) for c in returning)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"

@@ -106,11 +106,26 @@ def plan(users: dict[str, User], units: dict[str, Unit]) -> Plan:
                                    points=Decimal(points), deadline=deadline, order=order)  # fmt: skip
         for i, (unit, role) in enumerate(roles):
             Responsibility.objects.create(task=task, unit=unit, role=role, order=i)
-    Target.objects.create(task=plan.tasks.get(number="3"), metric="覆盖率", cmp=">=", value=Decimal(90), unit="%")
-    Deduction.objects.create(plan=plan, number="1", item="万人命案发案率", order=0, rules=[
-        {"threshold": ">0.6", "points": -20, "step": 0.1, "step_points": -10, "cap": -50}])
-    Deduction.objects.create(plan=plan, number="2", item="重大安全事故", order=1, rules=[
-        {"level": "特别重大", "points": -30, "per": "件"}, {"level": "重大", "points": -10, "per": "件"}])
+    Target.objects.create(
+        task=plan.tasks.get(number="3"), metric="覆盖率", cmp=">=", value=Decimal(90), unit="%"
+    )
+    Deduction.objects.create(
+        plan=plan,
+        number="1",
+        item="万人命案发案率",
+        order=0,
+        rules=[{"threshold": ">0.6", "points": -20, "step": 0.1, "step_points": -10, "cap": -50}],
+    )
+    Deduction.objects.create(
+        plan=plan,
+        number="2",
+        item="重大安全事故",
+        order=1,
+        rules=[
+            {"level": "特别重大", "points": -30, "per": "件"},
+            {"level": "重大", "points": -10, "per": "件"},
+        ],
+    )
     return plan
 
 
@@ -125,8 +140,15 @@ def reporter_of(unit: Unit) -> User:
 
 
 def accepted_report(
-    task: Task, period: ReportingPeriod, unit: Unit, manager: User, *, submitted: dt.datetime,
-    accepted: dt.datetime, progress: str = Progress.DONE, value: str | None = None,
+    task: Task,
+    period: ReportingPeriod,
+    unit: Unit,
+    manager: User,
+    *,
+    submitted: dt.datetime,
+    accepted: dt.datetime,
+    progress: str = Progress.DONE,
+    value: str | None = None,
 ) -> ProgressReport:
     """A report of `unit` on `task`, submitted and accepted at the given times."""
     clock.freeze(submitted)
@@ -168,7 +190,9 @@ def scheme(plan: Plan, users: dict[str, User]) -> Scheme:
 
 
 @pytest.fixture
-def reports(plan: Plan, units: dict[str, Unit], users: dict[str, User], halves: list[ReportingPeriod]) -> None:
+def reports(
+    plan: Plan, units: dict[str, Unit], users: dict[str, User], halves: list[ReportingPeriod]
+) -> None:
     h1, h2 = halves
     m, t = users["manager"], {x.number: x for x in plan.tasks.all()}
     accepted_report(t["1"], h1, units["A"], m, submitted=at(2025, 6, 20), accepted=at(2025, 6, 25))
@@ -190,7 +214,9 @@ def assessment(scheme: Scheme, reports: None, units: dict[str, Unit], users: dic
     frozen(at(2026, 2, 1))
     m = users["manager"]
     a = do_run_assessment(scheme, AS_OF, acting_user=m)
-    do_grade_item(a, item(scheme, "4"), units["B"], score="11.4", reason="材料较全，个别措施未落实", acting_user=m)
+    do_grade_item(
+        a, item(scheme, "4"), units["B"], score="11.4", reason="材料较全，个别措施未落实", acting_user=m
+    )
     do_grade_item(a, item(scheme, "4"), units["C"], score=15, reason="全部落实", acting_user=m)
     do_grade_item(a, item(scheme, "5"), units["A"], met=[0, 1], acting_user=m)
     do_record_incident(a, units["A"], rule=by_name(scheme, DeductionRule, "重大安全事故"), level="重大", count=1,
@@ -209,5 +235,3 @@ def result(a: Assessment, unit: Unit) -> Result:
 def lines(a: Assessment, unit: Unit) -> list[tuple[str, str, Decimal, str]]:
     return [(ln.label, ln.kind, ln.points, ln.reason)
             for ln in ResultLine.objects.filter(result__assessment=a, result__unit=unit).order_by("order")]  # fmt: skip
-
-

@@ -53,21 +53,28 @@ def test_the_demo_has_two_published_periods_of_the_004_plan(seeded: tuple[str, l
 
 
 def test_the_demo_assessment_is_made_of_real_reports_grades_and_incidents(
-    seeded: tuple[str, list[Assessment]]
+    seeded: tuple[str, list[Assessment]],
 ) -> None:
     _, (first, second) = seeded
     lines = ResultLine.objects.filter(result__assessment=first)
     reports = set(lines.exclude(report_ref=None).values_list("report_ref", flat=True))
-    assert reports and set(ProgressReport.objects.filter(pk__in=reports).values_list("status", flat=True)) == {
-        ReportStatus.ACCEPTED}
-    assert lines.filter(text__kind=LineKind.DEDUCTION, text__label="万人命案发案率", text__points=-20).exists()
+    assert reports and set(
+        ProgressReport.objects.filter(pk__in=reports).values_list("status", flat=True)
+    ) == {ReportStatus.ACCEPTED}
+    assert lines.filter(
+        text__kind=LineKind.DEDUCTION, text__label="万人命案发案率", text__points=-20
+    ).exists()
     assert lines.filter(text__kind=LineKind.BONUS).exists() and lines.exclude(grade_ref=None).exists()
-    assert Result.objects.filter(assessment=second).exclude(previous_rank=None).count() == second.results.count()
+    assert (
+        Result.objects.filter(assessment=second).exclude(previous_rank=None).count() == second.results.count()
+    )
     (appeal,) = Appeal.objects.all()
     assert appeal.status == AppealStatus.REJECTED and appeal.total_after == appeal.total_before
 
 
-def test_the_demo_assessment_recomputes_to_the_same_totals_twice(seeded: tuple[str, list[Assessment]]) -> None:
+def test_the_demo_assessment_recomputes_to_the_same_totals_twice(
+    seeded: tuple[str, list[Assessment]],
+) -> None:
     _, assessments = seeded
     for a in assessments:
         stored = standings(a)

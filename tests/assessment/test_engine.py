@@ -62,7 +62,9 @@ from duban.units.models import Kind, Unit
 from .conftest import AS_OF, YEAR, at, by_name, item, lines, result
 
 
-def test_it_computes_the_hand_computed_totals_ranks_and_grades(assessment: Assessment, units: dict[str, Unit]) -> None:
+def test_it_computes_the_hand_computed_totals_ranks_and_grades(
+    assessment: Assessment, units: dict[str, Unit]
+) -> None:
     got = {k: result(assessment, u) for k, u in units.items()}
     assert {k: (r.total, r.rank, r.grade, r.vetoed) for k, r in got.items()} == {
         "A": (Decimal("22.40"), 1, "合格", ""),
@@ -88,11 +90,16 @@ def test_it_traces_every_point_of_a_unit_to_its_line(assessment: Assessment, uni
         ("4 任务4", "item", Decimal("11.40"), "人工评分：材料较全，个别措施未落实"),
     ]
     assert [(label, kind, pts) for label, kind, pts, _ in lines(assessment, units["C"])] == [
-        ("3 任务3", "item", 8), ("4 任务4", "item", 15), ("发生重大群体性事件", "veto", 0)]
+        ("3 任务3", "item", 8),
+        ("4 任务4", "item", 15),
+        ("发生重大群体性事件", "veto", 0),
+    ]
 
 
 def test_it_names_the_source_of_each_line(assessment: Assessment, units: dict[str, Unit], plan: Plan) -> None:
-    a_lines = list(ResultLine.objects.filter(result__assessment=assessment, result__unit=units["A"]).order_by("order"))
+    a_lines = list(
+        ResultLine.objects.filter(result__assessment=assessment, result__unit=units["A"]).order_by("order")
+    )
     t1 = plan.tasks.get(number="1")
     report = t1.reports.get(unit=units["A"])
     assert a_lines[0].sources == {"item": item(assessment.scheme, "1").pk, "report": report.pk}
@@ -106,21 +113,31 @@ def test_it_names_the_source_of_each_line(assessment: Assessment, units: dict[st
     assert sum(ln.points for ln in a_lines) == result(assessment, units["A"]).total
 
 
-def test_it_sums_points_by_section_against_the_maximum(assessment: Assessment, units: dict[str, Unit]) -> None:
+def test_it_sums_points_by_section_against_the_maximum(
+    assessment: Assessment, units: dict[str, Unit]
+) -> None:
     assert result(assessment, units["A"]).sections == [
         {"section": "一、基础工作", "points": "20.00", "max": "20.00"},
         {"section": "二、重点工作", "points": "7.40", "max": "9.00"},
     ]
 
 
-def test_it_takes_the_latest_accepted_figure_of_an_indicator(assessment: Assessment, units: dict[str, Unit]) -> None:
+def test_it_takes_the_latest_accepted_figure_of_an_indicator(
+    assessment: Assessment, units: dict[str, Unit]
+) -> None:
     assert lines(assessment, units["C"])[0][3] == "实际 72，未达目标 >=90，按完成率 80% 计 8.00 分"
 
 
 @pytest.mark.parametrize(
     ("rate", "points", "total"),
-    [("0.5", 0, "22.40"), ("0.6", 0, "22.40"), ("0.61", -20, "2.40"), ("0.7", -30, "0.00"), ("0.69", -20, "2.40"),
-     ("1.0", -50, "0.00")],
+    [
+        ("0.5", 0, "22.40"),
+        ("0.6", 0, "22.40"),
+        ("0.61", -20, "2.40"),
+        ("0.7", -30, "0.00"),
+        ("0.69", -20, "2.40"),
+        ("1.0", -50, "0.00"),
+    ],
 )
 def test_it_applies_the_threshold_rule_at_and_around_its_boundaries(
     assessment: Assessment, units: dict[str, Unit], users: dict[str, User], rate: str, points: int, total: str
@@ -129,7 +146,9 @@ def test_it_applies_the_threshold_rule_at_and_around_its_boundaries(
     do_record_incident(assessment, units["A"], rule=by_name(scheme, DeductionRule, "万人命案发案率"), rate=rate,
                        acting_user=users["manager"])  # fmt: skip
     do_run_assessment(scheme, AS_OF, acting_user=users["manager"])
-    line = ResultLine.objects.get(result__assessment=assessment, result__unit=units["A"], text__label="万人命案发案率")
+    line = ResultLine.objects.get(
+        result__assessment=assessment, result__unit=units["A"], text__label="万人命案发案率"
+    )
     assert (line.kind, line.points) == (LineKind.DEDUCTION, points)
     # Deductions never take a total below zero.
     assert result(assessment, units["A"]).total == Decimal(total)
@@ -149,7 +168,9 @@ def test_a_partner_of_two_leads_shares_their_mean(
 ) -> None:
     Responsibility.objects.create(task=plan.tasks.get(number="4"), unit=units["A"], role="partner", order=5)
     do_run_assessment(assessment.scheme, AS_OF, acting_user=users["manager"])
-    line = ResultLine.objects.get(result__assessment=assessment, result__unit=units["A"], text__label="4 任务4")
+    line = ResultLine.objects.get(
+        result__assessment=assessment, result__unit=units["A"], text__label="4 任务4"
+    )
     # (11.40 + 15) / 2 = 13.20; × 0.3 = 3.96
     assert (line.points, line.reason) == (Decimal("3.96"), "配合单位按牵头单位得分 13.2 × 0.3")
     assert result(assessment, units["A"]).total == Decimal("26.36")
@@ -179,8 +200,9 @@ def test_it_counts_only_what_was_accepted_by_the_end_of_the_as_of_day(
     assert late["区司法局"].entries[1].line.points == 5
     # C's second-half figure (accepted 2026-01-06) replaces the first half's 50 only from then on.
     assert early["区民政局"].entries[0].line.points == 8
-    assert {o.unit_name: o for o in compute(scheme, dt.date(2026, 1, 5))}["区民政局"].entries[0].line.points == Decimal(
-        "5.56")
+    assert {o.unit_name: o for o in compute(scheme, dt.date(2026, 1, 5))}["区民政局"].entries[
+        0
+    ].line.points == Decimal("5.56")
 
 
 def test_it_scores_every_district_on_every_item(users: dict[str, User], frozen: Any) -> None:
@@ -192,7 +214,9 @@ def test_it_scores_every_district_on_every_item(users: dict[str, User], frozen: 
     Unit.objects.create(name="南区", kind=Kind.DISTRICT)  # named nowhere: not assessed
     group.members.add(north)
     for n in range(2):
-        task = Task.objects.create(plan=plan, number=str(n + 1), title=f"任务{n + 1}", points=Decimal(10), order=n)
+        task = Task.objects.create(
+            plan=plan, number=str(n + 1), title=f"任务{n + 1}", points=Decimal(10), order=n
+        )
         Responsibility.objects.create(task=task, unit=east if n == 0 else west, role="implementer", order=0)
         Responsibility.objects.create(task=task, unit=group, role="responsible", order=1)
     scheme = do_create_scheme_from_plan(plan, **YEAR, assessed=Assessed.DISTRICTS, acting_user=m)
@@ -216,7 +240,10 @@ def test_a_group_lead_stands_for_its_members(users: dict[str, User], frozen: Any
     do_activate_scheme(scheme, acting_user=m)
     frozen(at(2026, 2, 1))
     a = do_run_assessment(scheme, AS_OF, acting_user=m)
-    assert sorted(Result.objects.filter(assessment=a).values_list("unit__name", flat=True)) == ["乙街道", "甲街道"]
+    assert sorted(Result.objects.filter(assessment=a).values_list("unit__name", flat=True)) == [
+        "乙街道",
+        "甲街道",
+    ]
 
 
 def test_it_recomputes_in_a_fixed_number_of_queries_whatever_the_number_of_units(
@@ -255,7 +282,9 @@ def test_it_recomputes_in_a_fixed_number_of_queries_whatever_the_number_of_units
     do_run_assessment(scheme, AS_OF, acting_user=m)
     many = count(7)
     assert Result.objects.filter(assessment=a).count() == 9
-    assert ResultLine.objects.filter(result__assessment=a, text__max_points=7).count() == 9  # every unit rewritten
+    assert (
+        ResultLine.objects.filter(result__assessment=a, text__max_points=7).count() == 9
+    )  # every unit rewritten
     assert many == few
 
 

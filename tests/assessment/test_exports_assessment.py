@@ -39,14 +39,16 @@ def header_index(rows: list[tuple[Any, ...]], first: str) -> int:
     return next(i for i, r in enumerate(rows) if r and r[0] == first)
 
 
-def test_it_exports_the_ranking_with_every_units_figures(assessment: Assessment, users: dict[str, User]) -> None:
+def test_it_exports_the_ranking_with_every_units_figures(
+    assessment: Assessment, users: dict[str, User]
+) -> None:
     response = get(users["manager"], reverse("assessment:ranking_xlsx", args=[assessment.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert "attachment" in response["Content-Disposition"]
     rows = sheet_rows(response.content)
     h = header_index(rows, "名次")
     head = rows[h]
-    body = [dict(zip(head, r, strict=True)) for r in rows[h + 1:] if r[0] is not None]
+    body = [dict(zip(head, r, strict=True)) for r in rows[h + 1 :] if r[0] is not None]
     by_unit = {r["单位"]: r for r in body}
     assert set(by_unit) == {"区公安分局", "区司法局", "区民政局"}
     for res in Result.objects.filter(assessment=assessment).select_related("unit"):
@@ -67,7 +69,7 @@ def test_it_exports_a_units_breakdown_line_by_line(
     rows = sheet_rows(get(users["manager"], reverse("assessment:result_xlsx", args=[res.pk])).content)
     h = header_index(rows, "部分")
     assert rows[h] == ("部分", "项目", "类型", "得分", "分值", "说明", "来源")
-    body = [r for r in rows[h + 1:] if r[1] is not None]
+    body = [r for r in rows[h + 1 :] if r[1] is not None]
     lines = list(res.lines.order_by("order"))
     assert [r[1] for r in body] == [ln.label for ln in lines]
     assert [Decimal(str(r[3])) for r in body] == [ln.points for ln in lines]
@@ -83,7 +85,15 @@ def test_it_writes_the_assessment_report(assessment: Assessment, users: dict[str
     assert f"{assessment.scheme.name}情况报告" in text
     assert "本次考核共 3 个单位" in text and "被一票否决：区民政局" in text
     ranking, sections, deductions = doc.tables
-    assert [c.text for c in ranking.rows[0].cells] == ["名次", "单位", "总分", "扣分", "加分", "等次", "较上期"]
+    assert [c.text for c in ranking.rows[0].cells] == [
+        "名次",
+        "单位",
+        "总分",
+        "扣分",
+        "加分",
+        "等次",
+        "较上期",
+    ]
     got = {r.cells[1].text: (r.cells[0].text, r.cells[2].text) for r in ranking.rows[1:]}
     assert got == {"区公安分局": ("1", "22.4"), "区司法局": ("1", "22.4"), "区民政局": ("3", "0")}
     assert [r.cells[0].text for r in sections.rows[1:]][:2] == ["一、基础工作", "二、重点工作"]

@@ -39,7 +39,10 @@ from .conftest import AS_OF, at, item, reporter_of, result
 
 
 def totals(a: Assessment) -> dict[str, tuple[Decimal, int]]:
-    return {u: (t, r) for u, t, r in Result.objects.filter(assessment=a).values_list("unit__name", "total", "rank")}
+    return {
+        u: (t, r)
+        for u, t, r in Result.objects.filter(assessment=a).values_list("unit__name", "total", "rank")
+    }
 
 
 def events(action: str) -> list[AuditEvent]:
@@ -68,7 +71,11 @@ def test_a_closed_assessment_does_not_change_when_reports_change_later(
     closed: Assessment, plan: Plan, units: dict[str, Unit], users: dict[str, User], frozen: Any
 ) -> None:
     before = totals(closed)
-    lines_before = list(ResultLine.objects.filter(result__assessment=closed).values_list("text__label", "text__points", "text__reason"))
+    lines_before = list(
+        ResultLine.objects.filter(result__assessment=closed).values_list(
+            "text__label", "text__points", "text__reason"
+        )
+    )
     correct_t1_as_lagging(plan, units["A"], users["manager"], frozen)
     assert ProgressReport.objects.get(task__number="1", unit=units["A"], version=1).status == "superseded"
     closed.refresh_from_db()
@@ -100,7 +107,9 @@ def test_reopening_needs_a_reason_and_is_audited(closed: Assessment, users: dict
     do_publish_assessment(closed, acting_user=m)
     reopened = do_reopen_assessment(closed, "补录遗漏的加分材料", acting_user=m)
     assert reopened.status == AssessmentStatus.OPEN
-    assert [(r["from"], r["reason"], r["by"]) for r in reopened.reopenings] == [("published", "补录遗漏的加分材料", m.pk)]
+    assert [(r["from"], r["reason"], r["by"]) for r in reopened.reopenings] == [
+        ("published", "补录遗漏的加分材料", m.pk)
+    ]
     (event,) = events("reopen_assessment")
     assert (event.actor, event.before, event.after) == (m, {"status": "published"},
                                                         {"status": "open", "reason": "补录遗漏的加分材料"})  # fmt: skip
@@ -113,7 +122,9 @@ def test_closing_recomputes_what_changed_since_the_last_run(
     assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
 ) -> None:
     m = users["manager"]
-    do_grade_item(assessment, item(assessment.scheme, "4"), units["B"], score=20, reason="全部落实", acting_user=m)
+    do_grade_item(
+        assessment, item(assessment.scheme, "4"), units["B"], score=20, reason="全部落实", acting_user=m
+    )
     assessment.refresh_from_db()
     assert assessment.stale and result(assessment, units["B"]).total == Decimal("22.40")
     closed = do_close_assessment(assessment, acting_user=m)
@@ -154,7 +165,9 @@ def test_an_accepted_appeal_recomputes_the_units_result_and_the_ranks(
     m, b = users["manager"], result(closed, units["B"])
     appeal = do_file_appeal(b, "任务4已全部落实，补充了佐证材料", acting_user=users["other_reporter"])
     # While the appeal is open the office may correct B's grade (and only B's).
-    do_grade_item(closed, item(closed.scheme, "4"), units["B"], score="15", reason="复核：补充材料齐全", acting_user=m)
+    do_grade_item(
+        closed, item(closed.scheme, "4"), units["B"], score="15", reason="复核：补充材料齐全", acting_user=m
+    )
     assert result(closed, units["B"]).total == Decimal("22.40")  # not before the appeal is decided
     decided = do_decide_appeal(appeal, accept=True, reason="复核属实", acting_user=m)
     assert (decided.status, decided.total_before, decided.total_after) == (AppealStatus.ACCEPTED, Decimal("22.40"),
@@ -178,7 +191,9 @@ def test_a_rejected_appeal_keeps_the_score_and_needs_a_reason(
     appeal = do_file_appeal(a, "扣分事项不属于本单位职责", acting_user=users["reporter"])
     with pytest.raises(AssessmentError, match="驳回理由"):
         do_decide_appeal(appeal, accept=False, reason="", acting_user=users["manager"])
-    decided = do_decide_appeal(appeal, accept=False, reason="事故发生在本单位监管行业", acting_user=users["manager"])
+    decided = do_decide_appeal(
+        appeal, accept=False, reason="事故发生在本单位监管行业", acting_user=users["manager"]
+    )
     assert (decided.status, decided.decision_reason) == (AppealStatus.REJECTED, "事故发生在本单位监管行业")
     assert result(closed, units["A"]).total == Decimal("22.40")
     assert events("decide_appeal")[0].after["status"] == "rejected"

@@ -92,7 +92,11 @@ def test_creating_a_scheme_is_audited_and_for_managers_only(plan004: Plan, schem
                                                             users: dict[str, User]) -> None:  # fmt: skip
     event = AuditEvent.objects.get(action="create_scheme")
     assert (event.actor, event.after["items"], event.after["points"], event.after["rules"]) == (
-        users["manager"], 63, "840.00", 11)
+        users["manager"],
+        63,
+        "840.00",
+        11,
+    )
     for role in ("reporter", "leader", "other_manager"):
         with pytest.raises(AssessmentError, match="无权"):
             do_create_scheme_from_plan(plan004, **YEAR, acting_user=users[role])
@@ -112,7 +116,13 @@ def test_an_indicator_item_takes_its_tasks_target(plan: Plan, users: dict[str, U
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"method": Method.CHECKLIST, "criteria": [{"name": "甲", "points": 15}, {"name": "乙", "points": 6}]}, "超过项目分值"),
+        (
+            {
+                "method": Method.CHECKLIST,
+                "criteria": [{"name": "甲", "points": 15}, {"name": "乙", "points": 6}],
+            },
+            "超过项目分值",
+        ),
         ({"method": Method.CHECKLIST}, "列出细则"),
         ({"max_points": "-1"}, "不能小于"),
         ({"max_points": "很多"}, "应为数字"),
@@ -154,7 +164,10 @@ def test_an_item_of_the_assessments_own_is_scored_by_every_unit(assessment: Asse
     do_run_assessment(assessment.scheme, AS_OF, acting_user=m)
     do_grade_item(assessment, extra, units["C"], score=4, reason="创新做法被省级推广", acting_user=m)
     do_run_assessment(assessment.scheme, AS_OF, acting_user=m)
-    got = {key: [pts for label, _, pts, _ in lines(assessment, units[key]) if label == "工作创新"] for key in "ABC"}
+    got = {
+        key: [pts for label, _, pts, _ in lines(assessment, units[key]) if label == "工作创新"]
+        for key in "ABC"
+    }
     assert got == {"A": [0], "B": [0], "C": [4]}
     do_remove_item(extra, acting_user=m)
     assert AuditEvent.objects.filter(action="remove_scheme_item").count() == 1
@@ -171,7 +184,9 @@ def test_a_grade_is_within_the_items_points_with_a_reason_and_for_a_scoring_unit
     with pytest.raises(AssessmentError, match="不直接承担"):
         do_grade_item(assessment, t4, units["A"], score=10, reason="好", acting_user=m)
     with pytest.raises(AssessmentError, match="不需人工评分"):
-        do_grade_item(assessment, item(assessment.scheme, "1"), units["A"], score=10, reason="好", acting_user=m)
+        do_grade_item(
+            assessment, item(assessment.scheme, "1"), units["A"], score=10, reason="好", acting_user=m
+        )
     with pytest.raises(AssessmentError, match="细则序号"):
         do_grade_item(assessment, item(assessment.scheme, "5"), units["A"], met=[3], acting_user=m)
 
@@ -201,7 +216,9 @@ def test_an_incident_needs_an_assessed_unit_and_evidence_of_an_allowed_type(
     rule = by_name(assessment.scheme, DeductionRule, "重大安全事故")
     stranger = Unit.objects.create(name="区外单位")
     with pytest.raises(AssessmentError, match="不是本次考核的考核对象"):
-        do_record_incident(assessment, stranger, rule=rule, level="重大", count=1, acting_user=users["manager"])
+        do_record_incident(
+            assessment, stranger, rule=rule, level="重大", count=1, acting_user=users["manager"]
+        )
     with pytest.raises(AssessmentError, match="不支持的文件类型"):
         do_record_incident(assessment, units["B"], rule=rule, level="重大", count=1, evidence=("a.exe", b"MZ"),
                            acting_user=users["manager"])  # fmt: skip
@@ -217,7 +234,9 @@ def test_scheme_settings_are_checked(plan: Plan, users: dict[str, User]) -> None
     with pytest.raises(AssessmentError, match="不能大于 1"):
         do_update_scheme(scheme, partner_coefficient="1.5", acting_user=m)
     with pytest.raises(AssessmentError, match="低于上一档"):
-        do_update_scheme(scheme, grade_bands=[{"min": 60, "grade": "合格"}, {"min": 90, "grade": "优秀"}], acting_user=m)
+        do_update_scheme(
+            scheme, grade_bands=[{"min": 60, "grade": "合格"}, {"min": 90, "grade": "优秀"}], acting_user=m
+        )
     with pytest.raises(AssessmentError, match="早于"):
         do_update_scheme(scheme, period_end=dt.date(2024, 1, 1), acting_user=m)
     do_update_scheme(scheme, grade_bands=[{"min": 85, "grade": "优秀"}, {"min": 60, "grade": "达标"}],

@@ -83,7 +83,9 @@ def test_it_scores_completion(accepted: bool, on_time: bool, points: int) -> Non
         (">", 50, 50, "9.90"),  # "高于50%" with exactly 50: not met, so less than full marks
     ],
 )
-def test_it_scores_an_indicator_proportionally(cmp: str, target: object, value: object, points: object) -> None:
+def test_it_scores_an_indicator_proportionally(
+    cmp: str, target: object, value: object, points: object
+) -> None:
     line = indicator("指标", 10, cmp=cmp, target=target, value=value)  # type: ignore[arg-type]
     assert line.points == Decimal(str(points))
 
@@ -135,7 +137,9 @@ def test_it_zeroes_a_vetoed_unit_and_grades_it_failed() -> None:
     assert s.total == 0 and Grades().grade(s) == "不合格"
 
 
-@pytest.mark.parametrize(("total", "grade"), [(100, "优秀"), (90, "优秀"), ("89.99", "良好"), (60, "合格"), (59, "不合格")])
+@pytest.mark.parametrize(
+    ("total", "grade"), [(100, "优秀"), (90, "优秀"), ("89.99", "良好"), (60, "合格"), (59, "不合格")]
+)
 def test_it_grades_by_configurable_bands(total: object, grade: str) -> None:
     assert Grades().grade(Score("甲", (Line("x", Decimal(str(total)), ""),))) == grade
 

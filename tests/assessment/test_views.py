@@ -125,7 +125,11 @@ def test_it_shows_a_unit_the_ranking_only_once_published(
         close(assessment, users)
     else:
         publish(assessment, users)
-    html = client_for(users["reporter"]).get(reverse("assessment:assessment", args=[assessment.pk])).content.decode()
+    html = (
+        client_for(users["reporter"])
+        .get(reverse("assessment:assessment", args=[assessment.pk]))
+        .content.decode()
+    )
     assert "本单位得分明细" in html
     assert ("区民政局" in html) is (state == "published")
     assert ("考核排名尚未公布" in html) is (state == "closed")
@@ -148,7 +152,9 @@ def test_it_never_shows_a_unit_another_units_breakdown(
     assert client_for(users["reporter"]).get(url).status_code == 404
 
 
-def test_it_lists_what_each_user_may_see(assessment: Assessment, units: dict[str, Unit], users: dict[str, User]) -> None:
+def test_it_lists_what_each_user_may_see(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
     close(assessment, users)
     html = client_for(users["reporter"]).get(reverse("assessment:home")).content.decode()
     assert assessment.scheme.name in html
@@ -161,18 +167,29 @@ def test_it_lists_what_each_user_may_see(assessment: Assessment, units: dict[str
 
 
 def test_it_ranks_with_ties_and_shows_the_veto(assessment: Assessment, users: dict[str, User]) -> None:
-    html = client_for(users["manager"]).get(reverse("assessment:assessment", args=[assessment.pk])).content.decode()
+    html = (
+        client_for(users["manager"])
+        .get(reverse("assessment:assessment", args=[assessment.pk]))
+        .content.decode()
+    )
     rows = re.findall(r'<td class="num rank">(\d+)</td>\s*<td>(?:<a [^>]*>)?([^<]+)', html)
     assert sorted(rows) == [("1", "区公安分局"), ("1", "区司法局"), ("3", "区民政局")]
     assert "发生重大群体性事件" in html
 
 
 def test_it_writes_the_ranking_into_the_charts(assessment: Assessment, users: dict[str, User]) -> None:
-    html = client_for(users["manager"]).get(reverse("assessment:assessment", args=[assessment.pk])).content.decode()
+    html = (
+        client_for(users["manager"])
+        .get(reverse("assessment:assessment", args=[assessment.pk]))
+        .content.decode()
+    )
     specs = charts(html)
     ranking = specs["chart-ranking"]
     assert dict(zip(ranking["categories"], ranking["series"][0]["data"], strict=True)) == {
-        "区公安分局": 22.4, "区司法局": 22.4, "区民政局": 0.0}
+        "区公安分局": 22.4,
+        "区司法局": 22.4,
+        "区民政局": 0.0,
+    }
     assert ranking["categories"][-1] == "区民政局"
     # No previous period: no chart of the change from it.
     assert "chart-change" not in specs
@@ -198,7 +215,10 @@ def test_it_charts_the_change_from_the_previous_period(
     html = client_for(m).get(reverse("assessment:assessment", args=[later.pk])).content.decode()
     spec = charts(html)["chart-change"]
     now = {r.unit.name: r for r in Result.objects.filter(assessment=later).select_related("unit")}
-    want = {name: None if r.previous_total is None else float(r.total - r.previous_total) for name, r in now.items()}
+    want = {
+        name: None if r.previous_total is None else float(r.total - r.previous_total)
+        for name, r in now.items()
+    }
     assert dict(zip(spec["categories"], spec["series"][0]["data"], strict=True)) == want
     assert any(v is not None for v in want.values())
 
@@ -224,7 +244,9 @@ def test_it_traces_every_point_of_a_breakdown(assessment: Assessment, units: dic
     assert "考核项目：任务1" in html
 
 
-def test_it_escapes_what_users_typed(assessment: Assessment, units: dict[str, Unit], users: dict[str, User]) -> None:
+def test_it_escapes_what_users_typed(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
     close(assessment, users)
     r = result(assessment, units["A"])
     do_file_appeal(r, "<script>alert(1)</script>", acting_user=users["reporter"])
@@ -250,7 +272,9 @@ def test_it_creates_a_scheme_from_a_plan_activates_and_runs_it(
         "grade_bands": "95 优秀\n85 良好\n60 合格", "lowest_grade": "不合格",
     })  # fmt: skip
     scheme = Scheme.objects.get(plan=plan)
-    assert response.status_code == 302 and response["Location"] == reverse("assessment:scheme", args=[scheme.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "assessment:scheme", args=[scheme.pk]
+    )
     assert scheme.partner_coefficient == Decimal("0.3")
     assert scheme.grade_bands[0] == {"min": "95", "grade": "优秀"}
     html = c.get(response["Location"]).content.decode()
@@ -329,7 +353,9 @@ def test_it_closes_publishes_and_reopens_an_assessment_with_a_reason(
     assert assessment.status == AssessmentStatus.OPEN
     assert assessment.reopenings[-1]["reason"] == "区司法局评分有误"
     assert AuditEvent.objects.filter(action="reopen_assessment").count() == 1
-    assert "区司法局评分有误" in c.get(reverse("assessment:assessment", args=[assessment.pk])).content.decode()
+    assert (
+        "区司法局评分有误" in c.get(reverse("assessment:assessment", args=[assessment.pk])).content.decode()
+    )
 
 
 def test_it_reruns_an_open_assessment_as_of_a_date(assessment: Assessment, users: dict[str, User]) -> None:
@@ -376,10 +402,16 @@ def test_it_records_incidents_with_evidence(
     assert incident.evidence_name == "通报.pdf"
     assessment.refresh_from_db()
     assert assessment.stale
-    got = client_for(users["manager"]).get(reverse("assessment:incident_evidence", args=[assessment.pk, incident.pk]))
+    got = client_for(users["manager"]).get(
+        reverse("assessment:incident_evidence", args=[assessment.pk, incident.pk])
+    )
     assert got.status_code == 200 and b"".join(got.streaming_content) == PDF  # type: ignore[attr-defined]
-    assert client_for(users["other_reporter"]).get(
-        reverse("assessment:incident_evidence", args=[assessment.pk, incident.pk])).status_code == 404
+    assert (
+        client_for(users["other_reporter"])
+        .get(reverse("assessment:incident_evidence", args=[assessment.pk, incident.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_it_says_why_an_incident_is_refused(assessment: Assessment, units: dict[str, Unit],
@@ -400,9 +432,16 @@ def test_it_removes_an_incident_with_a_reason(assessment: Assessment, users: dic
     assert not Incident.objects.filter(pk=incident.pk).exists()
 
 
-@pytest.mark.parametrize(("score", "reason", "status"), [("18", "成效明显", 302), ("21", "超出", 400), ("10", "", 400)])
+@pytest.mark.parametrize(
+    ("score", "reason", "status"), [("18", "成效明显", 302), ("21", "超出", 400), ("10", "", 400)]
+)
 def test_it_grades_an_item_within_its_points_with_a_reason(
-    assessment: Assessment, units: dict[str, Unit], users: dict[str, User], score: str, reason: str, status: int
+    assessment: Assessment,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    score: str,
+    reason: str,
+    status: int,
 ) -> None:
     it = item(assessment.scheme, "4")
     url = reverse("assessment:grades", args=[assessment.pk, it.pk])
@@ -433,7 +472,9 @@ def test_it_lets_a_unit_appeal_its_own_result(assessment: Assessment, units: dic
     r = result(assessment, units["A"])
     c = client_for(users["reporter"])
     assert "提出申诉" in c.get(reverse("assessment:result", args=[r.pk])).content.decode()
-    response = c.post(reverse("assessment:appeal_file", args=[r.pk]), {"reason": "任务1已按时完成，材料已补充"})
+    response = c.post(
+        reverse("assessment:appeal_file", args=[r.pk]), {"reason": "任务1已按时完成，材料已补充"}
+    )
     assert response.status_code == 302
     appeal = Appeal.objects.get(result=r)
     assert appeal.status == AppealStatus.FILED
@@ -446,7 +487,9 @@ def test_it_refuses_an_appeal_from_anyone_else(
 ) -> None:
     close(assessment, users)
     r = result(assessment, units["A"])
-    response = client_for(users[role]).post(reverse("assessment:appeal_file", args=[r.pk]), {"reason": "不服"})
+    response = client_for(users[role]).post(
+        reverse("assessment:appeal_file", args=[r.pk]), {"reason": "不服"}
+    )
     assert response.status_code == 404
     assert not Appeal.objects.exists()
 
@@ -468,8 +511,11 @@ def test_it_rejects_an_appeal_only_with_a_reason(appealed: Appeal, users: dict[s
     assert response.status_code == 302
     appealed.refresh_from_db()
     assert (appealed.status, appealed.decision_reason) == (AppealStatus.REJECTED, "评分依据充分")
-    html = client_for(users["other_reporter"]).get(
-        reverse("assessment:result", args=[appealed.result_id])).content.decode()
+    html = (
+        client_for(users["other_reporter"])
+        .get(reverse("assessment:result", args=[appealed.result_id]))
+        .content.decode()
+    )
     assert "评分依据充分" in html
 
 
@@ -481,9 +527,14 @@ def test_it_accepts_an_appeal_and_recomputes_the_units_result(
     assert "人工评分偏低" in c.get(reverse("assessment:appeals", args=[a.pk])).content.decode()
     # The correction the appeal asks for, made while it is open: B's grade on item 4 from 11.4 to 15.
     it = item(a.scheme, "4")
-    c.post(reverse("assessment:grades", args=[a.pk, it.pk]), {"unit": units["B"].pk, "score": "15", "reason": "复核"})
+    c.post(
+        reverse("assessment:grades", args=[a.pk, it.pk]),
+        {"unit": units["B"].pk, "score": "15", "reason": "复核"},
+    )
     prefix = f"ap{appealed.pk}"
-    response = c.post(reverse("assessment:appeal_decide", args=[appealed.pk]), {f"{prefix}-decision": "accept"})
+    response = c.post(
+        reverse("assessment:appeal_decide", args=[appealed.pk]), {f"{prefix}-decision": "accept"}
+    )
     assert response.status_code == 302
     appealed.refresh_from_db()
     assert appealed.status == AppealStatus.ACCEPTED
@@ -494,7 +545,9 @@ def test_it_accepts_an_appeal_and_recomputes_the_units_result(
 
 
 @pytest.mark.parametrize("role", ["other_manager", "reporter", "other_reporter", "leader"])
-def test_it_refuses_to_let_others_decide_an_appeal(appealed: Appeal, users: dict[str, User], role: str) -> None:
+def test_it_refuses_to_let_others_decide_an_appeal(
+    appealed: Appeal, users: dict[str, User], role: str
+) -> None:
     before = AuditEvent.objects.count()
     prefix = f"ap{appealed.pk}"
     response = client_for(users[role]).post(reverse("assessment:appeal_decide", args=[appealed.pk]),
@@ -566,7 +619,9 @@ def test_it_reads_a_list_page_in_a_fixed_number_of_queries(
     role, add, queries = QUERY_PAGES[name]
     add(assessment, units, users, more)
     c = client_for(users[role])
-    url = reverse("assessment:home") if name == "home" else reverse(f"assessment:{name}", args=[assessment.pk])
+    url = (
+        reverse("assessment:home") if name == "home" else reverse(f"assessment:{name}", args=[assessment.pk])
+    )
     with django_assert_num_queries(queries):
         response = c.get(url)
     assert response.status_code == 200

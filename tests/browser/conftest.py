@@ -37,8 +37,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 # The flags the workplace's own probe uses: without the background-networking ones Chromium keeps
 # trying to reach Google's hosts, which this machine's closed network refuses.
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Schemes that never leave the browser.
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "chrome", "chrome-extension"})
@@ -53,7 +59,8 @@ def offsite_requests(urls: list[str], base_url: str) -> list[str]:
     """The requests that went anywhere but the live server (an intranet has no CDN to reach)."""
     base = urlsplit(base_url)
     return [
-        u for u in urls
+        u
+        for u in urls
         if urlsplit(u).scheme not in LOCAL_SCHEMES
         and (urlsplit(u).scheme, urlsplit(u).netloc) != (base.scheme, base.netloc)
     ]
@@ -93,7 +100,9 @@ def requests_seen() -> list[str]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: Any, requests_seen: list[str]) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
     # On the context, not the page: popups and downloads count too.
     context.on("request", lambda request: requests_seen.append(request.url))
     context.set_default_timeout(10_000)
@@ -116,12 +125,15 @@ def make_account(transactional_db: None) -> Callable[..., Account]:
     from duban.accounts.models import User
     from duban.units.models import Unit
 
-    def make(role: str, *, username: str | None = None, unit: str | None = None, display_name: str = "") -> Account:
+    def make(
+        role: str, *, username: str | None = None, unit: str | None = None, display_name: str = ""
+    ) -> Account:
         username = username or f"{role}-{secrets.token_hex(3)}"
         password = secrets.token_urlsafe(12)
         unit_obj = Unit.objects.get_or_create(name=unit)[0] if unit else None
-        user = User.objects.create_user(username, password=password, role=role, unit=unit_obj,
-                                        display_name=display_name)
+        user = User.objects.create_user(
+            username, password=password, role=role, unit=unit_obj, display_name=display_name
+        )
         return Account(user, username, password)
 
     return make

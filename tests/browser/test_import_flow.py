@@ -20,8 +20,13 @@ from .conftest import Account
 
 @pytest.mark.browser
 def test_it_imports_a_document_corrects_a_unit_and_exports_the_units_list(
-    page: Page, live_server: Any, manager: Account, login: Callable[[str, str], None],
-    demo_documents: Path, tmp_path: Path, screenshot: Callable[[str], Path],
+    page: Page,
+    live_server: Any,
+    manager: Account,
+    login: Callable[[str, str], None],
+    demo_documents: Path,
+    tmp_path: Path,
+    screenshot: Callable[[str], Path],
 ) -> None:
     city_police = Unit.objects.create(name="南京市公安局")
     login(manager.username, manager.password)
@@ -67,7 +72,11 @@ def test_it_imports_a_document_corrects_a_unit_and_exports_the_units_list(
 
 @pytest.mark.browser
 def test_it_picks_a_unit_with_the_keyboard_and_offers_a_new_unit(
-    page: Page, live_server: Any, manager: Account, login: Callable[[str, str], None], demo_documents: Path,
+    page: Page,
+    live_server: Any,
+    manager: Account,
+    login: Callable[[str, str], None],
+    demo_documents: Path,
     screenshot: Callable[[str], Path],
 ) -> None:
     city_police = Unit.objects.create(name="南京市公安局")

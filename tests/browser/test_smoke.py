@@ -22,8 +22,12 @@ PLAN = (
 
 @pytest.mark.browser
 def test_it_logs_a_manager_in_and_shows_the_plan_list_in_chinese(
-    page: Page, live_server: Any, manager: Account, login: Callable[[str, str], None],
-    requests_seen: list[str], screenshot: Callable[[str], Path],
+    page: Page,
+    live_server: Any,
+    manager: Account,
+    login: Callable[[str, str], None],
+    requests_seen: list[str],
+    screenshot: Callable[[str], Path],
 ) -> None:
     draft = do_upload_document("平安建设.txt", PLAN, acting_user=manager.user)
     do_confirm_import(draft, {}, acting_user=manager.user)
@@ -43,7 +47,9 @@ def test_it_logs_a_manager_in_and_shows_the_plan_list_in_chinese(
 
 @pytest.mark.browser
 def test_it_keeps_a_wrong_password_on_the_login_page(
-    page: Page, manager: Account, requests_seen: list[str],
+    page: Page,
+    manager: Account,
+    requests_seen: list[str],
 ) -> None:
     page.goto("/plans/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/plans/$"))
@@ -55,9 +61,15 @@ def test_it_keeps_a_wrong_password_on_the_login_page(
 
 def test_it_counts_only_other_hosts_as_offsite() -> None:
     seen = [
-        "http://localhost:8081/plans/", "http://localhost:8081/static/duban/duban.css", "data:image/png;base64,AA",
-        "https://cdn.example.com/htmx.js", "http://localhost:9999/", "http://127.0.0.1:8081/",
+        "http://localhost:8081/plans/",
+        "http://localhost:8081/static/duban/duban.css",
+        "data:image/png;base64,AA",
+        "https://cdn.example.com/htmx.js",
+        "http://localhost:9999/",
+        "http://127.0.0.1:8081/",
     ]
     assert offsite_requests(seen, "http://localhost:8081") == [
-        "https://cdn.example.com/htmx.js", "http://localhost:9999/", "http://127.0.0.1:8081/",
+        "https://cdn.example.com/htmx.js",
+        "http://localhost:9999/",
+        "http://127.0.0.1:8081/",
     ]

@@ -57,9 +57,15 @@ def fits_a_phone(page: Page) -> bool:
 
 @pytest.mark.browser
 def test_it_runs_a_report_through_review_and_an_order_through_escalation(
-    page: Page, live_server: Any, manager: Account, make_account: Callable[..., Account],
-    login: Callable[[str, str], None], frozen_clock: Callable[[dt.datetime], None], tmp_path: Path,
-    screenshot: Callable[[str], Path], requests_seen: list[str],
+    page: Page,
+    live_server: Any,
+    manager: Account,
+    make_account: Callable[..., Account],
+    login: Callable[[str, str], None],
+    frozen_clock: Callable[[dt.datetime], None],
+    tmp_path: Path,
+    screenshot: Callable[[str], Path],
+    requests_seen: list[str],
 ) -> None:
     plan = do_confirm_import(do_upload_document("平安建设.txt", PLAN, acting_user=manager.user), {},
                              acting_user=manager.user)  # fmt: skip
@@ -129,7 +135,9 @@ def test_it_runs_a_report_through_review_and_an_order_through_escalation(
     expect(page.get_by_role("heading", name=re.compile("已报送"))).to_be_visible()
     page.get_by_role("button", name="审核通过").click()
     expect(page.get_by_role("heading", name=re.compile("已通过"))).to_be_visible()
-    versions = list(ProgressReport.objects.filter(task=task).order_by("version").values_list("version", "status"))
+    versions = list(
+        ProgressReport.objects.filter(task=task).order_by("version").values_list("version", "status")
+    )
     assert versions == [(1, ReportStatus.SUPERSEDED), (2, ReportStatus.ACCEPTED)]
     assert not TaskClosure.objects.filter(task=task).exists()  # 推进中 closes nothing
 

@@ -11,7 +11,9 @@ from duban.extract.segment import find_marks
 from duban.extract.targets import years
 
 # Characters the year patterns care about, and some that they do not.
-_ALPHABET = "年内之以度底末前今本当明截止至到力争于在第每近后12090一二两三四五六七八九十〇-“”期间十四五规划，。的工作"
+_ALPHABET = (
+    "年内之以度底末前今本当明截止至到力争于在第每近后12090一二两三四五六七八九十〇-“”期间十四五规划，。的工作"
+)
 _texts = st.text(alphabet=_ALPHABET, max_size=60)
 
 

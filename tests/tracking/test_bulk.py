@@ -47,11 +47,19 @@ STATUS_MESSAGE = "状态应为 未启动/推进中/已完成/滞后/暂缓"
 @pytest.fixture
 def extra_tasks(small_plan: Plan) -> tuple[Task, Task]:
     zfw, justice = Unit.objects.get(name="区委政法委"), Unit.objects.get(name="区司法局")
-    t3 = Task.objects.create(plan=small_plan, number="3", title="建设综治中心", text="建设综治中心。", order=3)
+    t3 = Task.objects.create(
+        plan=small_plan, number="3", title="建设综治中心", text="建设综治中心。", order=3
+    )
     Responsibility.objects.create(task=t3, unit=zfw, role="lead")
-    Target.objects.create(task=t3, metric="综治中心建成数", cmp=">=", value=Decimal(12), unit="个", by_year=2025, order=0)
-    Target.objects.create(task=t3, metric="视频接入率", cmp=">=", value=Decimal(90), unit="%", by_year=2025, order=1)
-    t4 = Task.objects.create(plan=small_plan, number="4", title="开展普法宣传", text="开展普法宣传。", order=4)
+    Target.objects.create(
+        task=t3, metric="综治中心建成数", cmp=">=", value=Decimal(12), unit="个", by_year=2025, order=0
+    )
+    Target.objects.create(
+        task=t3, metric="视频接入率", cmp=">=", value=Decimal(90), unit="%", by_year=2025, order=1
+    )
+    t4 = Task.objects.create(
+        plan=small_plan, number="4", title="开展普法宣传", text="开展普法宣传。", order=4
+    )
     Responsibility.objects.create(task=t4, unit=justice, role="lead")
     Responsibility.objects.create(task=t4, unit=zfw, role="partner", order=1)
     return t3, t4
@@ -104,7 +112,9 @@ def to_bytes(wb: openpyxl.Workbook) -> bytes:
     return out.getvalue()
 
 
-def good_workbook(zfw: Unit, q1: ReportingPeriod, user: User, task1: Task, t3: Task, t4: Task) -> openpyxl.Workbook:
+def good_workbook(
+    zfw: Unit, q1: ReportingPeriod, user: User, task1: Task, t3: Task, t4: Task
+) -> openpyxl.Workbook:
     wb = load(bulk_template(zfw, q1, user=user))
     ws = sheet(wb)
     fill(ws, task1, 进展状态="推进中", **{"完成比例（%）": 60, "工作进展": "已完成网格划分。", "指标1当前值": 72.5,
@@ -120,7 +130,12 @@ def good_workbook(zfw: Unit, q1: ReportingPeriod, user: User, task1: Task, t3: T
 
 
 def test_it_writes_one_row_per_task_the_unit_answers_for(
-    zfw: Unit, q1: ReportingPeriod, lead_reporter: User, task1: Task, task2: Task, extra_tasks: tuple[Task, Task]
+    zfw: Unit,
+    q1: ReportingPeriod,
+    lead_reporter: User,
+    task1: Task,
+    task2: Task,
+    extra_tasks: tuple[Task, Task],
 ) -> None:
     t3, _t4 = extra_tasks
     ws = sheet(load(bulk_template(zfw, q1, user=lead_reporter)))
@@ -193,7 +208,12 @@ def test_it_stores_one_draft_per_filled_row(
     assert all(r.status == ReportStatus.DRAFT for r in reports)
     by_task = {r.task_id: r for r in ProgressReport.objects.all()}
     r1, r3, r4 = by_task[task1.pk], by_task[t3.pk], by_task[t4.pk]
-    assert (r1.kind, r1.progress, r1.percent, r1.narrative) == (ReportKind.REPORT, Progress.IN_PROGRESS, 60, "已完成网格划分。")
+    assert (r1.kind, r1.progress, r1.percent, r1.narrative) == (
+        ReportKind.REPORT,
+        Progress.IN_PROGRESS,
+        60,
+        "已完成网格划分。",
+    )
     assert (r3.progress, r3.percent, r3.reason) == (Progress.LAGGING, 30, "选址未定")
     assert (r4.kind, r4.progress, r4.percent) == (ReportKind.CONTRIBUTION, Progress.DONE, 100)
     (v1,) = r1.values.all()
@@ -305,7 +325,9 @@ def test_it_rejects_a_row_for_a_task_already_submitted(
 ) -> None:
     t3, t4 = extra_tasks
     wb = good_workbook(zfw, q1, lead_reporter, task1, t3, t4)  # downloaded before the submission
-    submitted = do_submit_report(do_save_draft(t3, q1, filled(t3), acting_user=lead_reporter), acting_user=lead_reporter)
+    submitted = do_submit_report(
+        do_save_draft(t3, q1, filled(t3), acting_user=lead_reporter), acting_user=lead_reporter
+    )
     before = list(ProgressReport.objects.values_list("pk", "status", "lock_version"))
     with pytest.raises(BulkUploadError) as info:
         do_bulk_upload(zfw, q1, to_bytes(wb), acting_user=lead_reporter)
@@ -350,11 +372,19 @@ def test_it_rejects_a_stale_row_and_keeps_the_draft_saved_since_the_download(
     t3, t4 = extra_tasks
     draft = do_save_draft(task1, q1, filled(task1), acting_user=lead_reporter)
     wb = good_workbook(zfw, q1, lead_reporter, task1, t3, t4)
-    do_edit_draft(draft, filled(task1, narrative="网页上改过"), lock_version=draft.lock_version, acting_user=lead_reporter)
+    do_edit_draft(
+        draft,
+        filled(task1, narrative="网页上改过"),
+        lock_version=draft.lock_version,
+        acting_user=lead_reporter,
+    )
     with pytest.raises(BulkUploadError) as info:
         do_bulk_upload(zfw, q1, to_bytes(wb), acting_user=lead_reporter)
     (error,) = info.value.errors
-    assert error.startswith(f"{columns(sheet(wb))['序号']}{row_of(sheet(wb), task1)}: 任务1：") and "重新下载" in error
+    assert (
+        error.startswith(f"{columns(sheet(wb))['序号']}{row_of(sheet(wb), task1)}: 任务1：")
+        and "重新下载" in error
+    )
     assert ProgressReport.objects.get().narrative == "网页上改过"  # and tasks 3 and 4 were not saved either
 
 
@@ -490,7 +520,9 @@ def test_it_names_the_bad_cell_and_stores_nothing_on_a_bad_upload_page(
 
 
 @pytest.mark.parametrize("who", ["manager", "leader", "admin"])
-def test_it_gives_bulk_entry_only_to_unit_reporters(users: dict[str, User], q1: ReportingPeriod, who: str) -> None:
+def test_it_gives_bulk_entry_only_to_unit_reporters(
+    users: dict[str, User], q1: ReportingPeriod, who: str
+) -> None:
     from django.test import Client
 
     client = Client()

@@ -72,9 +72,13 @@ def test_it_lets_exactly_one_of_many_simultaneous_saves_of_a_draft_win(
     assert (draft.narrative, draft.lock_version) == (winners[0].narrative, seen + 1)
 
 
-def test_it_creates_one_report_when_many_start_it_at_once(users: dict[str, User], task2: Task, q1: ReportingPeriod) -> None:
+def test_it_creates_one_report_when_many_start_it_at_once(
+    users: dict[str, User], task2: Task, q1: ReportingPeriod
+) -> None:
     owner = users["other_reporter"]
-    results = _race(lambda i: do_save_draft(task2, q1, filled(task2, narrative=f"第{i}人"), acting_user=owner))
+    results = _race(
+        lambda i: do_save_draft(task2, q1, filled(task2, narrative=f"第{i}人"), acting_user=owner)
+    )
     assert sum(isinstance(r, ProgressReport) for r in results) == 1
     assert sum(isinstance(r, ConflictError) for r in results) == THREADS - 1
     assert ProgressReport.objects.count() == 1
@@ -84,7 +88,9 @@ def test_it_stores_one_report_when_many_send_the_same_new_report_at_once(
     users: dict[str, User], task2: Task, q1: ReportingPeriod
 ) -> None:
     owner = users["other_reporter"]
-    results = _race(lambda i: do_submit_new_report(task2, q1, filled(task2, narrative=f"第{i}人"), acting_user=owner))
+    results = _race(
+        lambda i: do_submit_new_report(task2, q1, filled(task2, narrative=f"第{i}人"), acting_user=owner)
+    )
     (winner,) = [r for r in results if isinstance(r, ProgressReport)]
     assert all(isinstance(r, TrackingError) for r in results if r is not winner), results
     stored = ProgressReport.objects.get()

@@ -52,11 +52,18 @@ def docx_text(response: Any) -> tuple[list[str], list[list[list[str]]]]:
 # ─── the period overview ──────────────────────────────────────────────────────────────────────
 
 
-def test_it_exports_every_table_of_the_period_page_to_excel(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_exports_every_table_of_the_period_page_to_excel(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     book = sheets(client_for(people["manager"]).get(url("period_xlsx", world)))
     assert list(book) == ["概况", "各单位报送率", "未报送", "各部分", "单位灯色", "督办单", "报告接收"]
-    assert rows_after_header(book["各单位报送率"], "单位") == [("区司法局", 1, 0, 1, 0), ("区委政法委", 1, 1, 0, 100)]
-    assert rows_after_header(book["未报送"], "单位") == [("区司法局", 2, "建立矛盾纠纷排查机制。", "2025-04-10")]
+    assert rows_after_header(book["各单位报送率"], "单位") == [
+        ("区司法局", 1, 0, 1, 0),
+        ("区委政法委", 1, 1, 0, 100),
+    ]
+    assert rows_after_header(book["未报送"], "单位") == [
+        ("区司法局", 2, "建立矛盾纠纷排查机制。", "2025-04-10")
+    ]
     assert rows_after_header(book["各部分"], "部分") == [("一、基层治理", 2, 2, 1, 50, 2, 0, 0)]
     orders = rows_after_header(book["督办单"], "编号")
     assert [(r[0], r[1], r[4]) for r in orders] == [(world["order"].serial, "蓝色", "2025-03-10")]
@@ -76,12 +83,20 @@ def test_it_narrows_the_period_export_to_what_the_viewer_may_see(
 
 def test_it_drafts_the_circular_as_docx(people: dict[str, User | None], world: dict[str, Any]) -> None:
     paragraphs, tables = docx_text(client_for(people["manager"]).get(url("period_docx", world)))
-    assert paragraphs[:3] == ["关于2025年第一季度《XX区平安建设任务分解方案》落实情况的通报", "（草稿）", "2025年3月1日"]
+    assert paragraphs[:3] == [
+        "关于2025年第一季度《XX区平安建设任务分解方案》落实情况的通报",
+        "（草稿）",
+        "2025年3月1日",
+    ]
     text = "\n".join(paragraphs)
     assert "应报送任务报告 2 份，已报送 1 份，报送率 50%" in text
     assert "未办结督办单 1 件（红色 0 件、黄色 0 件、蓝色 1 件），其中逾期未回复 0 件" in text
     units, missing, orders = tables
-    assert units == [["单位", "应报", "已报", "报送率"], ["区司法局", "1", "0", "0%"], ["区委政法委", "1", "1", "100%"]]
+    assert units == [
+        ["单位", "应报", "已报", "报送率"],
+        ["区司法局", "1", "0", "0%"],
+        ["区委政法委", "1", "1", "100%"],
+    ]
     assert missing == [["单位", "未报送数", "任务"], ["区司法局", "1", "2 建立矛盾纠纷排查机制。"]]
     assert orders[1][:2] == [world["order"].serial, "蓝色"]
 
@@ -101,10 +116,12 @@ def test_it_lists_overdue_reports_and_orders_in_the_circular_after_the_due_date(
 def test_it_writes_document_text_into_the_exports_as_text_never_a_formula(
     people: dict[str, User | None], world: dict[str, Any]
 ) -> None:
-    Task.objects.filter(pk=world["task2"].pk).update(title="=HYPERLINK(\"http://x\",\"点我\")")
+    Task.objects.filter(pk=world["task2"].pk).update(title='=HYPERLINK("http://x","点我")')
     response = client_for(people["manager"]).get(url("period_xlsx", world))
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
-    cells = [c for r in wb["未报送"].iter_rows() for c in r if isinstance(c.value, str) and c.value.startswith("=")]
+    cells = [
+        c for r in wb["未报送"].iter_rows() for c in r if isinstance(c.value, str) and c.value.startswith("=")
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
@@ -141,7 +158,12 @@ def test_it_exports_the_order_list_as_filtered(
     ],
 )  # fmt: skip
 def test_it_exports_each_list_to_excel(
-    people: dict[str, User | None], world: dict[str, Any], name: str, role: str, sheet: str, first_heading: str,
+    people: dict[str, User | None],
+    world: dict[str, Any],
+    name: str,
+    role: str,
+    sheet: str,
+    first_heading: str,
     expected: list[tuple[Any, ...]],
 ) -> None:
     book = sheets(client_for(people[role]).get(url(name, world) + "?format=xlsx"))
@@ -156,19 +178,33 @@ def test_it_exports_each_list_to_excel(
     assert got == expected
 
 
-def test_it_never_exports_a_robots_signing_secret(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_never_exports_a_robots_signing_secret(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     do_set_unit_channel(Unit.objects.get(name="区委政法委"), "dingtalk", url="https://oapi.dingtalk.com/robot/send?a=1",
                         secret="SECxyz", acting_user=people["admin"])  # fmt: skip
     response = client_for(people["admin"]).get("/tracking/channels/?format=xlsx")
     book = sheets(response)
     rows = rows_after_header(book["通知渠道"], "单位")
-    assert ("区委政法委", "钉钉机器人", "https://oapi.dingtalk.com/robot/send?a=1", None, "已设置", "是") in rows
+    assert (
+        "区委政法委",
+        "钉钉机器人",
+        "https://oapi.dingtalk.com/robot/send?a=1",
+        None,
+        "已设置",
+        "是",
+    ) in rows
     assert b"SECxyz" not in response.content
 
 
 @pytest.mark.parametrize(
     ("name", "role"),
-    [("deliveries", "manager"), ("channels", "manager"), ("period_xlsx", "other_manager"), ("period_xlsx", "outsider")],
+    [
+        ("deliveries", "manager"),
+        ("channels", "manager"),
+        ("period_xlsx", "other_manager"),
+        ("period_xlsx", "outsider"),
+    ],
 )
 def test_it_refuses_exports_to_whoever_may_not_see_the_page(
     people: dict[str, User | None], world: dict[str, Any], name: str, role: str
@@ -186,7 +222,9 @@ def test_it_prints_the_order_as_a_docx_notice(people: dict[str, User | None], wo
     assert "%E7%9D%A3%E5%8A%9E%E9%80%9A%E7%9F%A5%E5%8D%95" in response["Content-Disposition"]  # 督办通知单
 
 
-def test_it_needs_no_extra_client_to_read_the_exports(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_needs_no_extra_client_to_read_the_exports(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     """Every tracking download is a plain attachment a browser saves as is (no inline rendering)."""
     c: Client = client_for(people["admin"])
     for link in (url("period_xlsx", world), url("period_docx", world), url("order_docx", world),

@@ -52,7 +52,9 @@ def _submit(task: Task, period: ReportingPeriod, user: User, value: str = "60", 
         (-1, Color.RED, "已超过完成时限（{d}）仍未销号"),
     ],
 )
-def test_it_lights_the_deadline(task2: Task, periods: object, days_left: int, color: str, reason: str | None) -> None:
+def test_it_lights_the_deadline(
+    task2: Task, periods: object, days_left: int, color: str, reason: str | None
+) -> None:
     task2.deadline = MARCH + dt.timedelta(days=days_left)
     task2.save()
     light = task_light(task2, day=MARCH)
@@ -67,7 +69,9 @@ def test_it_takes_the_latest_target_year_when_the_task_has_no_deadline(task1: Ta
     assert task_light(task1, day=dt.date(2026, 1, 1)).color == Color.RED
 
 
-@pytest.mark.parametrize(("day", "color"), [(dt.date(2025, 4, 10), Color.GREEN), (dt.date(2025, 4, 11), Color.YELLOW)])
+@pytest.mark.parametrize(
+    ("day", "color"), [(dt.date(2025, 4, 10), Color.GREEN), (dt.date(2025, 4, 11), Color.YELLOW)]
+)
 def test_it_lights_a_missing_report_once_the_due_date_has_passed(
     task2: Task, periods: object, day: dt.date, color: str
 ) -> None:
@@ -112,7 +116,9 @@ def test_it_turns_red_when_a_report_is_returned_twice_until_it_is_accepted(
 
 # Task 1: 网格覆盖率 ≥ 100% by 2025; the plan is dated 2025-01-01, so the line runs from 0 on
 # 2025-01-01 to 100 on 2025-12-31 (364 days): on 2025-07-02 (day 182) it stands at exactly 50.
-@pytest.mark.parametrize(("value", "color"), [("50", Color.GREEN), ("49.99", Color.YELLOW), ("80", Color.GREEN)])
+@pytest.mark.parametrize(
+    ("value", "color"), [("50", Color.GREEN), ("49.99", Color.YELLOW), ("80", Color.GREEN)]
+)
 def test_it_judges_a_first_figure_against_the_line_from_zero_at_the_plan_date(
     lead_reporter: User, task1: Task, q1: ReportingPeriod, value: str, color: str
 ) -> None:
@@ -120,7 +126,9 @@ def test_it_judges_a_first_figure_against_the_line_from_zero_at_the_plan_date(
     light = task_light(task1, day=dt.date(2025, 7, 5))
     assert light.color == color
     if color == Color.YELLOW:
-        assert light.reasons == ("指标“网格覆盖率”49.99%（2025-07-02）落后于进度线（应达 50%，期限 2025-12-31）",)
+        assert light.reasons == (
+            "指标“网格覆盖率”49.99%（2025-07-02）落后于进度线（应达 50%，期限 2025-12-31）",
+        )
 
 
 # With two figures the line starts at the first: 20 on 2025-03-31, 100 on 2025-12-31 (275 days);
@@ -177,7 +185,10 @@ def test_it_gives_each_unit_the_worst_light_of_its_lead_tasks_with_counts(
     task2.deadline = dt.date(2025, 2, 1)
     task2.save()
     lights = plan_lights(small_plan, day=MARCH)
-    assert {t: lights.tasks[t].color for t in (task1.pk, task2.pk)} == {task1.pk: Color.GREEN, task2.pk: Color.RED}
+    assert {t: lights.tasks[t].color for t in (task1.pk, task2.pk)} == {
+        task1.pk: Color.GREEN,
+        task2.pk: Color.RED,
+    }
     units = {u.name: (u.color, u.counts, u.tasks) for u in lights.units}
     assert units == {
         "区委政法委": (Color.GREEN, {"green": 1, "yellow": 0, "red": 0}, 1),

@@ -38,7 +38,9 @@ def order(users: dict[str, User], task1: Task) -> SupervisionOrder:
                           dt.date(2025, 3, 5), acting_user=users["manager"])  # fmt: skip
 
 
-def test_it_numbers_orders_per_year(users: dict[str, User], task1: Task, frozen: Callable[[dt.datetime], None]) -> None:
+def test_it_numbers_orders_per_year(
+    users: dict[str, User], task1: Task, frozen: Callable[[dt.datetime], None]
+) -> None:
     issue = lambda: do_issue_order(task1, _units("区委政法委"), "请说明", dt.date(2026, 12, 31),  # noqa: E731
                                    acting_user=users["manager"])  # fmt: skip
     assert [issue().serial, issue().serial] == ["督〔2025〕1号", "督〔2025〕2号"]
@@ -75,8 +77,11 @@ def _leader_notices(users: dict[str, User]) -> list[str]:
 
 
 def test_it_escalates_blue_to_yellow_to_red_and_then_stays_red(
-    users: dict[str, User], order: SupervisionOrder, frozen: Callable[[dt.datetime], None],
-    django_capture_on_commit_callbacks: Any, settings: Any,
+    users: dict[str, User],
+    order: SupervisionOrder,
+    frozen: Callable[[dt.datetime], None],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
     settings.DUBAN_ORDER_ESCALATION_DAYS = 5
     cap = django_capture_on_commit_callbacks
@@ -106,7 +111,10 @@ def test_it_escalates_blue_to_yellow_to_red_and_then_stays_red(
 
 
 def test_it_tells_the_units_and_the_office_about_an_escalation(
-    users: dict[str, User], lead_reporter: User, order: SupervisionOrder, frozen: Callable[[dt.datetime], None],
+    users: dict[str, User],
+    lead_reporter: User,
+    order: SupervisionOrder,
+    frozen: Callable[[dt.datetime], None],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _escalate_on(dt.date(2025, 3, 6), frozen, django_capture_on_commit_callbacks)
@@ -116,13 +124,19 @@ def test_it_tells_the_units_and_the_office_about_an_escalation(
 
 
 def test_it_does_not_escalate_an_order_that_was_replied_to(
-    users: dict[str, User], order: SupervisionOrder, frozen: Callable[[dt.datetime], None],
+    users: dict[str, User],
+    order: SupervisionOrder,
+    frozen: Callable[[dt.datetime], None],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     do_reply_order(order, "已配齐网格员", acting_user=users["reporter"])
     assert _escalate_on(dt.date(2025, 3, 20), frozen, django_capture_on_commit_callbacks) == []
     order.refresh_from_db()
-    assert (order.level, order.status, order.reply_unit) == (OrderLevel.BLUE, OrderStatus.REPLIED, users["reporter"].unit)
+    assert (order.level, order.status, order.reply_unit) == (
+        OrderLevel.BLUE,
+        OrderStatus.REPLIED,
+        users["reporter"].unit,
+    )
 
 
 def test_it_shows_an_order_to_the_office_leaders_and_its_units_only(
@@ -137,7 +151,9 @@ def test_it_shows_an_order_to_the_office_leaders_and_its_units_only(
 
 
 def test_it_prints_the_order_as_a_docx_with_its_serial_number(
-    users: dict[str, User], order: SupervisionOrder, frozen: Callable[[dt.datetime], None],
+    users: dict[str, User],
+    order: SupervisionOrder,
+    frozen: Callable[[dt.datetime], None],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _escalate_on(dt.date(2025, 3, 6), frozen, django_capture_on_commit_callbacks)

@@ -37,7 +37,11 @@ def _remind(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 
 def test_it_creates_the_reminders_once_when_run_twice(
-    users: dict[str, User], lead_reporter: User, q1: ReportingPeriod, frozen: Any, capsys: pytest.CaptureFixture[str]
+    users: dict[str, User],
+    lead_reporter: User,
+    q1: ReportingPeriod,
+    frozen: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     frozen(T0)
     status, out = _remind(capsys)
@@ -157,7 +161,9 @@ def _tree(pid: int) -> dict[int, str]:
     while todo:
         for child in _children(todo.pop()):
             try:
-                line = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                line = (
+                    Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                )
             except OSError:
                 continue
             out[child] = line

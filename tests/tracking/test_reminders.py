@@ -121,7 +121,10 @@ def _notices(kind: str | None = None) -> list[tuple[str | None, str | None, str]
 
 
 def test_it_sends_each_reminder_once_however_often_it_runs(
-    users: dict[str, User], lead_reporter: User, q1: ReportingPeriod, frozen: Any,
+    users: dict[str, User],
+    lead_reporter: User,
+    q1: ReportingPeriod,
+    frozen: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     first = _run(T0, frozen, django_capture_on_commit_callbacks)
@@ -150,15 +153,23 @@ def test_it_runs_as_a_management_command_idempotently(
 
 @pytest.mark.parametrize(("day", "reminded"), [(6, False), (7, True), (10, True), (11, False)])
 def test_it_reminds_in_the_days_before_the_due_date(
-    users: dict[str, User], q1: ReportingPeriod, frozen: Any, django_capture_on_commit_callbacks: Any,
-    day: int, reminded: bool,
+    users: dict[str, User],
+    q1: ReportingPeriod,
+    frozen: Any,
+    django_capture_on_commit_callbacks: Any,
+    day: int,
+    reminded: bool,
 ) -> None:
     _run(at(2025, 4, day), frozen, django_capture_on_commit_callbacks)
     assert bool(_notices(NotificationKind.DUE_SOON)) == reminded
 
 
 def test_it_does_not_remind_a_unit_that_has_reported(
-    users: dict[str, User], lead_reporter: User, task2: Task, q1: ReportingPeriod, frozen: Any,
+    users: dict[str, User],
+    lead_reporter: User,
+    task2: Task,
+    q1: ReportingPeriod,
+    frozen: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     owner = users["other_reporter"]
@@ -168,7 +179,10 @@ def test_it_does_not_remind_a_unit_that_has_reported(
 
 
 def test_it_reminds_units_and_the_office_of_overdue_reports_once(
-    users: dict[str, User], lead_reporter: User, q1: ReportingPeriod, frozen: Any,
+    users: dict[str, User],
+    lead_reporter: User,
+    q1: ReportingPeriod,
+    frozen: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     for hours in (0, 5, 24):
@@ -181,7 +195,10 @@ def test_it_reminds_units_and_the_office_of_overdue_reports_once(
 
 
 def test_it_sends_one_digest_per_unit_per_day(
-    users: dict[str, User], lead_reporter: User, q1: ReportingPeriod, frozen: Any,
+    users: dict[str, User],
+    lead_reporter: User,
+    q1: ReportingPeriod,
+    frozen: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _run(T0, frozen, django_capture_on_commit_callbacks)
@@ -198,7 +215,9 @@ def test_it_escalates_and_reminds_of_overdue_orders_in_the_same_run(
 ) -> None:
     units = list(Unit.objects.filter(name="区公安分局"))
     blue = do_issue_order(task1, units, "请说明", dt.date(2025, 3, 5), acting_user=users["manager"])
-    red = do_issue_order(task1, units, "请整改", dt.date(2025, 3, 5), level=OrderLevel.RED, acting_user=users["manager"])
+    red = do_issue_order(
+        task1, units, "请整改", dt.date(2025, 3, 5), level=OrderLevel.RED, acting_user=users["manager"]
+    )
     for day in (6, 6, 7):
         run = _run(at(2025, 3, day), frozen, django_capture_on_commit_callbacks)
     blue.refresh_from_db()
@@ -222,7 +241,9 @@ def test_it_never_creates_a_notification_twice_even_when_racing(db: None) -> Non
                          dedupe_key="race-2")  # fmt: skip
     assert _insert_new([twin, other]) == [other] and other.pk is not None and twin.pk is None
     assert Notification.objects.count() == 2 and Delivery.objects.count() == 1
-    assert send([Message(key="race", kind=NotificationKind.DIGEST, title="t", text="x", users=(user.pk,))]) == []
+    assert (
+        send([Message(key="race", kind=NotificationKind.DIGEST, title="t", text="x", users=(user.pk,))]) == []
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +251,9 @@ def test_it_never_creates_a_notification_twice_even_when_racing(db: None) -> Non
 
 
 def _robot(unit_name: str, channel: str, url: str, admin: User, secret: str = "") -> UnitChannel:
-    return do_set_unit_channel(Unit.objects.get(name=unit_name), channel, url=url, secret=secret, acting_user=admin)
+    return do_set_unit_channel(
+        Unit.objects.get(name=unit_name), channel, url=url, secret=secret, acting_user=admin
+    )
 
 
 def _robot_deliveries() -> list[Delivery]:
@@ -238,7 +261,11 @@ def _robot_deliveries() -> list[Delivery]:
 
 
 def test_it_retries_a_failed_webhook_with_backoff_until_it_succeeds(
-    users: dict[str, User], q1: ReportingPeriod, hook: Hook, frozen: Any, django_capture_on_commit_callbacks: Any
+    users: dict[str, User],
+    q1: ReportingPeriod,
+    hook: Hook,
+    frozen: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     _robot("区司法局", Channel.DINGTALK, f"{hook.url}/robot/send?access_token=abc", users["admin"])
     hook.fail_next(10)
@@ -255,7 +282,9 @@ def test_it_retries_a_failed_webhook_with_backoff_until_it_succeeds(
     assert len(hook.requests) == sent_to_robot
 
     _run(T0 + dt.timedelta(seconds=60), frozen, django_capture_on_commit_callbacks)  # second failure
-    assert {(d.attempts, d.next_attempt_at) for d in _robot_deliveries()} == {(2, T0 + dt.timedelta(seconds=180))}
+    assert {(d.attempts, d.next_attempt_at) for d in _robot_deliveries()} == {
+        (2, T0 + dt.timedelta(seconds=180))
+    }
 
     hook.replies.clear()
     third = _run(T0 + dt.timedelta(seconds=180), frozen, django_capture_on_commit_callbacks)
@@ -267,7 +296,11 @@ def test_it_retries_a_failed_webhook_with_backoff_until_it_succeeds(
 
 
 def test_it_posts_dingtalks_markdown_message_format(
-    users: dict[str, User], q1: ReportingPeriod, hook: Hook, frozen: Any, django_capture_on_commit_callbacks: Any,
+    users: dict[str, User],
+    q1: ReportingPeriod,
+    hook: Hook,
+    frozen: Any,
+    django_capture_on_commit_callbacks: Any,
     settings: Any,
 ) -> None:
     settings.DUBAN_BASE_URL = "https://duban.example.gov.cn/"
@@ -283,19 +316,35 @@ def test_it_posts_dingtalks_markdown_message_format(
 
 
 def test_it_signs_dingtalk_requests_when_the_robot_has_a_secret(
-    users: dict[str, User], q1: ReportingPeriod, hook: Hook, frozen: Any, django_capture_on_commit_callbacks: Any
+    users: dict[str, User],
+    q1: ReportingPeriod,
+    hook: Hook,
+    frozen: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    _robot("区司法局", Channel.DINGTALK, f"{hook.url}/robot/send?access_token=abc", users["admin"], secret="SECxyz")
+    _robot(
+        "区司法局",
+        Channel.DINGTALK,
+        f"{hook.url}/robot/send?access_token=abc",
+        users["admin"],
+        secret="SECxyz",
+    )
     _run(T0, frozen, django_capture_on_commit_callbacks)
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(hook.requests[0][0]).query)
     timestamp = query["timestamp"][0]
     assert timestamp == str(int(T0.timestamp() * 1000))
-    want = base64.b64encode(hmac.new(b"SECxyz", f"{timestamp}\nSECxyz".encode(), hashlib.sha256).digest()).decode()
+    want = base64.b64encode(
+        hmac.new(b"SECxyz", f"{timestamp}\nSECxyz".encode(), hashlib.sha256).digest()
+    ).decode()
     assert query["sign"] == [want] and query["access_token"] == ["abc"]
 
 
 def test_it_posts_wecoms_markdown_format_and_treats_an_errcode_as_failure(
-    users: dict[str, User], q1: ReportingPeriod, hook: Hook, frozen: Any, django_capture_on_commit_callbacks: Any
+    users: dict[str, User],
+    q1: ReportingPeriod,
+    hook: Hook,
+    frozen: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     _robot("区司法局", Channel.WECOM, f"{hook.url}/cgi-bin/webhook/send?key=k1", users["admin"])
     hook.fail_next(10, status=200, answer={"errcode": 93000, "errmsg": "invalid webhook url"})
@@ -308,7 +357,11 @@ def test_it_posts_wecoms_markdown_format_and_treats_an_errcode_as_failure(
 
 
 def test_it_gives_up_after_the_last_attempt_and_lists_it_for_the_administrator(
-    users: dict[str, User], q1: ReportingPeriod, hook: Hook, frozen: Any, django_capture_on_commit_callbacks: Any,
+    users: dict[str, User],
+    q1: ReportingPeriod,
+    hook: Hook,
+    frozen: Any,
+    django_capture_on_commit_callbacks: Any,
     settings: Any,
 ) -> None:
     settings.DUBAN_DELIVERY_MAX_ATTEMPTS = 2
@@ -368,7 +421,9 @@ def test_it_emails_users_with_an_address_and_the_units_mailbox(
         (Channel.INBOX, {}, "不能为单位设置渠道"),
     ],
 )
-def test_it_refuses_a_bad_channel_setting(users: dict[str, User], channel: str, kw: dict[str, str], message: str) -> None:
+def test_it_refuses_a_bad_channel_setting(
+    users: dict[str, User], channel: str, kw: dict[str, str], message: str
+) -> None:
     with pytest.raises(InvalidInput, match=message):
         do_set_unit_channel(users["reporter"].unit, channel, acting_user=users["admin"], **kw)
     with pytest.raises(TransitionError, match="只有系统管理员"):
@@ -387,7 +442,10 @@ def test_it_doubles_the_wait_after_each_failure_up_to_a_day(attempts: int, secon
 
 
 def test_it_counts_unread_notifications_and_marks_only_ones_own_read(
-    users: dict[str, User], lead_reporter: User, q1: ReportingPeriod, frozen: Any,
+    users: dict[str, User],
+    lead_reporter: User,
+    q1: ReportingPeriod,
+    frozen: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _run(T0, frozen, django_capture_on_commit_callbacks)
@@ -413,4 +471,9 @@ def test_it_uses_the_addresses_a_message_brings_and_reads_the_others(
     send([later])
     got = {(d.notification.recipient_id, d.channel)
            for d in Delivery.objects.filter(notification__dedupe_key__startswith="hint-2")}  # fmt: skip
-    assert got == {(known.pk, "inbox"), (known.pk, "email"), (other.pk, "inbox"), (other.pk, "email")}  # not quiet
+    assert got == {
+        (known.pk, "inbox"),
+        (known.pk, "email"),
+        (other.pk, "inbox"),
+        (other.pk, "email"),
+    }  # not quiet

@@ -73,7 +73,9 @@ from .conftest import filled
          ("2025年度", "2025-01-01", "2025-12-31", "2026-01-05")),
     ],
 )  # fmt: skip
-def test_it_generates_the_periods_of_a_year(frequency: str, count: int, first: tuple[str, ...], last: tuple[str, ...]) -> None:
+def test_it_generates_the_periods_of_a_year(
+    frequency: str, count: int, first: tuple[str, ...], last: tuple[str, ...]
+) -> None:
     specs = period_specs(2025, frequency, 5)
     assert len(specs) == count
     for spec, want in ((specs[0], first), (specs[-1], last)):
@@ -164,7 +166,12 @@ def test_it_refuses_to_submit_a_report_someone_changed_since_it_was_shown(
     ],
 )
 def test_it_refuses_to_submit_an_incomplete_report(
-    users: dict[str, User], lead_reporter: User, task1: Task, q1: ReportingPeriod, data: dict[str, object], message: str
+    users: dict[str, User],
+    lead_reporter: User,
+    task1: Task,
+    q1: ReportingPeriod,
+    data: dict[str, object],
+    message: str,
 ) -> None:
     draft = do_save_draft(task1, q1, filled(task1, **data), acting_user=lead_reporter)
     with pytest.raises(InvalidInput, match=message):
@@ -195,7 +202,11 @@ def test_it_stores_the_figures_with_the_targets_unit_and_the_periods_end(
 ) -> None:
     draft = do_save_draft(task1, q1, filled(task1, value="72.5"), acting_user=lead_reporter)
     (v,) = draft.values.all()
-    assert (v.value, v.unit, v.as_of) == (Decimal("72.5"), "%", dt.date(2025, 3, 1))  # the period has not ended
+    assert (v.value, v.unit, v.as_of) == (
+        Decimal("72.5"),
+        "%",
+        dt.date(2025, 3, 1),
+    )  # the period has not ended
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,7 +217,9 @@ def test_it_keeps_every_submitted_version_and_supersedes_on_resubmission(
     users: dict[str, User], task2: Task, q1: ReportingPeriod
 ) -> None:
     owner, manager = users["other_reporter"], users["manager"]
-    v1 = do_submit_report(do_save_draft(task2, q1, filled(task2, narrative="第一版"), acting_user=owner), acting_user=owner)
+    v1 = do_submit_report(
+        do_save_draft(task2, q1, filled(task2, narrative="第一版"), acting_user=owner), acting_user=owner
+    )
     do_return_report(v1, "请补充数据来源", acting_user=manager)
     v2 = do_correct_report(v1, acting_user=owner)
     assert ProgressReport.objects.get(pk=v1.pk).status == ReportStatus.RETURNED  # until v2 is submitted
@@ -217,7 +230,9 @@ def test_it_keeps_every_submitted_version_and_supersedes_on_resubmission(
     assert rows == [(1, ReportStatus.SUPERSEDED, "第一版", 1), (2, ReportStatus.SUBMITTED, "第二版", 1)]
 
 
-def test_it_requires_a_comment_to_return_a_report(users: dict[str, User], task2: Task, q1: ReportingPeriod) -> None:
+def test_it_requires_a_comment_to_return_a_report(
+    users: dict[str, User], task2: Task, q1: ReportingPeriod
+) -> None:
     owner = users["other_reporter"]
     report = do_submit_report(do_save_draft(task2, q1, filled(task2), acting_user=owner), acting_user=owner)
     with pytest.raises(InvalidInput, match="必须填写退回意见"):
@@ -225,7 +240,9 @@ def test_it_requires_a_comment_to_return_a_report(users: dict[str, User], task2:
     assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
 
 
-def test_it_allows_one_correction_draft_at_a_time(users: dict[str, User], task2: Task, q1: ReportingPeriod) -> None:
+def test_it_allows_one_correction_draft_at_a_time(
+    users: dict[str, User], task2: Task, q1: ReportingPeriod
+) -> None:
     owner = users["other_reporter"]
     report = do_submit_report(do_save_draft(task2, q1, filled(task2), acting_user=owner), acting_user=owner)
     do_correct_report(report, acting_user=owner)
@@ -250,7 +267,9 @@ def test_a_submitted_correction_of_the_closing_report_reopens_the_task_until_rev
     users: dict[str, User], lead_reporter: User, task1: Task, q1: ReportingPeriod
 ) -> None:
     done = filled(task1, progress=Progress.DONE, percent=100, value="100")
-    report = do_submit_report(do_save_draft(task1, q1, done, acting_user=lead_reporter), acting_user=lead_reporter)
+    report = do_submit_report(
+        do_save_draft(task1, q1, done, acting_user=lead_reporter), acting_user=lead_reporter
+    )
     do_accept_report(report, acting_user=users["manager"])
     correction = do_correct_report(report, acting_user=lead_reporter)
     assert TaskClosure.objects.filter(task=task1).exists()  # a correction not yet sent changes nothing
@@ -276,7 +295,9 @@ def test_it_does_not_close_the_task_on_an_accepted_progress_report_or_contributi
                               acting_user=lead_reporter)  # fmt: skip
     do_accept_report(report, acting_user=users["manager"])
     partner = users["reporter"]
-    c = do_add_contribution(task1, q1, filled(task1, progress=Progress.DONE, percent=100), acting_user=partner)
+    c = do_add_contribution(
+        task1, q1, filled(task1, progress=Progress.DONE, percent=100), acting_user=partner
+    )
     do_accept_report(do_submit_report(c, acting_user=partner), acting_user=lead_reporter)
     assert not TaskClosure.objects.exists()
 

@@ -51,7 +51,16 @@ from duban.units.models import Unit
 
 from .conftest import filled
 
-USERS = ["admin", "manager", "other_manager", "reporter", "other_reporter", "leader", "outsider", "lead_reporter"]
+USERS = [
+    "admin",
+    "manager",
+    "other_manager",
+    "reporter",
+    "other_reporter",
+    "leader",
+    "outsider",
+    "lead_reporter",
+]
 
 # Who each named user is, written out here rather than derived, so the test checks the code.
 # Task reports are on task 2 (lead 区司法局 = other_reporter), reviewed by the plan's manager;
@@ -75,7 +84,9 @@ def _snapshot() -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def _report_in(status: str, kind: str, task: Task, period: ReportingPeriod, owner: User, reviewer: User) -> ProgressReport:
+def _report_in(
+    status: str, kind: str, task: Task, period: ReportingPeriod, owner: User, reviewer: User
+) -> ProgressReport:
     save = do_save_draft if kind == ReportKind.REPORT else do_add_contribution
     report = save(task, period, filled(task), acting_user=owner)
     if status == ReportStatus.DRAFT:
@@ -92,7 +103,9 @@ def _report_in(status: str, kind: str, task: Task, period: ReportingPeriod, owne
     return report
 
 
-def _act(action: str, kind: str, report: ProgressReport | None, task: Task, period: ReportingPeriod, user: User) -> Any:
+def _act(
+    action: str, kind: str, report: ProgressReport | None, task: Task, period: ReportingPeriod, user: User
+) -> Any:
     if action == ReportAction.SAVE:
         data = filled(task, narrative="改写后的进展")
         if report is None:
@@ -113,8 +126,15 @@ def _act(action: str, kind: str, report: ProgressReport | None, task: Task, peri
 @pytest.mark.parametrize(("status", "action"), REPORT_CASES, ids=[f"{s}-{a}" for s, a in REPORT_CASES])
 @pytest.mark.parametrize("kind", list(ReportKind))
 def test_it_allows_exactly_the_report_transitions_of_the_table(
-    users: dict[str, User], lead_reporter: User, task1: Task, task2: Task, q1: ReportingPeriod,
-    kind: str, status: str | None, action: str, who: str,
+    users: dict[str, User],
+    lead_reporter: User,
+    task1: Task,
+    task2: Task,
+    q1: ReportingPeriod,
+    kind: str,
+    status: str | None,
+    action: str,
+    who: str,
 ) -> None:
     people = _users(users, lead_reporter)
     task, owner, reviewer = (
@@ -141,7 +161,11 @@ def test_it_allows_exactly_the_report_transitions_of_the_table(
         assert report is not None
         report.refresh_from_db()
         assert report.status == status  # the corrected version waits for its correction to be submitted
-        assert (result.status, result.version, result.previous_id) == (ReportStatus.DRAFT, report.version + 1, report.pk)
+        assert (result.status, result.version, result.previous_id) == (
+            ReportStatus.DRAFT,
+            report.version + 1,
+            report.pk,
+        )
     else:
         result.refresh_from_db()
         assert result.status == rule.after
@@ -150,7 +174,8 @@ def test_it_allows_exactly_the_report_transitions_of_the_table(
 ORDER_ACTORS = {"manager": Actor.MANAGER, "admin": Actor.MANAGER, "reporter": Actor.ORDER_UNIT,
                 "lead_reporter": Actor.ORDER_UNIT, "system": Actor.SYSTEM}  # fmt: skip
 ORDER_CASES = [
-    (None, OrderAction.ISSUE), *itertools.product(OrderStatus, [OrderAction.REPLY, OrderAction.CLOSE, OrderAction.ESCALATE])
+    (None, OrderAction.ISSUE),
+    *itertools.product(OrderStatus, [OrderAction.REPLY, OrderAction.CLOSE, OrderAction.ESCALATE]),
 ]
 
 
@@ -172,7 +197,9 @@ def test_it_allows_exactly_the_order_transitions_of_the_table(
     deadline = dt.date(2025, 3, 10)
     order = None
     if status is not None:
-        order = do_issue_order(task1, units, "网格员配备不足，请说明整改措施", deadline, acting_user=users["manager"])
+        order = do_issue_order(
+            task1, units, "网格员配备不足，请说明整改措施", deadline, acting_user=users["manager"]
+        )
         if status in (OrderStatus.REPLIED, OrderStatus.CLOSED):
             order = do_reply_order(order, "已补充网格员 12 名", acting_user=users["reporter"])
         if status == OrderStatus.CLOSED:
@@ -201,7 +228,9 @@ def test_it_allows_exactly_the_order_transitions_of_the_table(
     result = act()
     result.refresh_from_db()
     assert result.status == rule.after
-    assert AuditEvent.objects.filter(object_type="tracking.supervisionorder", object_id=str(result.pk)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="tracking.supervisionorder", object_id=str(result.pk)
+    ).exists()
     if action == OrderAction.ESCALATE:
         assert result.level == OrderLevel.YELLOW
 

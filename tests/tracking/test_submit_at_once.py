@@ -63,7 +63,11 @@ def _shape(report: ProgressReport) -> tuple[Any, ...]:
 
 
 def test_it_ends_as_saving_then_submitting_would(
-    users: dict[str, User], lead_reporter: User, task1: Task, q1: ReportingPeriod, periods: list[ReportingPeriod],
+    users: dict[str, User],
+    lead_reporter: User,
+    task1: Task,
+    q1: ReportingPeriod,
+    periods: list[ReportingPeriod],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     q2 = periods[1]
@@ -71,14 +75,20 @@ def test_it_ends_as_saving_then_submitting_would(
         at_once = do_submit_new_report(task1, q1, filled(task1, value="72.5"), acting_user=lead_reporter)
         draft = do_save_draft(task1, q2, filled(task1, value="72.5"), acting_user=lead_reporter)
         two_steps = do_submit_report(draft, acting_user=lead_reporter)
-    assert _shape(at_once) == _shape(two_steps) == (ReportStatus.SUBMITTED, 1, 1, ReportKind.REPORT, True, True, None, 0)
+    assert (
+        _shape(at_once)
+        == _shape(two_steps)
+        == (ReportStatus.SUBMITTED, 1, 1, ReportKind.REPORT, True, True, None, 0)
+    )
     (value,) = at_once.values.all()
     assert (value.value, value.unit, value.as_of) == (Decimal("72.5"), "%", dt.date(2025, 3, 1))
     assert _trail(at_once) == _trail(two_steps) == ["save_draft", "submit_report"]
     events = AuditEvent.objects.filter(object_id=str(at_once.pk), object_type="tracking.progressreport")
     assert {e.actor_id for e in events} == {lead_reporter.pk}
     notices = Notification.objects.filter(kind=NotificationKind.REPORT_SUBMITTED, recipient=users["manager"])
-    assert sorted(n.link for n in notices) == sorted([f"/tracking/reports/{r.pk}/" for r in (at_once, two_steps)])
+    assert sorted(n.link for n in notices) == sorted(
+        [f"/tracking/reports/{r.pk}/" for r in (at_once, two_steps)]
+    )
     assert notices.get(link=f"/tracking/reports/{at_once.pk}/").title == "区委政法委报送了任务报告"
 
 
@@ -97,7 +107,9 @@ def test_it_refuses_an_incomplete_or_bad_report_and_stores_nothing(
 ) -> None:
     with pytest.raises(InvalidInput, match=message):
         do_submit_new_report(task1, q1, filled(task1, **data), acting_user=lead_reporter)
-    assert not ProgressReport.objects.exists() and not AuditEvent.objects.filter(action="submit_report").exists()
+    assert (
+        not ProgressReport.objects.exists() and not AuditEvent.objects.filter(action="submit_report").exists()
+    )
 
 
 def test_it_refuses_when_the_report_was_begun_or_sent_meanwhile(
@@ -109,7 +121,9 @@ def test_it_refuses_when_the_report_was_begun_or_sent_meanwhile(
     do_submit_report(draft, acting_user=lead_reporter)
     with pytest.raises(TransitionError, match="已报送的报告不能修改"):
         do_submit_new_report(task1, q1, filled(task1), acting_user=lead_reporter)
-    assert list(ProgressReport.objects.values_list("narrative", "status")) == [("同事的草稿", ReportStatus.SUBMITTED)]
+    assert list(ProgressReport.objects.values_list("narrative", "status")) == [
+        ("同事的草稿", ReportStatus.SUBMITTED)
+    ]
 
 
 def test_it_lets_only_the_tasks_units_send_their_own_kind(
@@ -126,7 +140,9 @@ def test_it_lets_only_the_tasks_units_send_their_own_kind(
     assert (contribution.kind, contribution.status) == (ReportKind.CONTRIBUTION, ReportStatus.SUBMITTED)
 
 
-def test_it_stores_the_evidence_and_audits_each_file(lead_reporter: User, task1: Task, q1: ReportingPeriod) -> None:
+def test_it_stores_the_evidence_and_audits_each_file(
+    lead_reporter: User, task1: Task, q1: ReportingPeriod
+) -> None:
     report = do_submit_new_report(task1, q1, filled(task1), acting_user=lead_reporter,
                                   files=[EvidenceInput("C:\\材料\\台账.pdf", PDF)])  # fmt: skip
     (evidence,) = report.evidence.all()
@@ -156,7 +172,9 @@ def test_files_written_in_a_transaction_that_rolls_back_are_deleted(
         assert len(_stored_files() - before) == 2
         raise RuntimeError("a later step of the same write failed")
     assert _stored_files() == before and not Evidence.objects.exists()
-    kept = do_add_evidence(draft, "三.pdf", PDF, acting_user=lead_reporter)  # a write that commits keeps its file
+    kept = do_add_evidence(
+        draft, "三.pdf", PDF, acting_user=lead_reporter
+    )  # a write that commits keeps its file
     assert Path(kept.file.path).read_bytes() == PDF
 
 
@@ -169,7 +187,10 @@ def _form(task: Task, **extra: Any) -> dict[str, Any]:
 
 
 def test_the_form_sends_a_new_report_in_one_step_with_a_pinned_number_of_queries(
-    lead_reporter: User, task1: Task, q1: ReportingPeriod, django_assert_num_queries: Any,
+    lead_reporter: User,
+    task1: Task,
+    q1: ReportingPeriod,
+    django_assert_num_queries: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     c = Client()
@@ -183,7 +204,11 @@ def test_the_form_sends_a_new_report_in_one_step_with_a_pinned_number_of_queries
         response = c.post(path, form)
     report = ProgressReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/tracking/reports/{report.pk}/"
-    assert (report.status, report.percent, report.narrative) == (ReportStatus.SUBMITTED, 40, "已完成网格划分。")
+    assert (report.status, report.percent, report.narrative) == (
+        ReportStatus.SUBMITTED,
+        40,
+        "已完成网格划分。",
+    )
     assert _trail(report) == ["save_draft", "submit_report"]
 
 

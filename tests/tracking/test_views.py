@@ -57,7 +57,17 @@ from duban.units.models import Unit
 from .conftest import filled
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n"
-ROLES = ("anonymous", "admin", "manager", "other_manager", "reporter", "other_reporter", "lead", "leader", "outsider")
+ROLES = (
+    "anonymous",
+    "admin",
+    "manager",
+    "other_manager",
+    "reporter",
+    "other_reporter",
+    "lead",
+    "leader",
+    "outsider",
+)
 LOGIN = 302
 
 
@@ -75,7 +85,11 @@ def people(users: dict[str, User], lead_reporter: User) -> dict[str, User | None
 
 @pytest.fixture
 def world(
-    users: dict[str, User], lead_reporter: User, task1: Task, task2: Task, periods: list[ReportingPeriod],
+    users: dict[str, User],
+    lead_reporter: User,
+    task1: Task,
+    task2: Task,
+    periods: list[ReportingPeriod],
     django_capture_on_commit_callbacks: Any,
 ) -> dict[str, Any]:
     q1, q2 = periods[0], periods[1]
@@ -91,26 +105,60 @@ def world(
     note = Notification.objects.filter(recipient=users["reporter"]).get()
     do_set_unit_channel(zfw, "wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
                         acting_user=users["admin"])  # fmt: skip
-    robot = send([Message(key="test:failed", kind=NotificationKind.DIGEST, title="汇总", text="待办", units=(zfw.pk,))])
+    robot = send(
+        [Message(key="test:failed", kind=NotificationKind.DIGEST, title="汇总", text="待办", units=(zfw.pk,))]
+    )
     failed = Delivery.objects.get(notification__in=robot, channel="wecom")
-    Delivery.objects.filter(pk=failed.pk).update(status=DeliveryStatus.FAILED, attempts=6, last_error="HTTP 500")
+    Delivery.objects.filter(pk=failed.pk).update(
+        status=DeliveryStatus.FAILED, attempts=6, last_error="HTTP 500"
+    )
     return {
-        "plan": task1.plan, "task": task1, "task2": task2, "q1": q1, "q2": q2, "report": report,
-        "evidence": evidence, "contribution": contribution, "order": order, "note": note, "delivery": failed,
-        "police": police, "zfw": zfw,
+        "plan": task1.plan,
+        "task": task1,
+        "task2": task2,
+        "q1": q1,
+        "q2": q2,
+        "report": report,
+        "evidence": evidence,
+        "contribution": contribution,
+        "order": order,
+        "note": note,
+        "delivery": failed,
+        "police": police,
+        "zfw": zfw,
     }
 
 
 def url(name: str, w: dict[str, Any]) -> str:
     args = {
-        "home": [], "review": [], "orders": [], "inbox": [], "inbox_read": [], "deliveries": [], "channels": [],
-        "periods": [w["plan"].pk], "period": [w["q1"].pk], "period_xlsx": [w["q1"].pk], "period_docx": [w["q1"].pk],
-        "bulk_download": [w["q1"].pk], "bulk_upload": [w["q1"].pk],
-        "task": [w["task"].pk], "report_new": [w["task"].pk, w["q2"].pk], "order_issue": [w["task"].pk],
-        "report": [w["report"].pk], "report_review": [w["report"].pk], "report_correct": [w["report"].pk],
-        "evidence": [w["evidence"].pk], "evidence_remove": [w["evidence"].pk], "order": [w["order"].pk],
-        "order_reply": [w["order"].pk], "order_close": [w["order"].pk], "order_escalate": [w["order"].pk],
-        "order_docx": [w["order"].pk], "notification": [w["note"].pk], "delivery_retry": [w["delivery"].pk],
+        "home": [],
+        "review": [],
+        "orders": [],
+        "inbox": [],
+        "inbox_read": [],
+        "deliveries": [],
+        "channels": [],
+        "periods": [w["plan"].pk],
+        "period": [w["q1"].pk],
+        "period_xlsx": [w["q1"].pk],
+        "period_docx": [w["q1"].pk],
+        "bulk_download": [w["q1"].pk],
+        "bulk_upload": [w["q1"].pk],
+        "task": [w["task"].pk],
+        "report_new": [w["task"].pk, w["q2"].pk],
+        "order_issue": [w["task"].pk],
+        "report": [w["report"].pk],
+        "report_review": [w["report"].pk],
+        "report_correct": [w["report"].pk],
+        "evidence": [w["evidence"].pk],
+        "evidence_remove": [w["evidence"].pk],
+        "order": [w["order"].pk],
+        "order_reply": [w["order"].pk],
+        "order_close": [w["order"].pk],
+        "order_escalate": [w["order"].pk],
+        "order_docx": [w["order"].pk],
+        "notification": [w["note"].pk],
+        "delivery_retry": [w["delivery"].pk],
     }[name]
     return reverse(f"tracking:{name}", args=args)
 
@@ -204,14 +252,20 @@ def test_it_refuses_writes_to_whoever_may_not_make_them(
     assert AuditEvent.objects.count() == before
 
 
-@pytest.mark.parametrize("role", ["admin", "manager", "other_manager", "reporter", "other_reporter", "leader", "outsider"])
+@pytest.mark.parametrize(
+    "role", ["admin", "manager", "other_manager", "reporter", "other_reporter", "leader", "outsider"]
+)
 def test_it_refuses_a_save_of_another_units_report_or_draft(
     people: dict[str, User | None], world: dict[str, Any], role: str
 ) -> None:
     report = world["report"]
-    report_url = reverse("tracking:report", args=[world["contribution"].pk if role != "reporter" else report.pk])
+    report_url = reverse(
+        "tracking:report", args=[world["contribution"].pk if role != "reporter" else report.pk]
+    )
     before = AuditEvent.objects.count()
-    response = client_for(people[role]).post(report_url, {"progress": "in_progress", "percent": "1", "narrative": "改"})
+    response = client_for(people[role]).post(
+        report_url, {"progress": "in_progress", "percent": "1", "narrative": "改"}
+    )
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before
 
@@ -219,7 +273,9 @@ def test_it_refuses_a_save_of_another_units_report_or_draft(
 # ─── pages show what they should ──────────────────────────────────────────────────────────────
 
 
-def test_it_shows_the_home_overview_of_the_current_period(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_shows_the_home_overview_of_the_current_period(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     response = client_for(people["manager"]).get("/tracking/")
     (summary,) = response.context["rows"]
     assert summary.period == world["q1"]  # 2025-03-01: Q1 has started and is not yet due
@@ -265,7 +321,9 @@ def test_it_offers_each_unit_its_own_report_actions_on_the_task_page(
     assert (response.context["issue_form"] is not None) == (role == "manager")
 
 
-def test_it_shows_a_contribution_draft_only_to_its_unit(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_shows_a_contribution_draft_only_to_its_unit(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     draft_url = reverse("tracking:report", args=[world["contribution"].pk])
     assert client_for(people["reporter"]).get(draft_url).status_code == 200
     assert client_for(people["lead"]).get(draft_url).status_code == 404
@@ -276,14 +334,21 @@ def test_it_shows_a_contribution_draft_only_to_its_unit(people: dict[str, User |
 
 
 def _form(task: Task, **extra: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"progress": "in_progress", "percent": "40", "narrative": "已完成网格划分。", "reason": ""}
+    data: dict[str, Any] = {
+        "progress": "in_progress",
+        "percent": "40",
+        "narrative": "已完成网格划分。",
+        "reason": "",
+    }
     for t in task.targets.all():
         data.update({f"value_{t.pk}": "40", f"unit_{t.pk}": t.unit, f"as_of_{t.pk}": "2025-06-30"})
     data.update(extra)
     return data
 
 
-def test_it_saves_a_new_draft_from_the_task_page_entry(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_saves_a_new_draft_from_the_task_page_entry(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     c = client_for(people["lead"])
     response = c.post(url("report_new", world), _form(world["task"], action="save"))
     report = ProgressReport.objects.get(task=world["task"], period=world["q2"])
@@ -313,11 +378,15 @@ def test_it_keeps_the_users_input_and_says_so_when_someone_saved_the_draft_first
     assert (draft.narrative, draft.status) == ("同事先保存的内容", ReportStatus.DRAFT)
 
 
-def test_it_submits_a_draft_and_then_shows_it_read_only(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_submits_a_draft_and_then_shows_it_read_only(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     lead, task = people["lead"], world["task"]
     draft = do_save_draft(task, world["q2"], filled(task), acting_user=lead)
     c = client_for(lead)
-    response = c.post(f"/tracking/reports/{draft.pk}/", _form(task, lock_version=str(draft.lock_version), action="submit"))
+    response = c.post(
+        f"/tracking/reports/{draft.pk}/", _form(task, lock_version=str(draft.lock_version), action="submit")
+    )
     draft.refresh_from_db()
     assert response.status_code == 302 and draft.status == ReportStatus.SUBMITTED
     page = c.get(f"/tracking/reports/{draft.pk}/")
@@ -349,8 +418,14 @@ def test_it_keeps_the_draft_and_says_why_when_a_submission_is_incomplete(
 
 
 def test_it_uploads_evidence_with_the_draft(people: dict[str, User | None], world: dict[str, Any]) -> None:
-    data = _form(world["task"], action="save", evidence=[SimpleUploadedFile("台账.pdf", PDF),
-                                                          SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 8)])
+    data = _form(
+        world["task"],
+        action="save",
+        evidence=[
+            SimpleUploadedFile("台账.pdf", PDF),
+            SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 8),
+        ],
+    )
     client_for(people["lead"]).post(url("report_new", world), data)
     report = ProgressReport.objects.get(task=world["task"], period=world["q2"])
     assert sorted(report.evidence.values_list("name", flat=True)) == ["台账.pdf", "现场.png"]
@@ -358,7 +433,10 @@ def test_it_uploads_evidence_with_the_draft(people: dict[str, User | None], worl
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
-    [("页面.html", b"<script>alert(1)</script>", "不支持的文件类型“.html”"), ("伪装.pdf", b"MZ", "不是 pdf 格式")],
+    [
+        ("页面.html", b"<script>alert(1)</script>", "不支持的文件类型“.html”"),
+        ("伪装.pdf", b"MZ", "不是 pdf 格式"),
+    ],
 )
 def test_it_rejects_a_bad_evidence_file_and_saves_nothing(
     people: dict[str, User | None], world: dict[str, Any], name: str, content: bytes, message: str
@@ -399,7 +477,9 @@ def test_it_serves_evidence_as_an_attachment_to_those_allowed(
 
 
 @pytest.mark.parametrize("role", ["other_manager", "other_reporter", "outsider"])
-def test_it_never_serves_evidence_to_others(people: dict[str, User | None], world: dict[str, Any], role: str) -> None:
+def test_it_never_serves_evidence_to_others(
+    people: dict[str, User | None], world: dict[str, Any], role: str
+) -> None:
     assert client_for(people[role]).get(url("evidence", world)).status_code == 404
 
 
@@ -410,17 +490,21 @@ def test_it_never_serves_a_drafts_evidence_outside_its_unit(
     evidence = do_add_evidence(contribution, "配合.pdf", PDF, acting_user=people["reporter"])
     link = reverse("tracking:evidence", args=[evidence.pk])
     assert client_for(people["reporter"]).get(link).status_code == 200
-    assert {r: client_for(people[r]).get(link).status_code for r in ("lead", "manager", "admin")} == dict.fromkeys(
-        ("lead", "manager", "admin"), 404
-    )
+    assert {
+        r: client_for(people[r]).get(link).status_code for r in ("lead", "manager", "admin")
+    } == dict.fromkeys(("lead", "manager", "admin"), 404)
 
 
 # ─── review and corrections ───────────────────────────────────────────────────────────────────
 
 
-def test_it_requires_a_comment_to_return_a_report(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_requires_a_comment_to_return_a_report(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     report = world["report"]
-    response = client_for(people["manager"]).post(url("report_review", world), {"decision": "return", "comment": " "})
+    response = client_for(people["manager"]).post(
+        url("report_review", world), {"decision": "return", "comment": " "}
+    )
     assert response.status_code == 400 and "退回时必须填写退回意见" in response.content.decode()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
@@ -429,7 +513,9 @@ def test_it_requires_a_comment_to_return_a_report(people: dict[str, User | None]
 def test_it_returns_a_report_with_a_comment_the_unit_then_sees(
     people: dict[str, User | None], world: dict[str, Any]
 ) -> None:
-    client_for(people["manager"]).post(url("report_review", world), {"decision": "return", "comment": "请补充照片"})
+    client_for(people["manager"]).post(
+        url("report_review", world), {"decision": "return", "comment": "请补充照片"}
+    )
     report = world["report"]
     report.refresh_from_db()
     assert (report.status, report.review_comment) == (ReportStatus.RETURNED, "请补充照片")
@@ -437,10 +523,14 @@ def test_it_returns_a_report_with_a_comment_the_unit_then_sees(
     assert "审核意见：</strong>请补充照片" in page
 
 
-def test_it_starts_a_correction_as_a_new_version(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_starts_a_correction_as_a_new_version(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     do_return_report(world["report"], "请补充", acting_user=people["manager"])
     response = client_for(people["lead"]).post(url("report_correct", world))
-    new = ProgressReport.objects.get(task=world["task"], period=world["q1"], unit=world["zfw"], status="draft")
+    new = ProgressReport.objects.get(
+        task=world["task"], period=world["q1"], unit=world["zfw"], status="draft"
+    )
     assert response["Location"] == f"/tracking/reports/{new.pk}/" and new.version == 2
     assert new.evidence.count() == 1  # the file comes along
 
@@ -449,7 +539,9 @@ def test_it_closes_the_task_when_the_manager_accepts_a_completion_report(
     people: dict[str, User | None], world: dict[str, Any]
 ) -> None:
     lead, task = people["lead"], world["task"]
-    draft = do_save_draft(task, world["q2"], filled(task, "100", progress=Progress.DONE, percent=100), acting_user=lead)
+    draft = do_save_draft(
+        task, world["q2"], filled(task, "100", progress=Progress.DONE, percent=100), acting_user=lead
+    )
     done = do_submit_report(draft, acting_user=lead)
     response = client_for(people["manager"]).post(reverse("tracking:report_review", args=[done.pk]),
                                                   {"decision": "accept"}, follow=True)  # fmt: skip
@@ -463,9 +555,12 @@ def test_it_lists_submitted_reports_for_review(people: dict[str, User | None], w
     queues = {r: list(client_for(people[r]).get("/tracking/review/").context["reports"])
               for r in ("admin", "manager", "other_manager", "lead", "reporter", "leader")}  # fmt: skip
     assert queues == {
-        "admin": [world["report"]], "manager": [world["report"]], "other_manager": [],
+        "admin": [world["report"]],
+        "manager": [world["report"]],
+        "other_manager": [],
         "lead": [submitted],  # the lead unit reviews its partners' contributions
-        "reporter": [], "leader": [],
+        "reporter": [],
+        "leader": [],
     }
     do_accept_report(world["report"], acting_user=people["manager"])
     assert list(client_for(people["manager"]).get("/tracking/review/").context["reports"]) == []
@@ -475,7 +570,12 @@ def test_it_lists_submitted_reports_for_review(people: dict[str, User | None], w
 
 
 def test_it_issues_an_order_from_the_task_page(people: dict[str, User | None], world: dict[str, Any]) -> None:
-    data = {"units": [str(world["zfw"].pk)], "text": "请于三日内说明", "reply_deadline": "2025-03-04", "level": "yellow"}
+    data = {
+        "units": [str(world["zfw"].pk)],
+        "text": "请于三日内说明",
+        "reply_deadline": "2025-03-04",
+        "level": "yellow",
+    }
     response = client_for(people["manager"]).post(url("order_issue", world), data)
     order = SupervisionOrder.objects.exclude(pk=world["order"].pk).get()
     assert response["Location"] == f"/tracking/orders/{order.pk}/"
@@ -486,7 +586,10 @@ def test_it_issues_an_order_from_the_task_page(people: dict[str, User | None], w
     ("data", "message"),
     [
         ({"units": ["zfw"], "text": "请说明", "reply_deadline": "2025-02-01", "level": "blue"}, "早于今天"),
-        ({"units": [], "text": "请说明", "reply_deadline": "2025-03-04", "level": "blue"}, "这个字段是必填项"),
+        (
+            {"units": [], "text": "请说明", "reply_deadline": "2025-03-04", "level": "blue"},
+            "这个字段是必填项",
+        ),
     ],
 )
 def test_it_shows_why_an_order_cannot_be_issued(
@@ -504,7 +607,11 @@ def test_it_lets_a_unit_reply_and_the_office_close_an_order(
     order = world["order"]
     client_for(people["reporter"]).post(url("order_reply", world), {"text": "已配齐网格员"})
     order.refresh_from_db()
-    assert (order.status, order.reply_text, order.reply_unit) == (OrderStatus.REPLIED, "已配齐网格员", world["police"])
+    assert (order.status, order.reply_text, order.reply_unit) == (
+        OrderStatus.REPLIED,
+        "已配齐网格员",
+        world["police"],
+    )
     client_for(people["manager"]).post(url("order_close", world), {"comment": "同意办结"})
     order.refresh_from_db()
     assert (order.status, order.close_comment) == (OrderStatus.CLOSED, "同意办结")
@@ -525,7 +632,14 @@ def test_it_escalates_an_order_by_hand(people: dict[str, User | None], world: di
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("", 2), ("?level=blue", 1), ("?level=red", 1), ("?status=closed", 0), ("?level=nonsense", 2), ("?q=整改", 1)],
+    [
+        ("", 2),
+        ("?level=blue", 1),
+        ("?level=red", 1),
+        ("?status=closed", 0),
+        ("?level=nonsense", 2),
+        ("?q=整改", 1),
+    ],
 )
 def test_it_filters_the_order_list(
     people: dict[str, User | None], world: dict[str, Any], query: str, expected: int
@@ -539,7 +653,9 @@ def test_it_filters_the_order_list(
 # ─── inbox and administration ─────────────────────────────────────────────────────────────────
 
 
-def test_it_counts_unread_messages_and_marks_them_read(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_counts_unread_messages_and_marks_them_read(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     c = client_for(people["reporter"])
     assert str(c.get("/tracking/inbox/").context["tracking_unread"]) == "1"
     response = c.get(url("notification", world))
@@ -578,7 +694,9 @@ def test_it_sets_a_units_channel(people: dict[str, User | None], world: dict[str
     assert "SEC123" not in page  # the secret is never shown back
 
 
-def test_it_says_why_a_channel_address_is_refused(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_says_why_a_channel_address_is_refused(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     data = {"unit": str(world["zfw"].pk), "channel": "wecom", "url": "ftp://x"}
     response = client_for(people["admin"]).post("/tracking/channels/", data)
     assert response.status_code == 400 and "Webhook 地址“ftp://x”无效" in response.content.decode()
@@ -604,7 +722,9 @@ def test_it_lets_the_manager_create_periods(
     assert list(ReportingPeriod.objects.filter(start__year=2026).values_list("name", flat=True)) == names
 
 
-def test_it_says_why_a_custom_period_is_refused(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_says_why_a_custom_period_is_refused(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     data = {"kind": "custom", "custom-name": "倒置", "custom-start": "2026-05-01", "custom-end": "2026-04-01",
             "custom-due": "2026-09-05"}  # fmt: skip
     response = client_for(people["manager"]).post(url("periods", world), data)
@@ -624,7 +744,10 @@ def test_it_writes_the_period_charts_figures(people: dict[str, User | None], wor
     body = client_for(people["manager"]).get(url("period", world)).content.decode()
     charts = charts_of(body)
     rate = charts["chart-unit-rate"]
-    assert dict(zip(rate["categories"], rate["series"][0]["data"], strict=True)) == {"区司法局": 0.0, "区委政法委": 100.0}
+    assert dict(zip(rate["categories"], rate["series"][0]["data"], strict=True)) == {
+        "区司法局": 0.0,
+        "区委政法委": 100.0,
+    }
     lights = charts["chart-unit-lights"]
     assert lights["categories"] == ["区司法局", "区委政法委"] and lights["stack"] is True
     assert [s["name"] for s in lights["series"]] == ["绿灯", "黄灯", "红灯"]
@@ -636,17 +759,24 @@ def test_it_writes_the_period_charts_figures(people: dict[str, User | None], wor
     assert received["marks_y"] == [{"name": "应报", "value": 2}]
 
 
-def test_it_writes_each_targets_figures_and_trajectory(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_writes_each_targets_figures_and_trajectory(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     body = client_for(people["manager"]).get(url("task", world)).content.decode()
     (chart,) = charts_of(body).values()
     reported, line = chart["series"]
     assert reported["data"] == [["2025-03-01", 60.0]]  # filled(): 60, as of the clock's day
     assert line["dashed"] is True
-    assert line["data"] == [["2025-01-01", 0.0], ["2025-12-31", 100.0]]  # 0 at the plan's date → goal at the deadline
+    assert line["data"] == [
+        ["2025-01-01", 0.0],
+        ["2025-12-31", 100.0],
+    ]  # 0 at the plan's date → goal at the deadline
     assert chart["marks_x"] == [{"name": "期限", "value": "2025-12-31"}]
 
 
-def test_it_escapes_document_text_in_the_chart_data(people: dict[str, User | None], world: dict[str, Any]) -> None:
+def test_it_escapes_document_text_in_the_chart_data(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
     Unit.objects.filter(pk=world["zfw"].pk).update(name="</script><script>alert(1)</script>")
     body = client_for(people["manager"]).get(url("period", world)).content.decode()
     assert "<script>alert(1)" not in body
@@ -654,7 +784,9 @@ def test_it_escapes_document_text_in_the_chart_data(people: dict[str, User | Non
 
 
 @pytest.mark.parametrize("page", ["home", "period", "task", "report", "order", "orders", "inbox", "review"])
-def test_it_loads_nothing_from_outside_the_site(people: dict[str, User | None], world: dict[str, Any], page: str) -> None:
+def test_it_loads_nothing_from_outside_the_site(
+    people: dict[str, User | None], world: dict[str, Any], page: str
+) -> None:
     body = client_for(people["admin"]).get(url(page, world)).content.decode()
     sources = re.findall(r'(?:src|href)="([^"]*)"', body)
     assert sources and all(s.startswith(("/", "?", "#")) for s in sources), sources
@@ -731,9 +863,17 @@ def _more_channels(n: int, admin: User) -> None:
 QUERY_PAGES = {
     # name: (role, how to add rows, queries)
     "home": ("manager", lambda w, p, n: _more_plans(n, p["manager"]), 13),
-    "orders": ("manager", lambda w, p, n: _more_orders(n, w["task"], p["manager"], [w["zfw"], w["police"]]), 6),
+    "orders": (
+        "manager",
+        lambda w, p, n: _more_orders(n, w["task"], p["manager"], [w["zfw"], w["police"]]),
+        6,
+    ),
     "review": ("manager", lambda w, p, n: _more_reports(n, p["manager"]), 4),
-    "inbox": ("reporter", lambda w, p, n: _more_messages(n, p["reporter"]), 4),  # the unit comes with the user
+    "inbox": (
+        "reporter",
+        lambda w, p, n: _more_messages(n, p["reporter"]),
+        4,
+    ),  # the unit comes with the user
     "periods": ("manager", lambda w, p, n: _more_periods(n, w["plan"]), 6),
     "deliveries": ("admin", lambda w, p, n: _more_failures(n, w["zfw"]), 4),
     "channels": ("admin", lambda w, p, n: _more_channels(n, p["admin"]), 5),
@@ -743,7 +883,11 @@ QUERY_PAGES = {
 @pytest.mark.parametrize("more", [0, 4])
 @pytest.mark.parametrize("name", sorted(QUERY_PAGES))
 def test_it_pins_the_query_count_of_each_list_page(
-    people: dict[str, User | None], world: dict[str, Any], django_assert_num_queries: Any, name: str, more: int
+    people: dict[str, User | None],
+    world: dict[str, Any],
+    django_assert_num_queries: Any,
+    name: str,
+    more: int,
 ) -> None:
     role, add, queries = QUERY_PAGES[name]
     add(world, people, more)
@@ -779,7 +923,9 @@ def test_it_draws_the_period_and_task_pages_in_a_fixed_number_of_queries(
         assert c.get(url(page, world)).status_code == 200
     _more_tasks(6, world["plan"], people)
     for _ in range(3):  # more reports and orders on the task itself, too
-        do_issue_order(world["task"], [world["zfw"]], "再次督办", dt.date(2025, 3, 20), acting_user=people["manager"])
+        do_issue_order(
+            world["task"], [world["zfw"]], "再次督办", dt.date(2025, 3, 20), acting_user=people["manager"]
+        )
     with CaptureQueriesContext(connection) as big:
         assert c.get(url(page, world)).status_code == 200
     assert len(big.captured_queries) == len(small.captured_queries)

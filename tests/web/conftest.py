@@ -29,8 +29,12 @@ def users(db: Any) -> dict[str, User]:
         "admin": User.objects.create_user("admin", password="pw-admin-123", role="admin"),
         "manager": User.objects.create_user("manager", password="pw-manager-123", role="manager"),
         "other_manager": User.objects.create_user("manager2", password="pw-manager-123", role="manager"),
-        "reporter": User.objects.create_user("police", password="pw-police-123", role="reporter", unit=police),
-        "other_reporter": User.objects.create_user("justice", password="pw-justice-123", role="reporter", unit=justice),
+        "reporter": User.objects.create_user(
+            "police", password="pw-police-123", role="reporter", unit=police
+        ),
+        "other_reporter": User.objects.create_user(
+            "justice", password="pw-justice-123", role="reporter", unit=justice
+        ),
         "leader": User.objects.create_user("leader", password="pw-leader-123", role="leader"),
         "outsider": User.objects.create_user("outsider", password="pw-outsider-123", role="reporter"),
     }

@@ -43,7 +43,10 @@ class World:
     def ids(self) -> dict[str, int]:
         tasks = {t.number: t.pk for t in self.plan.tasks.all()}
         return {
-            "plan": self.plan.pk, "task1": tasks["1"], "task2": tasks["2"], "draft": self.draft.pk,
+            "plan": self.plan.pk,
+            "task1": tasks["1"],
+            "task2": tasks["2"],
+            "draft": self.draft.pk,
             "police": Unit.objects.get(name="区公安分局").pk,
         }
 
@@ -80,14 +83,20 @@ class Route:
 ROUTES = {
     "GET /api/plans": Route("get", "/api/plans", lambda d: [p["title"] for p in d["items"]]),
     "GET /api/plans/{id}": Route("get", "/api/plans/{plan}", lambda d: [s["title"] for s in d["sections"]]),
-    "GET /api/plans/{id}/tasks": Route("get", "/api/plans/{plan}/tasks", lambda d: [t["number"] for t in d["items"]]),
-    "GET /api/plans/{id}/export": Route("get", "/api/plans/{plan}/export", lambda d: [t["id"] for t in d["tasks"]]),
+    "GET /api/plans/{id}/tasks": Route(
+        "get", "/api/plans/{plan}/tasks", lambda d: [t["number"] for t in d["items"]]
+    ),
+    "GET /api/plans/{id}/export": Route(
+        "get", "/api/plans/{plan}/export", lambda d: [t["id"] for t in d["tasks"]]
+    ),
     "GET /api/tasks/{id}": Route("get", "/api/tasks/{task1}", lambda d: (d["number"], d["plan_title"])),
     "GET /api/units": Route("get", "/api/units", lambda d: sorted(u["name"] for u in d["items"])),
     "GET /api/units/{id}": Route(
         "get", "/api/units/{police}", lambda d: [(r["task_number"], r["role"]) for r in d["responsibilities"]]
     ),
-    "POST /api/imports": Route("post", "/api/imports", lambda d: (d["source_name"], d["status"]), body=lambda w: upload()),
+    "POST /api/imports": Route(
+        "post", "/api/imports", lambda d: (d["source_name"], d["status"]), body=lambda w: upload()
+    ),
     "GET /api/imports/{id}": Route("get", "/api/imports/{draft}", lambda d: (d["source_name"], d["status"])),
     "POST /api/imports/{id}/confirm": Route(
         "post", "/api/imports/{draft}/confirm", lambda d: (d["title"], d["version"]), json_body={"units": {}}
@@ -100,62 +109,116 @@ IMPORTED = (PLAN_TITLE, 1)
 # route → role → (status, what the caller gets); 401 for anyone not signed in, 404 for forbidden.
 EXPECTED: dict[str, dict[str, tuple[int, Any]]] = {
     "GET /api/plans": {
-        "admin": (200, SEES_PLAN), "manager": (200, SEES_PLAN), "other_manager": (200, []),
-        "reporter": (200, SEES_PLAN), "other_reporter": (200, SEES_PLAN), "leader": (200, SEES_PLAN),
-        "outsider": (200, []), "anonymous": (401, None),
+        "admin": (200, SEES_PLAN),
+        "manager": (200, SEES_PLAN),
+        "other_manager": (200, []),
+        "reporter": (200, SEES_PLAN),
+        "other_reporter": (200, SEES_PLAN),
+        "leader": (200, SEES_PLAN),
+        "outsider": (200, []),
+        "anonymous": (401, None),
     },
     "GET /api/plans/{id}": {
-        "admin": (200, ["一、基层治理"]), "manager": (200, ["一、基层治理"]), "other_manager": (404, None),
-        "reporter": (200, ["一、基层治理"]), "other_reporter": (200, ["一、基层治理"]),
-        "leader": (200, ["一、基层治理"]), "outsider": (404, None), "anonymous": (401, None),
+        "admin": (200, ["一、基层治理"]),
+        "manager": (200, ["一、基层治理"]),
+        "other_manager": (404, None),
+        "reporter": (200, ["一、基层治理"]),
+        "other_reporter": (200, ["一、基层治理"]),
+        "leader": (200, ["一、基层治理"]),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
     "GET /api/plans/{id}/tasks": {
-        "admin": (200, ["1", "2"]), "manager": (200, ["1", "2"]), "other_manager": (404, None),
-        "reporter": (200, ["1"]), "other_reporter": (200, ["2"]), "leader": (200, ["1", "2"]),
-        "outsider": (404, None), "anonymous": (401, None),
+        "admin": (200, ["1", "2"]),
+        "manager": (200, ["1", "2"]),
+        "other_manager": (404, None),
+        "reporter": (200, ["1"]),
+        "other_reporter": (200, ["2"]),
+        "leader": (200, ["1", "2"]),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
     "GET /api/plans/{id}/export": {
-        "admin": (200, ["1", "2"]), "manager": (200, ["1", "2"]), "other_manager": (404, None),
-        "reporter": (200, ["1"]), "other_reporter": (200, ["2"]), "leader": (200, ["1", "2"]),
-        "outsider": (404, None), "anonymous": (401, None),
+        "admin": (200, ["1", "2"]),
+        "manager": (200, ["1", "2"]),
+        "other_manager": (404, None),
+        "reporter": (200, ["1"]),
+        "other_reporter": (200, ["2"]),
+        "leader": (200, ["1", "2"]),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
     "GET /api/tasks/{id}": {
-        "admin": (200, ("1", PLAN_TITLE)), "manager": (200, ("1", PLAN_TITLE)), "other_manager": (404, None),
-        "reporter": (200, ("1", PLAN_TITLE)), "other_reporter": (404, None), "leader": (200, ("1", PLAN_TITLE)),
-        "outsider": (404, None), "anonymous": (401, None),
+        "admin": (200, ("1", PLAN_TITLE)),
+        "manager": (200, ("1", PLAN_TITLE)),
+        "other_manager": (404, None),
+        "reporter": (200, ("1", PLAN_TITLE)),
+        "other_reporter": (404, None),
+        "leader": (200, ("1", PLAN_TITLE)),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
     "GET /api/units": {
-        "admin": (200, ALL_UNITS), "manager": (200, ALL_UNITS), "other_manager": (200, ALL_UNITS),
-        "reporter": (200, ["区公安分局"]), "other_reporter": (200, ["区司法局"]), "leader": (200, ALL_UNITS),
-        "outsider": (200, []), "anonymous": (401, None),
+        "admin": (200, ALL_UNITS),
+        "manager": (200, ALL_UNITS),
+        "other_manager": (200, ALL_UNITS),
+        "reporter": (200, ["区公安分局"]),
+        "other_reporter": (200, ["区司法局"]),
+        "leader": (200, ALL_UNITS),
+        "outsider": (200, []),
+        "anonymous": (401, None),
     },
     "GET /api/units/{id}": {
-        "admin": (200, [("1", "partner")]), "manager": (200, [("1", "partner")]),
+        "admin": (200, [("1", "partner")]),
+        "manager": (200, [("1", "partner")]),
         # Sees the directory, but none of the tasks of a plan it does not manage.
         "other_manager": (200, []),
-        "reporter": (200, [("1", "partner")]), "other_reporter": (404, None), "leader": (200, [("1", "partner")]),
-        "outsider": (404, None), "anonymous": (401, None),
+        "reporter": (200, [("1", "partner")]),
+        "other_reporter": (404, None),
+        "leader": (200, [("1", "partner")]),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
     "POST /api/imports": {
-        "admin": (201, ("small.txt", "pending")), "manager": (201, ("small.txt", "pending")),
-        "other_manager": (201, ("small.txt", "pending")), "reporter": (404, None), "other_reporter": (404, None),
-        "leader": (404, None), "outsider": (404, None), "anonymous": (401, None),
+        "admin": (201, ("small.txt", "pending")),
+        "manager": (201, ("small.txt", "pending")),
+        "other_manager": (201, ("small.txt", "pending")),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
     "GET /api/imports/{id}": {
-        "admin": (200, ("draft.txt", "pending")), "manager": (200, ("draft.txt", "pending")),
+        "admin": (200, ("draft.txt", "pending")),
+        "manager": (200, ("draft.txt", "pending")),
         # Another manager's upload is not theirs to see.
-        "other_manager": (404, None), "reporter": (404, None), "other_reporter": (404, None),
-        "leader": (404, None), "outsider": (404, None), "anonymous": (401, None),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
     "POST /api/imports/{id}/confirm": {
-        "admin": (201, IMPORTED), "manager": (201, IMPORTED), "other_manager": (404, None),
-        "reporter": (404, None), "other_reporter": (404, None), "leader": (404, None),
-        "outsider": (404, None), "anonymous": (401, None),
+        "admin": (201, IMPORTED),
+        "manager": (201, IMPORTED),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
     "POST /api/imports/{id}/cancel": {
-        "admin": (200, "cancelled"), "manager": (200, "cancelled"), "other_manager": (404, None),
-        "reporter": (404, None), "other_reporter": (404, None), "leader": (404, None),
-        "outsider": (404, None), "anonymous": (401, None),
+        "admin": (200, "cancelled"),
+        "manager": (200, "cancelled"),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
     },
 }
 TABLE = [(route, role, *EXPECTED[route][role]) for route in ROUTES for role in ROLES]
@@ -167,7 +230,9 @@ def test_it_covers_every_route_and_role_in_the_table() -> None:
 
 
 @pytest.mark.parametrize(("route", "role", "status", "what"), TABLE, ids=[f"{r}-{o}" for r, o, *_ in TABLE])
-def test_it_answers_each_role_with_what_it_may_see(world: World, route: str, role: str, status: int, what: Any) -> None:
+def test_it_answers_each_role_with_what_it_may_see(
+    world: World, route: str, role: str, status: int, what: Any
+) -> None:
     r = ROUTES[route]
     client = world.client(role)
     url = r.url.format(**world.ids)
@@ -207,7 +272,9 @@ def bearer(raw: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"}
 
 
-@pytest.mark.parametrize(("role", "tasks"), [("reporter", ["1"]), ("other_reporter", ["2"]), ("manager", ["1", "2"])])
+@pytest.mark.parametrize(
+    ("role", "tasks"), [("reporter", ["1"]), ("other_reporter", ["2"]), ("manager", ["1", "2"])]
+)
 def test_it_accepts_a_bearer_token_as_its_owner(world: World, role: str, tasks: list[str]) -> None:
     _, raw = do_create_token("脚本", acting_user=world.users[role])
     response = Client().get(f"/api/plans/{world.plan.pk}/tasks", headers=bearer(raw))
@@ -272,7 +339,9 @@ def test_it_requires_csrf_for_unsafe_methods_in_a_session(world: World) -> None:
     assert ImportDraft.objects.count() == drafts
     # With the token from the cookie, as the docs page and htmx send it, the same request passes.
     client.get("/api/docs")
-    response = client.post("/api/imports", upload(), headers={"X-CSRFToken": client.cookies["csrftoken"].value})
+    response = client.post(
+        "/api/imports", upload(), headers={"X-CSRFToken": client.cookies["csrftoken"].value}
+    )
     assert response.status_code == 201, response.content.decode()
 
 
@@ -305,7 +374,9 @@ def test_it_rejects_a_bad_upload_with_400_and_stores_nothing(
     assert not AuditEvent.objects.exists()
 
 
-def test_it_rejects_an_oversized_upload_before_reading_it(users: dict[str, User], client: Client, settings: Any) -> None:
+def test_it_rejects_an_oversized_upload_before_reading_it(
+    users: dict[str, User], client: Client, settings: Any
+) -> None:
     settings.MAX_UPLOAD_BYTES = 100
     client.force_login(users["manager"])
     response = client.post("/api/imports", upload("big.txt", SMALL_PLAN * 10))
@@ -331,22 +402,31 @@ def test_it_imports_a_document_end_to_end_through_the_api(users: dict[str, User]
     assert client.get(f"/api/imports/{draft['id']}", headers=auth).json() == draft
 
     confirmed = client.post(
-        f"/api/imports/{draft['id']}/confirm", {"units": {"区民政局": civil.pk, "区信访局": "区人民信访局"}},
-        content_type="application/json", headers=auth,
+        f"/api/imports/{draft['id']}/confirm",
+        {"units": {"区民政局": civil.pk, "区信访局": "区人民信访局"}},
+        content_type="application/json",
+        headers=auth,
     )
     assert confirmed.status_code == 201, confirmed.content.decode()
     plan = confirmed.json()
-    assert (plan["title"], plan["version"], [s["title"] for s in plan["sections"]]) == (PLAN_TITLE, 1, ["一、基层治理"])
+    assert (plan["title"], plan["version"], [s["title"] for s in plan["sections"]]) == (
+        PLAN_TITLE,
+        1,
+        ["一、基层治理"],
+    )
 
     tasks = client.get(f"/api/plans/{plan['id']}/tasks", headers=auth).json()["items"]
     assert [[r["unit_name"] for r in t["responsibilities"]] for t in tasks] == [
-        ["区委政法委", "区民政局机关", "区公安分局"], ["区司法局", "区人民信访局"]
+        ["区委政法委", "区民政局机关", "区公安分局"],
+        ["区司法局", "区人民信访局"],
     ]
     assert Responsibility.objects.filter(task__plan_id=plan["id"], unit=civil).count() == 1
     assert not Unit.objects.filter(name="区民政局").exists()
     assert client.get(f"/api/imports/{draft['id']}", headers=auth).json()["result_id"] == plan["id"]
     # Confirmed once: a second confirmation is refused.
-    again = client.post(f"/api/imports/{draft['id']}/confirm", {}, content_type="application/json", headers=auth)
+    again = client.post(
+        f"/api/imports/{draft['id']}/confirm", {}, content_type="application/json", headers=auth
+    )
     assert again.status_code == 400 and "已确认或取消" in again.json()["detail"]
 
 
@@ -354,7 +434,9 @@ def test_it_imports_a_revision_as_the_next_version(world: World) -> None:
     client = world.client("manager")
     created = client.post("/api/imports", {**upload("v2.txt"), "revises": world.plan.pk})
     assert created.status_code == 201 and created.json()["revises_id"] == world.plan.pk
-    confirmed = client.post(f"/api/imports/{created.json()['id']}/confirm", {}, content_type="application/json")
+    confirmed = client.post(
+        f"/api/imports/{created.json()['id']}/confirm", {}, content_type="application/json"
+    )
     assert confirmed.json()["version"] == 2
     assert [p["version"] for p in client.get("/api/plans").json()["items"]] == [2]
     assert sorted(p["version"] for p in client.get("/api/plans?current=false").json()["items"]) == [1, 2]
@@ -428,7 +510,9 @@ def test_it_pages_lists_with_limit_and_offset(world: World, limit: int, offset: 
     assert ([u["name"] for u in page["items"]], page["count"]) == (everything[offset : offset + limit], 5)
 
 
-@pytest.mark.parametrize(("query", "names"), [("q=公安", ["区公安分局"]), ("q=区", ALL_UNITS), ("kind=district", [])])
+@pytest.mark.parametrize(
+    ("query", "names"), [("q=公安", ["区公安分局"]), ("q=区", ALL_UNITS), ("kind=district", [])]
+)
 def test_it_searches_units_like_the_unit_list(world: World, query: str, names: list[str]) -> None:
     data = world.client("admin").get(f"/api/units?{query}").json()
     assert (sorted(u["name"] for u in data["items"]), data["count"]) == (names, len(names))
@@ -444,10 +528,17 @@ def test_it_refuses_a_page_beyond_the_limits(world: World, query: str) -> None:
 # ─── the schema and the docs page ───────────────────────────────────────────────────────────
 
 ALL_OPERATIONS = {
-    ("get", "/api/plans"), ("get", "/api/plans/{plan_id}"), ("get", "/api/plans/{plan_id}/tasks"),
-    ("get", "/api/plans/{plan_id}/export"), ("get", "/api/tasks/{task_id}"), ("get", "/api/units"),
-    ("get", "/api/units/{unit_id}"), ("post", "/api/imports"), ("get", "/api/imports/{draft_id}"),
-    ("post", "/api/imports/{draft_id}/confirm"), ("post", "/api/imports/{draft_id}/cancel"),
+    ("get", "/api/plans"),
+    ("get", "/api/plans/{plan_id}"),
+    ("get", "/api/plans/{plan_id}/tasks"),
+    ("get", "/api/plans/{plan_id}/export"),
+    ("get", "/api/tasks/{task_id}"),
+    ("get", "/api/units"),
+    ("get", "/api/units/{unit_id}"),
+    ("post", "/api/imports"),
+    ("get", "/api/imports/{draft_id}"),
+    ("post", "/api/imports/{draft_id}/confirm"),
+    ("post", "/api/imports/{draft_id}/cancel"),
 }
 
 
@@ -476,8 +567,11 @@ def test_it_serves_the_docs_page_with_no_url_outside_the_site(client: Client) ->
     html = response.content.decode()
     assert not re.findall(r"https?://", html), "the docs page must not load anything from outside the site"
     assert not re.findall(r"""(?:src|href)=["']//""", html)
-    settings = json.loads(re.search(r'<script id="swagger-settings" type="application/json">(.*?)</script>',
-                                    html, re.S).group(1))  # type: ignore[union-attr]
+    settings = json.loads(
+        re.search(r'<script id="swagger-settings" type="application/json">(.*?)</script>', html, re.S).group(
+            1
+        )
+    )  # type: ignore[union-attr]
     # Swagger UI would otherwise post the schema to validator.swagger.io.
     assert settings["validatorUrl"] is None and settings["url"] == "/api/openapi.json"
 
@@ -519,7 +613,8 @@ def big_plan(users: dict[str, User]) -> Plan:
     query per row would show."""
     name = "004_8589ef9e036e82d9.txt"
     plan = do_confirm_import(
-        do_upload_document(name, (CORPUS / name).read_bytes(), acting_user=users["manager"]), {},
+        do_upload_document(name, (CORPUS / name).read_bytes(), acting_user=users["manager"]),
+        {},
         acting_user=users["manager"],
     )
     assert plan.tasks.count() > 50 and plan.deductions.exists()
@@ -529,13 +624,22 @@ def big_plan(users: dict[str, User]) -> Plan:
 @pytest.mark.parametrize("size", ["small", "big"])
 @pytest.mark.parametrize("url", list(QUERIES))
 def test_it_answers_in_a_fixed_number_of_queries(
-    users: dict[str, User], small_plan: Plan, big_plan: Plan, django_assert_num_queries: Any, url: str, size: str
+    users: dict[str, User],
+    small_plan: Plan,
+    big_plan: Plan,
+    django_assert_num_queries: Any,
+    url: str,
+    size: str,
 ) -> None:
     plan = small_plan if size == "small" else big_plan
     task = Task.objects.filter(plan=plan).order_by("order").first()
     # The unit with the most tasks in the plan.
-    unit = (Unit.objects.filter(responsibilities__task__plan=plan).annotate(n=Count("responsibilities"))
-            .order_by("-n").first())
+    unit = (
+        Unit.objects.filter(responsibilities__task__plan=plan)
+        .annotate(n=Count("responsibilities"))
+        .order_by("-n")
+        .first()
+    )
     assert task is not None and unit is not None
     client = Client()
     client.force_login(users["admin"])

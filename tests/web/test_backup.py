@@ -115,11 +115,17 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
 
 def duban(env: dict[str, str], *argv: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "duban", *map(str, argv)], env=env, capture_output=True, text=True, timeout=180,
+        [sys.executable, "-m", "duban", *map(str, argv)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
-def test_it_restores_everything_into_a_fresh_database(data: dict[str, Any], tmp_path: Path, fresh_database_url: str) -> None:
+def test_it_restores_everything_into_a_fresh_database(
+    data: dict[str, Any], tmp_path: Path, fresh_database_url: str
+) -> None:
     archive = backup(tmp_path / "a.tar.gz").path
     saved = records(archive)
     # What the archive holds: users (with group and permission by name), units, the plan, its
@@ -127,7 +133,9 @@ def test_it_restores_everything_into_a_fresh_database(data: dict[str, Any], tmp_
     by_model: dict[str, list[dict[str, Any]]] = {}
     for (model, _pk), fields in saved.items():
         by_model.setdefault(model, []).append(fields)
-    assert {u["username"] for u in by_model["accounts.user"]} == set(User.objects.values_list("username", flat=True))
+    assert {u["username"] for u in by_model["accounts.user"]} == set(
+        User.objects.values_list("username", flat=True)
+    )
     assert {u["name"] for u in by_model["units.unit"]} >= {"区委政法委", "区民政局", "区公安分局", "区司法局"}
     assert [p["title"] for p in by_model["plans.plan"]] == ["XX区平安建设任务分解方案"]
     assert sorted(t["number"] for t in by_model["plans.task"]) == ["1", "2"]
@@ -139,8 +147,11 @@ def test_it_restores_everything_into_a_fresh_database(data: dict[str, Any], tmp_
     assert members(archive)[f"files/{source_name}"] == SMALL_PLAN
 
     env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "duban.web.settings", "DATABASE_URL": fresh_database_url,
-        "DUBAN_DATA_DIR": str(tmp_path / "restored"), "DUBAN_SECRET_KEY": secrets.token_urlsafe(50),
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "duban.web.settings",
+        "DATABASE_URL": fresh_database_url,
+        "DUBAN_DATA_DIR": str(tmp_path / "restored"),
+        "DUBAN_SECRET_KEY": secrets.token_urlsafe(50),
         "DUBAN_DEBUG": "0",
     }
     env.pop("DUBAN_DEMO", None)
@@ -156,12 +167,18 @@ def test_it_restores_everything_into_a_fresh_database(data: dict[str, Any], tmp_
 
     # New rows after a restore get fresh ids: on PostgreSQL the sequences were moved past the
     # loaded ids (sqlsequencereset), or these inserts would collide with restored rows.
-    grow = duban(env, "manage", "shell", "-c", (
-        "from duban.units.models import Unit; from duban.accounts.models import User; "
-        "from duban.plans.models import Task, Plan; "
-        "Unit.objects.create(name='新设单位'); User.objects.create_user('newcomer', password=None); "
-        "Task.objects.create(plan=Plan.objects.get(), number='3', order=3); print('grew')"
-    ))
+    grow = duban(
+        env,
+        "manage",
+        "shell",
+        "-c",
+        (
+            "from duban.units.models import Unit; from duban.accounts.models import User; "
+            "from duban.plans.models import Task, Plan; "
+            "Unit.objects.create(name='新设单位'); User.objects.create_user('newcomer', password=None); "
+            "Task.objects.create(plan=Plan.objects.get(), number='3', order=3); print('grew')"
+        ),
+    )
     assert grow.returncode == 0, grow.stderr
     assert "grew" in grow.stdout
 
@@ -263,9 +280,14 @@ BAD_ARCHIVES: dict[str, tuple[Callable[[Path], bytes], str]] = {
     "a path outside the archive": (_with_member("../escape.txt", b"x"), "不安全的路径"),
     "an unexpected member": (_with_member("settings.py", b"x"), "意外的内容"),
     "another format": (_manifest(format="other/9"), "不是 duban 备份"),
-    "a newer duban": (_manifest(migrations={"plans": ["0001_initial", "0999_from_the_future"]}), "更新的 duban 版本"),
-    "rows that do not load": (_with_member("data.json", b'[{"model": "plans.nosuchmodel", "pk": 1, "fields": {}}]'),
-                              "载入失败，未作任何改动"),
+    "a newer duban": (
+        _manifest(migrations={"plans": ["0001_initial", "0999_from_the_future"]}),
+        "更新的 duban 版本",
+    ),
+    "rows that do not load": (
+        _with_member("data.json", b'[{"model": "plans.nosuchmodel", "pk": 1, "fields": {}}]'),
+        "载入失败，未作任何改动",
+    ),
 }
 
 
@@ -312,7 +334,12 @@ def test_it_says_what_it_backed_up_and_keeps_the_archive_private(
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
-def test_it_names_an_unwritable_destination(db: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_names_an_unwritable_destination(
+    db: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, _out, err = run(capsys, "backup", tmp_path / "无此目录" / "a.tar.gz")
     assert status == 2
-    assert err == f"duban backup: {tmp_path / '无此目录' / 'a.tar.gz'}：所在文件夹 {tmp_path / '无此目录'} 不存在\n"
+    assert (
+        err
+        == f"duban backup: {tmp_path / '无此目录' / 'a.tar.gz'}：所在文件夹 {tmp_path / '无此目录'} 不存在\n"
+    )

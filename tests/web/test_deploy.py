@@ -17,7 +17,9 @@ PRODUCTION = {
 
 
 def django(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "django", *argv], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "django", *argv], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -23,7 +23,12 @@ from .test_unit_views import SECOND_PLAN, TASK_CAMERAS, TASK_DISPUTES, TASK_GRID
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CONTENT_TYPES = {"xlsx": XLSX, "docx": DOCX, "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+CONTENT_TYPES = {
+    "xlsx": XLSX,
+    "docx": DOCX,
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
 DOCX_HEADINGS = ["序号", "任务", "牵头单位", "配合单位", "目标要求", "完成时限"]
 
 
@@ -111,7 +116,12 @@ def test_it_exports_a_plan_as_duban_plan_json(users: dict[str, User], small_plan
     assert data["title"] == small_plan.title
     assert [t["lead"] for t in data["tasks"]] == [["区委政法委"], ["区司法局"]]
     assert data["tasks"][0]["targets"][0] == {
-        "metric": "网格覆盖率", "cmp": ">=", "value": 100, "unit": "%", "change": None, "by": "2025",
+        "metric": "网格覆盖率",
+        "cmp": ">=",
+        "value": 100,
+        "unit": "%",
+        "change": None,
+        "by": "2025",
     }
 
 
@@ -180,8 +190,14 @@ def test_it_marks_a_filtered_download_in_its_name(users: dict[str, User], small_
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("admin", 200), ("manager", 200), ("leader", 200), ("reporter", 200),
-     ("other_manager", 404), ("outsider", 404)],
+    [
+        ("admin", 200),
+        ("manager", 200),
+        ("leader", 200),
+        ("reporter", 200),
+        ("other_manager", 404),
+        ("outsider", 404),
+    ],
 )
 def test_it_lets_only_who_may_see_the_plan_export_it(
     users: dict[str, User], small_plan: Plan, who: str, status: int
@@ -198,10 +214,20 @@ def test_it_exports_to_a_reporter_only_the_tasks_its_unit_answers_for(
 
 @pytest.mark.parametrize(
     "url",
-    ["/exports/plan/999999.xlsx", "/exports/plan/PLAN.pdf", "/exports/plan/PLAN.md", "/exports/plans.docx",
-     "/exports/unit/999999.xlsx", "/exports/unit/UNIT.json", "/exports/units.json", "/exports/workload.docx"],
+    [
+        "/exports/plan/999999.xlsx",
+        "/exports/plan/PLAN.pdf",
+        "/exports/plan/PLAN.md",
+        "/exports/plans.docx",
+        "/exports/unit/999999.xlsx",
+        "/exports/unit/UNIT.json",
+        "/exports/units.json",
+        "/exports/workload.docx",
+    ],
 )
-def test_it_gives_404_for_a_missing_object_or_format(users: dict[str, User], small_plan: Plan, url: str) -> None:
+def test_it_gives_404_for_a_missing_object_or_format(
+    users: dict[str, User], small_plan: Plan, url: str
+) -> None:
     url = url.replace("PLAN", str(small_plan.pk)).replace("UNIT", str(unit_pk("区公安分局")))
     assert get(users["admin"], url).status_code == 404
 
@@ -214,8 +240,13 @@ def test_it_sends_anonymous_users_to_log_in(small_plan: Plan) -> None:
 def test_it_only_reads(users: dict[str, User], small_plan: Plan) -> None:
     before = AuditEvent.objects.count()
     client = client_for(users["manager"])
-    for url in [f"/exports/plan/{small_plan.pk}.docx", "/exports/plans.json", "/exports/workload.csv",
-                f"/exports/unit/{unit_pk('区公安分局')}.docx", "/exports/units.xlsx"]:
+    for url in [
+        f"/exports/plan/{small_plan.pk}.docx",
+        "/exports/plans.json",
+        "/exports/workload.csv",
+        f"/exports/unit/{unit_pk('区公安分局')}.docx",
+        "/exports/units.xlsx",
+    ]:
         assert client.get(url).status_code == 200
         assert client.post(url).status_code == 405
     assert AuditEvent.objects.count() == before
@@ -238,11 +269,20 @@ def test_it_exports_the_plan_list(users: dict[str, User], small_plan: Plan, fmt:
 def test_it_exports_the_plan_list_as_json(users: dict[str, User], small_plan: Plan) -> None:
     data = json.loads(get(users["manager"], "/exports/plans.json").content)
     assert data["plans"] == [
-        {"id": small_plan.pk, "title": small_plan.title, "doc_number": "", "date": None, "version": 1, "tasks": 2}
+        {
+            "id": small_plan.pk,
+            "title": small_plan.title,
+            "doc_number": "",
+            "date": None,
+            "version": 1,
+            "tasks": 2,
+        }
     ]
 
 
-@pytest.mark.parametrize(("who", "count"), [("manager", 1), ("other_manager", 0), ("reporter", 1), ("outsider", 0)])
+@pytest.mark.parametrize(
+    ("who", "count"), [("manager", 1), ("other_manager", 0), ("reporter", 1), ("outsider", 0)]
+)
 def test_it_exports_only_the_plans_the_user_sees(
     users: dict[str, User], small_plan: Plan, who: str, count: int
 ) -> None:
@@ -293,8 +333,13 @@ def test_it_names_a_units_list_after_the_unit(users: dict[str, User], small_plan
 
 @pytest.mark.parametrize(
     ("who", "target", "status"),
-    [("reporter", "区公安分局", 200), ("reporter", "区司法局", 404), ("other_reporter", "区公安分局", 404),
-     ("outsider", "区公安分局", 404), ("leader", "区司法局", 200)],
+    [
+        ("reporter", "区公安分局", 200),
+        ("reporter", "区司法局", 404),
+        ("other_reporter", "区公安分局", 404),
+        ("outsider", "区公安分局", 404),
+        ("leader", "区司法局", 200),
+    ],
 )
 def test_it_lets_only_who_may_see_the_unit_export_its_list(
     users: dict[str, User], small_plan: Plan, who: str, target: str, status: int
@@ -316,7 +361,10 @@ def test_it_leaves_out_of_a_units_list_the_plans_the_viewer_may_not_see(
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_it_exports_the_directory_with_counts(users: dict[str, User], second_plan: Plan, fmt: str) -> None:
     data = get(users["admin"], f"/exports/units.{fmt}").content
-    rows = [[str(c) if c is not None else "" for c in r] for r in (xlsx_rows(data) if fmt == "xlsx" else csv_rows(data))]
+    rows = [
+        [str(c) if c is not None else "" for c in r]
+        for r in (xlsx_rows(data) if fmt == "xlsx" else csv_rows(data))
+    ]
     assert ["名称", "类型", "上级单位", "别名", "牵头", "配合", "责任/实施"] in rows
     police = next(r for r in rows if r[0] == "区公安分局")
     assert police[1] == "部门" and police[4:] == ["1", "1", "0"]
@@ -338,7 +386,10 @@ def test_it_honours_the_directory_search(users: dict[str, User], small_plan: Pla
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_it_exports_the_workload(users: dict[str, User], small_plan: Plan, fmt: str) -> None:
     data = get(users["leader"], f"/exports/workload.{fmt}").content
-    rows = [[str(c) if c is not None else "" for c in r] for r in (xlsx_rows(data) if fmt == "xlsx" else csv_rows(data))]
+    rows = [
+        [str(c) if c is not None else "" for c in r]
+        for r in (xlsx_rows(data) if fmt == "xlsx" else csv_rows(data))
+    ]
     header = next(r for r in rows if r[0] == "单位")
     assert header[2:4] == [f"{small_plan.title}·牵头", f"{small_plan.title}·配合"]
     justice = next(r for r in rows if r[0] == "区司法局")
@@ -352,8 +403,13 @@ def test_it_exports_one_plans_workload_by_section(users: dict[str, User], small_
 
 @pytest.mark.parametrize(
     ("who", "query", "status"),
-    [("reporter", {}, 404), ("outsider", {}, 404), ("other_manager", {"plan": "PLAN"}, 404),
-     ("manager", {"plan": "999999"}, 404), ("manager", {"plan": "PLAN"}, 200)],
+    [
+        ("reporter", {}, 404),
+        ("outsider", {}, 404),
+        ("other_manager", {"plan": "PLAN"}, 404),
+        ("manager", {"plan": "999999"}, 404),
+        ("manager", {"plan": "PLAN"}, 200),
+    ],
 )
 def test_it_lets_only_the_office_and_leaders_export_the_workload(
     users: dict[str, User], small_plan: Plan, who: str, query: dict[str, str], status: int
@@ -369,7 +425,7 @@ def test_it_lets_only_the_office_and_leaders_export_the_workload(
 def test_it_keeps_a_title_that_looks_like_a_formula_as_text(users: dict[str, User], small_plan: Plan) -> None:
     from openpyxl import load_workbook
 
-    small_plan.title = "=HYPERLINK(\"http://example.invalid\")"
+    small_plan.title = '=HYPERLINK("http://example.invalid")'
     small_plan.save()
     data = get(users["manager"], "/exports/plans.xlsx").content
     ws = load_workbook(io.BytesIO(data)).worksheets[0]

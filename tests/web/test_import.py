@@ -41,8 +41,11 @@ def test_it_reuses_directory_units_and_creates_the_new_ones(small_plan: Plan) ->
 def test_it_imports_every_corpus_document_as_the_gold_says(users: dict[str, User], name: str) -> None:
     gold = json.loads((GOLD / f"{name}.json").read_text("utf-8"))
     data = (CORPUS / f"{name}.txt").read_bytes()
-    plan = do_confirm_import(do_upload_document(f"{name}.txt", data, acting_user=users["manager"]), {},
-                             acting_user=users["manager"])
+    plan = do_confirm_import(
+        do_upload_document(f"{name}.txt", data, acting_user=users["manager"]),
+        {},
+        acting_user=users["manager"],
+    )
     tasks = list(plan.tasks.order_by("order").prefetch_related("responsibilities__unit"))
     assert [t.number for t in tasks] == [t["id"] for t in gold["tasks"]]
     for task, g in zip(tasks, gold["tasks"], strict=True):
@@ -110,7 +113,12 @@ def test_it_makes_a_new_version_and_shows_the_difference(small_plan: Plan, users
     draft = do_upload_document("small-v2.txt", revised, revises=small_plan, acting_user=users["manager"])
     v2 = do_confirm_import(draft, {}, acting_user=users["manager"])
     small_plan.refresh_from_db()
-    assert (v2.series, v2.version, v2.is_current, small_plan.is_current) == (small_plan.series, 2, True, False)
+    assert (v2.series, v2.version, v2.is_current, small_plan.is_current) == (
+        small_plan.series,
+        2,
+        True,
+        False,
+    )
     d = diff_plans(small_plan, v2)
     assert [t.number for t in d.added] == ["3"]
     assert [t.number for t in d.removed] == ["2"]
@@ -139,8 +147,9 @@ def test_it_gives_a_groups_task_to_each_member_unit(users: dict[str, User]) -> N
     from duban.plans.access import visible_plans, visible_tasks
 
     text = "XX市任务分解方案\n1、推进平安建设。（责任单位：各区县）\n".encode()
-    plan = do_confirm_import(do_upload_document("g.txt", text, acting_user=users["manager"]), {},
-                             acting_user=users["manager"])
+    plan = do_confirm_import(
+        do_upload_document("g.txt", text, acting_user=users["manager"]), {}, acting_user=users["manager"]
+    )
     group = Unit.objects.get(name="各区县")
     reporter = users["reporter"]
     assert not visible_tasks(reporter).filter(plan=plan).exists()
@@ -150,7 +159,9 @@ def test_it_gives_a_groups_task_to_each_member_unit(users: dict[str, User]) -> N
     assert not visible_tasks(users["other_reporter"]).filter(plan=plan).exists()
 
 
-def test_it_links_a_district_plans_tasks_to_the_city_tasks_they_implement(small_plan: Plan, users: dict[str, User]) -> None:
+def test_it_links_a_district_plans_tasks_to_the_city_tasks_they_implement(
+    small_plan: Plan, users: dict[str, User]
+) -> None:
     from duban.plans.actions import do_set_parent_task, do_update_plan
 
     district = (
@@ -158,8 +169,9 @@ def test_it_links_a_district_plans_tasks_to_the_city_tasks_they_implement(small_
         "1、完善网格化管理，到2025年网格覆盖率达100%。（街道综治办牵头）\n"
         "2、开展消防安全检查。（街道安监所牵头）\n"
     ).encode()
-    child = do_confirm_import(do_upload_document("d.txt", district, acting_user=users["manager"]), {},
-                              acting_user=users["manager"])
+    child = do_confirm_import(
+        do_upload_document("d.txt", district, acting_user=users["manager"]), {}, acting_user=users["manager"]
+    )
     do_update_plan(child, parent_id=small_plan.pk, acting_user=users["manager"])
     linked = {t.number: t.parent_task for t in child.tasks.order_by("order")}
     assert linked["1"] is not None and linked["1"].number == "1" and linked["1"].plan_id == small_plan.pk
@@ -168,5 +180,7 @@ def test_it_links_a_district_plans_tasks_to_the_city_tasks_they_implement(small_
     do_set_parent_task(child.tasks.get(number="2"), city_task_2, acting_user=users["manager"])
     assert child.tasks.get(number="2").parent_task == city_task_2
     with pytest.raises(ImportRejected):
-        do_set_parent_task(child.tasks.get(number="2"), child.tasks.get(number="1"), acting_user=users["manager"])
+        do_set_parent_task(
+            child.tasks.get(number="2"), child.tasks.get(number="1"), acting_user=users["manager"]
+        )
     assert AuditEvent.objects.filter(action="link_parent_tasks").exists()

@@ -62,7 +62,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "exports:units": row(200, anonymous=LOGIN),
     "exports:workload": row(404, anonymous=LOGIN, admin=200, manager=200, other_manager=200, leader=200),
     "tokens:list": row(200, anonymous=LOGIN),
-    "tokens:revoke": row(405, anonymous=LOGIN),  # POST only; the method is refused before the token is looked up
+    "tokens:revoke": row(
+        405, anonymous=LOGIN
+    ),  # POST only; the method is refused before the token is looked up
     "tracking:home": row(200, anonymous=LOGIN),
     "tracking:periods": row(200, anonymous=LOGIN, other_manager=404, outsider=404),
     "tracking:task": row(200, anonymous=LOGIN, other_manager=404, other_reporter=404, outsider=404),
@@ -71,11 +73,36 @@ EXPECTED: dict[str, dict[str, int]] = {
     "tracking:inbox": row(200, anonymous=LOGIN),
     "tracking:deliveries": row(404, anonymous=LOGIN, admin=200),
     "tracking:channels": row(404, anonymous=LOGIN, admin=200),
-    **{f"tracking:{n}": row(404, anonymous=LOGIN) for n in (
-        "period", "period_xlsx", "period_docx", "bulk_download", "report_new", "report", "evidence", "order", "order_docx", "notification")},
-    **{f"tracking:{n}": row(405, anonymous=LOGIN) for n in (
-        "bulk_upload", "order_issue", "report_review", "report_correct", "evidence_remove", "order_reply", "order_close", "order_escalate",
-        "inbox_read", "delivery_retry")},
+    **{
+        f"tracking:{n}": row(404, anonymous=LOGIN)
+        for n in (
+            "period",
+            "period_xlsx",
+            "period_docx",
+            "bulk_download",
+            "report_new",
+            "report",
+            "evidence",
+            "order",
+            "order_docx",
+            "notification",
+        )
+    },
+    **{
+        f"tracking:{n}": row(405, anonymous=LOGIN)
+        for n in (
+            "bulk_upload",
+            "order_issue",
+            "report_review",
+            "report_correct",
+            "evidence_remove",
+            "order_reply",
+            "order_close",
+            "order_escalate",
+            "inbox_read",
+            "delivery_retry",
+        )
+    },
     "api:openapi-json": row(200),
     "api:openapi-view": row(200),
     "api:api-root": row(404),
@@ -155,27 +182,49 @@ SMALL = (
 def world(users: dict[str, User]) -> dict[str, Any]:
     manager = users["manager"]
     plan = do_confirm_import(do_upload_document("a.txt", SMALL, acting_user=manager), {}, acting_user=manager)
-    v2 = do_confirm_import(do_upload_document("b.txt", SMALL, revises=plan, acting_user=manager), {}, acting_user=manager)
+    v2 = do_confirm_import(
+        do_upload_document("b.txt", SMALL, revises=plan, acting_user=manager), {}, acting_user=manager
+    )
     draft = do_upload_document("c.txt", SMALL, acting_user=manager)
     _token, raw = do_create_token("walk", acting_user=users["reporter"])
     return {
-        "plan": v2, "other": plan, "task": v2.tasks.get(number="1"),
-        "unit": Unit.objects.get(name="区公安分局"), "draft": draft, "token": _token, "raw": raw,
+        "plan": v2,
+        "other": plan,
+        "task": v2.tasks.get(number="1"),
+        "unit": Unit.objects.get(name="区公安分局"),
+        "draft": draft,
+        "token": _token,
+        "raw": raw,
     }
 
 
 def url_for(name: str, pattern: URLPattern, w: dict[str, Any]) -> str:
     values = {
-        "plan_id": w["plan"].pk, "other_id": w["other"].pk, "task_id": w["task"].pk, "unit_id": w["unit"].pk,
-        "draft_id": w["draft"].pk, "token_id": w["token"].pk, "object_type": "plans.plan",
-        "object_id": str(w["plan"].pk), "fmt": "xlsx" if name.startswith("exports:") else "json",
+        "plan_id": w["plan"].pk,
+        "other_id": w["other"].pk,
+        "task_id": w["task"].pk,
+        "unit_id": w["unit"].pk,
+        "draft_id": w["draft"].pk,
+        "token_id": w["token"].pk,
+        "object_type": "plans.plan",
+        "object_id": str(w["plan"].pk),
+        "fmt": "xlsx" if name.startswith("exports:") else "json",
         "name": "swagger-ui.css",
         # Assessment objects the world does not hold: no object has id 0.
-        "scheme_id": 0, "item_id": 0, "assessment_id": 0, "incident_id": 0, "result_id": 0, "appeal_id": 0,
-        "rule_id": 0, "veto_id": 0, "bonus_id": 0,
+        "scheme_id": 0,
+        "item_id": 0,
+        "assessment_id": 0,
+        "incident_id": 0,
+        "result_id": 0,
+        "appeal_id": 0,
+        "rule_id": 0,
+        "veto_id": 0,
+        "bonus_id": 0,
         # Likewise periods, reports, orders, messages and deliveries: tests/tracking/test_views.py walks
         # real ones per role.
-        **dict.fromkeys(("period_id", "report_id", "evidence_id", "order_id", "notification_id", "delivery_id"), 999999),
+        **dict.fromkeys(
+            ("period_id", "report_id", "evidence_id", "order_id", "notification_id", "delivery_id"), 999999
+        ),
     }
     kwargs = {k: values[k] for k in pattern.pattern.converters}
     if name == "api:docs-asset":
@@ -211,7 +260,10 @@ def test_it_gives_every_role_what_it_may_see_on_every_route(
 # object (anonymous visitors are sent to log in).
 WRITES = {
     "plans:settings": ({"shared_with_all": "on"}, (A, M)),
-    "plans:import_edit": ({"part": "0", "index": "0", "id": "9", "title": "改", "text": "改", "deadline_text": ""}, (A, M)),
+    "plans:import_edit": (
+        {"part": "0", "index": "0", "id": "9", "title": "改", "text": "改", "deadline_text": ""},
+        (A, M),
+    ),
     "plans:import_cancel": ({}, (A, M)),
     "units:edit": ({"name": "改名局", "kind": "department"}, (A, M, OM)),
     "units:add_alias": ({"alias": "公安分局别名"}, (A, M, OM)),

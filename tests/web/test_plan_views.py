@@ -41,7 +41,9 @@ OTHER_PLAN = "YY区禁毒工作方案\n一、宣传\n1、开展禁毒宣传。�
 
 
 def import_plan(user: User, data: bytes, name: str = "plan.txt", revises: Plan | None = None) -> Plan:
-    return do_confirm_import(do_upload_document(name, data, revises=revises, acting_user=user), {}, acting_user=user)
+    return do_confirm_import(
+        do_upload_document(name, data, revises=revises, acting_user=user), {}, acting_user=user
+    )
 
 
 def client_for(user: User) -> Client:
@@ -213,7 +215,9 @@ def test_it_shows_a_reporter_only_its_own_tasks_of_a_plan_not_shared(
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_manager"])
-def test_it_gives_404_for_a_plan_the_user_may_not_see(users: dict[str, User], filter_plan: Plan, who: str) -> None:
+def test_it_gives_404_for_a_plan_the_user_may_not_see(
+    users: dict[str, User], filter_plan: Plan, who: str
+) -> None:
     client = client_for(users[who])
     for name in ("plans:detail", "plans:source"):
         assert client.get(reverse(name, args=[filter_plan.pk])).status_code == 404
@@ -256,7 +260,9 @@ def marked_up_plan(users: dict[str, User]) -> Plan:
     do_edit_draft(draft, 0, "title", "<b>网格</b>", acting_user=users["manager"])
     plan = do_confirm_import(draft, {}, acting_user=users["manager"])
     Plan.objects.filter(pk=plan.pk).update(
-        warnings=[{"code": "x", "task": "1", "message": "<img src=x onerror=alert(2)>", "severity": "warning"}]
+        warnings=[
+            {"code": "x", "task": "1", "message": "<img src=x onerror=alert(2)>", "severity": "warning"}
+        ]
     )
     return plan
 
@@ -297,13 +303,16 @@ def test_it_links_a_task_to_the_same_numbered_task_of_other_versions(
     assert "第 1 版" in content
 
 
-@pytest.mark.parametrize(("who", "number", "status"), [
-    ("reporter", "3", 200),
-    ("reporter", "2", 404),
-    ("other_reporter", "2", 200),
-    ("outsider", "1", 404),
-    ("leader", "4", 200),
-])
+@pytest.mark.parametrize(
+    ("who", "number", "status"),
+    [
+        ("reporter", "3", 200),
+        ("reporter", "2", 404),
+        ("other_reporter", "2", 200),
+        ("outsider", "1", 404),
+        ("leader", "4", 200),
+    ],
+)
 def test_it_shows_a_task_only_to_who_may_see_it(
     users: dict[str, User], filter_plan: Plan, who: str, number: str, status: int
 ) -> None:
@@ -331,9 +340,10 @@ REVISED = """XX区平安建设任务分解方案
 def test_it_shows_the_difference_between_two_versions(users: dict[str, User], filter_plan: Plan) -> None:
     v2 = import_plan(users["manager"], REVISED, "v2.txt", revises=filter_plan)
     client = client_for(users["manager"])
-    assert f'href="{reverse("plans:diff", args=[v2.pk, filter_plan.pk])}"' in client.get(
-        reverse("plans:detail", args=[v2.pk])
-    ).content.decode()
+    assert (
+        f'href="{reverse("plans:diff", args=[v2.pk, filter_plan.pk])}"'
+        in client.get(reverse("plans:detail", args=[v2.pk])).content.decode()
+    )
     response = client.get(reverse("plans:diff", args=[v2.pk, filter_plan.pk]))
     assert response.status_code == 200
     assert [t.number for t in response.context["added"]] == ["5"]
@@ -341,12 +351,16 @@ def test_it_shows_the_difference_between_two_versions(users: dict[str, User], fi
     changed = {c.number: c for c in response.context["changed"]}
     assert sorted(changed) == ["1", "2"]
     assert changed["1"].units_removed == ["区公安分局（配合）"]
-    assert [label for label, _, _ in changed["2"].fields] == ["目标要求"]  # a finished sentence is the task text
+    assert [label for label, _, _ in changed["2"].fields] == [
+        "目标要求"
+    ]  # a finished sentence is the task text
     content = response.content.decode()
     assert "推进智慧安防小区建设" in content and "多元化解" in content
 
 
-def test_it_refuses_to_compare_plans_of_different_series(users: dict[str, User], two_plans: dict[str, Plan]) -> None:
+def test_it_refuses_to_compare_plans_of_different_series(
+    users: dict[str, User], two_plans: dict[str, Plan]
+) -> None:
     url = reverse("plans:diff", args=[two_plans["mine"].pk, two_plans["theirs"].pk])
     assert client_for(users["admin"]).get(url).status_code == 404
 
@@ -362,13 +376,18 @@ def test_it_refuses_to_compare_with_a_version_the_user_may_not_see(
 # ─── settings ────────────────────────────────────────────────────────────────────────────────
 
 
-def test_it_saves_the_plan_settings_and_audits_them(users: dict[str, User], two_plans: dict[str, Plan]) -> None:
+def test_it_saves_the_plan_settings_and_audits_them(
+    users: dict[str, User], two_plans: dict[str, Plan]
+) -> None:
     plan = two_plans["mine"]
     other = import_plan(users["manager"], OTHER_PLAN, "other.txt")  # a parent must be one the manager manages
     response = client_for(users["manager"]).post(
         reverse("plans:settings", args=[plan.pk]),
-        {"shared_with_all": "on", "parent": str(other.pk),
-         "managers": [str(users["manager"].pk), str(users["other_manager"].pk)]},
+        {
+            "shared_with_all": "on",
+            "parent": str(other.pk),
+            "managers": [str(users["manager"].pk), str(users["other_manager"].pk)],
+        },
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -389,9 +408,13 @@ def test_it_does_not_offer_another_managers_plan_as_parent(
     assert plan.parent_id is None
 
 
-def test_it_does_not_offer_a_plan_as_its_own_parent(users: dict[str, User], two_plans: dict[str, Plan]) -> None:
+def test_it_does_not_offer_a_plan_as_its_own_parent(
+    users: dict[str, User], two_plans: dict[str, Plan]
+) -> None:
     plan = two_plans["mine"]
-    response = client_for(users["admin"]).post(reverse("plans:settings", args=[plan.pk]), {"parent": str(plan.pk)})
+    response = client_for(users["admin"]).post(
+        reverse("plans:settings", args=[plan.pk]), {"parent": str(plan.pk)}
+    )
     assert response.status_code == 400
     plan.refresh_from_db()
     assert plan.parent_id is None
@@ -404,7 +427,9 @@ def test_it_keeps_the_settings_from_who_does_not_manage_the_plan(
     plan = two_plans["mine"]
     client = client_for(users[who])
     assert client.get(reverse("plans:settings", args=[plan.pk])).status_code == 404
-    assert client.post(reverse("plans:settings", args=[plan.pk]), {"shared_with_all": "on"}).status_code == 404
+    assert (
+        client.post(reverse("plans:settings", args=[plan.pk]), {"shared_with_all": "on"}).status_code == 404
+    )
     plan.refresh_from_db()
     assert not plan.shared_with_all
 
@@ -417,7 +442,6 @@ def test_it_links_the_settings_and_audit_trail_only_for_managers(
     content = client_for(users[who]).get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert (reverse("plans:settings", args=[plan.pk]) in content) == shown
     assert (f"/audit/plans.plan/{plan.pk}/" in content) == shown
-
 
 
 def test_it_escapes_unit_names_in_the_fast_filter_select() -> None:

@@ -95,7 +95,9 @@ def test_it_counts_only_the_plans_a_manager_manages(users: dict[str, User], smal
     assert re.findall(r'<td class="num">(\d+)</td>', row.group(0)) == ["0", "0", "0"]
 
 
-@pytest.mark.parametrize(("q", "found", "missing"), [("公安", "区公安分局", "区司法局"), ("公安局", "区公安分局", "区司法局")])
+@pytest.mark.parametrize(
+    ("q", "found", "missing"), [("公安", "区公安分局", "区司法局"), ("公安局", "区公安分局", "区司法局")]
+)
 def test_it_searches_units_by_name_and_alias(
     users: dict[str, User], small_plan: Plan, q: str, found: str, missing: str
 ) -> None:
@@ -104,7 +106,9 @@ def test_it_searches_units_by_name_and_alias(
     assert f">{found}</a>" in html and f">{missing}</a>" not in html
 
 
-@pytest.mark.parametrize(("who", "shown"), [("admin", True), ("manager", True), ("leader", False), ("reporter", False)])
+@pytest.mark.parametrize(
+    ("who", "shown"), [("admin", True), ("manager", True), ("leader", False), ("reporter", False)]
+)
 def test_it_offers_creating_and_editing_units_to_the_office_only(
     users: dict[str, User], small_plan: Plan, who: str, shown: bool
 ) -> None:
@@ -114,7 +118,9 @@ def test_it_offers_creating_and_editing_units_to_the_office_only(
 
 
 def test_it_creates_a_unit_from_the_form(users: dict[str, User]) -> None:
-    response = client_for(users["manager"]).post("/units/new/", {"name": "区 应急管理局", "kind": "", "parent": ""})
+    response = client_for(users["manager"]).post(
+        "/units/new/", {"name": "区 应急管理局", "kind": "", "parent": ""}
+    )
     created = unit("区应急管理局")
     assert response.status_code == 302 and response["Location"] == f"/units/{created.pk}/"
     assert created.kind == Kind.DEPARTMENT
@@ -122,7 +128,9 @@ def test_it_creates_a_unit_from_the_form(users: dict[str, User]) -> None:
 
 
 def test_it_refuses_a_duplicate_unit_with_a_message(users: dict[str, User]) -> None:
-    response = client_for(users["manager"]).post("/units/new/", {"name": "区公安分局", "kind": "", "parent": ""})
+    response = client_for(users["manager"]).post(
+        "/units/new/", {"name": "区公安分局", "kind": "", "parent": ""}
+    )
     assert response.status_code == 200
     assert "已存在" in response.content.decode()
     assert Unit.objects.filter(name="区公安分局").count() == 1
@@ -189,7 +197,9 @@ def test_it_gives_the_same_404_for_a_missing_unit(users: dict[str, User]) -> Non
     assert client_for(users["reporter"]).get("/units/999999/").status_code == 404
 
 
-@pytest.mark.parametrize(("who", "sees_tasks"), [("manager", True), ("other_manager", False), ("leader", True)])
+@pytest.mark.parametrize(
+    ("who", "sees_tasks"), [("manager", True), ("other_manager", False), ("leader", True)]
+)
 def test_it_lists_only_tasks_of_plans_the_viewer_may_see(
     users: dict[str, User], small_plan: Plan, who: str, sees_tasks: bool
 ) -> None:
@@ -197,7 +207,9 @@ def test_it_lists_only_tasks_of_plans_the_viewer_may_see(
     assert (TASK_GRID in html) is sees_tasks
 
 
-def test_it_shows_a_reporter_its_own_tasks_and_not_the_others(users: dict[str, User], second_plan: Plan) -> None:
+def test_it_shows_a_reporter_its_own_tasks_and_not_the_others(
+    users: dict[str, User], second_plan: Plan
+) -> None:
     html = client_for(users["reporter"]).get(f"/units/{users['reporter'].unit_id}/").content.decode()
     assert TASK_GRID in html and TASK_CAMERAS in html
     assert TASK_DISPUTES not in html and TASK_SCHOOLS not in html
@@ -240,7 +252,9 @@ def test_it_shows_the_audit_trail_link_to_the_office(users: dict[str, User], sma
 # Upkeep: alias, edit, members, merge
 
 
-@pytest.mark.parametrize(("path", "text"), [("/units/new/", "新建单位"), ("/units/POLICE/edit/", "保留原名称为别名")])
+@pytest.mark.parametrize(
+    ("path", "text"), [("/units/new/", "新建单位"), ("/units/POLICE/edit/", "保留原名称为别名")]
+)
 def test_it_renders_the_upkeep_forms(users: dict[str, User], small_plan: Plan, path: str, text: str) -> None:
     response = client_for(users["manager"]).get(path.replace("POLICE", str(unit("区公安分局").pk)))
     assert response.status_code == 200 and text in response.content.decode()
@@ -355,8 +369,12 @@ def test_it_refuses_a_merge_whose_records_conflict_and_changes_nothing(
 @pytest.mark.parametrize("who", ["leader", "reporter", "other_reporter", "outsider"])
 @pytest.mark.parametrize(
     ("path", "data"),
-    [("merge/", {"into": "KEEP"}), ("alias/", {"name": "公安分局"}), ("members/", {"members": []}),
-     ("edit/", {"name": "X", "kind": "department"})],
+    [
+        ("merge/", {"into": "KEEP"}),
+        ("alias/", {"name": "公安分局"}),
+        ("members/", {"members": []}),
+        ("edit/", {"name": "X", "kind": "department"}),
+    ],
 )
 def test_it_gives_404_for_upkeep_to_users_who_may_not_edit(
     users: dict[str, User], small_plan: Plan, who: str, path: str, data: dict[str, Any]
@@ -400,8 +418,13 @@ def expected_counts(plan: Plan) -> dict[str, tuple[int, int]]:
 
 @pytest.mark.parametrize(
     ("name", "cell"),
-    [("区委政法委", "牵头 1 / 配合 0"), ("区公安分局", "牵头 0 / 配合 1"), ("区司法局", "牵头 1 / 配合 0"),
-     ("区信访局", "牵头 0 / 配合 1"), ("区民政局", "牵头 0 / 配合 1")],
+    [
+        ("区委政法委", "牵头 1 / 配合 0"),
+        ("区公安分局", "牵头 0 / 配合 1"),
+        ("区司法局", "牵头 1 / 配合 0"),
+        ("区信访局", "牵头 0 / 配合 1"),
+        ("区民政局", "牵头 0 / 配合 1"),
+    ],
 )
 def test_it_counts_the_small_plan_in_the_workload_page(
     users: dict[str, User], small_plan: Plan, name: str, cell: str
@@ -449,7 +472,9 @@ def test_it_shows_the_workload_to_the_office_and_leaders_only(
     assert client_for(users[who]).get("/units/workload/").status_code == status
 
 
-def test_it_shows_a_manager_the_workload_of_its_own_plans_only(users: dict[str, User], small_plan: Plan) -> None:
+def test_it_shows_a_manager_the_workload_of_its_own_plans_only(
+    users: dict[str, User], small_plan: Plan
+) -> None:
     client = client_for(users["other_manager"])
     html = client.get("/units/workload/").content.decode()
     assert "区委政法委" not in html and small_plan.title not in html
@@ -473,7 +498,9 @@ def grow(users: dict[str, User], plans: int, tasks: int) -> None:
             if t == tasks // 2:
                 lines.append("二、保障措施")
             lead, partner = NAMES[p * 3 + t], NAMES[p * 3 + t + 1]
-            lines.append(f"{t + 1}、开展第{t + 1}项专项整治，到2025年达标率达90%。（{lead}牵头，区公安分局、{partner}配合）")
+            lines.append(
+                f"{t + 1}、开展第{t + 1}项专项整治，到2025年达标率达90%。（{lead}牵头，区公安分局、{partner}配合）"
+            )
         lines.append(f"{tasks + 1}、落实网格员队伍建设。（各街道牵头，{NAMES[p]}配合）")
         import_plan(users["manager"], f"grow{p}.txt", "\n".join(lines).encode())
     group = unit("各街道")

@@ -16,7 +16,12 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.REPORTER)
     unit = models.ForeignKey(
-        "units.Unit", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "units.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     display_name = models.CharField("姓名", max_length=64, blank=True)
 

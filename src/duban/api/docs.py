@@ -46,12 +46,19 @@ class LocalSwagger(DocsBase):
             "validatorUrl": None,
         }
         assets = {
-            key: reverse(f"{api.urls_namespace}:docs-asset", kwargs={"name": name}) for key, name in ASSETS.items()
+            key: reverse(f"{api.urls_namespace}:docs-asset", kwargs={"name": name})
+            for key, name in ASSETS.items()
         }
-        html = _ENGINE.get_template("api/docs.html").render(Context({
-            "title": api.title, "assets": assets, "swagger_settings": swagger_settings,
-            "csrf_token": get_token(request),
-        }))
+        html = _ENGINE.get_template("api/docs.html").render(
+            Context(
+                {
+                    "title": api.title,
+                    "assets": assets,
+                    "swagger_settings": swagger_settings,
+                    "csrf_token": get_token(request),
+                }
+            )
+        )
         return HttpResponse(html)
 
 

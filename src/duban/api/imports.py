@@ -49,7 +49,9 @@ def draft_out(draft: ImportDraft) -> DraftOut:
 
 
 @router.post(
-    "/imports", response={201: DraftOut, 400: Error, 404: Error}, summary="上传文档",
+    "/imports",
+    response={201: DraftOut, 400: Error, 404: Error},
+    summary="上传文档",
     description="上传分解方案文档（txt、html、docx、xlsx、pdf 等），提取为待确认的导入。revises：作为哪个方案的新版本。"
     "文件不能导入时返回 400 并说明原因，不保存任何内容。仅系统管理员和方案管理员可用。",
 )
@@ -76,7 +78,9 @@ def upload_document(
 
 
 @router.get(
-    "/imports/{draft_id}", response={200: DraftOut, 404: Error}, summary="导入预览",
+    "/imports/{draft_id}",
+    response={200: DraftOut, 404: Error},
+    summary="导入预览",
     description="提取结果，以及文档中每个单位与单位目录的匹配（同名、别名、近似建议、目录中没有）。只有上传者和系统管理员可见。",
 )
 def get_draft(request: HttpRequest, draft_id: int) -> DraftOut:
@@ -84,7 +88,9 @@ def get_draft(request: HttpRequest, draft_id: int) -> DraftOut:
 
 
 @router.post(
-    "/imports/{draft_id}/confirm", response={201: PlanDetailOut, 400: Error, 404: Error}, summary="确认导入",
+    "/imports/{draft_id}/confirm",
+    response={201: PlanDetailOut, 400: Error, 404: Error},
+    summary="确认导入",
     description="按给定的单位对应关系保存为方案（一个事务）。未列出的单位按原文名称：目录中有同名或别名相同的单位即沿用，"
     "否则新建；近似匹配（how=near）不会自动采用，需要时请传入其单位编号。",
 )
@@ -101,7 +107,9 @@ def confirm_import(request: HttpRequest, draft_id: int, body: ConfirmIn) -> Stat
     return Status(201, plan)
 
 
-@router.post("/imports/{draft_id}/cancel", response={200: DraftOut, 400: Error, 404: Error}, summary="取消导入")
+@router.post(
+    "/imports/{draft_id}/cancel", response={200: DraftOut, 400: Error, 404: Error}, summary="取消导入"
+)
 def cancel_import(request: HttpRequest, draft_id: int) -> DraftOut:
     user = caller(request)
     draft = access_draft(user, draft_id)

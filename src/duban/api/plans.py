@@ -29,7 +29,9 @@ def _plan_tasks(request: HttpRequest, plan: Plan) -> QuerySet[Task]:
 
 
 @router.get(
-    "/plans", response=list[PlanOut], summary="可查看的方案",
+    "/plans",
+    response=list[PlanOut],
+    summary="可查看的方案",
     description="与方案列表页相同：每个方案的现行版本；current=false 时包括历史版本。",
 )
 @paginate(Page)
@@ -46,7 +48,9 @@ def get_plan(request: HttpRequest, plan_id: int) -> Plan:
 
 
 @router.get(
-    "/plans/{plan_id}/tasks", response={200: list[TaskOut], 404: Error}, summary="方案的任务（可筛选）",
+    "/plans/{plan_id}/tasks",
+    response={200: list[TaskOut], 404: Error},
+    summary="方案的任务（可筛选）",
     description="调用者可查看的任务，筛选参数与方案页面相同（无效的值被忽略）。",
 )
 @paginate(Page)
@@ -56,7 +60,9 @@ def list_plan_tasks(request: HttpRequest, plan_id: int, filters: Query[TaskFilte
 
 
 @router.get(
-    "/plans/{plan_id}/export", response={200: dict[str, Any], 404: Error}, summary="导出方案（duban.plan/1）",
+    "/plans/{plan_id}/export",
+    response={200: dict[str, Any], 404: Error},
+    summary="导出方案（duban.plan/1）",
     description="方案的 duban.plan/1 JSON（与命令行 duban extract 的输出格式相同），只含调用者可查看、且符合筛选条件的任务。",
 )
 def export_plan(request: HttpRequest, plan_id: int, filters: Query[TaskFilterParams]) -> dict[str, Any]:

@@ -136,7 +136,9 @@ class UnitSearchParams(Schema):
     """The unit list page's search (duban.units.queries.UnitSearch)."""
 
     q: str | None = Field(None, description="名称或别名中的文字")
-    kind: str | None = Field(None, description="类型：department / district / street / community / group / other")
+    kind: str | None = Field(
+        None, description="类型：department / district / street / community / group / other"
+    )
 
 
 class UnitListOut(UnitOut):
@@ -182,7 +184,9 @@ class DutyOut(Schema):
 class UnitDetailOut(Schema):
     unit: UnitOut
     groups: list[UnitRef] = Field(description="所属单位组")
-    responsibilities: list[DutyOut] = Field(description="责任清单：牵头、配合及其他、经由单位组承担，依次排列")
+    responsibilities: list[DutyOut] = Field(
+        description="责任清单：牵头、配合及其他、经由单位组承担，依次排列"
+    )
 
 
 class UnitMatchOut(Schema):

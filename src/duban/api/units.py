@@ -21,7 +21,9 @@ router = Router(tags=["单位"])
 
 
 @router.get(
-    "/units", response=list[UnitListOut], summary="可查看的单位",
+    "/units",
+    response=list[UnitListOut],
+    summary="可查看的单位",
     description="与单位列表页相同：每个单位在现行方案中牵头、配合和其他责任的任务数（只计调用者可查看的任务）。",
 )
 @paginate(Page)
@@ -37,7 +39,9 @@ class UnitDetail:
 
 
 @router.get(
-    "/units/{unit_id}", response={200: UnitDetailOut, 404: Error}, summary="单位及其责任清单",
+    "/units/{unit_id}",
+    response={200: UnitDetailOut, 404: Error},
+    summary="单位及其责任清单",
     description="与单位页面相同：该单位在现行方案中牵头的、配合或承担其他责任的，以及经由所属单位组（如“各区县”）"
     "承担的任务，只含调用者可查看的任务。",
 )

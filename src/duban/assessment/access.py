@@ -110,9 +110,10 @@ def access_managed_assessment(user: Any, assessment_id: int) -> Assessment:
 def can_see_ranking(user: Any, assessment: Assessment) -> bool:
     if is_office(user, assessment):
         return True
-    return assessment.status == AssessmentStatus.PUBLISHED and visible_assessments(user).filter(
-        pk=assessment.pk
-    ).exists()
+    return (
+        assessment.status == AssessmentStatus.PUBLISHED
+        and visible_assessments(user).filter(pk=assessment.pk).exists()
+    )
 
 
 def access_ranking(user: Any, assessment_id: int) -> tuple[Assessment, QuerySet[Result]]:
@@ -120,7 +121,9 @@ def access_ranking(user: Any, assessment_id: int) -> tuple[Assessment, QuerySet[
     assessment = access_assessment(user, assessment_id)
     if not can_see_ranking(user, assessment):
         raise Http404("考核排名尚未公布")
-    return assessment, Result.objects.filter(assessment=assessment).select_related("unit").order_by("rank", "unit__name")
+    return assessment, Result.objects.filter(assessment=assessment).select_related("unit").order_by(
+        "rank", "unit__name"
+    )
 
 
 def visible_results(user: Any) -> QuerySet[Result]:
@@ -176,12 +179,16 @@ def visible_appeals(user: Any) -> QuerySet[Appeal]:
 
 def access_appeal(user: Any, appeal_id: int) -> Appeal:
     try:
-        return visible_appeals(user).select_related("result__assessment__scheme__plan", "result__unit").get(
-            pk=appeal_id
+        return (
+            visible_appeals(user)
+            .select_related("result__assessment__scheme__plan", "result__unit")
+            .get(pk=appeal_id)
         )
     except (Appeal.DoesNotExist, ValueError, TypeError):
         raise Http404("申诉不存在或无权访问") from None
 
 
 def can_decide_appeal(user: Any, appeal: Appeal) -> bool:
-    return bool(_active(user) and appeal.status == "filed" and can_manage(user, appeal.result.assessment.scheme.plan))
+    return bool(
+        _active(user) and appeal.status == "filed" and can_manage(user, appeal.result.assessment.scheme.plan)
+    )

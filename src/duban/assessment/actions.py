@@ -68,7 +68,9 @@ def _require_manager(plan: Plan, acting_user: Any, what: str) -> None:
         raise AssessmentError(f"无权{what}：只有方案管理员可以{what}")
 
 
-def _decimal(value: Any, what: str, *, low: Decimal | None = Decimal(0), high: Decimal | None = None) -> Decimal:
+def _decimal(
+    value: Any, what: str, *, low: Decimal | None = Decimal(0), high: Decimal | None = None
+) -> Decimal:
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
@@ -96,7 +98,9 @@ def _editable(scheme: Scheme) -> Assessment | None:
     explainable by the scheme they were computed from. Returns the open assessment, if any."""
     assessment = Assessment.objects.filter(scheme=scheme).first()
     if assessment is not None and assessment.status in FINAL:
-        raise AssessmentError(f"“{scheme}”的考核已{assessment.get_status_display()}，请先重新打开考核再修改考核方案")
+        raise AssessmentError(
+            f"“{scheme}”的考核已{assessment.get_status_display()}，请先重新打开考核再修改考核方案"
+        )
     return assessment
 
 
@@ -186,14 +190,27 @@ def do_create_scheme_from_plan(
                 name=(task.title or task.text[:60] or task.number)[:300], max_points=pts, order=len(items),
             ))  # fmt: skip
         for d in part.deductions.all().order_by("order"):
-            rules.append(DeductionRule(scheme=scheme, number=d.number, item=d.item, rules=d.rules, order=len(rules)))
+            rules.append(
+                DeductionRule(scheme=scheme, number=d.number, item=d.item, rules=d.rules, order=len(rules))
+            )
     SchemeItem.objects.bulk_create(items)
     DeductionRule.objects.bulk_create(rules)
     total = sum((i.max_points for i in items), Decimal(0))
-    record(acting_user, "create_scheme", scheme,
-           summary=f"创建考核方案 {scheme.name}（{len(items)} 项，{total:g} 分，负面清单 {len(rules)} 条）",
-           after={"plan": plan.pk, "plans": [p.pk for p in plans], "items": len(items), "points": str(total),
-                  "rules": len(rules), "assessed": assessed, "period": [str(period_start), str(period_end)]})
+    record(
+        acting_user,
+        "create_scheme",
+        scheme,
+        summary=f"创建考核方案 {scheme.name}（{len(items)} 项，{total:g} 分，负面清单 {len(rules)} 条）",
+        after={
+            "plan": plan.pk,
+            "plans": [p.pk for p in plans],
+            "items": len(items),
+            "points": str(total),
+            "rules": len(rules),
+            "assessed": assessed,
+            "period": [str(period_start), str(period_end)],
+        },
+    )
     return scheme
 
 
@@ -227,15 +244,19 @@ def do_update_scheme(scheme: Scheme, *, acting_user: Any, **changes: Any) -> Sch
     clean: dict[str, Any] = {}
     for key, value in changes.items():
         if key in ("name", "period_label", "lowest_grade"):
-            clean[key] = _text(value, {"name": "名称", "period_label": "考核期", "lowest_grade": "最低等次"}[key],
-                               {"name": 200, "period_label": 64, "lowest_grade": 16}[key])
+            clean[key] = _text(
+                value,
+                {"name": "名称", "period_label": "考核期", "lowest_grade": "最低等次"}[key],
+                {"name": 200, "period_label": 64, "lowest_grade": 16}[key],
+            )
         elif key == "assessed":
             if value not in Assessed.values:
                 raise AssessmentError(f"未知的考核对象“{value}”")
             clean[key] = value
         elif key in ("partner_coefficient", "late_fraction"):
-            clean[key] = _decimal(value, "配合单位系数" if key == "partner_coefficient" else "逾期完成得分比例",
-                                  high=Decimal(1))
+            clean[key] = _decimal(
+                value, "配合单位系数" if key == "partner_coefficient" else "逾期完成得分比例", high=Decimal(1)
+            )
         elif key == "bonus_cap":
             clean[key] = None if value in (None, "") else _decimal(value, "加分上限")
         elif key == "grade_bands":
@@ -250,8 +271,14 @@ def do_update_scheme(scheme: Scheme, *, acting_user: Any, **changes: Any) -> Sch
         setattr(scheme, key, value)
     scheme.save(update_fields=list(clean))
     _mark_stale(assessment)
-    record(acting_user, "update_scheme", scheme, summary=f"修改考核方案 {scheme.name}：{'、'.join(clean)}",
-           before=before, after={k: _plain(v) for k, v in clean.items()})
+    record(
+        acting_user,
+        "update_scheme",
+        scheme,
+        summary=f"修改考核方案 {scheme.name}：{'、'.join(clean)}",
+        before=before,
+        after={k: _plain(v) for k, v in clean.items()},
+    )
     return scheme
 
 
@@ -273,8 +300,13 @@ def do_activate_scheme(scheme: Scheme, *, acting_user: Any) -> Scheme:
         raise AssessmentError("考核方案没有考核项目，不能启用")
     scheme.status = SchemeStatus.ACTIVE
     scheme.save(update_fields=["status"])
-    record(acting_user, "activate_scheme", scheme, summary=f"启用考核方案 {scheme.name}",
-           after={"status": scheme.status})
+    record(
+        acting_user,
+        "activate_scheme",
+        scheme,
+        summary=f"启用考核方案 {scheme.name}",
+        after={"status": scheme.status},
+    )
     return scheme
 
 
@@ -353,15 +385,28 @@ def do_update_item(item: SchemeItem, *, acting_user: Any, **changes: Any) -> Sch
     _check_item(item)
     item.save()
     _mark_stale(assessment)
-    record(acting_user, "update_scheme_item", scheme, summary=f"修改考核项目 {item}：{'、'.join(changes)}",
-           before={"item": item.pk, **before}, after={"item": item.pk, **{k: _plain(getattr(item, k)) for k in changes}})
+    record(
+        acting_user,
+        "update_scheme_item",
+        scheme,
+        summary=f"修改考核项目 {item}：{'、'.join(changes)}",
+        before={"item": item.pk, **before},
+        after={"item": item.pk, **{k: _plain(getattr(item, k)) for k in changes}},
+    )
     return item
 
 
 @transaction.atomic
 def do_add_item(
-    scheme: Scheme, *, name: str, max_points: Any, section: str = "", method: str = Method.MANUAL,
-    task: Task | None = None, criteria: Sequence[Mapping[str, Any]] = (), acting_user: Any,
+    scheme: Scheme,
+    *,
+    name: str,
+    max_points: Any,
+    section: str = "",
+    method: str = Method.MANUAL,
+    task: Task | None = None,
+    criteria: Sequence[Mapping[str, Any]] = (),
+    acting_user: Any,
 ) -> SchemeItem:
     """An item of the assessment's own (综合评价, 工作创新…), scored by every assessed unit unless
     it is tied to a task."""
@@ -370,15 +415,28 @@ def do_add_item(
     if method not in Method.values:
         raise AssessmentError(f"未知的评分方法“{method}”")
     order = (scheme.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    item = SchemeItem(scheme=scheme, task=task, section=(section or "").strip()[:200], name=_text(name, "项目名称", 300),
-                      max_points=_decimal(max_points, "分值"), method=method, criteria=list(criteria), order=order)
+    item = SchemeItem(
+        scheme=scheme,
+        task=task,
+        section=(section or "").strip()[:200],
+        name=_text(name, "项目名称", 300),
+        max_points=_decimal(max_points, "分值"),
+        method=method,
+        criteria=list(criteria),
+        order=order,
+    )
     if method == Method.INDICATOR and task is not None:
         item.indicator_target = Target.objects.filter(task=task).order_by("order").first()
     _check_item(item)
     item.save()
     _mark_stale(assessment)
-    record(acting_user, "add_scheme_item", scheme, summary=f"增加考核项目 {item}（{item.max_points:g} 分）",
-           after={"item": item.pk, "name": item.name, "points": str(item.max_points), "method": method})
+    record(
+        acting_user,
+        "add_scheme_item",
+        scheme,
+        summary=f"增加考核项目 {item}（{item.max_points:g} 分）",
+        after={"item": item.pk, "name": item.name, "points": str(item.max_points), "method": method},
+    )
     return item
 
 
@@ -411,12 +469,19 @@ def do_add_deduction_rule(
             raise AssessmentError(f"{item}：第 {n} 条规则格式不正确（{exc}）") from exc
         if rule.points > 0:
             raise AssessmentError(f"{item}：第 {n} 条规则的扣分应为负数")
-        clean.append({k: (str(v) if isinstance(v, Decimal) else v) for k, v in dict(r).items() if v is not None})
+        clean.append(
+            {k: (str(v) if isinstance(v, Decimal) else v) for k, v in dict(r).items() if v is not None}
+        )
     order = (scheme.deduction_rules.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     rule_row = DeductionRule.objects.create(scheme=scheme, item=item, rules=clean, order=order)
     _mark_stale(assessment)
-    record(acting_user, "add_deduction_rule", scheme, summary=f"增加负面清单 {item}",
-           after={"rule": rule_row.pk, "rules": clean})
+    record(
+        acting_user,
+        "add_deduction_rule",
+        scheme,
+        summary=f"增加负面清单 {item}",
+        after={"rule": rule_row.pk, "rules": clean},
+    )
     return rule_row
 
 
@@ -439,11 +504,21 @@ def do_add_bonus(scheme: Scheme, name: str, points: Any, *, cap: Any = None, act
     if pts <= 0:
         raise AssessmentError("每项加分应大于 0")
     order = (scheme.bonuses.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    bonus = BonusItem.objects.create(scheme=scheme, name=_text(name, "加分事项", 300), points=pts,
-                                     cap=None if cap in (None, "") else _decimal(cap, "本项上限"), order=order)
+    bonus = BonusItem.objects.create(
+        scheme=scheme,
+        name=_text(name, "加分事项", 300),
+        points=pts,
+        cap=None if cap in (None, "") else _decimal(cap, "本项上限"),
+        order=order,
+    )
     _mark_stale(assessment)
-    record(acting_user, "add_bonus", scheme, summary=f"增加加分项 {bonus.name}（每项 {pts:g} 分）",
-           after={"bonus": bonus.pk, "points": str(pts), "cap": None if bonus.cap is None else str(bonus.cap)})
+    record(
+        acting_user,
+        "add_bonus",
+        scheme,
+        summary=f"增加加分项 {bonus.name}（每项 {pts:g} 分）",
+        after={"bonus": bonus.pk, "points": str(pts), "cap": None if bonus.cap is None else str(bonus.cap)},
+    )
     return bonus
 
 
@@ -541,13 +616,28 @@ def do_record_incident(
         except EvidenceRejected as exc:
             raise AssessmentError(str(exc)) from exc
         incident.evidence_name = name
-        incident.evidence.save(uuid.uuid4().hex + PurePath(name).suffix.lower(), ContentFile(data), save=False)
+        incident.evidence.save(
+            uuid.uuid4().hex + PurePath(name).suffix.lower(), ContentFile(data), save=False
+        )
     incident.save()
     _mark_stale(assessment)
     amount = f"比率 {ratio:g}" if ratio is not None else ("" if number is None else f"{level}{number} 件")
-    record(acting_user, "record_incident", assessment, summary=f"登记 {unit}：{what} {amount}".strip(),
-           after={"incident": incident.pk, "unit": unit.pk, "kind": kind, "what": what.pk, "level": level,
-                  "count": number, "rate": None if ratio is None else str(ratio), "evidence": incident.evidence_name})
+    record(
+        acting_user,
+        "record_incident",
+        assessment,
+        summary=f"登记 {unit}：{what} {amount}".strip(),
+        after={
+            "incident": incident.pk,
+            "unit": unit.pk,
+            "kind": kind,
+            "what": what.pk,
+            "level": level,
+            "count": number,
+            "rate": None if ratio is None else str(ratio),
+            "evidence": incident.evidence_name,
+        },
+    )
     return incident
 
 
@@ -570,8 +660,14 @@ def do_remove_incident(incident: Incident, reason: str, *, acting_user: Any) -> 
     storage = incident.evidence.storage
     incident.delete()
     _mark_stale(assessment)
-    record(acting_user, "remove_incident", assessment, summary=f"撤销登记事项：{reason}", before=before,
-           after={"reason": reason})
+    record(
+        acting_user,
+        "remove_incident",
+        assessment,
+        summary=f"撤销登记事项：{reason}",
+        before=before,
+        after={"reason": reason},
+    )
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
 
@@ -620,9 +716,21 @@ def do_grade_item(
         defaults={**fields, "assessor": acting_user, "graded_at": now()},
     )  # fmt: skip
     _mark_stale(assessment)
-    record(acting_user, "grade_item", assessment, summary=f"评分 {unit}：{item}", before=before,
-           after={"grade": grade.pk, "item": item.pk, "unit": unit.pk,
-                  "score": None if grade.score is None else str(grade.score), "met": grade.met, "reason": reason})
+    record(
+        acting_user,
+        "grade_item",
+        assessment,
+        summary=f"评分 {unit}：{item}",
+        before=before,
+        after={
+            "grade": grade.pk,
+            "item": item.pk,
+            "unit": unit.pk,
+            "score": None if grade.score is None else str(grade.score),
+            "met": grade.met,
+            "reason": reason,
+        },
+    )
     return grade
 
 
@@ -659,7 +767,9 @@ def do_run_assessment(scheme: Scheme, as_of: dt.date, *, acting_user: Any) -> As
     assessment = Assessment.objects.filter(scheme=scheme).first()
     created = assessment is None
     if assessment is None:
-        assessment = Assessment.objects.create(scheme=scheme, as_of=as_of, created_at=now(), created_by=acting_user)
+        assessment = Assessment.objects.create(
+            scheme=scheme, as_of=as_of, created_at=now(), created_by=acting_user
+        )
     elif assessment.status != AssessmentStatus.OPEN:
         raise AssessmentError(f"考核已{assessment.get_status_display()}，如需重新计算请先重新打开")
     before = None if created else {"as_of": str(assessment.as_of)}
@@ -684,11 +794,24 @@ def do_close_assessment(assessment: Assessment, *, acting_user: Any) -> Assessme
     recomputed = assessment.stale or assessment.computed_at is None
     if recomputed:
         _compute_and_store(assessment)
-    assessment.status, assessment.closed_at, assessment.closed_by = AssessmentStatus.CLOSED, now(), acting_user
+    assessment.status, assessment.closed_at, assessment.closed_by = (
+        AssessmentStatus.CLOSED,
+        now(),
+        acting_user,
+    )
     assessment.save(update_fields=["status", "closed_at", "closed_by"])
-    record(acting_user, "close_assessment", assessment, summary=f"定稿考核 {assessment.scheme.name}",
-           after={"status": assessment.status, "as_of": str(assessment.as_of), "recomputed": recomputed,
-                  "results": assessment.results.count()})
+    record(
+        acting_user,
+        "close_assessment",
+        assessment,
+        summary=f"定稿考核 {assessment.scheme.name}",
+        after={
+            "status": assessment.status,
+            "as_of": str(assessment.as_of),
+            "recomputed": recomputed,
+            "results": assessment.results.count(),
+        },
+    )
     return assessment
 
 
@@ -705,8 +828,14 @@ def do_reopen_assessment(assessment: Assessment, reason: str, *, acting_user: An
                                                       "reason": reason}]  # fmt: skip
     assessment.status = AssessmentStatus.OPEN
     assessment.save(update_fields=["status", "reopenings"])
-    record(acting_user, "reopen_assessment", assessment, summary=f"重新打开考核 {assessment.scheme.name}：{reason}",
-           before={"status": was}, after={"status": assessment.status, "reason": reason})
+    record(
+        acting_user,
+        "reopen_assessment",
+        assessment,
+        summary=f"重新打开考核 {assessment.scheme.name}：{reason}",
+        before={"status": was},
+        after={"status": assessment.status, "reason": reason},
+    )
     return assessment
 
 
@@ -718,10 +847,18 @@ def do_publish_assessment(assessment: Assessment, *, acting_user: Any) -> Assess
     if assessment.status != AssessmentStatus.CLOSED:
         raise AssessmentError(f"只有已定稿的考核可以公布（当前：{assessment.get_status_display()}）")
     assessment.status, assessment.published_at, assessment.published_by = (
-        AssessmentStatus.PUBLISHED, now(), acting_user)
+        AssessmentStatus.PUBLISHED,
+        now(),
+        acting_user,
+    )
     assessment.save(update_fields=["status", "published_at", "published_by"])
-    record(acting_user, "publish_assessment", assessment, summary=f"公布考核结果 {assessment.scheme.name}",
-           after={"status": assessment.status})
+    record(
+        acting_user,
+        "publish_assessment",
+        assessment,
+        summary=f"公布考核结果 {assessment.scheme.name}",
+        after={"status": assessment.status},
+    )
     send_on_commit(*notices.published(assessment))
     return assessment
 
@@ -746,8 +883,13 @@ def do_file_appeal(result: Result, reason: str, *, acting_user: Any) -> Appeal:
             appeal = Appeal.objects.create(result=result, reason=reason, filed_at=now(), filed_by=user)
     except IntegrityError:
         raise AssessmentError("该单位已有待处理的申诉") from None
-    record(acting_user, "file_appeal", appeal, summary=f"{result.unit} 申诉 {assessment.scheme.name}：{reason[:100]}",
-           after={"result": result.pk, "total": str(result.total), "reason": reason})
+    record(
+        acting_user,
+        "file_appeal",
+        appeal,
+        summary=f"{result.unit} 申诉 {assessment.scheme.name}：{reason[:100]}",
+        after={"result": result.pk, "total": str(result.total), "reason": reason},
+    )
     send_on_commit(notices.appeal_filed(appeal))
     return appeal
 
@@ -780,13 +922,22 @@ def do_decide_appeal(appeal: Appeal, *, accept: bool, reason: str = "", acting_u
     appeal.save()
     after = {"status": appeal.status, "reason": appeal.decision_reason, "total": str(result.total),
              "rank": result.rank, "grade": result.grade}  # fmt: skip
-    record(acting_user, "decide_appeal", appeal,
-           summary=f"{appeal.get_status_display()} {result.unit} 的申诉：{appeal.decision_reason[:100]}",
-           before=before, after=after)
+    record(
+        acting_user,
+        "decide_appeal",
+        appeal,
+        summary=f"{appeal.get_status_display()} {result.unit} 的申诉：{appeal.decision_reason[:100]}",
+        before=before,
+        after=after,
+    )
     if accept:
-        record(acting_user, "recompute_result", result,
-               summary=f"申诉采纳后重新计算 {result.unit}：{before['total']} → {result.total}", before=before,
-               after=after)
+        record(
+            acting_user,
+            "recompute_result",
+            result,
+            summary=f"申诉采纳后重新计算 {result.unit}：{before['total']} → {result.total}",
+            before=before,
+            after=after,
+        )
     send_on_commit(notices.appeal_decided(appeal))
     return appeal
-

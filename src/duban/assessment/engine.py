@@ -131,7 +131,9 @@ class Entry(NamedTuple):
 SIG = operator.itemgetter(Entry._fields.index("sig"))
 CENTS = operator.itemgetter(Entry._fields.index("cents"))
 TEXT = operator.itemgetter(Entry._fields.index("text"))
-NEW_ENTRY = partial(tuple.__new__, Entry)  # Entry(*fields) from one iterable, without Entry._make's Python call
+NEW_ENTRY = partial(
+    tuple.__new__, Entry
+)  # Entry(*fields) from one iterable, without Entry._make's Python call
 REPORT = operator.itemgetter(Entry._fields.index("report_id"))
 GRADE = operator.itemgetter(Entry._fields.index("grade_id"))
 SOURCE = operator.itemgetter(Entry._fields.index("source"))
@@ -240,7 +242,10 @@ def _item_specs(items: Sequence[SchemeItem]) -> list[ItemSpec]:
 
 def _plan_ids(items: Sequence[ItemSpec], scheme: Scheme) -> set[int]:
     task_ids = [i.task_id for i in items if i.task_id]
-    return {scheme.plan_id, *Task.objects.filter(pk__in=task_ids).values_list("plan_id", flat=True).distinct()}
+    return {
+        scheme.plan_id,
+        *Task.objects.filter(pk__in=task_ids).values_list("plan_id", flat=True).distinct(),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,9 +289,11 @@ def who_scores(scheme: Scheme, items: Sequence[ItemSpec], plan_ids: set[int]) ->
         return out
     task_ids = [i.task_id for i in items if i.task_id]
     roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for task_id, unit_id, role in Responsibility.objects.filter(task_id__in=task_ids).values_list(
-        "task_id", "unit_id", "role"
-    ).order_by("task_id", "order"):
+    for task_id, unit_id, role in (
+        Responsibility.objects.filter(task_id__in=task_ids)
+        .values_list("task_id", "unit_id", "role")
+        .order_by("task_id", "order")
+    ):
         roles[task_id].append((unit_id, role))
     members = _group_members(u for rs in roles.values() for u, _ in rs)
 
@@ -369,7 +376,7 @@ def _accepted_by_then(candidates: Iterable[int], cutoff: dt.datetime) -> set[int
     accepted: set[int] = set()
     replaced: set[int] = set()
     for n in range(0, len(ids), 10000):  # corrections are few; the chunks keep any IN list bounded
-        chunk = ids[n:n + 10000]
+        chunk = ids[n : n + 10000]
         accepted |= {int(x) for x in AuditEvent.objects.filter(
             object_type=ProgressReport._meta.label_lower, action="accept_report", at__lt=cutoff,
             object_id__in=[str(pk) for pk in chunk],
@@ -414,18 +421,26 @@ class Facts:
     """The data the items need, by item key, then by unit (so each item is scored in one pass)."""
 
     # task → (unit → report on time, unit → report late): each unit in one of them
-    done: dict[int, tuple[dict[int, int], dict[int, int]]] = field(default_factory=lambda: defaultdict(lambda: ({}, {})))
+    done: dict[int, tuple[dict[int, int], dict[int, int]]] = field(
+        default_factory=lambda: defaultdict(lambda: ({}, {}))
+    )
     # target → unit → (value, report id)
     values: dict[int, dict[int, tuple[Decimal, int]]] = field(default_factory=lambda: defaultdict(dict))
     # item → unit → (grade id, score, criteria met, reason)
     grades: dict[int, dict[int, tuple[int, Decimal | None, frozenset[int], str]]] = field(
-        default_factory=lambda: defaultdict(dict))
+        default_factory=lambda: defaultdict(dict)
+    )
     incidents: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def gather(
-    scheme: Scheme, assessment: Assessment | None, items: Sequence[ItemSpec], plan_ids: set[int], as_of: dt.date,
-    unit_ids: set[int] | None, wanted: Mapping[int, frozenset[int]] | None = None,
+    scheme: Scheme,
+    assessment: Assessment | None,
+    items: Sequence[ItemSpec],
+    plan_ids: set[int],
+    as_of: dt.date,
+    unit_ids: set[int] | None,
+    wanted: Mapping[int, frozenset[int]] | None = None,
 ) -> Facts:
     """Everything the items need, in a fixed number of queries (the indicators' figures: at most
     one per reporting period). `unit_ids`: only these units'. `wanted`: unit → the targets whose
@@ -437,11 +452,19 @@ def gather(
     ).values_list("pk", "due", "end")}  # fmt: skip
     done_items = [i for i in items if i.method == Method.COMPLETION and i.task_id]
     if done_items and periods:
-        done_reports = ProgressReport.objects.filter(
-            Q() if unit_ids is None else Q(unit_id__in=unit_ids),
-            task_id__in=[i.task_id for i in done_items], period_id__in=list(periods), kind=ReportKind.REPORT,
-            progress=Progress.DONE, reviewed_at__lt=cutoff,
-        ).annotate(on_time=_on_time(done_items, periods)).values_list("pk", "task_id", "unit_id", "on_time").order_by()
+        done_reports = (
+            ProgressReport.objects.filter(
+                Q() if unit_ids is None else Q(unit_id__in=unit_ids),
+                task_id__in=[i.task_id for i in done_items],
+                period_id__in=list(periods),
+                kind=ReportKind.REPORT,
+                progress=Progress.DONE,
+                reviewed_at__lt=cutoff,
+            )
+            .annotate(on_time=_on_time(done_items, periods))
+            .values_list("pk", "task_id", "unit_id", "on_time")
+            .order_by()
+        )
         # The accepted apart from the corrected (few): a column less in every row.
         corrected = _rows(done_reports.filter(status=ReportStatus.SUPERSEDED))
         ok = _accepted_by_then((r[0] for r in corrected), cutoff)
@@ -484,15 +507,20 @@ def gather(
         incidents = Incident.objects.filter(assessment=assessment).order_by("recorded_at", "id")
         if unit_ids is not None:
             incidents = incidents.filter(unit_id__in=unit_ids)
-        for row in incidents.values("pk", "unit_id", "kind", "rule_id", "veto_id", "bonus_id", "level", "count",
-                                    "rate", "note"):
+        for row in incidents.values(
+            "pk", "unit_id", "kind", "rule_id", "veto_id", "bonus_id", "level", "count", "rate", "note"
+        ):
             facts.incidents.setdefault(row["unit_id"], []).append(dict(row))
     return facts
 
 
 def _gather_values(
-    facts: Facts, items: Sequence[ItemSpec], periods: Mapping[int, tuple[dt.date, dt.date]], as_of: dt.date,
-    unit_ids: set[int] | None, wanted: Mapping[int, frozenset[int]] | None,
+    facts: Facts,
+    items: Sequence[ItemSpec],
+    periods: Mapping[int, tuple[dt.date, dt.date]],
+    as_of: dt.date,
+    unit_ids: set[int] | None,
+    wanted: Mapping[int, frozenset[int]] | None,
 ) -> None:
     """The figure of each target for each unit in its latest accepted report: the reports of the
     latest period first, then of each earlier one for the units still lacking a figure they need.
@@ -578,15 +606,25 @@ class Scorer:
             on_time, late = self.facts.done.get(item.task_id or 0, ({}, {}))
             for state, refs in ((True, on_time), (False, late)):
                 if refs:
-                    fill(scoring.completion(label, mx, accepted=True, on_time=state, late_fraction=self.late), refs)
+                    fill(
+                        scoring.completion(label, mx, accepted=True, on_time=state, late_fraction=self.late),
+                        refs,
+                    )
             none = scoring.completion(label, mx, accepted=False, on_time=False)
         elif item.method == Method.INDICATOR:
+
             def line_for(value: Decimal | None, baseline: Decimal | None) -> Line:
                 if item.target is None:
                     return Line(label, ZERO, "未设定考核指标：0 分")
                 return scoring.indicator(
-                    label, mx, cmp=item.cmp, target=item.target, value=value,  # type: ignore[arg-type]
-                    change=item.change, baseline=baseline, bands=item.bands,  # type: ignore[arg-type]
+                    label,
+                    mx,
+                    cmp=item.cmp,  # type: ignore[arg-type]
+                    target=item.target,
+                    value=value,
+                    change=item.change,  # type: ignore[arg-type]
+                    baseline=baseline,
+                    bands=item.bands,
                 )
 
             figures: dict[tuple[Decimal, Decimal | None], dict[int, int]] = defaultdict(dict)
@@ -658,8 +696,12 @@ def _deduction_lines(
                 continue
             match = next((r for r in parsed if r.threshold is None and (r.level or "") == level), None)
             if match is not None and count:
-                out.append((scoring.per_incident(rule.item, match, count),
-                            {"rule": rule_id, "incidents": count_ids[(rid, level)]}))
+                out.append(
+                    (
+                        scoring.per_incident(rule.item, match, count),
+                        {"rule": rule_id, "incidents": count_ids[(rid, level)]},
+                    )
+                )
         if rule_id in rates:
             limit = next((r for r in parsed if r.threshold is not None), None)
             if limit is not None:
@@ -692,8 +734,14 @@ def _bonus_lines(
     cap = None if cap is None else tidy(cap)
     lines = scoring.bonus(claimed, cap)
     return [
-        (replace(ln, reason=f"{detail}；{ln.reason}" + (f"（加分合计上限 {cap:g} 分）" if "上限" in ln.reason else "")),
-         {"bonus": bonus_id, "incidents": ids[bonus_id]})
+        (
+            replace(
+                ln,
+                reason=f"{detail}；{ln.reason}"
+                + (f"（加分合计上限 {cap:g} 分）" if "上限" in ln.reason else ""),
+            ),
+            {"bonus": bonus_id, "incidents": ids[bonus_id]},
+        )
         for ln, (detail, bonus_id) in zip(lines, details, strict=True)
     ]
 
@@ -717,8 +765,11 @@ class Layout:
 
 
 def _layout(
-    pairs: Sequence[tuple[ItemSpec, tuple[int, ...] | None]], section_of: Mapping[int, int], sections: int,
-    columns: Mapping[int, tuple[dict[int, Entry], Entry]], coefficient: Decimal,
+    pairs: Sequence[tuple[ItemSpec, tuple[int, ...] | None]],
+    section_of: Mapping[int, int],
+    sections: int,
+    columns: Mapping[int, tuple[dict[int, Entry], Entry]],
+    coefficient: Decimal,
 ) -> Layout:
     maxima = [ZERO] * sections
     touched: dict[int, None] = {}
@@ -745,7 +796,11 @@ def light(name: str, total: Decimal, vetoed: str | None) -> Score:
 
 
 def compute(
-    scheme: Scheme, as_of: dt.date, *, assessment: Assessment | None = None, only_units: set[int] | None = None
+    scheme: Scheme,
+    as_of: dt.date,
+    *,
+    assessment: Assessment | None = None,
+    only_units: set[int] | None = None,
 ) -> list[Outcome]:
     """Every assessed unit's outcome, ranked and graded (with only_units: those units', unranked)."""
     with paused_gc():
@@ -781,7 +836,9 @@ def _compute(
         pairs = who.units[unit_id]
         layout = layouts.get(id(pairs))
         if layout is None:
-            layout = layouts[id(pairs)] = _layout(pairs, section_of, len(section_names), columns, scorer.coefficient)
+            layout = layouts[id(pairs)] = _layout(
+                pairs, section_of, len(section_names), columns, scorer.coefficient
+            )
         if layout.direct is not None:  # column by column, without a Python loop
             entries = list(map(dict.get, layout.direct[0], repeat(unit_id), layout.direct[1]))
         else:
@@ -800,10 +857,14 @@ def _compute(
         incidents = facts.incidents.get(unit_id, [])
         deductions = bonus = ZERO
         for line, extra in _deduction_lines(rules, incidents):
-            entries.append(entry(line, "负面清单", None, None, text=texts.add(line, "负面清单", None, None), extra=extra))
+            entries.append(
+                entry(line, "负面清单", None, None, text=texts.add(line, "负面清单", None, None), extra=extra)
+            )
             deductions += line.points
         for line, extra in _bonus_lines(bonuses, scheme.bonus_cap, incidents):
-            entries.append(entry(line, "加分项", None, None, text=texts.add(line, "加分项", None, None), extra=extra))
+            entries.append(
+                entry(line, "加分项", None, None, text=texts.add(line, "加分项", None, None), extra=extra)
+            )
             bonus += line.points
         vetoed = None
         for inc in incidents:
@@ -834,7 +895,9 @@ def grade_of(score: Score, max_points: Decimal, bands: Sequence[tuple[Decimal, s
     """The grade for the share of the unit's maximum: bands are percentages of it."""
     if max_points <= 0:
         return lowest
-    return scoring.Grades(tuple((share * max_points / 100, name) for share, name in bands), lowest).grade(score)
+    return scoring.Grades(tuple((share * max_points / 100, name) for share, name in bands), lowest).grade(
+        score
+    )
 
 
 def previous_of(assessment: Assessment) -> Assessment | None:

@@ -77,7 +77,19 @@ def ranking(results: QuerySet[Result]) -> Ranking:
 
 
 RANKING_HEAD = ("名次", "单位")
-RANKING_TAIL = ("项目得分", "扣分", "加分", "一票否决", "总分", "满分", "等次", "上期总分", "较上期", "上期名次", "名次变化")
+RANKING_TAIL = (
+    "项目得分",
+    "扣分",
+    "加分",
+    "一票否决",
+    "总分",
+    "满分",
+    "等次",
+    "上期总分",
+    "较上期",
+    "上期名次",
+    "名次变化",
+)
 
 
 def ranking_table(assessment: Assessment, rk: Ranking) -> Table:
@@ -192,7 +204,9 @@ def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
     word_paragraph(doc, "四、负面清单扣分情况", HEADING_FONT, 16)
     deductions = queries.deductions_by_rule(assessment)
     if deductions:
-        word_table(doc, ("扣分事项", "扣分合计", "涉及单位数"), [(label, num(p), n) for label, p, n in deductions])
+        word_table(
+            doc, ("扣分事项", "扣分合计", "涉及单位数"), [(label, num(p), n) for label, p, n in deductions]
+        )
     else:
         word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
     out = io.BytesIO()
@@ -226,8 +240,17 @@ def chart_specs(rk: Ranking) -> list[dict[str, Any]]:
 def unit_chart(result: Result) -> list[dict[str, Any]]:
     """A unit's points by section against the maximum."""
     data = queries.section_chart(result)
-    return [_bar("chart-unit-sections", "分项得分与满分", data["sections"],
-                 [{"name": "得分", "data": data["points"]}, {"name": "满分", "data": data["max"], "color": "#9aa5b8"}])]
+    return [
+        _bar(
+            "chart-unit-sections",
+            "分项得分与满分",
+            data["sections"],
+            [
+                {"name": "得分", "data": data["points"]},
+                {"name": "满分", "data": data["max"], "color": "#9aa5b8"},
+            ],
+        )
+    ]
 
 
 def _bar(chart_id: str, title: str, categories: Sequence[str], series: Sequence[dict[str, Any]], *,

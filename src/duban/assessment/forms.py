@@ -18,7 +18,9 @@ from duban.tracking.actions import evidence_accept
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _BAND = re.compile(r"^\s*(?P<min>\d+(?:\.\d+)?)\s*%?\s*[:：,，\s]\s*(?P<grade>\S.*?)\s*$")
 # "特别重大 30", "重大：-10 分", or a bare "5" for a rule without levels.
-_COUNT_RULE = re.compile(r"^\s*(?:(?P<level>\S.*?)\s*[:：,，\s]\s*)?[-−－]?\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*$")
+_COUNT_RULE = re.compile(
+    r"^\s*(?:(?P<level>\S.*?)\s*[:：,，\s]\s*)?[-−－]?\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*$"
+)
 _CRITERION = re.compile(r"^\s*(?P<name>\S.*?)\s*[:：,，\s]\s*(?P<points>\d+(?:\.\d+)?)\s*分?\s*$")
 
 
@@ -94,7 +96,9 @@ class SchemeSettingsForm(forms.Form):
     late_fraction = forms.DecimalField(label="逾期完成得分比例（0–1）", min_value=Decimal(0), max_value=Decimal(1),
                                        decimal_places=3)  # fmt: skip
     bonus_cap = forms.DecimalField(label="加分上限（可不填）", min_value=Decimal(0), required=False)
-    grade_bands = forms.CharField(label="等次（每行“最低得分率% 等次”，从高到低）", widget=forms.Textarea(attrs={"rows": 3}))
+    grade_bands = forms.CharField(
+        label="等次（每行“最低得分率% 等次”，从高到低）", widget=forms.Textarea(attrs={"rows": 3})
+    )
     lowest_grade = forms.CharField(label="最低等次", max_length=16)
 
     def clean_grade_bands(self) -> list[dict[str, str]]:
@@ -127,7 +131,9 @@ class NewItemForm(forms.Form):
     name = forms.CharField(label="考核项目", max_length=300)
     section = forms.CharField(label="部分（可不填）", max_length=200, required=False)
     max_points = forms.DecimalField(label="分值", min_value=Decimal(0), decimal_places=2)
-    method = forms.ChoiceField(label="评分方法", choices=[(m, Method(m).label) for m in (Method.MANUAL, Method.CHECKLIST)])
+    method = forms.ChoiceField(
+        label="评分方法", choices=[(m, Method(m).label) for m in (Method.MANUAL, Method.CHECKLIST)]
+    )
     criteria = forms.CharField(label="评分细则（每行“名称 分值”，评分细则法用）", required=False,
                                widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
@@ -182,7 +188,9 @@ class RuleForm(forms.Form):
         for n, line in enumerate((ln for ln in self.cleaned_data["counts"].splitlines() if ln.strip()), 1):
             m = _COUNT_RULE.match(line)
             if m is None:
-                raise forms.ValidationError(f"第 {n} 行“{line.strip()}”应为“级别 每件扣分”，如“特别重大 30”，或只写分值")
+                raise forms.ValidationError(
+                    f"第 {n} 行“{line.strip()}”应为“级别 每件扣分”，如“特别重大 30”，或只写分值"
+                )
             points = Decimal(m["points"])
             if points <= 0:
                 raise forms.ValidationError(f"第 {n} 行：每件扣分应大于 0")
@@ -268,7 +276,9 @@ class GradeForm(forms.Form):
     score = forms.DecimalField(label="评分", min_value=Decimal(0), required=False)
     met = forms.TypedMultipleChoiceField(label="达到的细则", coerce=int, required=False,
                                          widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    reason = forms.CharField(label="理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    reason = forms.CharField(
+        label="理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 1})
+    )
 
     def __init__(self, *args: Any, item: SchemeItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

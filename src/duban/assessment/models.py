@@ -46,30 +46,43 @@ def default_grade_bands() -> list[dict[str, Any]]:
 class Scheme(models.Model):
     """考核方案: a plan's points for one assessment period, with who is assessed and how."""
 
-    plan = models.ForeignKey("plans.Plan", verbose_name="方案", on_delete=models.PROTECT, related_name="schemes")
+    plan = models.ForeignKey(
+        "plans.Plan", verbose_name="方案", on_delete=models.PROTECT, related_name="schemes"
+    )
     name = models.CharField("名称", max_length=200)
     period_label = models.CharField("考核期", max_length=64)
     period_start = models.DateField("考核期开始")
     period_end = models.DateField("考核期结束")
     assessed = models.CharField("考核对象", max_length=16, choices=Assessed.choices, default=Assessed.LEAD)
     # A partner earns this share of the lead's points on the item (0: partners are not scored).
-    partner_coefficient = models.DecimalField("配合单位系数", max_digits=4, decimal_places=3, default=Decimal(0))
+    partner_coefficient = models.DecimalField(
+        "配合单位系数", max_digits=4, decimal_places=3, default=Decimal(0)
+    )
     grade_bands = models.JSONField("等次", default=default_grade_bands)
     lowest_grade = models.CharField("最低等次", max_length=16, default="不合格")
-    late_fraction = models.DecimalField("逾期完成得分比例", max_digits=4, decimal_places=3, default=Decimal("0.5"))
+    late_fraction = models.DecimalField(
+        "逾期完成得分比例", max_digits=4, decimal_places=3, default=Decimal("0.5")
+    )
     bonus_cap = models.DecimalField("加分上限", max_digits=8, decimal_places=2, null=True, blank=True)
     status = models.CharField("状态", max_length=8, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-period_end", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="scheme_period_order"),
-            models.CheckConstraint(condition=Q(partner_coefficient__gte=0, partner_coefficient__lte=1),
-                                   name="scheme_partner_coefficient_0_1"),
-            models.CheckConstraint(condition=Q(late_fraction__gte=0, late_fraction__lte=1),
-                                   name="scheme_late_fraction_0_1"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="scheme_period_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_coefficient__gte=0, partner_coefficient__lte=1),
+                name="scheme_partner_coefficient_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(late_fraction__gte=0, late_fraction__lte=1), name="scheme_late_fraction_0_1"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,8 +93,9 @@ class SchemeItem(models.Model):
     """One scored item: usually a task of the plan with its points, scored by one method."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
-    task = models.ForeignKey("plans.Task", verbose_name="任务", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    task = models.ForeignKey(
+        "plans.Task", verbose_name="任务", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     section = models.CharField("部分", max_length=200, blank=True)
     number = models.CharField("序号", max_length=32, blank=True)
     name = models.CharField("考核项目", max_length=300)
@@ -90,7 +104,12 @@ class SchemeItem(models.Model):
     # The item is worth max_points × weight.
     weight = models.DecimalField("权重", max_digits=6, decimal_places=3, default=Decimal(1))
     indicator_target = models.ForeignKey(
-        "plans.Target", verbose_name="指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "plans.Target",
+        verbose_name="指标",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # {"bands": [[completion ratio ≥, share of points], …] highest first (empty: proportional),
     #  "baseline": number, "baselines": {unit id: number}} (baselines for relative changes)
@@ -172,7 +191,9 @@ class Assessment(models.Model):
     """The assessment of a scheme's period: computed as of a date, then closed and published."""
 
     scheme = models.OneToOneField(Scheme, on_delete=models.PROTECT, related_name="assessment")
-    status = models.CharField("状态", max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.OPEN)
+    status = models.CharField(
+        "状态", max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.OPEN
+    )
     as_of = models.DateField("数据截至")
     # The assessment of the previous period of the same plan, for the change in rank and total.
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -180,13 +201,17 @@ class Assessment(models.Model):
     # Grades or incidents changed since the last computation.
     stale = models.BooleanField("需重新计算", default=False)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # [{"at": iso, "by": user id, "from": status, "reason": text}, …]
     reopenings = models.JSONField("重新打开记录", default=list, blank=True)
 
@@ -354,9 +379,15 @@ class Incident(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="incidents")
     unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("类型", max_length=12, choices=IncidentKind.choices)
-    rule = models.ForeignKey(DeductionRule, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
-    veto = models.ForeignKey(VetoItem, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
-    bonus = models.ForeignKey(BonusItem, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
+    rule = models.ForeignKey(
+        DeductionRule, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    veto = models.ForeignKey(
+        VetoItem, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    bonus = models.ForeignKey(
+        BonusItem, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
     level = models.CharField("级别", max_length=16, blank=True)
     count = models.PositiveIntegerField("件数", null=True, blank=True)
     rate = models.DecimalField("比率", max_digits=14, decimal_places=4, null=True, blank=True)
@@ -364,7 +395,9 @@ class Incident(models.Model):
     evidence_name = models.CharField("佐证文件名", max_length=255, blank=True)
     note = models.TextField("说明", blank=True)
     recorded_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["assessment", "unit", "recorded_at", "id"]
@@ -378,7 +411,9 @@ class Incident(models.Model):
                 ),
                 name="incident_kind_matches",
             ),
-            models.CheckConstraint(condition=Q(count__isnull=True) | Q(rate__isnull=True), name="incident_count_or_rate"),
+            models.CheckConstraint(
+                condition=Q(count__isnull=True) | Q(rate__isnull=True), name="incident_count_or_rate"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -396,12 +431,16 @@ class ManualGrade(models.Model):
     score = models.DecimalField("评分", max_digits=8, decimal_places=2, null=True, blank=True)
     met = models.JSONField("达到的细则", default=list, blank=True)  # indices into item.criteria
     reason = models.TextField("理由", blank=True)
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     graded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["assessment", "item", "unit"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "item", "unit"], name="grade_per_item_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item", "unit"], name="grade_per_item_unit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.item} {self.score}"
@@ -420,18 +459,23 @@ class Appeal(models.Model):
     reason = models.TextField("申诉理由")
     status = models.CharField("状态", max_length=12, choices=AppealStatus.choices, default=AppealStatus.FILED)
     filed_at = models.DateTimeField()
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decision_reason = models.TextField("处理意见", blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     total_before = models.DecimalField("申诉前总分", max_digits=10, decimal_places=2, null=True, blank=True)
     total_after = models.DecimalField("申诉后总分", max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["-filed_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["result"], condition=Q(status="filed"), name="one_open_appeal_per_result"),
+            models.UniqueConstraint(
+                fields=["result"], condition=Q(status="filed"), name="one_open_appeal_per_result"
+            ),
         ]
 
     def __str__(self) -> str:

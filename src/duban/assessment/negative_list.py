@@ -140,8 +140,16 @@ def do_update_deduction_rule(
     return rule
 
 
-def _remove(obj: DeductionRule | VetoItem | BonusItem, what: str, name: str, action: str,
-            before: dict[str, Any], *, called: str = "", acting_user: Any) -> None:
+def _remove(
+    obj: DeductionRule | VetoItem | BonusItem,
+    what: str,
+    name: str,
+    action: str,
+    before: dict[str, Any],
+    *,
+    called: str = "",
+    acting_user: Any,
+) -> None:
     """Delete a negative-list entry (rule, veto or bonus) unless incidents are recorded against it."""
     scheme: Scheme = obj.scheme
     require_manager(scheme.plan, acting_user, f"删除{what}")
@@ -213,5 +221,11 @@ def do_update_bonus(
 
 @transaction.atomic
 def do_remove_bonus(bonus: BonusItem, *, acting_user: Any) -> None:
-    _remove(bonus, "加分项", bonus.name, "remove_bonus",
-            {"bonus": bonus.pk, "name": bonus.name, "points": str(bonus.points)}, acting_user=acting_user)
+    _remove(
+        bonus,
+        "加分项",
+        bonus.name,
+        "remove_bonus",
+        {"bonus": bonus.pk, "name": bonus.name, "points": str(bonus.points)},
+        acting_user=acting_user,
+    )

@@ -167,6 +167,8 @@ def open_appeals(assessment: Assessment) -> QuerySet[Appeal]:
 
 def unit_history(unit_id: int, plan_series: Any) -> QuerySet[Result]:
     """A unit's results over the periods of one plan, oldest first."""
-    return Result.objects.filter(unit_id=unit_id, assessment__scheme__plan__series=plan_series).select_related(
-        "assessment__scheme"
-    ).order_by("assessment__scheme__period_end")
+    return (
+        Result.objects.filter(unit_id=unit_id, assessment__scheme__plan__series=plan_series)
+        .select_related("assessment__scheme")
+        .order_by("assessment__scheme__period_end")
+    )

@@ -98,7 +98,9 @@ def indicator(
         for reach, share in bands:
             if ratio >= D(reach):
                 pts = (mx * D(share)).quantize(Decimal("0.01"))
-                return Line(item, pts, f"实际 {shown}，完成率 {ratio:.0%}，达到 {D(reach):.0%} 档：{pts:g} 分")
+                return Line(
+                    item, pts, f"实际 {shown}，完成率 {ratio:.0%}，达到 {D(reach):.0%} 档：{pts:g} 分"
+                )
         return Line(item, ZERO, f"实际 {shown}，完成率 {ratio:.0%}，未达最低档：0 分")
     pts = (mx * ratio).quantize(Decimal("0.01"))
     return Line(item, pts, f"实际 {shown}，未达目标 {cmp}{t:g}，按完成率 {ratio:.0%} 计 {pts:g} 分")
@@ -133,15 +135,23 @@ class Rule:
         def opt(k: str) -> Decimal | None:
             return None if d.get(k) is None else D(d[k])
 
+        def text(k: str) -> str | None:
+            v = d.get(k)
+            return None if v is None else str(v)
+
         return cls(
-            points=D(d["points"]), per=d.get("per"), level=d.get("level"),  # type: ignore[arg-type]
-            threshold=d.get("threshold"), step=opt("step"), step_points=opt("step_points"),  # type: ignore[arg-type]
+            points=D(d["points"]),
+            per=text("per"),
+            level=text("level"),
+            threshold=text("threshold"),
+            step=opt("step"),
+            step_points=opt("step_points"),
             cap=opt("cap"),
         )
 
 
 def per_incident(item: str, rule: Rule, count: int) -> Line:
-    """"-30分/件": points × count (a level rule counts only incidents of its level)."""
+    """ "-30分/件": points × count (a level rule counts only incidents of its level)."""
     if count < 0:
         raise ValueError(f"{item}：件数不能为负")
     pts = rule.points * count
@@ -151,7 +161,7 @@ def per_incident(item: str, rule: Rule, count: int) -> Line:
 
 
 def threshold(item: str, rule: Rule, rate: object) -> Line:
-    """"万人命案发案率>0.6: 超过即-20分，每超过0.1再-10分，最多共扣50分"."""
+    """ "万人命案发案率>0.6: 超过即-20分，每超过0.1再-10分，最多共扣50分"."""
     assert rule.threshold is not None
     m = rule.threshold.lstrip(">≥=")
     limit, r = D(m), D(rate)

@@ -67,8 +67,8 @@ def digest(entries: Sequence[Entry]) -> str:
 def changed_blocks(old: str, new: str) -> list[tuple[int, int | None]]:
     """The ranges of lines (first, after; None: to the end) to rewrite to go from the lines
     hashed by `old` to those hashed by `new` (both digest())."""
-    olds = [old[n:n + HASH] for n in range(0, len(old), HASH)]
-    news = [new[n:n + HASH] for n in range(0, len(new), HASH)]
+    olds = [old[n : n + HASH] for n in range(0, len(old), HASH)]
+    news = [new[n : n + HASH] for n in range(0, len(new), HASH)]
     ranges: list[tuple[int, int | None]] = []
     for k, block in enumerate(news):
         if k < len(olds) and olds[k] == block:
@@ -91,7 +91,9 @@ class Stored:
     lines_written: int
 
 
-def store(assessment: Assessment, outcomes: Sequence[Outcome], *, at: dt.datetime, partial: bool = False) -> Stored:
+def store(
+    assessment: Assessment, outcomes: Sequence[Outcome], *, at: dt.datetime, partial: bool = False
+) -> Stored:
     """Write the outcomes as the assessment's results and lines.
 
     Results are kept row for row (an appeal points at its result) and written only where they
@@ -143,7 +145,9 @@ def _store(assessment: Assessment, outcomes: Sequence[Outcome], at: dt.datetime,
         gone = [old[0] for unit_id, old in existing.items() if unit_id not in kept]
         if gone:
             if Result.objects.filter(pk__in=gone, appeals__isnull=False).exists():
-                raise AssessmentError("有单位不再属于考核对象，但其考核结果有申诉记录：请先处理申诉或恢复考核对象")
+                raise AssessmentError(
+                    "有单位不再属于考核对象，但其考核结果有申诉记录：请先处理申诉或恢复考核对象"
+                )
             ResultLine.objects.filter(result_id__in=gone).delete()
             Result.objects.filter(pk__in=gone).delete()
     # New units are inserted, the others updated in place (by the unique assessment + unit), so
@@ -156,11 +160,15 @@ def _store(assessment: Assessment, outcomes: Sequence[Outcome], at: dt.datetime,
     ids = {unit_id: old[0] for unit_id, old in existing.items()}
     if new:
         ids = dict(Result.objects.filter(assessment=assessment).values_list("unit_id", "pk"))
-    written = _rewrite_lines(assessment, ids, new, patches, every=len(patches) == len(existing) and not partial)
+    written = _rewrite_lines(
+        assessment, ids, new, patches, every=len(patches) == len(existing) and not partial
+    )
     said = _said(outcomes)
     texts = _texts(assessment, said) if new or patches or gone else {}
     parts = [(ids[o.unit_id], 0, o.entries) for o in new]
-    parts += [(ids[o.unit_id], first, o.entries[first:after]) for o, ranges in patches for first, after in ranges]
+    parts += [
+        (ids[o.unit_id], first, o.entries[first:after]) for o, ranges in patches for first, after in ranges
+    ]
     if parts:
         insert_values(ResultLine, LINE_FIELDS, _line_rows(parts, texts))
     if (patches or gone) and not partial:
@@ -175,10 +183,12 @@ def _rewrite_lines(assessment: Assessment, ids: Mapping[int, int], new: Sequence
     whole = [ids[o.unit_id] for o, ranges in patches if ranges == [(0, None)]]
     if every and len(whole) == len(patches):
         # By the result's id, not a join: Django deletes through a join by a list of every line's id.
-        ResultLine.objects.filter(result_id__in=Result.objects.filter(assessment=assessment).values("pk")).delete()
+        ResultLine.objects.filter(
+            result_id__in=Result.objects.filter(assessment=assessment).values("pk")
+        ).delete()
     else:
         for n in range(0, len(whole), 500):
-            ResultLine.objects.filter(result_id__in=whole[n:n + 500]).delete()
+            ResultLine.objects.filter(result_id__in=whole[n : n + 500]).delete()
         parts = [(ids[o.unit_id], first, after) for o, ranges in patches if ranges != [(0, None)]
                  for first, after in ranges]  # fmt: skip
         _delete_ranges(parts)
@@ -207,7 +217,9 @@ def _delete_ranges(parts: Sequence[tuple[int, int, int | None]]) -> None:
             cursor.executemany(sql, opened)
 
 
-def _line_rows(parts: Iterable[tuple[int, int, Sequence[Entry]]], texts: Mapping[str, int]) -> Iterator[tuple[Any, ...]]:
+def _line_rows(
+    parts: Iterable[tuple[int, int, Sequence[Entry]]], texts: Mapping[str, int]
+) -> Iterator[tuple[Any, ...]]:
     """The rows of ResultLine for (result id, order of the first, entries), column by column
     (a row by zip: 300,000 rows through a Python loop cost a tenth of a second more)."""
     text_id = texts.__getitem__
@@ -250,7 +262,7 @@ def _drop_unused_texts(assessment: Assessment, texts: Mapping[str, int], said: T
     some), and the lines of units no longer assessed are gone."""
     unused = [pk for sig, pk in texts.items() if sig not in said]
     for n in range(0, len(unused), 500):
-        LineText.objects.filter(pk__in=unused[n:n + 500]).delete()
+        LineText.objects.filter(pk__in=unused[n : n + 500]).delete()
 
 
 def rerank(assessment: Assessment) -> None:
@@ -319,7 +331,9 @@ def insert_values(model: type[Model], fields: Sequence[str], rows: Iterable[Sequ
                 for row in rows:
                     copy.write_row(row)
             if conflict:
-                cursor.execute(f"{head.removesuffix(' VALUES ')} SELECT {', '.join(columns)} FROM {target}{tail}")
+                cursor.execute(
+                    f"{head.removesuffix(' VALUES ')} SELECT {', '.join(columns)} FROM {target}{tail}"
+                )
                 cursor.execute(f"DROP TABLE {target}")
             return
         # Many rows a statement: on SQLite each statement has a fixed cost (an AUTOINCREMENT

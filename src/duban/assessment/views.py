@@ -142,11 +142,20 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     schemes = list(visible_schemes(user).select_related("plan", "assessment"))
     assessments = list(visible_assessments(user).select_related("scheme__plan"))
-    own = {r.assessment_id: r for r in visible_results(user).filter(unit_id=user.unit_id)} if user.unit_id else {}
-    return render(request, "assessment/home.html", {
-        "schemes": schemes, "can_create": can_import(user),
-        "assessments": [(a, own.get(a.pk)) for a in assessments],
-    })
+    own = (
+        {r.assessment_id: r for r in visible_results(user).filter(unit_id=user.unit_id)}
+        if user.unit_id
+        else {}
+    )
+    return render(
+        request,
+        "assessment/home.html",
+        {
+            "schemes": schemes,
+            "can_create": can_import(user),
+            "assessments": [(a, own.get(a.pk)) for a in assessments],
+        },
+    )
 
 
 # ─── schemes ──────────────────────────────────────────────────────────────────────────────────
@@ -249,7 +258,11 @@ def scheme_detail(request: HttpRequest, scheme_id: int) -> HttpResponse:
 
 
 def _scheme_write(
-    request: HttpRequest, scheme_id: int, form_key: str, form: Any, act: Callable[[Scheme, dict[str, Any]], str]
+    request: HttpRequest,
+    scheme_id: int,
+    form_key: str,
+    form: Any,
+    act: Callable[[Scheme, dict[str, Any]], str],
 ) -> HttpResponse:
     """A POST on the scheme page: a valid form through an action, or the page again with why not."""
     scheme = access_managed_scheme(_user(request), scheme_id)
@@ -290,7 +303,9 @@ def item_edit(request: HttpRequest, scheme_id: int, item_id: int) -> HttpRespons
         do_update_item(item, acting_user=_user(request), **changes)
         return f"已修改考核项目“{item}”"
 
-    return _scheme_write(request, scheme_id, f"item{item.pk}", ItemForm(request.POST, prefix=f"item{item.pk}"), act)
+    return _scheme_write(
+        request, scheme_id, f"item{item.pk}", ItemForm(request.POST, prefix=f"item{item.pk}"), act
+    )
 
 
 @login_required
@@ -343,7 +358,9 @@ def veto_edit(request: HttpRequest, scheme_id: int, veto_id: int) -> HttpRespons
         do_update_veto(veto, d["name"], acting_user=_user(request))
         return f"已修改一票否决事项“{veto.name}”"
 
-    return _scheme_write(request, scheme_id, f"veto{veto.pk}", VetoForm(request.POST, prefix=f"veto{veto.pk}"), act)
+    return _scheme_write(
+        request, scheme_id, f"veto{veto.pk}", VetoForm(request.POST, prefix=f"veto{veto.pk}"), act
+    )
 
 
 @login_required
@@ -442,7 +459,9 @@ def _rule_form(request: HttpRequest, scheme_id: int, rule_id: int | None) -> Htt
         return _rule_page(request, scheme, form, rule, status=400)
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)
-    return _rule_page(request, scheme, RuleForm(initial=None if rule is None else RuleForm.initial_of(rule)), rule)
+    return _rule_page(
+        request, scheme, RuleForm(initial=None if rule is None else RuleForm.initial_of(rule)), rule
+    )
 
 
 @login_required
@@ -490,7 +509,9 @@ def scheme_run(request: HttpRequest, scheme_id: int) -> HttpResponse:
         except AssessmentError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已计算考核结果（{a.results.count()} 个单位，数据截至 {a.as_of.isoformat()}）")
+            messages.success(
+                request, f"已计算考核结果（{a.results.count()} 个单位，数据截至 {a.as_of.isoformat()}）"
+            )
             return redirect("assessment:assessment", a.pk)
     return _scheme_page(request, scheme, status=400, run=form)
 
@@ -500,15 +521,26 @@ def scheme_run(request: HttpRequest, scheme_id: int) -> HttpResponse:
 
 def _whats(assessment: Assessment) -> list[tuple[str, Any]]:
     scheme = assessment.scheme
-    rules = [(f"rule:{r.pk}", f"{r.item}（{rule_text(r.rules)}）") for r in DeductionRule.objects.filter(scheme=scheme)]
+    rules = [
+        (f"rule:{r.pk}", f"{r.item}（{rule_text(r.rules)}）")
+        for r in DeductionRule.objects.filter(scheme=scheme)
+    ]
     vetoes = [(f"veto:{v.pk}", v.name) for v in VetoItem.objects.filter(scheme=scheme)]
     bonuses = [(f"bonus:{b.pk}", f"{b.name}（每项 {exports.num(b.points)} 分）")
                for b in BonusItem.objects.filter(scheme=scheme)]  # fmt: skip
-    return [(label, group) for label, group in (("负面清单", rules), ("一票否决", vetoes), ("加分项", bonuses)) if group]
+    return [
+        (label, group)
+        for label, group in (("负面清单", rules), ("一票否决", vetoes), ("加分项", bonuses))
+        if group
+    ]
 
 
 def _assessed_units(assessment: Assessment) -> list[tuple[int, str]]:
-    return list(Result.objects.filter(assessment=assessment).order_by("unit__name").values_list("unit_id", "unit__name"))
+    return list(
+        Result.objects.filter(assessment=assessment)
+        .order_by("unit__name")
+        .values_list("unit_id", "unit__name")
+    )
 
 
 def _assessment_page(request: HttpRequest, assessment: Assessment, *, status: int = 200,
@@ -557,7 +589,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def ranking_xlsx(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, results = access_ranking(_user(request), assessment_id)
     data = exports.ranking_xlsx(assessment, exports.ranking(results))
-    return download(data, name=f"{assessment.scheme.name}排名", fallback=f"ranking-{assessment.pk}", fmt="xlsx")
+    return download(
+        data, name=f"{assessment.scheme.name}排名", fallback=f"ranking-{assessment.pk}", fmt="xlsx"
+    )
 
 
 @login_required
@@ -565,7 +599,9 @@ def ranking_xlsx(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def report_docx(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, results = access_ranking(_user(request), assessment_id)
     data = exports.report_docx(assessment, exports.ranking(results))
-    return download(data, name=f"{assessment.scheme.name}情况报告", fallback=f"assessment-{assessment.pk}", fmt="docx")
+    return download(
+        data, name=f"{assessment.scheme.name}情况报告", fallback=f"assessment-{assessment.pk}", fmt="docx"
+    )
 
 
 def _assessment_write(
@@ -638,7 +674,9 @@ def assessment_reopen(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_POST
 def incident_add(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = access_managed_assessment(_user(request), assessment_id)
-    form = IncidentForm(request.POST, request.FILES, units=_assessed_units(assessment), whats=_whats(assessment))
+    form = IncidentForm(
+        request.POST, request.FILES, units=_assessed_units(assessment), whats=_whats(assessment)
+    )
 
     def act(a: Assessment, d: dict[str, Any]) -> str:
         kind, _, pk = d["what"].partition(":")
@@ -868,4 +906,3 @@ def appeal_decide(request: HttpRequest, appeal_id: int) -> HttpResponse:
     elif form.is_valid():
         form.add_error(None, f"该申诉{appeal.get_status_display()}")
     return _appeals_page(request, assessment, status=400, failed=(appeal.pk, form))
-

@@ -9,7 +9,11 @@ from django.db import models
 class AuditEvent(models.Model):
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField("操作", max_length=64)
     object_type = models.CharField("对象类型", max_length=64)

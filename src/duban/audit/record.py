@@ -45,4 +45,6 @@ def record_many(actor: Any, events: Iterable[tuple[str, models.Model, str, dict[
 
 
 def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
+        "actor"
+    )

@@ -15,4 +15,6 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     if not (getattr(user, "is_admin", False) or getattr(user, "is_manager", False)):
         raise Http404("无权查看")
     events = AuditEvent.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
-    return render(request, "audit/history.html", {"events": events, "object_type": object_type, "object_id": object_id})
+    return render(
+        request, "audit/history.html", {"events": events, "object_type": object_type, "object_id": object_id}
+    )

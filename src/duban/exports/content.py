@@ -31,14 +31,18 @@ def plan_list(user: Any) -> list[Plan]:
     """The current plans the user sees on the plan list, with their task counts."""
     # Counted over a subquery of keys: a reporter's visible_plans() joins tasks already.
     ids = visible_plans(user).filter(is_current=True).values("pk")
-    return list(Plan.objects.filter(pk__in=ids).annotate(n_tasks=Count("tasks")).order_by("-created_at", "-id"))
+    return list(
+        Plan.objects.filter(pk__in=ids).annotate(n_tasks=Count("tasks")).order_by("-created_at", "-id")
+    )
 
 
 def plans_table(plans: Sequence[Any]) -> Table:
     rows = [
         (p.title, p.doc_number, p.date.isoformat() if p.date else "", p.version, p.n_tasks) for p in plans
     ]
-    return Table("分解方案列表", PLAN_HEADINGS, rows, facts=f"导出日期：{today().isoformat()}", sheet="分解方案")
+    return Table(
+        "分解方案列表", PLAN_HEADINGS, rows, facts=f"导出日期：{today().isoformat()}", sheet="分解方案"
+    )
 
 
 def plans_json(plans: Sequence[Any]) -> str:
@@ -46,8 +50,12 @@ def plans_json(plans: Sequence[Any]) -> str:
         {
             "plans": [
                 {
-                    "id": p.pk, "title": p.title, "doc_number": p.doc_number,
-                    "date": p.date.isoformat() if p.date else None, "version": p.version, "tasks": p.n_tasks,
+                    "id": p.pk,
+                    "title": p.title,
+                    "doc_number": p.doc_number,
+                    "date": p.date.isoformat() if p.date else None,
+                    "version": p.version,
+                    "tasks": p.n_tasks,
                 }
                 for p in plans
             ]
@@ -97,8 +105,13 @@ UNIT_HEADINGS = ("名称", "类型", "上级单位", "别名", "牵头", "配合
 def units_table(user: Any, search: UnitSearch) -> Table:
     rows: list[tuple[Cell, ...]] = [
         (
-            u.name, str(Kind(u.kind).label) if u.kind in Kind.values else u.kind, u.parent.name if u.parent else "",
-            "、".join(a.name for a in u.aliases.all()), u.n_lead, u.n_partner, u.n_other,  # type: ignore[attr-defined]
+            u.name,
+            str(Kind(u.kind).label) if u.kind in Kind.values else u.kind,
+            u.parent.name if u.parent else "",
+            "、".join(a.name for a in u.aliases.all()),
+            u.n_lead,  # type: ignore[attr-defined]
+            u.n_partner,  # type: ignore[attr-defined]
+            u.n_other,  # type: ignore[attr-defined]
         )
         for u in directory(user, search)
     ]
@@ -111,7 +124,9 @@ def workload_table(matrix: Workload) -> Table:
     with_other = [any(r.cells[i].other for r in matrix.rows) for i in range(len(matrix.columns))]
     headings: list[str] = ["单位", "类型"]
     for column, other in zip(matrix.columns, with_other, strict=True):
-        headings += [f"{column.title}·牵头", f"{column.title}·配合"] + ([f"{column.title}·责任"] if other else [])
+        headings += [f"{column.title}·牵头", f"{column.title}·配合"] + (
+            [f"{column.title}·责任"] if other else []
+        )
     headings += ["合计·牵头", "合计·配合", "合计·责任"]
     rows: list[tuple[Cell, ...]] = []
     for r in matrix.rows:

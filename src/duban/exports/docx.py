@@ -36,7 +36,15 @@ SECTION_FILL = "F2F2F2"
 PAGE_MM = (297, 210)  # A4 landscape
 MARGIN_MM = 15
 # Column widths in millimetres, by heading; 目标要求 takes what is left of the printable width.
-WIDTHS_MM = {"序号": 13, "任务": 58, "牵头单位": 34, "责任单位": 40, "配合单位": 46, "分值": 13, "完成时限": 25}
+WIDTHS_MM = {
+    "序号": 13,
+    "任务": 58,
+    "牵头单位": 34,
+    "责任单位": 40,
+    "配合单位": 46,
+    "分值": 13,
+    "完成时限": 25,
+}
 
 # Characters XML 1.0 forbids; a stray one in a document would make Word refuse the file.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -133,7 +141,9 @@ def _task_table(doc: Any, plan: Plan) -> None:
     _fix_widths(table, _widths(headings))
 
 
-def _plain_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+def _plain_table(
+    doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+) -> None:
     table = _new_table(doc, headings, widths)
     for values in rows:
         row = table.add_row()

@@ -1,10 +1,10 @@
 """Export URLs. The paths are fixed: other pages link to them by path as well as by name.
 
-    exports:plans     /exports/plans.<fmt>          xlsx csv json
-    exports:plan      /exports/plan/<id>.<fmt>      xlsx csv json docx (honours the plan page's filters)
-    exports:unit      /exports/unit/<id>.<fmt>      xlsx csv docx
-    exports:units     /exports/units.<fmt>          xlsx csv (honours the unit list's search)
-    exports:workload  /exports/workload.<fmt>       xlsx csv (?plan=<id> for one plan's sections)
+exports:plans     /exports/plans.<fmt>          xlsx csv json
+exports:plan      /exports/plan/<id>.<fmt>      xlsx csv json docx (honours the plan page's filters)
+exports:unit      /exports/unit/<id>.<fmt>      xlsx csv docx
+exports:units     /exports/units.<fmt>          xlsx csv (honours the unit list's search)
+exports:workload  /exports/workload.<fmt>       xlsx csv (?plan=<id> for one plan's sections)
 """
 
 from django.urls import path

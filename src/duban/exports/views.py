@@ -28,7 +28,10 @@ from duban.units.queries import UnitSearch, can_view_workload, workload
 log = logging.getLogger(__name__)
 
 PLAN_WRITERS: dict[str, Callable[[XPlan], bytes | str]] = {
-    "xlsx": to_xlsx, "csv": to_csv, "json": to_json, "docx": to_docx,
+    "xlsx": to_xlsx,
+    "csv": to_csv,
+    "json": to_json,
+    "docx": to_docx,
 }
 TABLE_WRITERS: dict[str, Callable[[Table], bytes | str]] = {"xlsx": table_to_xlsx, "csv": table_to_csv}
 
@@ -93,4 +96,6 @@ def workload_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _log(request, "workload", fmt, plan.pk if plan else None)
     matrix = workload(request.user, plan)
     name = f"任务分布-{plan.title}" if plan else "任务分布"
-    return download(TABLE_WRITERS[fmt](content.workload_table(matrix)), name=name, fallback="workload", fmt=fmt)
+    return download(
+        TABLE_WRITERS[fmt](content.workload_table(matrix)), name=name, fallback="workload", fmt=fmt
+    )

@@ -27,7 +27,9 @@ def visible_plans(user: Any) -> QuerySet[Plan]:
     if user.unit_id is None:
         return plans.filter(shared_with_all=True)
     # A task given to a group ("各区县") is also the task of each member of the group.
-    mine = Q(tasks__responsibilities__unit_id=user.unit_id) | Q(tasks__responsibilities__unit__members=user.unit_id)
+    mine = Q(tasks__responsibilities__unit_id=user.unit_id) | Q(
+        tasks__responsibilities__unit__members=user.unit_id
+    )
     return plans.filter(Q(shared_with_all=True) | mine).distinct()
 
 

@@ -42,7 +42,9 @@ def check_upload(name: str, size: int) -> None:
         raise ImportRejected(f"{name}：文件为空")
 
 
-def do_upload_document(name: str, data: bytes, *, revises: Plan | None = None, acting_user: Any) -> ImportDraft:
+def do_upload_document(
+    name: str, data: bytes, *, revises: Plan | None = None, acting_user: Any
+) -> ImportDraft:
     """Check and extract an uploaded document; store it as a draft waiting for confirmation."""
     name = PurePath(name).name[:255] or "document"
     check_upload(name, len(data))
@@ -54,7 +56,10 @@ def do_upload_document(name: str, data: bytes, *, revises: Plan | None = None, a
         raise ImportRejected(f"{name}：未识别出任务（不是分解方案或责任清单？）")
     with transaction.atomic():
         source = SourceDocument(
-            name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data), uploaded_by=acting_user,
+            name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            uploaded_by=acting_user,
             uploaded_at=now(),
         )
         source.file.save(name, ContentFile(data), save=False)
@@ -101,8 +106,14 @@ def do_edit_draft(
     tasks[task_index][field] = value
     draft.save(update_fields=["plan_json"])
     where = f"第 {part + 1} 部分" if part else ""
-    record(acting_user, "edit_draft", draft, summary=f"修改{where}第 {task_index + 1} 行 {field}",
-           before={field: before}, after={field: value})
+    record(
+        acting_user,
+        "edit_draft",
+        draft,
+        summary=f"修改{where}第 {task_index + 1} 行 {field}",
+        before={field: before},
+        after={field: value},
+    )
     return draft
 
 
@@ -143,11 +154,13 @@ def do_confirm_import(
         else:
             name = (choice or printed).strip() if isinstance(choice, str) else printed
             unit_ids[printed] = _unit_for_new_name(name or printed, acting_user=acting_user)
-    plan = _store_version(draft.plan_json, draft.revises, unit_ids, draft.source, parent=None,
-                          acting_user=acting_user)
+    plan = _store_version(
+        draft.plan_json, draft.revises, unit_ids, draft.source, parent=None, acting_user=acting_user
+    )
     previous_parts = (
         {p.title: p for p in Plan.objects.filter(parent=draft.revises, is_current=True)}
-        if draft.revises is not None else {}
+        if draft.revises is not None
+        else {}
     )
     for part in draft.plan_json.get("parts") or []:
         revises = previous_parts.get(str(part.get("title") or ""))
@@ -159,8 +172,13 @@ def do_confirm_import(
 
 
 def _store_version(
-    data: Mapping[str, Any], revises: Plan | None, unit_ids: dict[str, int], source: SourceDocument, *,
-    parent: Plan | None, acting_user: Any,
+    data: Mapping[str, Any],
+    revises: Plan | None,
+    unit_ids: dict[str, int],
+    source: SourceDocument,
+    *,
+    parent: Plan | None,
+    acting_user: Any,
 ) -> Plan:
     """One plan of a confirmed draft: a new series, or the next version of `revises`."""
     series, version = None, 1
@@ -184,9 +202,18 @@ def _store_version(
     if acting_user.is_manager:
         plan.managers.add(acting_user)
     used = {p: unit_ids[p] for p in printed_units(data)}
-    record(acting_user, "import_plan", plan, summary=f"导入 {plan.title}（第 {version} 版，{plan.tasks.count()} 项任务）",
-           after={"source": source.name, "version": version, "units": used,
-                  **({"parent": parent.pk} if parent is not None else {})})
+    record(
+        acting_user,
+        "import_plan",
+        plan,
+        summary=f"导入 {plan.title}（第 {version} 版，{plan.tasks.count()} 项任务）",
+        after={
+            "source": source.name,
+            "version": version,
+            "units": used,
+            **({"parent": parent.pk} if parent is not None else {}),
+        },
+    )
     return plan
 
 
@@ -211,8 +238,14 @@ def do_update_plan(plan: Plan, *, acting_user: Any, **fields: Any) -> Plan:
     for k, v in fields.items():
         setattr(plan, k, v)
     plan.save(update_fields=[k for k in fields])
-    record(acting_user, "update_plan", plan, summary=f"修改方案 {plan.title}",
-           before={k: str(v) for k, v in before.items()}, after={k: str(v) for k, v in fields.items()})
+    record(
+        acting_user,
+        "update_plan",
+        plan,
+        summary=f"修改方案 {plan.title}",
+        before={k: str(v) for k, v in before.items()},
+        after={k: str(v) for k, v in fields.items()},
+    )
     if fields.get("parent_id"):
         do_link_parent_tasks(plan, acting_user=acting_user)
     return plan
@@ -222,7 +255,13 @@ def do_update_plan(plan: Plan, *, acting_user: Any, **fields: Any) -> Plan:
 def do_set_plan_managers(plan: Plan, user_ids: list[int], *, acting_user: Any) -> Plan:
     before = sorted(plan.managers.values_list("pk", flat=True))
     plan.managers.set(user_ids)
-    record(acting_user, "set_plan_managers", plan, before={"managers": before}, after={"managers": sorted(user_ids)})
+    record(
+        acting_user,
+        "set_plan_managers",
+        plan,
+        before={"managers": before},
+        after={"managers": sorted(user_ids)},
+    )
     return plan
 
 
@@ -253,8 +292,13 @@ def do_link_parent_tasks(plan: Plan, *, acting_user: Any, threshold: float = 0.5
             task.parent_task = best[0]
             task.save(update_fields=["parent_task"])
             linked += 1
-    record(acting_user, "link_parent_tasks", plan, summary=f"按内容关联上级任务 {linked} 项",
-           after={"parent_plan": plan.parent_id, "linked": linked})
+    record(
+        acting_user,
+        "link_parent_tasks",
+        plan,
+        summary=f"按内容关联上级任务 {linked} 项",
+        after={"parent_plan": plan.parent_id, "linked": linked},
+    )
     return linked
 
 
@@ -266,6 +310,12 @@ def do_set_parent_task(task: Any, parent_task: Any | None, *, acting_user: Any) 
     before = task.parent_task_id
     task.parent_task = parent_task
     task.save(update_fields=["parent_task"])
-    record(acting_user, "set_parent_task", task, summary=f"任务 {task.number} 关联上级任务",
-           before={"parent_task": before}, after={"parent_task": parent_task.pk if parent_task else None})
+    record(
+        acting_user,
+        "set_parent_task",
+        task,
+        summary=f"任务 {task.number} 关联上级任务",
+        before={"parent_task": before},
+        after={"parent_task": parent_task.pk if parent_task else None},
+    )
     return task

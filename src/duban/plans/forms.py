@@ -27,14 +27,19 @@ class FastSelect(forms.Select):
     """A select rendered in Python: Django renders each <option> through a template, which costs
     more than the rest of a 300-task plan page once a plan names hundreds of units."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
         options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
+            "",
+            '<option value="{}"{}>{}</option>',
             ((k, mark_safe(" selected") if str(k) in chosen else "", label) for k, label in self.choices),
         )
-        attributes = format_html_join("", ' {}="{}"', ((k, v) for k, v in final.items() if v not in (None, False)))
+        attributes = format_html_join(
+            "", ' {}="{}"', ((k, v) for k, v in final.items() if v not in (None, False))
+        )
         return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
 
 
@@ -42,18 +47,28 @@ class TaskFilterForm(forms.Form):
     """Shows the plan page's filters with their current values. Reading them is
     TaskFilter.from_params's job, so a bad value is ignored the same way everywhere."""
 
-    q = forms.CharField(label="搜索", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "任务内容或单位名称"}))
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "任务内容或单位名称"}),
+    )
     unit = forms.ChoiceField(label="单位", required=False, widget=FastSelect)
     role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])
     section = forms.ChoiceField(label="部分", required=False, widget=FastSelect)
     has_target = forms.ChoiceField(
         label="量化目标", required=False, choices=[("", "不限"), ("1", "有量化目标"), ("0", "无量化目标")]
     )
-    deadline_from = forms.DateField(label="时限自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    deadline_to = forms.DateField(label="时限至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_from = forms.DateField(
+        label="时限自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deadline_to = forms.DateField(
+        label="时限至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
-    def __init__(self, data: Mapping[str, Any], *, units: Iterable[Unit], sections: Sequence[Section]) -> None:
+    def __init__(
+        self, data: Mapping[str, Any], *, units: Iterable[Unit], sections: Sequence[Section]
+    ) -> None:
         super().__init__(data)
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ChoiceField)
@@ -77,11 +92,14 @@ def managed_plans(user: Any) -> QuerySet[Plan]:
 class UploadForm(forms.Form):
     # Empty files pass here so that the import names the file in its own message.
     file = forms.FileField(
-        label="文档", allow_empty_file=True,
+        label="文档",
+        allow_empty_file=True,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(SUFFIXES))}),
     )
     revises = forms.ModelChoiceField(
-        label="修订已有方案（导入为新版本）", queryset=Plan.objects.none(), required=False,
+        label="修订已有方案（导入为新版本）",
+        queryset=Plan.objects.none(),
+        required=False,
         empty_label="不修订，作为新方案导入",
     )
 
@@ -145,7 +163,9 @@ class DirectoryLookup:
         by_text: dict[str, int] = {}
         if texts:
             # A unit's own name wins over another unit's alias, as in duban.units.matching.
-            by_text = dict(Alias.objects.filter(name__in=texts, unit__active=True).values_list("name", "unit_id"))
+            by_text = dict(
+                Alias.objects.filter(name__in=texts, unit__active=True).values_list("name", "unit_id")
+            )
             by_text.update((name, pk) for pk, name in active.filter(name__in=texts).values_list("pk", "name"))
         return cls(names, by_text)
 
@@ -234,25 +254,32 @@ class UnitChoices:
 
 class PlanSettingsForm(forms.Form):
     shared_with_all = forms.BooleanField(label="向所有单位公开", required=False)
-    parent = forms.ModelChoiceField(label="上级方案", queryset=Plan.objects.none(), required=False,
-                                    empty_label="无")
+    parent = forms.ModelChoiceField(
+        label="上级方案", queryset=Plan.objects.none(), required=False, empty_label="无"
+    )
     managers = forms.ModelMultipleChoiceField(
         label="方案管理员", queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, plan: Plan, user: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {
-            "shared_with_all": plan.shared_with_all,
-            "parent": plan.parent_id,
-            "managers": list(plan.managers.values_list("pk", flat=True)),
-        })
+        kwargs.setdefault(
+            "initial",
+            {
+                "shared_with_all": plan.shared_with_all,
+                "parent": plan.parent_id,
+                "managers": list(plan.managers.values_list("pk", flat=True)),
+            },
+        )
         super().__init__(*args, **kwargs)
         parent = self.fields["parent"]
         assert isinstance(parent, forms.ModelChoiceField)
         # A plan cannot sit under one of its own versions or under its own descendants.
         parent.queryset = (
-            visible_plans(user).filter(is_current=True).exclude(series=plan.series)
-            .exclude(pk__in=_descendants(plan)).order_by("title")
+            visible_plans(user)
+            .filter(is_current=True)
+            .exclude(series=plan.series)
+            .exclude(pk__in=_descendants(plan))
+            .order_by("title")
         )
         managers = self.fields["managers"]
         assert isinstance(managers, forms.ModelMultipleChoiceField)

@@ -64,9 +64,15 @@ def store_plan(
     for order, t in enumerate(data.get("tasks") or []):
         section = _section(plan, tuple(t.get("path") or ()), sections)
         task = Task(
-            plan=plan, section=section, number=str(t.get("id") or order + 1)[:32], title=(t.get("title") or "")[:300],
-            text=t.get("text") or "", points=_decimal(t.get("points")), deadline=_date(t.get("deadline")),
-            deadline_text=(t.get("deadline_text") or "")[:100], order=order,
+            plan=plan,
+            section=section,
+            number=str(t.get("id") or order + 1)[:32],
+            title=(t.get("title") or "")[:300],
+            text=t.get("text") or "",
+            points=_decimal(t.get("points")),
+            deadline=_date(t.get("deadline")),
+            deadline_text=(t.get("deadline_text") or "")[:100],
+            order=order,
         )
         tasks.append((task, t))
     Task.objects.bulk_create([t for t, _ in tasks])
@@ -75,18 +81,32 @@ def store_plan(
             resps.append(Responsibility(task=task, unit=units[unit_ids[printed]], role=role, order=i))
         for i, x in enumerate(t.get("targets") or []):
             by = str(x.get("by") or "")[:4]
-            targets.append(Target(
-                task=task, metric=(x.get("metric") or "")[:200], cmp=x["cmp"], value=Decimal(str(x["value"])),
-                unit=x.get("unit") or "", change=x.get("change") or "", by_year=int(by) if by.isdigit() else None,
-                order=i,
-            ))
+            targets.append(
+                Target(
+                    task=task,
+                    metric=(x.get("metric") or "")[:200],
+                    cmp=x["cmp"],
+                    value=Decimal(str(x["value"])),
+                    unit=x.get("unit") or "",
+                    change=x.get("change") or "",
+                    by_year=int(by) if by.isdigit() else None,
+                    order=i,
+                )
+            )
     Responsibility.objects.bulk_create(resps)
     Target.objects.bulk_create(targets)
-    Deduction.objects.bulk_create([
-        Deduction(plan=plan, number=str(d.get("id") or ""), item=str(d.get("item") or "")[:300],
-                  rules=list(d.get("rules") or []), order=i)
-        for i, d in enumerate(data.get("deductions") or [])
-    ])
+    Deduction.objects.bulk_create(
+        [
+            Deduction(
+                plan=plan,
+                number=str(d.get("id") or ""),
+                item=str(d.get("item") or "")[:300],
+                rules=list(d.get("rules") or []),
+                order=i,
+            )
+            for i, d in enumerate(data.get("deductions") or [])
+        ]
+    )
     return plan
 
 
@@ -95,7 +115,9 @@ def _section(plan: Plan, path: tuple[str, ...], cache: dict[tuple[str, ...], Sec
     for depth in range(1, len(path) + 1):
         key = path[:depth]
         if key not in cache:
-            cache[key] = Section.objects.create(plan=plan, parent=parent, title=key[-1][:300], order=len(cache))
+            cache[key] = Section.objects.create(
+                plan=plan, parent=parent, title=key[-1][:300], order=len(cache)
+            )
         parent = cache[key]
     return parent
 

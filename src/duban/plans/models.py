@@ -36,7 +36,9 @@ class SourceDocument(models.Model):
     name = models.CharField("文件名", max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -54,10 +56,19 @@ class Plan(models.Model):
     issuer = models.CharField("发文单位", max_length=200, blank=True)
     total_points = models.DecimalField("总分", max_digits=8, decimal_places=2, null=True, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级方案", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+        "self",
+        verbose_name="上级方案",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
     )
-    source = models.ForeignKey(SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans")
-    managers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="管理员", blank=True, related_name="managed_plans")
+    source = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans"
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="管理员", blank=True, related_name="managed_plans"
+    )
     shared_with_all = models.BooleanField("向所有单位公开", default=False)
     created_at = models.DateTimeField()
     warnings = models.JSONField("文档问题", default=list, blank=True)
@@ -72,7 +83,9 @@ class Plan(models.Model):
 
 class Section(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     title = models.CharField("标题", max_length=300)
     order = models.PositiveIntegerField(default=0)
 
@@ -85,7 +98,9 @@ class Section(models.Model):
 
 class Task(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
-    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     number = models.CharField("序号", max_length=32)
     title = models.CharField("任务", max_length=300, blank=True)
     text = models.TextField("目标要求", blank=True)
@@ -95,7 +110,12 @@ class Task(models.Model):
     order = models.PositiveIntegerField(default=0)
     # In a district's decomposition of a city plan, the city task this one implements.
     parent_task = models.ForeignKey(
-        "self", verbose_name="上级任务", null=True, blank=True, on_delete=models.SET_NULL, related_name="child_tasks"
+        "self",
+        verbose_name="上级任务",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="child_tasks",
     )
 
     class Meta:

@@ -67,7 +67,9 @@ class TaskFilter:
             # icontains is a substring search on both SQLite (LIKE) and PostgreSQL (ILIKE):
             # Chinese needs no word segmentation for it.
             tasks = tasks.filter(
-                Q(title__icontains=self.q) | Q(text__icontains=self.q) | Q(number=self.q)
+                Q(title__icontains=self.q)
+                | Q(text__icontains=self.q)
+                | Q(number=self.q)
                 | Q(responsibilities__unit__name__icontains=self.q)
             )
         if self.is_empty():

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 def _task(row: TaskRow) -> str:
     t = row.task
-    out = [f'<li class="task" id="task-{t.pk}"><div class="task-head">'
-           f'<a class="task-no" href="{escape(row.url)}">{escape(t.number)}</a>']
+    out = [
+        f'<li class="task" id="task-{t.pk}"><div class="task-head">'
+        f'<a class="task-no" href="{escape(row.url)}">{escape(t.number)}</a>'
+    ]
     if t.title:
         out.append(f" <strong>{escape(t.title)}</strong>")
     if row.points:

@@ -32,8 +32,12 @@ def task_to_x(t: Task, path: tuple[str, ...]) -> XTask:
         deadline_text=t.deadline_text or None,
         targets=tuple(
             Target(
-                metric=x.metric, cmp=cast(Comparator, x.cmp), value=float(x.value), unit=x.unit or None,
-                change=cast(Change, x.change) if x.change else None, by=str(x.by_year) if x.by_year else None,
+                metric=x.metric,
+                cmp=cast(Comparator, x.cmp),
+                value=float(x.value),
+                unit=x.unit or None,
+                change=cast(Change, x.change) if x.change else None,
+                by=str(x.by_year) if x.by_year else None,
             )
             for x in t.targets.all()
         ),

@@ -138,8 +138,18 @@ def do_create_periods(
         ReportingPeriod(plan=plan, name=s.name, start=s.start, end=s.end, due=s.due)
         for s in specs if (s.start, s.end) not in have
     ])  # fmt: skip
-    record(acting_user, "create_periods", plan, summary=f"设置{year}年报送周期（{len(created)}期）",
-           after={"year": year, "frequency": frequency, "due_day": due_day, "created": [p.name for p in created]})
+    record(
+        acting_user,
+        "create_periods",
+        plan,
+        summary=f"设置{year}年报送周期（{len(created)}期）",
+        after={
+            "year": year,
+            "frequency": frequency,
+            "due_day": due_day,
+            "created": [p.name for p in created],
+        },
+    )
     return list(periods.filter(start__year=year))
 
 
@@ -157,8 +167,13 @@ def do_add_period(
     if ReportingPeriod.objects.filter(plan=plan, start=start, end=end).exists():
         raise InvalidInput(f"{name}：已有 {start} 至 {end} 的报送周期")
     period = ReportingPeriod.objects.create(plan=plan, name=name[:64], start=start, end=end, due=due)
-    record(acting_user, "add_period", period, summary=f"新增报送周期 {period.name}",
-           after={"start": str(start), "end": str(end), "due": str(due)})
+    record(
+        acting_user,
+        "add_period",
+        period,
+        summary=f"新增报送周期 {period.name}",
+        after={"start": str(start), "end": str(end), "due": str(due)},
+    )
     return period
 
 
@@ -242,11 +257,20 @@ def _reporting_unit(task: Task, period: ReportingPeriod, acting_user: Any) -> in
 
 
 def _save(
-    kind: str, task: Task, period: ReportingPeriod, data: ReportData, lock_version: int | None, acting_user: Any
+    kind: str,
+    task: Task,
+    period: ReportingPeriod,
+    data: ReportData,
+    lock_version: int | None,
+    acting_user: Any,
 ) -> ProgressReport:
     unit_id = _reporting_unit(task, period, acting_user)
     actors = report_actors(acting_user, task, unit_id, kind)
-    rows = list(ProgressReport.objects.select_for_update(of=("self",)).filter(task=task, period=period, unit_id=unit_id).order_by())
+    rows = list(
+        ProgressReport.objects.select_for_update(of=("self",))
+        .filter(task=task, period=period, unit_id=unit_id)
+        .order_by()
+    )
     draft = next((r for r in rows if r.status == ReportStatus.DRAFT), None)
     answered = next((r for r in rows if r.status in ANSWERED), None)
     if draft is None:
@@ -257,9 +281,18 @@ def _save(
             raise ConflictError(STALE_DRAFT)
         at = now()
         report = ProgressReport(
-            task=task, period=period, unit_id=unit_id, kind=kind, status=ReportStatus.DRAFT,
-            version=max((r.version for r in rows), default=0) + 1, created_at=at, created_by=acting_user,
-            updated_at=at, progress=data.progress, reason=data.reason.strip(), percent=data.percent,
+            task=task,
+            period=period,
+            unit_id=unit_id,
+            kind=kind,
+            status=ReportStatus.DRAFT,
+            version=max((r.version for r in rows), default=0) + 1,
+            created_at=at,
+            created_by=acting_user,
+            updated_at=at,
+            progress=data.progress,
+            reason=data.reason.strip(),
+            percent=data.percent,
             narrative=data.narrative.strip(),
         )
         try:
@@ -268,13 +301,20 @@ def _save(
         except IntegrityError:
             raise ConflictError(STALE_DRAFT) from None
         _store_values(report, data, new=True)
-        record(acting_user, "save_draft", report, summary=f"新建{report.get_kind_display()}草稿 {task} {period}",
-               after=_snapshot(report))
+        record(
+            acting_user,
+            "save_draft",
+            report,
+            summary=f"新建{report.get_kind_display()}草稿 {task} {period}",
+            after=_snapshot(report),
+        )
         return report
     return _edit(draft, data, lock_version, acting_user)
 
 
-def _edit(draft: ProgressReport, data: ReportData, lock_version: int | None, acting_user: Any) -> ProgressReport:
+def _edit(
+    draft: ProgressReport, data: ReportData, lock_version: int | None, acting_user: Any
+) -> ProgressReport:
     check_report(draft.status, ReportAction.SAVE, actors_of_report(acting_user, draft))
     _check_data(data)
     if lock_version != draft.lock_version:
@@ -291,14 +331,25 @@ def _edit(draft: ProgressReport, data: ReportData, lock_version: int | None, act
         raise ConflictError(STALE_DRAFT)
     draft.refresh_from_db()
     _store_values(draft, data)
-    record(acting_user, "save_draft", draft, summary=f"保存草稿 {draft.task} {draft.period}", before=before,
-           after=_snapshot(draft))
+    record(
+        acting_user,
+        "save_draft",
+        draft,
+        summary=f"保存草稿 {draft.task} {draft.period}",
+        before=before,
+        after=_snapshot(draft),
+    )
     return draft
 
 
 @transaction.atomic
 def do_save_draft(
-    task: Task, period: ReportingPeriod, data: ReportData, *, lock_version: int | None = None, acting_user: Any
+    task: Task,
+    period: ReportingPeriod,
+    data: ReportData,
+    *,
+    lock_version: int | None = None,
+    acting_user: Any,
 ) -> ProgressReport:
     """Create or update the acting user's unit's draft report on the task for the period.
 
@@ -310,7 +361,12 @@ def do_save_draft(
 
 @transaction.atomic
 def do_add_contribution(
-    task: Task, period: ReportingPeriod, data: ReportData, *, lock_version: int | None = None, acting_user: Any
+    task: Task,
+    period: ReportingPeriod,
+    data: ReportData,
+    *,
+    lock_version: int | None = None,
+    acting_user: Any,
 ) -> ProgressReport:
     """A partner unit's contribution to the lead unit's report: a draft, submitted like a report."""
     return _save(ReportKind.CONTRIBUTION, task, period, data, lock_version, acting_user)
@@ -326,7 +382,11 @@ def do_edit_draft(
 
 def _lock(report: ProgressReport) -> ProgressReport:
     # of=("self",): lock the report row only, not the plan, task, period and unit rows joined in.
-    return ProgressReport.objects.select_for_update(of=("self",)).select_related("task__plan", "period", "unit").get(pk=report.pk)
+    return (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("task__plan", "period", "unit")
+        .get(pk=report.pk)
+    )
 
 
 def _reviewer_message(report: ProgressReport) -> Message:
@@ -339,15 +399,21 @@ def _reviewer_message(report: ProgressReport) -> Message:
     else:
         units = tuple(reporting_unit_ids(task_roles(task)))
     return Message(
-        key=f"submitted:r{report.pk}", kind=NotificationKind.REPORT_SUBMITTED,
-        title=f"{report.unit}报送了{report.get_kind_display()}", link=report_link(report.pk),
+        key=f"submitted:r{report.pk}",
+        kind=NotificationKind.REPORT_SUBMITTED,
+        title=f"{report.unit}报送了{report.get_kind_display()}",
+        link=report_link(report.pk),
         text=f"{report.period} · 任务{task}：{report.unit}报送了第 {report.version} 版{report.get_kind_display()}，请审核。",
-        users=tuple(pk for pk, _ in addresses), units=units, addresses=addresses,
+        users=tuple(pk for pk, _ in addresses),
+        units=units,
+        addresses=addresses,
     )
 
 
 @transaction.atomic
-def do_submit_report(report: ProgressReport, *, lock_version: int | None = None, acting_user: Any) -> ProgressReport:
+def do_submit_report(
+    report: ProgressReport, *, lock_version: int | None = None, acting_user: Any
+) -> ProgressReport:
     """Submit a draft. It becomes immutable; the version it corrects (if any) is SUPERSEDED."""
     report = _lock(report)
     after = check_report(report.status, ReportAction.SUBMIT, actors_of_report(acting_user, report))
@@ -358,8 +424,11 @@ def do_submit_report(report: ProgressReport, *, lock_version: int | None = None,
     # Before the new version becomes the answer: at most one answer per unit, task and period.
     replaced = list(
         ProgressReport.objects.select_for_update(of=("self",))
-        .filter(task_id=report.task_id, period_id=report.period_id, unit_id=report.unit_id, status__in=ANSWERED)
-        .order_by().values_list("pk", "version", "status", "progress")
+        .filter(
+            task_id=report.task_id, period_id=report.period_id, unit_id=report.unit_id, status__in=ANSWERED
+        )
+        .order_by()
+        .values_list("pk", "version", "status", "progress")
     )
     ProgressReport.objects.filter(pk__in=[pk for pk, *_ in replaced]).update(
         status=ReportStatus.SUPERSEDED, updated_at=at
@@ -368,9 +437,13 @@ def do_submit_report(report: ProgressReport, *, lock_version: int | None = None,
     report.lock_version += 1
     report.updated_at = at
     report.save(update_fields=["status", "submitted_at", "submitted_by", "lock_version", "updated_at"])
-    record(acting_user, "submit_report", report,
-           summary=f"报送{report.get_kind_display()} {report.task} {report.period}（第 {report.version} 版）",
-           after={"status": report.status, "supersedes": [v for _, v, *_ in replaced]})
+    record(
+        acting_user,
+        "submit_report",
+        report,
+        summary=f"报送{report.get_kind_display()} {report.task} {report.period}（第 {report.version} 版）",
+        after={"status": report.status, "supersedes": [v for _, v, *_ in replaced]},
+    )
     if report.kind == ReportKind.REPORT and any(
         st == ReportStatus.ACCEPTED and progress == Progress.DONE for *_, st, progress in replaced
     ):
@@ -387,8 +460,14 @@ def _reopen(correction: ProgressReport, acting_user: Any) -> None:
     if closure is None:
         return
     closure.delete()
-    record(acting_user, "reopen_task", task, summary=f"撤销销号 {task}：已通过的完成报告被更正（第 {correction.version} 版）",
-           before={"closure": closure.pk, "report": closure.report_id}, after={"correction": correction.pk})
+    record(
+        acting_user,
+        "reopen_task",
+        task,
+        summary=f"撤销销号 {task}：已通过的完成报告被更正（第 {correction.version} 版）",
+        before={"closure": closure.pk, "report": closure.report_id},
+        after={"correction": correction.pk},
+    )
 
 
 @dataclass(frozen=True)
@@ -398,8 +477,13 @@ class EvidenceInput:
 
 
 def do_submit_new_report(
-    task: Task, period: ReportingPeriod, data: ReportData, *, kind: str = ReportKind.REPORT,
-    files: Iterable[EvidenceInput] = (), acting_user: Any,
+    task: Task,
+    period: ReportingPeriod,
+    data: ReportData,
+    *,
+    kind: str = ReportKind.REPORT,
+    files: Iterable[EvidenceInput] = (),
+    acting_user: Any,
 ) -> ProgressReport:
     """Save and submit at once a report (or contribution) the unit has not begun: the form's 报送
     button on a new report. The same checks and the same audit trail as do_save_draft, do_add_evidence
@@ -426,7 +510,11 @@ def do_submit_new_report(
 
 @transaction.atomic
 def _submit_new(
-    task: Task, period: ReportingPeriod, data: ReportData, kind: str, files: Iterable[EvidenceInput],
+    task: Task,
+    period: ReportingPeriod,
+    data: ReportData,
+    kind: str,
+    files: Iterable[EvidenceInput],
     acting_user: Any,
 ) -> ProgressReport:
     unit_id = _reporting_unit(task, period, acting_user)
@@ -452,7 +540,8 @@ def _submit_new(
     _store_values(report, data, new=True)
     draft = {**_snapshot(report), "lock_version": 0}
     events: list[tuple[str, Any, str, dict[str, Any] | None]] = [
-        ("save_draft", report, f"新建{report.get_kind_display()}草稿 {task} {period}", draft)]
+        ("save_draft", report, f"新建{report.get_kind_display()}草稿 {task} {period}", draft)
+    ]
     for (name, content), content_type in zip(named, types, strict=True):
         evidence = _store_evidence(report, name, content, content_type, acting_user)
         events.append(("add_evidence", report, f"上传佐证材料 {name}", _evidence_facts(evidence)))
@@ -465,8 +554,14 @@ def _submit_new(
 
 
 def _unit_message(report: ProgressReport, kind: str, title: str, text: str) -> Message:
-    return Message(key=f"{kind}:r{report.pk}", kind=kind, title=title, text=text, link=report_link(report.pk),
-                   units=(report.unit_id,))
+    return Message(
+        key=f"{kind}:r{report.pk}",
+        kind=kind,
+        title=title,
+        text=text,
+        link=report_link(report.pk),
+        units=(report.unit_id,),
+    )
 
 
 @transaction.atomic
@@ -477,17 +572,31 @@ def do_return_report(report: ProgressReport, comment: str, *, acting_user: Any) 
     comment = (comment or "").strip()
     if not comment:
         raise InvalidInput("退回时必须填写退回意见")
-    report.status, report.reviewed_at, report.reviewed_by, report.review_comment = after, now(), acting_user, comment
+    report.status, report.reviewed_at, report.reviewed_by, report.review_comment = (
+        after,
+        now(),
+        acting_user,
+        comment,
+    )
     report.returned_count += 1
     report.updated_at = report.reviewed_at
     report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "returned_count",
                                "updated_at"])  # fmt: skip
-    record(acting_user, "return_report", report, summary=f"退回 {report.task} {report.period}：{comment}",
-           after={"status": report.status, "comment": comment, "returned_count": report.returned_count})
-    send_on_commit(_unit_message(
-        report, NotificationKind.REPORT_RETURNED, f"{report.get_kind_display()}被退回",
-        f"{report.period} · 任务{report.task}：第 {report.version} 版被退回。意见：{comment}",
-    ))
+    record(
+        acting_user,
+        "return_report",
+        report,
+        summary=f"退回 {report.task} {report.period}：{comment}",
+        after={"status": report.status, "comment": comment, "returned_count": report.returned_count},
+    )
+    send_on_commit(
+        _unit_message(
+            report,
+            NotificationKind.REPORT_RETURNED,
+            f"{report.get_kind_display()}被退回",
+            f"{report.period} · 任务{report.task}：第 {report.version} 版被退回。意见：{comment}",
+        )
+    )
     return report
 
 
@@ -502,12 +611,22 @@ def do_accept_report(report: ProgressReport, *, comment: str = "", acting_user: 
     report.updated_at = report.reviewed_at
     report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
     closed = _maybe_close(report, acting_user)
-    record(acting_user, "accept_report", report, summary=f"审核通过 {report.task} {report.period}",
-           after={"status": report.status, "comment": report.review_comment, "closes_task": closed})
-    send_on_commit(_unit_message(
-        report, NotificationKind.REPORT_ACCEPTED, f"{report.get_kind_display()}已通过审核",
-        f"{report.period} · 任务{report.task}：第 {report.version} 版已通过审核。" + ("任务已销号。" if closed else ""),
-    ))
+    record(
+        acting_user,
+        "accept_report",
+        report,
+        summary=f"审核通过 {report.task} {report.period}",
+        after={"status": report.status, "comment": report.review_comment, "closes_task": closed},
+    )
+    send_on_commit(
+        _unit_message(
+            report,
+            NotificationKind.REPORT_ACCEPTED,
+            f"{report.get_kind_display()}已通过审核",
+            f"{report.period} · 任务{report.task}：第 {report.version} 版已通过审核。"
+            + ("任务已销号。" if closed else ""),
+        )
+    )
     return report
 
 
@@ -526,7 +645,13 @@ def _maybe_close(report: ProgressReport, acting_user: Any) -> bool:
         return False
     closure = TaskClosure.objects.create(task=task, report=report, closed_at=report.reviewed_at or now(),
                                          closed_by=acting_user)  # fmt: skip
-    record(acting_user, "close_task", task, summary=f"销号 {task}", after={"report": report.pk, "closure": closure.pk})
+    record(
+        acting_user,
+        "close_task",
+        task,
+        summary=f"销号 {task}",
+        after={"report": report.pk, "closure": closure.pk},
+    )
     return True
 
 
@@ -542,10 +667,21 @@ def do_correct_report(report: ProgressReport, *, acting_user: Any) -> ProgressRe
         raise ConflictError("已有未报送的更正草稿，请在该草稿中修改")
     at = now()
     new = ProgressReport(
-        task_id=report.task_id, period_id=report.period_id, unit_id=report.unit_id, kind=report.kind,
-        status=ReportStatus.DRAFT, progress=report.progress, reason=report.reason, percent=report.percent,
-        narrative=report.narrative, version=(siblings.aggregate(v=Max("version"))["v"] or 0) + 1, previous=report,
-        returned_count=report.returned_count, created_at=at, created_by=acting_user, updated_at=at,
+        task_id=report.task_id,
+        period_id=report.period_id,
+        unit_id=report.unit_id,
+        kind=report.kind,
+        status=ReportStatus.DRAFT,
+        progress=report.progress,
+        reason=report.reason,
+        percent=report.percent,
+        narrative=report.narrative,
+        version=(siblings.aggregate(v=Max("version"))["v"] or 0) + 1,
+        previous=report,
+        returned_count=report.returned_count,
+        created_at=at,
+        created_by=acting_user,
+        updated_at=at,
     )
     try:
         with transaction.atomic():
@@ -561,8 +697,13 @@ def do_correct_report(report: ProgressReport, *, acting_user: Any) -> ProgressRe
                  content_type=e.content_type, uploaded_at=e.uploaded_at, uploaded_by_id=e.uploaded_by_id)
         for e in report.evidence.all()
     ])  # fmt: skip
-    record(acting_user, "correct_report", new, summary=f"更正 {report.task} {report.period}（第 {new.version} 版）",
-           after={"corrects": report.pk, "version": new.version})
+    record(
+        acting_user,
+        "correct_report",
+        new,
+        summary=f"更正 {report.task} {report.period}（第 {new.version} 版）",
+        after={"corrects": report.pk, "version": new.version},
+    )
     return new
 
 
@@ -618,7 +759,9 @@ def check_evidence(name: str, data: bytes) -> str:
     return content_type
 
 
-_new_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("duban_new_evidence_files", default=None)
+_new_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
+    "duban_new_evidence_files", default=None
+)
 
 
 @contextmanager
@@ -642,7 +785,9 @@ def files_kept_only_on_commit() -> Iterator[None]:
         _new_files.reset(token)
 
 
-def _store_evidence(report: ProgressReport, name: str, data: bytes, content_type: str, acting_user: Any) -> Evidence:
+def _store_evidence(
+    report: ProgressReport, name: str, data: bytes, content_type: str, acting_user: Any
+) -> Evidence:
     evidence = Evidence(report=report, name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                         content_type=content_type, uploaded_at=now(), uploaded_by=acting_user)  # fmt: skip
     # A random stored name: the original name may say more than the path should.
@@ -665,7 +810,13 @@ def do_add_evidence(report: ProgressReport, name: str, data: bytes, *, acting_us
         check_report(report.status, ReportAction.SAVE, actors_of_report(acting_user, report))
         name = PurePath(name.replace("\\", "/")).name[:255] or "file"
         evidence = _store_evidence(report, name, data, check_evidence(name, data), acting_user)
-        record(acting_user, "add_evidence", report, summary=f"上传佐证材料 {name}", after=_evidence_facts(evidence))
+        record(
+            acting_user,
+            "add_evidence",
+            report,
+            summary=f"上传佐证材料 {name}",
+            after=_evidence_facts(evidence),
+        )
         return evidence
 
 
@@ -686,7 +837,9 @@ def do_remove_evidence(evidence: Evidence, *, acting_user: Any) -> None:
 
 
 def _lock_order(order: SupervisionOrder) -> SupervisionOrder:
-    return SupervisionOrder.objects.select_for_update(of=("self",)).select_related("task__plan").get(pk=order.pk)
+    return (
+        SupervisionOrder.objects.select_for_update(of=("self",)).select_related("task__plan").get(pk=order.pk)
+    )
 
 
 def _order_units(order: SupervisionOrder) -> tuple[int, ...]:
@@ -697,10 +850,25 @@ def _managers(task: Task) -> tuple[int, ...]:
     return tuple(task.plan.managers.filter(is_active=True).values_list("pk", flat=True))
 
 
-def _order_message(order: SupervisionOrder, kind: str, key: str, title: str, text: str, *,
-                   units: tuple[int, ...] = (), users: tuple[int, ...] = ()) -> Message:
-    return Message(key=f"{key}:o{order.pk}", kind=kind, title=title, text=text, link=order_link(order.pk),
-                   units=units, users=users)
+def _order_message(
+    order: SupervisionOrder,
+    kind: str,
+    key: str,
+    title: str,
+    text: str,
+    *,
+    units: tuple[int, ...] = (),
+    users: tuple[int, ...] = (),
+) -> Message:
+    return Message(
+        key=f"{key}:o{order.pk}",
+        kind=kind,
+        title=title,
+        text=text,
+        link=order_link(order.pk),
+        units=units,
+        users=users,
+    )
 
 
 def _next_serial(year: int) -> int:
@@ -726,7 +894,9 @@ def do_issue_order(
         raise InvalidInput("请选择督办单位")
     strangers = [str(u) for u in unit_ids if u not in task_units]
     if strangers:
-        names = "、".join(Unit.objects.filter(pk__in=strangers).values_list("name", flat=True)) or "、".join(strangers)
+        names = "、".join(Unit.objects.filter(pk__in=strangers).values_list("name", flat=True)) or "、".join(
+            strangers
+        )
         raise InvalidInput(f"督办单位必须是该任务的责任单位：{names}")
     text = (text or "").strip()
     if not text:
@@ -739,9 +909,16 @@ def do_issue_order(
     for _attempt in range(10):
         seq = _next_serial(year)
         order = SupervisionOrder(
-            year=year, seq=seq, serial=f"{conf.order_prefix()}〔{year}〕{seq}号", task=task, level=level,
-            status=status, text=text, reply_deadline=reply_deadline,
-            issued_at=now(), issued_by=acting_user,
+            year=year,
+            seq=seq,
+            serial=f"{conf.order_prefix()}〔{year}〕{seq}号",
+            task=task,
+            level=level,
+            status=status,
+            text=text,
+            reply_deadline=reply_deadline,
+            issued_at=now(),
+            issued_by=acting_user,
         )
         try:
             with transaction.atomic():  # another manager may take the same number at the same moment
@@ -752,12 +929,28 @@ def do_issue_order(
     else:
         raise ConflictError("督办单编号分配冲突，请重试")
     order.units.set(unit_ids)
-    record(acting_user, "issue_order", order, summary=f"签发督办单 {order.serial}（{order.get_level_display()}）{task}",
-           after={"serial": order.serial, "units": unit_ids, "level": level, "reply_deadline": str(reply_deadline)})
-    send_on_commit(_order_message(
-        order, NotificationKind.ORDER_ISSUED, "issued", f"督办通知 {order.serial}",
-        f"任务{task}：{text}（{order.get_level_display()}督办，请于 {reply_deadline} 前回复）", units=tuple(unit_ids),
-    ))
+    record(
+        acting_user,
+        "issue_order",
+        order,
+        summary=f"签发督办单 {order.serial}（{order.get_level_display()}）{task}",
+        after={
+            "serial": order.serial,
+            "units": unit_ids,
+            "level": level,
+            "reply_deadline": str(reply_deadline),
+        },
+    )
+    send_on_commit(
+        _order_message(
+            order,
+            NotificationKind.ORDER_ISSUED,
+            "issued",
+            f"督办通知 {order.serial}",
+            f"任务{task}：{text}（{order.get_level_display()}督办，请于 {reply_deadline} 前回复）",
+            units=tuple(unit_ids),
+        )
+    )
     return order
 
 
@@ -773,11 +966,19 @@ def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Any) -> S
     order.replied_by, order.reply_unit_id = acting_user, acting_user.unit_id
     order.save(update_fields=["status", "reply_text", "replied_at", "replied_by", "reply_unit"])
     record(acting_user, "reply_order", order, summary=f"回复督办单 {order.serial}", after={"reply": text})
-    users = tuple(dict.fromkeys([*_managers(order.task), *([order.issued_by_id] if order.issued_by_id else [])]))
-    send_on_commit(_order_message(
-        order, NotificationKind.ORDER_REPLIED, "replied", f"督办单 {order.serial} 已回复",
-        f"{acting_user.unit}回复：{text}", users=users,
-    ))
+    users = tuple(
+        dict.fromkeys([*_managers(order.task), *([order.issued_by_id] if order.issued_by_id else [])])
+    )
+    send_on_commit(
+        _order_message(
+            order,
+            NotificationKind.ORDER_REPLIED,
+            "replied",
+            f"督办单 {order.serial} 已回复",
+            f"{acting_user.unit}回复：{text}",
+            users=users,
+        )
+    )
     return order
 
 
@@ -790,12 +991,24 @@ def do_close_order(order: SupervisionOrder, *, comment: str = "", acting_user: A
     order.status, order.closed_at, order.closed_by = after, now(), acting_user
     order.close_comment = (comment or "").strip()
     order.save(update_fields=["status", "closed_at", "closed_by", "close_comment"])
-    record(acting_user, "close_order", order, summary=f"办结督办单 {order.serial}",
-           before={"status": before}, after={"status": after, "comment": order.close_comment})
-    send_on_commit(_order_message(
-        order, NotificationKind.ORDER_REPLIED, "closed", f"督办单 {order.serial} 已办结",
-        f"任务{order.task}的督办单 {order.serial} 已办结。{order.close_comment}", units=_order_units(order),
-    ))
+    record(
+        acting_user,
+        "close_order",
+        order,
+        summary=f"办结督办单 {order.serial}",
+        before={"status": before},
+        after={"status": after, "comment": order.close_comment},
+    )
+    send_on_commit(
+        _order_message(
+            order,
+            NotificationKind.ORDER_REPLIED,
+            "closed",
+            f"督办单 {order.serial} 已办结",
+            f"任务{order.task}的督办单 {order.serial} 已办结。{order.close_comment}",
+            units=_order_units(order),
+        )
+    )
     return order
 
 
@@ -814,13 +1027,26 @@ def _escalate(order: SupervisionOrder, acting_user: Any, day: dt.date) -> Superv
     }]  # fmt: skip
     order.save(update_fields=["level", "status", "reply_deadline", "escalations"])
     level = order.get_level_display()
-    record(acting_user, "escalate_order", order, summary=f"督办单 {order.serial} 升级为{level}",
-           before={"level": before}, after={"level": order.level, "reply_deadline": str(order.reply_deadline)})
+    record(
+        acting_user,
+        "escalate_order",
+        order,
+        summary=f"督办单 {order.serial} 升级为{level}",
+        before={"level": before},
+        after={"level": order.level, "reply_deadline": str(order.reply_deadline)},
+    )
     text = f"任务{order.task}的督办单 {order.serial} 逾期未回复，已升级为{level}督办，新的回复期限 {order.reply_deadline}。"
-    send_on_commit(_order_message(
-        order, NotificationKind.ORDER_ESCALATED, f"escalated-{order.level}", f"督办单 {order.serial} 升级为{level}",
-        text, units=_order_units(order), users=tuple(dict.fromkeys([*leader_ids(), *_managers(order.task)])),
-    ))
+    send_on_commit(
+        _order_message(
+            order,
+            NotificationKind.ORDER_ESCALATED,
+            f"escalated-{order.level}",
+            f"督办单 {order.serial} 升级为{level}",
+            text,
+            units=_order_units(order),
+            users=tuple(dict.fromkeys([*leader_ids(), *_managers(order.task)])),
+        )
+    )
     return order
 
 
@@ -840,9 +1066,17 @@ def do_escalate_overdue_orders(*, acting_user: Any, day: dt.date | None = None) 
     )
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():  # one order at a time: a failure leaves the others escalated
-            order = SupervisionOrder.objects.select_for_update(of=("self",)).select_related("task__plan").get(pk=pk)
+            order = (
+                SupervisionOrder.objects.select_for_update(of=("self",))
+                .select_related("task__plan")
+                .get(pk=pk)
+            )
             # Checked again under the lock: another run may have escalated it a moment ago.
-            if order.status != OrderStatus.OPEN or order.reply_deadline >= day or order.level == OrderLevel.RED:
+            if (
+                order.status != OrderStatus.OPEN
+                or order.reply_deadline >= day
+                or order.level == OrderLevel.RED
+            ):
                 continue
             escalated.append(_escalate(order, acting_user, day))
     return escalated
@@ -859,7 +1093,13 @@ def _require_admin(acting_user: Any, what: str) -> None:
 
 @transaction.atomic
 def do_set_unit_channel(
-    unit: Unit, channel: str, *, url: str = "", email: str = "", secret: str = "", active: bool = True,
+    unit: Unit,
+    channel: str,
+    *,
+    url: str = "",
+    email: str = "",
+    secret: str = "",
+    active: bool = True,
     acting_user: Any,
 ) -> UnitChannel:
     """Set a unit's mailbox or group robot (one of each kind per unit)."""
@@ -875,11 +1115,18 @@ def do_set_unit_channel(
     elif urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
         raise InvalidInput(f"Webhook 地址“{url}”无效，应以 https:// 开头")
     row, created = UnitChannel.objects.update_or_create(
-        unit=unit, channel=channel, defaults={"url": url, "email": email, "secret": secret.strip(), "active": active}
+        unit=unit,
+        channel=channel,
+        defaults={"url": url, "email": email, "secret": secret.strip(), "active": active},
     )
     # The signing secret is never written to the audit trail.
-    record(acting_user, "set_unit_channel", row, summary=f"{'新增' if created else '修改'}{row}",
-           after={"url": url, "email": email, "active": active, "signed": bool(secret.strip())})
+    record(
+        acting_user,
+        "set_unit_channel",
+        row,
+        summary=f"{'新增' if created else '修改'}{row}",
+        after={"url": url, "email": email, "active": active, "signed": bool(secret.strip())},
+    )
     return row
 
 
@@ -892,7 +1139,13 @@ def do_retry_delivery(delivery: Delivery, *, acting_user: Any) -> Delivery:
         raise TransitionError(f"不能重发：该消息状态为“{delivery.get_status_display()}”")
     delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, now()
     delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
-    record(acting_user, "retry_delivery", delivery, summary=f"重发 {delivery}", before={"error": delivery.last_error})
+    record(
+        acting_user,
+        "retry_delivery",
+        delivery,
+        summary=f"重发 {delivery}",
+        before={"error": delivery.last_error},
+    )
     return delivery
 
 

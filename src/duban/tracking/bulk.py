@@ -74,7 +74,12 @@ MAX_LISTED = 200  # errors listed in the message; .errors keeps them all
 # Columns, in order. The first three are hidden: they tie a row to the database.
 COL_TASK, COL_LOCK, COL_TARGETS = "任务ID", "草稿版本", "指标ID"
 COL_NUMBER, COL_TITLE, COL_KIND = "序号", "任务", "报送类型"
-COL_STATUS, COL_PERCENT, COL_REASON, COL_NARRATIVE = "进展状态", "完成比例（%）", "原因（滞后、暂缓必填）", "工作进展"
+COL_STATUS, COL_PERCENT, COL_REASON, COL_NARRATIVE = (
+    "进展状态",
+    "完成比例（%）",
+    "原因（滞后、暂缓必填）",
+    "工作进展",
+)
 FIXED = (COL_TASK, COL_LOCK, COL_TARGETS, COL_NUMBER, COL_TITLE, COL_KIND, COL_STATUS, COL_PERCENT, COL_REASON,
          COL_NARRATIVE)  # fmt: skip
 HIDDEN = (COL_TASK, COL_LOCK, COL_TARGETS)
@@ -142,7 +147,9 @@ def _duties(unit: Unit, period: ReportingPeriod) -> dict[int, _Duty]:
     return out
 
 
-def _reports(unit: Unit, period: ReportingPeriod) -> tuple[dict[int, ProgressReport], dict[int, ProgressReport]]:
+def _reports(
+    unit: Unit, period: ReportingPeriod
+) -> tuple[dict[int, ProgressReport], dict[int, ProgressReport]]:
     """The unit's drafts and current answers for the period, by task id."""
     drafts, answers = {}, {}
     for r in ProgressReport.objects.filter(period=period, unit=unit).prefetch_related("values"):
@@ -182,7 +189,9 @@ def bulk_template(unit: Unit, period: ReportingPeriod, *, user: Any) -> bytes:
     grey, head = PatternFill("solid", fgColor="EDEDED"), PatternFill("solid", fgColor="D9E1F2")
     wrap = Alignment(vertical="top", wrap_text=True)
 
-    ws.cell(1, 1, f"{period.plan.title} {period.name}进展报送表（{unit.name}）").font = Font(name="宋体", size=14, bold=True)
+    ws.cell(1, 1, f"{period.plan.title} {period.name}进展报送表（{unit.name}）").font = Font(
+        name="宋体", size=14, bold=True
+    )
     done = len(answers) - len([t for t in answers if t in drafts])
     ws.cell(2, 1, (
         f"报送截止 {period.due}。灰色格由系统填写，请勿修改；每行一项任务，暂不填报的行留空即可。"
@@ -360,7 +369,9 @@ def _open(data: bytes) -> Any:
     if not data:
         raise BulkUploadError(["文件为空"], summary="文件为空：请上传填好的报送模板（.xlsx）")
     if len(data) > limit:
-        raise BulkUploadError(["文件过大"], summary=f"文件过大（{len(data) / 1048576:.1f} MB），上限 {limit / 1048576:g} MB")
+        raise BulkUploadError(
+            ["文件过大"], summary=f"文件过大（{len(data) / 1048576:.1f} MB），上限 {limit / 1048576:g} MB"
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         msg = "这是旧版 Excel（.xls）或加密的文件：请用本系统下载的 .xlsx 模板填写，或在 Excel 中另存为 .xlsx 后上传"
         raise BulkUploadError([msg], summary=msg)
@@ -399,7 +410,9 @@ def _read(data: bytes, unit: Unit, period: ReportingPeriod) -> tuple[list[list[A
             rows.append(list(r))
     finally:
         wb.close()
-    if len(rows) < HEADER_ROW or [str(v or "").strip() for v in rows[HEADER_ROW - 1][: len(FIXED)]] != list(FIXED):
+    if len(rows) < HEADER_ROW or [str(v or "").strip() for v in rows[HEADER_ROW - 1][: len(FIXED)]] != list(
+        FIXED
+    ):
         expected = "、".join(f"{get_column_letter(i)}{HEADER_ROW} {h}" for i, h in enumerate(FIXED, start=1))
         msg = f"报送表的表头被改动：第 {HEADER_ROW} 行应为 {expected}"
         raise BulkUploadError([msg], summary=msg)
@@ -422,6 +435,7 @@ def _parse(rows: list[list[Any]], header_row: int, unit: Unit, period: Reporting
     seen: dict[int, int] = {}
 
     for r, cells in enumerate(rows[header_row:], start=header_row + 1):
+
         def cell(i: int, cells: list[Any] = cells) -> Any:
             return cells[i] if i < len(cells) else None
 
@@ -434,10 +448,14 @@ def _parse(rows: list[list[Any]], header_row: int, unit: Unit, period: Reporting
         where = at(col[COL_NUMBER])
         task_id = _int(cell(col[COL_TASK]))
         if _blank(cell(col[COL_TASK])):
-            errors.append(f"{where}: 第 {r} 行没有任务ID（隐藏列 {at(col[COL_TASK])}）：请只在下载的模板已有的行中填写")
+            errors.append(
+                f"{where}: 第 {r} 行没有任务ID（隐藏列 {at(col[COL_TASK])}）：请只在下载的模板已有的行中填写"
+            )
             continue
         if task_id is None:
-            errors.append(f"{at(col[COL_TASK])}: 第 {r} 行的任务ID“{_shown(cell(col[COL_TASK]))}”无效：请勿修改模板的隐藏列")
+            errors.append(
+                f"{at(col[COL_TASK])}: 第 {r} 行的任务ID“{_shown(cell(col[COL_TASK]))}”无效：请勿修改模板的隐藏列"
+            )
             continue
         duty = duties.get(task_id)
         if duty is None:
@@ -450,7 +468,11 @@ def _parse(rows: list[list[Any]], header_row: int, unit: Unit, period: Reporting
             errors.append(f"{where}: 任务{task.number}在第 {seen[task_id]} 行已填写，每项任务只能填一行")
             continue
         seen[task_id] = r
-        status = drafts[task_id].status if task_id in drafts else (answers[task_id].status if task_id in answers else None)
+        status = (
+            drafts[task_id].status
+            if task_id in drafts
+            else (answers[task_id].status if task_id in answers else None)
+        )
         try:
             check_report(status, ReportAction.SAVE, report_actors(acting_user, task, unit.pk, duty.kind))
         except TransitionError as exc:
@@ -461,7 +483,9 @@ def _parse(rows: list[list[Any]], header_row: int, unit: Unit, period: Reporting
         lock_cell = cell(col[COL_LOCK])
         lock_version = None if _blank(lock_cell) else _int(lock_cell)
         if not _blank(lock_cell) and lock_version is None:
-            row_errors.append(f"{at(col[COL_LOCK])}: 第 {r} 行的草稿版本“{_shown(lock_cell)}”无效：请勿修改模板的隐藏列")
+            row_errors.append(
+                f"{at(col[COL_LOCK])}: 第 {r} 行的草稿版本“{_shown(lock_cell)}”无效：请勿修改模板的隐藏列"
+            )
 
         raw_status = cell(col[COL_STATUS])
         progress = STATUS_VALUES.get(str(raw_status).strip()) if not _blank(raw_status) else None
@@ -472,12 +496,16 @@ def _parse(rows: list[list[Any]], header_row: int, unit: Unit, period: Reporting
         raw_percent = cell(col[COL_PERCENT])
         percent = 0 if _blank(raw_percent) else _percent(raw_percent)
         if percent is None:
-            row_errors.append(f"{at(col[COL_PERCENT])}: 完成比例应为 0–100 的整数，而不是“{_shown(raw_percent)}”")
+            row_errors.append(
+                f"{at(col[COL_PERCENT])}: 完成比例应为 0–100 的整数，而不是“{_shown(raw_percent)}”"
+            )
 
         raw_targets = cell(col[COL_TARGETS])
         given_ids = [] if _blank(raw_targets) else [_int(s) for s in str(raw_targets).split(",")]
         if sorted(given_ids, key=lambda x: x or 0) != sorted(t.pk for t in duty.targets):
-            row_errors.append(f"{at(col[COL_TARGETS])}: 任务{task.number}的指标已有变动，与模板不一致：请重新下载模板")
+            row_errors.append(
+                f"{at(col[COL_TARGETS])}: 任务{task.number}的指标已有变动，与模板不一致：请重新下载模板"
+            )
             errors.extend(row_errors)
             continue
         targets = {t.pk: t for t in duty.targets}
@@ -488,18 +516,26 @@ def _parse(rows: list[list[Any]], header_row: int, unit: Unit, period: Reporting
             if k > len(given_ids):
                 for i, raw in ((value_cols.get(k), raw_value), (date_cols.get(k), raw_date)):
                     if i is not None and not _blank(raw):
-                        row_errors.append(f"{at(i)}: 任务{task.number}只有 {len(given_ids)} 项指标，此格应留空")
+                        row_errors.append(
+                            f"{at(i)}: 任务{task.number}只有 {len(given_ids)} 项指标，此格应留空"
+                        )
                 continue
             target = targets[given_ids[k - 1] or 0]
             value = None if _blank(raw_value) else _decimal(raw_value)
             if not _blank(raw_value) and value is None:
-                row_errors.append(f"{at(value_cols[k])}: 指标“{target.metric}”的当前值应为数字，而不是“{_shown(raw_value)}”")
+                row_errors.append(
+                    f"{at(value_cols[k])}: 指标“{target.metric}”的当前值应为数字，而不是“{_shown(raw_value)}”"
+                )
             as_of = None if _blank(raw_date) else _date(raw_date)
             if not _blank(raw_date) and as_of is None:
-                row_errors.append(f"{at(date_cols[k])}: 数据截至日期“{_shown(raw_date)}”无法识别，应为 2025-03-31 这样的日期")
+                row_errors.append(
+                    f"{at(date_cols[k])}: 数据截至日期“{_shown(raw_date)}”无法识别，应为 2025-03-31 这样的日期"
+                )
             if _blank(raw_value) and not _blank(raw_date):
                 i = value_cols.get(k)
-                row_errors.append(f"{at(i) if i is not None else at(date_cols[k])}: 填写了数据截至日期，但指标“{target.metric}”的当前值未填写")
+                row_errors.append(
+                    f"{at(i) if i is not None else at(date_cols[k])}: 填写了数据截至日期，但指标“{target.metric}”的当前值未填写"
+                )
             if value is not None:
                 values[target.pk] = IndicatorInput(value, as_of=as_of)
 
@@ -507,7 +543,9 @@ def _parse(rows: list[list[Any]], header_row: int, unit: Unit, period: Reporting
             errors.extend(row_errors)
             continue
         assert progress is not None and percent is not None
-        text = {h: "" if _blank(cell(col[h])) else str(cell(col[h])).strip() for h in (COL_REASON, COL_NARRATIVE)}
+        text = {
+            h: "" if _blank(cell(col[h])) else str(cell(col[h])).strip() for h in (COL_REASON, COL_NARRATIVE)
+        }
         parsed.append(_Row(r, where, duty, lock_version, ReportData(
             progress=progress, reason=text[COL_REASON], percent=percent, narrative=text[COL_NARRATIVE], values=values,
         )))  # fmt: skip
@@ -530,7 +568,10 @@ def do_bulk_upload(
     if errors:
         raise BulkUploadError(errors)
     if not parsed:
-        raise BulkUploadError(["没有填写任何任务"], summary="报送表中没有填写任何任务：请在任务所在行填写进展状态和工作进展后上传")
+        raise BulkUploadError(
+            ["没有填写任何任务"],
+            summary="报送表中没有填写任何任务：请在任务所在行填写进展状态和工作进展后上传",
+        )
     saved: list[ProgressReport] = []
     with transaction.atomic():
         for row in parsed:
@@ -538,11 +579,17 @@ def do_bulk_upload(
             try:
                 # Each action runs in a savepoint of this transaction: a refused row is rolled back to
                 # it and the next rows still get checked, so one upload reports every problem.
-                report = save(row.duty.task, period, row.data, lock_version=row.lock_version, acting_user=acting_user)
+                report = save(
+                    row.duty.task, period, row.data, lock_version=row.lock_version, acting_user=acting_user
+                )
                 if submit:
-                    report = do_submit_report(report, lock_version=report.lock_version, acting_user=acting_user)
+                    report = do_submit_report(
+                        report, lock_version=report.lock_version, acting_user=acting_user
+                    )
             except ConflictError:
-                errors.append(f"{row.where}: 任务{row.duty.task.number}：下载模板后草稿已在网页上修改或报送，请重新下载模板后填写")
+                errors.append(
+                    f"{row.where}: 任务{row.duty.task.number}：下载模板后草稿已在网页上修改或报送，请重新下载模板后填写"
+                )
                 continue
             except TrackingError as exc:
                 errors.append(f"{row.where}: 任务{row.duty.task.number}：{exc}")

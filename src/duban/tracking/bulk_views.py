@@ -39,8 +39,12 @@ def bulk_download(request: HttpRequest, period_id: int) -> HttpResponse:
         data = bulk_template(user.unit, period, user=user)
     except TrackingError as exc:
         raise Http404(str(exc)) from None
-    return download(data, name=f"{period.name}进展报送表（{user.unit.name}）", fallback=f"period-{period.pk}-bulk",
-                    fmt="xlsx")
+    return download(
+        data,
+        name=f"{period.name}进展报送表（{user.unit.name}）",
+        fallback=f"period-{period.pk}-bulk",
+        fmt="xlsx",
+    )
 
 
 @login_required
@@ -53,11 +57,15 @@ def bulk_upload(request: HttpRequest, period_id: int) -> HttpResponse:
     if upload is None:
         messages.error(request, "请选择填好的 Excel 报送表")
     elif upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
-        messages.error(request, f"{upload.name}：文件过大，上限 {settings.MAX_UPLOAD_BYTES // 1048576} MB，未保存任何内容")
+        messages.error(
+            request,
+            f"{upload.name}：文件过大，上限 {settings.MAX_UPLOAD_BYTES // 1048576} MB，未保存任何内容",
+        )
     else:
         try:
-            reports = do_bulk_upload(user.unit, period, upload.read(), acting_user=user,
-                                     submit=request.POST.get("submit") == "1")
+            reports = do_bulk_upload(
+                user.unit, period, upload.read(), acting_user=user, submit=request.POST.get("submit") == "1"
+            )
         except TrackingError as exc:
             messages.error(request, f"{upload.name}：{exc}")
         else:

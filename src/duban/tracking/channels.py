@@ -165,7 +165,9 @@ def deliver_pending(at: dt.datetime | None = None, *, limit: int = 500) -> Deliv
                                                       last_error=error)  # fmt: skip
                 failed += 1
             else:
-                Delivery.objects.filter(pk=pk).update(next_attempt_at=at + backoff(d.attempts), last_error=error)
+                Delivery.objects.filter(pk=pk).update(
+                    next_attempt_at=at + backoff(d.attempts), last_error=error
+                )
                 retrying += 1
             continue
         Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.SENT, sent_at=now(), next_attempt_at=None)
@@ -176,7 +178,9 @@ def deliver_pending(at: dt.datetime | None = None, *, limit: int = 500) -> Deliv
 def failed_deliveries() -> QuerySet[Delivery]:
     """For the administrator: deliveries that gave up, and those still being retried after an error."""
     return (
-        Delivery.objects.filter(Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0))
+        Delivery.objects.filter(
+            Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0)
+        )
         .exclude(last_error="")
         .select_related("notification__recipient", "notification__unit", "unit_channel__unit")
         .order_by("-notification__created_at", "-id")

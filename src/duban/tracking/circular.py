@@ -36,8 +36,6 @@ def date_text(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-
-
 def _order_row(o: SupervisionOrder, day: dt.date) -> tuple[str, ...]:
     overdue = "（已逾期）" if o.status == "open" and o.reply_deadline < day else ""
     return (o.serial, LEVELS.get(o.level, o.level), f"{o.task.number} {o.task.title or o.task.text[:40]}",
@@ -61,9 +59,13 @@ def summary_lines(r: PeriodReport) -> list[str]:
         lines.append("各单位均已报送。")
     lines.append(f"待审核报告 {ov.awaiting_review} 份。")
     levels = "、".join(f"{LEVELS[lv]} {ov.open_orders.get(lv, 0)} 件" for lv in reversed(OrderLevel.values))
-    lines.append(f"未办结督办单 {ov.open_order_count} 件（{levels}），其中逾期未回复 {len(r.overdue_orders)} 件。")
+    lines.append(
+        f"未办结督办单 {ov.open_order_count} 件（{levels}），其中逾期未回复 {len(r.overdue_orders)} 件。"
+    )
     counts = r.light_counts
-    lines.append(f"任务灯色：红灯 {counts['red']} 项、黄灯 {counts['yellow']} 项、绿灯 {counts['green']} 项。")
+    lines.append(
+        f"任务灯色：红灯 {counts['red']} 项、黄灯 {counts['yellow']} 项、绿灯 {counts['green']} 项。"
+    )
     return lines
 
 
@@ -132,14 +134,20 @@ def period_docx(r: PeriodReport) -> bytes:
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    word_paragraph(doc, f"关于{p.name}《{p.plan.title}》落实情况的通报", TITLE_FONT, 22, bold=True, center=True)
+    word_paragraph(
+        doc, f"关于{p.name}《{p.plan.title}》落实情况的通报", TITLE_FONT, 22, bold=True, center=True
+    )
     word_paragraph(doc, "（草稿）", BODY_FONT, 16, center=True)
     word_paragraph(doc, date_text(r.day), BODY_FONT, 16, center=True)
     word_paragraph(doc, "一、总体情况", HEADING_FONT, 16)
     for line in summary_lines(r):
         word_paragraph(doc, line, BODY_FONT, 16, indent=True)
     word_paragraph(doc, "二、各单位报送情况", HEADING_FONT, 16)
-    word_table(doc, ("单位", "应报", "已报", "报送率"), [(u.name, u.expected, u.reported, f"{u.percent:g}%") for u in ov.units])
+    word_table(
+        doc,
+        ("单位", "应报", "已报", "报送率"),
+        [(u.name, u.expected, u.reported, f"{u.percent:g}%") for u in ov.units],
+    )
     word_paragraph(doc, f"三、{'逾期未报送' if ov.overdue else '未报送'}单位", HEADING_FONT, 16)
     if r.missing_units:
         word_table(doc, ("单位", "未报送数", "任务"), [

@@ -37,7 +37,9 @@ def _date(d: dt.date) -> str:
 def render_order_docx(order: SupervisionOrder) -> bytes:
     task = order.task
     # In the task's own order of units: the lead first, as the plan lists them.
-    rank = {u: i for i, u in enumerate(task.responsibilities.order_by("order").values_list("unit_id", flat=True))}
+    rank = {
+        u: i for i, u in enumerate(task.responsibilities.order_by("order").values_list("unit_id", flat=True))
+    }
     units = sorted(order.units.all(), key=lambda u: (rank.get(u.pk, len(rank)), u.name))
     lead_ids = set(task.responsibilities.filter(role=Role.LEAD).values_list("unit_id", flat=True))
     doc = Document()
@@ -56,7 +58,10 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
         ("编号", order.serial),
         ("督办级别", f"{order.get_level_display()}督办"),
         ("所属方案", task.plan.title),
-        ("督办任务", f"{task.number}. {task.title or ''}{'：' if task.title and task.text else ''}{task.text}".strip()),
+        (
+            "督办任务",
+            f"{task.number}. {task.title or ''}{'：' if task.title and task.text else ''}{task.text}".strip(),
+        ),
         ("完成时限", task.deadline_text or (_date(task.deadline) if task.deadline else "—")),
         ("督办单位", "、".join(f"{u.name}{'（牵头）' if u.pk in lead_ids else ''}" for u in units)),
         ("督办事项", order.text),

@@ -70,7 +70,12 @@ class ReportForm(forms.Form):
     evidence = MultipleFileField(label="上传佐证材料（pdf、图片、docx、xlsx）", required=False)
 
     def __init__(
-        self, data: Any = None, files: Any = None, *, targets: Sequence[Target], report: ProgressReport | None = None
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        targets: Sequence[Target],
+        report: ProgressReport | None = None,
     ) -> None:
         initial: dict[str, Any] = {}
         values: dict[int, IndicatorValue] = {}
@@ -110,7 +115,9 @@ class ReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "审核通过"), ("return", "退回")])
-    comment = forms.CharField(label="审核意见（退回时必填）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="审核意见（退回时必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def _default_reply_deadline() -> dt.date:

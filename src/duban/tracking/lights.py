@@ -124,14 +124,16 @@ def compute_lights(tasks: QuerySet[Task], *, day: dt.date | None = None) -> Ligh
     for t in Target.objects.filter(task__in=ids).order_by("task_id", "order"):
         targets[t.task_id].append(t)
     last_due: dict[int, ReportingPeriod] = {}
-    for p in ReportingPeriod.objects.filter(plan__tasks__in=ids, due__lt=day).distinct().order_by("due", "end"):
+    for p in (
+        ReportingPeriod.objects.filter(plan__tasks__in=ids, due__lt=day).distinct().order_by("due", "end")
+    ):
         last_due[p.plan_id] = p  # the latest period whose due date has passed, per plan
     answered: set[tuple[int, int, int]] = set()
     returned: dict[int, tuple[int, str]] = {}
-    for task_id, period_id, unit_id, status, count, period_name in ProgressReport.objects.filter(
-        task__in=ids, kind=ReportKind.REPORT
-    ).exclude(status__in=[ReportStatus.DRAFT, ReportStatus.SUPERSEDED]).values_list(
-        "task_id", "period_id", "unit_id", "status", "returned_count", "period__name"
+    for task_id, period_id, unit_id, status, count, period_name in (
+        ProgressReport.objects.filter(task__in=ids, kind=ReportKind.REPORT)
+        .exclude(status__in=[ReportStatus.DRAFT, ReportStatus.SUPERSEDED])
+        .values_list("task_id", "period_id", "unit_id", "status", "returned_count", "period__name")
     ):
         if status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
             answered.add((task_id, period_id, unit_id))
@@ -146,16 +148,20 @@ def compute_lights(tasks: QuerySet[Task], *, day: dt.date | None = None) -> Ligh
     ):  # fmt: skip
         figures[target_id].append(_Fig(value, as_of))
     red_orders: dict[int, list[str]] = defaultdict(list)
-    for task_id, serial in SupervisionOrder.objects.filter(task__in=ids, level=OrderLevel.RED).exclude(
-        status=OrderStatus.CLOSED
-    ).values_list("task_id", "serial"):
+    for task_id, serial in (
+        SupervisionOrder.objects.filter(task__in=ids, level=OrderLevel.RED)
+        .exclude(status=OrderStatus.CLOSED)
+        .values_list("task_id", "serial")
+    ):
         red_orders[task_id].append(serial)
     closed = set(TaskClosure.objects.filter(task__in=ids).values_list("task_id", flat=True))
 
     lights: dict[int, Light] = {}
     unit_counts: dict[int, Counter[str]] = defaultdict(Counter)
     for task in task_list:
-        red: list[str] = [f"有未办结的红色督办单（{'、'.join(red_orders[task.pk])}）"] if red_orders[task.pk] else []
+        red: list[str] = (
+            [f"有未办结的红色督办单（{'、'.join(red_orders[task.pk])}）"] if red_orders[task.pk] else []
+        )
         yellow: list[str] = []
         reporters = reporting_unit_ids(roles[task.pk])
         if task.pk in closed:

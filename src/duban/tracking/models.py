@@ -128,7 +128,9 @@ class ProgressReport(models.Model):
     status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     progress = models.CharField("进展", max_length=16, choices=Progress.choices, default=Progress.IN_PROGRESS)
     reason = models.TextField("原因", blank=True)
-    percent = models.PositiveSmallIntegerField("完成比例（%）", default=0, validators=[MaxValueValidator(100)])
+    percent = models.PositiveSmallIntegerField(
+        "完成比例（%）", default=0, validators=[MaxValueValidator(100)]
+    )
     narrative = models.TextField("工作进展", blank=True)
     # A correction is a new version; the one it corrects becomes SUPERSEDED when it is submitted.
     version = models.PositiveIntegerField("版本", default=1)
@@ -140,7 +142,9 @@ class ProgressReport(models.Model):
     # Returns across all versions of this (task, period, unit): two make the task's light red.
     returned_count = models.PositiveSmallIntegerField("退回次数", default=0)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -163,7 +167,16 @@ class ProgressReport(models.Model):
             # neither database touches the table (kind and progress too: SQLite counts an index
             # as covering only when it holds every column the query names).
             models.Index(
-                fields=["task", "period", "status", "reviewed_at", "submitted_at", "unit", "kind", "progress"],
+                fields=[
+                    "task",
+                    "period",
+                    "status",
+                    "reviewed_at",
+                    "submitted_at",
+                    "unit",
+                    "kind",
+                    "progress",
+                ],
                 condition=Q(kind="report", progress="done"),
                 name="report_done_idx",
             ),
@@ -176,7 +189,8 @@ class ProgressReport(models.Model):
                 fields=["task", "period", "unit"], condition=Q(status="draft"), name="report_one_draft"
             ),
             models.UniqueConstraint(
-                fields=["task", "period", "unit"], condition=Q(status__in=["submitted", "returned", "accepted"]),
+                fields=["task", "period", "unit"],
+                condition=Q(status__in=["submitted", "returned", "accepted"]),
                 name="report_one_answer",
             ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100"),
@@ -214,7 +228,9 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=100)
     uploaded_at = models.DateTimeField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -229,7 +245,9 @@ class TaskClosure(models.Model):
     task = models.OneToOneField("plans.Task", on_delete=models.CASCADE, related_name="closure")
     report = models.ForeignKey(ProgressReport, null=True, on_delete=models.SET_NULL, related_name="+")
     closed_at = models.DateTimeField()
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.task} 已销号"
@@ -267,13 +285,17 @@ class SupervisionOrder(models.Model):
     text = models.TextField("督办事项")
     reply_deadline = models.DateField("回复期限")
     issued_at = models.DateTimeField()
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reply_text = models.TextField("回复", blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reply_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reply_unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -315,7 +337,11 @@ class Notification(models.Model):
     """One message to one user (the in-app inbox), or to one unit's channels (its robots, its mailbox)."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField("类型", max_length=24, choices=NotificationKind.choices)
@@ -332,7 +358,8 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(recipient__isnull=False) | Q(unit__isnull=False), name="notification_has_addressee"
+                condition=Q(recipient__isnull=False) | Q(unit__isnull=False),
+                name="notification_has_addressee",
             )
         ]
 
@@ -379,8 +406,12 @@ class Delivery(models.Model):
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
     # Read at send time, so that a corrected webhook address is used by the next retry.
-    unit_channel = models.ForeignKey(UnitChannel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField("状态", max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    unit_channel = models.ForeignKey(
+        UnitChannel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -389,7 +420,9 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
-        constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="one_delivery_per_channel")]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="one_delivery_per_channel")
+        ]
 
     def __str__(self) -> str:
         return f"{self.notification} → {self.get_channel_display()}（{self.get_status_display()}）"

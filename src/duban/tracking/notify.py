@@ -84,7 +84,13 @@ def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[
     rows: list[Notification] = []
     plans: dict[str, list[tuple[str, UnitChannel | None]]] = {}
     for m in messages:
-        common = {"kind": m.kind, "title": m.title[:200], "text": m.text, "link": m.link[:300], "created_at": at}
+        common = {
+            "kind": m.kind,
+            "title": m.title[:200],
+            "text": m.text,
+            "link": m.link[:300],
+            "created_at": at,
+        }
         recipients = dict.fromkeys([*m.users, *(u for unit in m.units for u in members[unit])])
         for user_id in recipients:
             if user_id not in emails:
@@ -131,7 +137,9 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     by_key = {r.dedupe_key: r for r in rows}
     created = []
     alias = router.db_for_write(Notification)
-    for pk, key in insert_rows(Notification, rows, skip_conflicts="dedupe_key", returning=("id", "dedupe_key")):
+    for pk, key in insert_rows(
+        Notification, rows, skip_conflicts="dedupe_key", returning=("id", "dedupe_key")
+    ):
         row = by_key[key]
         row.pk = pk
         row._state.adding, row._state.db = False, alias

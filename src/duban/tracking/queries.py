@@ -127,7 +127,9 @@ def period_overview(period: ReportingPeriod, *, day: dt.date | None = None) -> P
     return period_overviews([period], day=day)[period.pk]
 
 
-def period_overviews(periods: Iterable[ReportingPeriod], *, day: dt.date | None = None) -> dict[int, PeriodOverview]:
+def period_overviews(
+    periods: Iterable[ReportingPeriod], *, day: dt.date | None = None
+) -> dict[int, PeriodOverview]:
     """period_overview for many periods (of one or many plans) in a fixed handful of queries."""
     day = day or today()
     periods = list(periods)
@@ -140,9 +142,11 @@ def period_overviews(periods: Iterable[ReportingPeriod], *, day: dt.date | None 
     names: dict[int, str] = {}
     roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
     plan_of: dict[int, int] = {}
-    for task_id, plan_id, unit_id, role, name in Responsibility.objects.filter(task__plan_id__in=plan_ids).exclude(
-        task__in=TaskClosure.objects.values("task_id")
-    ).values_list("task_id", "task__plan_id", "unit_id", "role", "unit__name"):
+    for task_id, plan_id, unit_id, role, name in (
+        Responsibility.objects.filter(task__plan_id__in=plan_ids)
+        .exclude(task__in=TaskClosure.objects.values("task_id"))
+        .values_list("task_id", "task__plan_id", "unit_id", "role", "unit__name")
+    ):
         roles[task_id].append((unit_id, role))
         plan_of[task_id] = plan_id
         names[unit_id] = name
@@ -150,9 +154,11 @@ def period_overviews(periods: Iterable[ReportingPeriod], *, day: dt.date | None 
     for task_id, r in roles.items():
         expected[plan_of[task_id]].update(reporting_unit_ids(r))
     orders: dict[int, Counter[str]] = defaultdict(Counter)
-    for plan_id, level in SupervisionOrder.objects.filter(task__plan_id__in=plan_ids).exclude(
-        status=OrderStatus.CLOSED
-    ).values_list("task__plan_id", "level"):
+    for plan_id, level in (
+        SupervisionOrder.objects.filter(task__plan_id__in=plan_ids)
+        .exclude(status=OrderStatus.CLOSED)
+        .values_list("task__plan_id", "level")
+    ):
         orders[plan_id][level] += 1
     waiting = Counter(
         ProgressReport.objects.filter(
@@ -164,7 +170,10 @@ def period_overviews(periods: Iterable[ReportingPeriod], *, day: dt.date | None 
         missing = missing_by_period[period.pk]
         lacking = Counter(m.unit_id for m in missing)
         counts = expected[period.plan_id]
-        units = [UnitRate(u, names[u], n, n - lacking[u]) for u, n in sorted(counts.items(), key=lambda kv: names[kv[0]])]
+        units = [
+            UnitRate(u, names[u], n, n - lacking[u])
+            for u, n in sorted(counts.items(), key=lambda kv: names[kv[0]])
+        ]
         out[period.pk] = PeriodOverview(
             period=period, overdue=period.due < day, missing=missing, awaiting_review=waiting[period.pk],
             open_orders=dict(orders[period.plan_id]), units=units,
@@ -216,9 +225,11 @@ def plan_summaries(plans: Iterable[Plan], *, day: dt.date | None = None) -> list
         [p for ps in periods.values() for p in ps if p.due < day]))  # fmt: skip
     orders: dict[int, Counter[str]] = defaultdict(Counter)
     late: Counter[int] = Counter()
-    for plan_id, level, status, deadline in SupervisionOrder.objects.filter(task__plan_id__in=ids).exclude(
-        status=OrderStatus.CLOSED
-    ).values_list("task__plan_id", "level", "status", "reply_deadline"):
+    for plan_id, level, status, deadline in (
+        SupervisionOrder.objects.filter(task__plan_id__in=ids)
+        .exclude(status=OrderStatus.CLOSED)
+        .values_list("task__plan_id", "level", "status", "reply_deadline")
+    ):
         orders[plan_id][level] += 1
         if status == OrderStatus.OPEN and deadline < day:
             late[plan_id] += 1
@@ -274,7 +285,9 @@ def section_rows(overview: PeriodOverview, colors: Mapping[int, str]) -> list[Se
         roles[task_id].append((unit_id, role))
     lacking = Counter(m.task.pk for m in overview.missing)
     rows: dict[int | None, dict[str, Any]] = {}
-    for task_id, section_id in Task.objects.filter(plan_id=plan_id).order_by("order").values_list("pk", "section_id"):
+    for task_id, section_id in (
+        Task.objects.filter(plan_id=plan_id).order_by("order").values_list("pk", "section_id")
+    ):
         key = root(section_id)
         row = rows.setdefault(key, {"tasks": 0, "lights": Counter(), "expected": 0, "lacking": 0})
         row["tasks"] += 1
@@ -342,7 +355,11 @@ class PeriodReport:
 
 
 def period_report(
-    period: ReportingPeriod, *, tasks: QuerySet[Task], orders: QuerySet[SupervisionOrder], day: dt.date | None = None
+    period: ReportingPeriod,
+    *,
+    tasks: QuerySet[Task],
+    orders: QuerySet[SupervisionOrder],
+    day: dt.date | None = None,
 ) -> PeriodReport:
     """The period's overview, lights, sections and receipts; `tasks` and `orders` are what the
     viewer may see (from plans.access.visible_tasks and tracking.access.visible_orders)."""
@@ -379,9 +396,13 @@ def target_series(task: Task, reports: QuerySet[ProgressReport]) -> list[TargetS
     (submitted and accepted task reports), and the trajectory it is judged against."""
     targets = list(task.targets.all())
     figures: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for target_id, value, as_of in IndicatorValue.objects.filter(
-        report__in=reports.filter(kind=ReportKind.REPORT, status__in=COUNTED).values("pk")
-    ).order_by("as_of", "report_id").values_list("target_id", "value", "as_of"):
+    for target_id, value, as_of in (
+        IndicatorValue.objects.filter(
+            report__in=reports.filter(kind=ReportKind.REPORT, status__in=COUNTED).values("pk")
+        )
+        .order_by("as_of", "report_id")
+        .values_list("target_id", "value", "as_of")
+    ):
         figures[target_id].append((as_of, value))
     start = plan_start(task.plan)
     fallback = task_deadline(task, targets)
@@ -420,7 +441,9 @@ class GridRow:
     cells: list[GridCell]
 
 
-def report_grid(task: Task, periods: Iterable[ReportingPeriod], reports: QuerySet[ProgressReport]) -> list[GridRow]:
+def report_grid(
+    task: Task, periods: Iterable[ReportingPeriod], reports: QuerySet[ProgressReport]
+) -> list[GridRow]:
     """Per period, each unit of the task (reporting units first) with the given reports."""
     resps = list(task.responsibilities.select_related("unit").order_by("order"))
     reporters = reporting_unit_ids([(r.unit_id, r.role) for r in resps])

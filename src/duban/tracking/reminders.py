@@ -130,9 +130,11 @@ def overdue_reports(day: dt.date) -> list[Message]:
 
 def overdue_orders(day: dt.date) -> list[Message]:
     out = []
-    orders = SupervisionOrder.objects.filter(status=OrderStatus.OPEN, reply_deadline__lt=day).select_related(
-        "task__plan"
-    ).prefetch_related("units", "task__plan__managers")
+    orders = (
+        SupervisionOrder.objects.filter(status=OrderStatus.OPEN, reply_deadline__lt=day)
+        .select_related("task__plan")
+        .prefetch_related("units", "task__plan__managers")
+    )
     for order in orders:
         managers = tuple(m.pk for m in order.task.plan.managers.all() if m.is_active)
         out.append(Message(
@@ -157,9 +159,9 @@ def digests(day: dt.date) -> list[Message]:
         state = "已逾期" if p.due < day else f"{p.due}截止"
         lines[unit_id].append(f"· {p.name}待报送 {len(items)} 项（{state}）")
     # A returned report stays RETURNED until its correction is submitted: still owed till then.
-    returned = ProgressReport.objects.filter(status=ReportStatus.RETURNED, task__plan__is_current=True).values_list(
-        "unit_id", "kind", "period__name", "task__number"
-    )
+    returned = ProgressReport.objects.filter(
+        status=ReportStatus.RETURNED, task__plan__is_current=True
+    ).values_list("unit_id", "kind", "period__name", "task__number")
     for unit_id, kind, period_name, number in returned:
         what = "任务报告" if kind == ReportKind.REPORT else "配合材料"
         lines[unit_id].append(f"· {period_name}任务{number}的{what}被退回，待更正")

@@ -157,7 +157,9 @@ def task_roles(task: Task) -> list[tuple[int, str]]:
 
 
 def _is_active_reporter(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and user.is_reporter and user.unit_id)
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.is_reporter and user.unit_id
+    )
 
 
 def report_actors(user: Any, task: Task, unit_id: int, kind: str) -> frozenset[Actor]:
@@ -171,7 +173,11 @@ def report_actors(user: Any, task: Task, unit_id: int, kind: str) -> frozenset[A
     # (only an administrator or a manager can manage: for a unit's reporter the plan is not read)
     if kind == ReportKind.REPORT and (user.is_admin or user.is_manager) and can_manage(user, task.plan):
         actors.add(Actor.REVIEWER)
-    if kind == ReportKind.CONTRIBUTION and _is_active_reporter(user) and user.unit_id in reporting_unit_ids(roles):
+    if (
+        kind == ReportKind.CONTRIBUTION
+        and _is_active_reporter(user)
+        and user.unit_id in reporting_unit_ids(roles)
+    ):
         actors.add(Actor.REVIEWER)
     return frozenset(actors)
 

@@ -132,7 +132,9 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
     user = _user(request)
     # Given here as well as by the context processor, so that a tracking page asks for the count
     # exactly once whether or not the processor is installed.
@@ -257,10 +259,17 @@ def home(request: HttpRequest) -> HttpResponse:
         for s in rows:
             if s.overview is not None:
                 mine.extend(m for m in s.overview.missing if m.unit_id == user.unit_id)
-    return _render(request, "tracking/home.html", {
-        "rows": rows, "day": day, "mine": mine, "export_url": _export_url(request),
-        "review_count": review_queue(user).count() if not user.is_leader else 0,
-    })
+    return _render(
+        request,
+        "tracking/home.html",
+        {
+            "rows": rows,
+            "day": day,
+            "mine": mine,
+            "export_url": _export_url(request),
+            "review_count": review_queue(user).count() if not user.is_leader else 0,
+        },
+    )
 
 
 # ─── periods ──────────────────────────────────────────────────────────────────────────────────
@@ -288,7 +297,9 @@ def period_list(request: HttpRequest, plan_id: int) -> HttpResponse:
                 year_form = YearPeriodsForm(request.POST, prefix="year")
                 if year_form.is_valid():
                     d = year_form.cleaned_data
-                    periods = do_create_periods(plan, d["year"], d["frequency"], d["due_day"], acting_user=user)
+                    periods = do_create_periods(
+                        plan, d["year"], d["frequency"], d["due_day"], acting_user=user
+                    )
                     messages.success(request, f"{d['year']}年共有 {len(periods)} 个报送周期")
                     return redirect("tracking:periods", plan.pk)
         except TrackingError as exc:
@@ -304,10 +315,21 @@ def period_list(request: HttpRequest, plan_id: int) -> HttpResponse:
             (p.name, _date(p.start), _date(p.end), _date(p.due), p.received) for p in periods  # type: ignore[attr-defined]
         ], facts=f"导出日期：{day.isoformat()}", sheet="报送周期")  # fmt: skip
         return _xlsx(table, f"{plan.title}报送周期", f"periods-{plan.pk}")
-    return _render(request, "tracking/periods.html", {
-        "plan": plan, "periods": periods, "day": day, "can_manage": manager, "year_form": year_form,
-        "custom_form": custom_form, "error": error, "export_url": _export_url(request),
-    }, status=status)
+    return _render(
+        request,
+        "tracking/periods.html",
+        {
+            "plan": plan,
+            "periods": periods,
+            "day": day,
+            "can_manage": manager,
+            "year_form": year_form,
+            "custom_form": custom_form,
+            "error": error,
+            "export_url": _export_url(request),
+        },
+        status=status,
+    )
 
 
 def _period_report(request: HttpRequest, period_id: int) -> PeriodReport:
@@ -320,11 +342,22 @@ def _period_report(request: HttpRequest, period_id: int) -> PeriodReport:
 @require_safe
 def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
     r = _period_report(request, period_id)
-    return _render(request, "tracking/period.html", {
-        "r": r, "period": r.period, "plan": r.period.plan, "ov": r.overview, "charts": period_charts(r),
-        "summary": circular.summary_lines(r), "can_manage": can_manage(_user(request), r.period.plan),
-        "levels": [(lv, LEVEL_NAMES[lv], r.overview.open_orders.get(lv, 0)) for lv in reversed(OrderLevel.values)],
-    })
+    return _render(
+        request,
+        "tracking/period.html",
+        {
+            "r": r,
+            "period": r.period,
+            "plan": r.period.plan,
+            "ov": r.overview,
+            "charts": period_charts(r),
+            "summary": circular.summary_lines(r),
+            "can_manage": can_manage(_user(request), r.period.plan),
+            "levels": [
+                (lv, LEVEL_NAMES[lv], r.overview.open_orders.get(lv, 0)) for lv in reversed(OrderLevel.values)
+            ],
+        },
+    )
 
 
 @login_required
@@ -366,7 +399,11 @@ def _report_url(pk: int) -> str:
 def _cell_view(cell: GridCell, period: ReportingPeriod, task: Task, user: User, day: dt.date) -> CellView:
     answer, draft = cell.answer, cell.draft
     if answer is not None:
-        status, css, link = f"{answer.get_status_display()}（第 {answer.version} 版）", answer.status, _report_url(answer.pk)
+        status, css, link = (
+            f"{answer.get_status_display()}（第 {answer.version} 版）",
+            answer.status,
+            _report_url(answer.pk),
+        )
     elif draft is not None:
         status, css, link = "草稿", "draft", _report_url(draft.pk)
     else:
@@ -396,16 +433,32 @@ def _task_page(request: HttpRequest, task: Task, *, issue_form: OrderIssueForm |
     manager = can_manage(user, plan)
     resps = list(task.responsibilities.select_related("unit").order_by("order"))
     if manager and issue_form is None:
-        issue_form = OrderIssueForm(units=[(r.unit_id, f"{r.unit.name}（{r.get_role_display()}）") for r in resps])
+        issue_form = OrderIssueForm(
+            units=[(r.unit_id, f"{r.unit.name}（{r.get_role_display()}）") for r in resps]
+        )
     rules = rules_text()
-    return _render(request, "tracking/task.html", {
-        "task": task, "plan": plan, "light": light, "light_name": COLOR_NAMES[Color(light.color)],
-        "rules": [rules[c] for c in (Color.RED, Color.YELLOW, Color.GREEN)], "responsibilities": resps,
-        "grid": grid, "grid_units": grid[0][1] if grid else [], "charts": target_charts(series), "series": series,
-        "timeline": list(task_timeline(task).order_by("-at", "-id")[:200]),
-        "orders": list(visible_orders(user).filter(task=task).prefetch_related("units").order_by("-issued_at")),
-        "issue_form": issue_form if manager else None,
-    }, status=status)
+    return _render(
+        request,
+        "tracking/task.html",
+        {
+            "task": task,
+            "plan": plan,
+            "light": light,
+            "light_name": COLOR_NAMES[Color(light.color)],
+            "rules": [rules[c] for c in (Color.RED, Color.YELLOW, Color.GREEN)],
+            "responsibilities": resps,
+            "grid": grid,
+            "grid_units": grid[0][1] if grid else [],
+            "charts": target_charts(series),
+            "series": series,
+            "timeline": list(task_timeline(task).order_by("-at", "-id")[:200]),
+            "orders": list(
+                visible_orders(user).filter(task=task).prefetch_related("units").order_by("-issued_at")
+            ),
+            "issue_form": issue_form if manager else None,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -440,8 +493,15 @@ def order_issue(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _report_page(
-    request: HttpRequest, *, task: Task, period: ReportingPeriod, report: ProgressReport | None,
-    form: ReportForm | None = None, error: str = "", current: ProgressReport | None = None, status: int = 200,
+    request: HttpRequest,
+    *,
+    task: Task,
+    period: ReportingPeriod,
+    report: ProgressReport | None,
+    form: ReportForm | None = None,
+    error: str = "",
+    current: ProgressReport | None = None,
+    status: int = 200,
     review_form: ReviewForm | None = None,
 ) -> HttpResponse:
     user = _user(request)
@@ -451,8 +511,14 @@ def _report_page(
         form = ReportForm(targets=targets, report=report)
     kind = report.kind if report is not None else kind_for(task_roles(task), user.unit_id)
     context: dict[str, Any] = {
-        "task": task, "period": period, "plan": task.plan, "report": report, "form": form if editable else None,
-        "kind_label": dict(ReportKind.choices).get(kind or "", ""), "error": error, "current": current,
+        "task": task,
+        "period": period,
+        "plan": task.plan,
+        "report": report,
+        "form": form if editable else None,
+        "kind_label": dict(ReportKind.choices).get(kind or "", ""),
+        "error": error,
+        "current": current,
     }
     if report is not None:
         versions = list(visible_reports(user).filter(task=task, period=period, unit_id=report.unit_id)
@@ -617,7 +683,9 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404("文件不存在或无权访问") from None
     # Always an attachment, with the type checked at upload: never rendered in the site's origin.
-    response = FileResponse(handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type
+    )
     response["Content-Disposition"] = content_disposition(evidence.name, f"evidence-{evidence.pk}")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -649,7 +717,9 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @require_safe
 def review_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    reports = list(review_queue(user).select_related("task__plan", "period", "unit").order_by("submitted_at", "pk"))
+    reports = list(
+        review_queue(user).select_related("task__plan", "period", "unit").order_by("submitted_at", "pk")
+    )
     if _wants_xlsx(request):
         table = Table("待审核报告", ("方案", "报送周期", "序号", "任务", "单位", "类型", "版本", "报送时间", "进展", "完成比例（%）"), [
             (r.task.plan.title, r.period.name, r.task.number, r.task.title or r.task.text, r.unit.name,
@@ -685,15 +755,28 @@ def order_list(request: HttpRequest) -> HttpResponse:
               .order_by("-year", "-seq"))  # fmt: skip
     day = today()
     if _wants_xlsx(request):
-        return _xlsx(_order_table(orders, day, "督办单" + ("（筛选）" if not flt.is_empty() else "")), "督办单", "orders")
+        return _xlsx(
+            _order_table(orders, day, "督办单" + ("（筛选）" if not flt.is_empty() else "")),
+            "督办单",
+            "orders",
+        )
     shown = list(orders[:LIST_LIMIT])
-    return _render(request, "tracking/orders.html", {
-        "orders": [(o, o.status == OrderStatus.OPEN and o.reply_deadline < day) for o in shown],
-        "total": orders.count() if len(shown) == LIST_LIMIT else len(shown), "limit": LIST_LIMIT,
-        "flt": flt, "levels": OrderLevel.choices, "statuses": OrderStatus.choices,
-        "plans": list(visible_plans(user).filter(is_current=True).order_by("title").values_list("pk", "title")),
-        "export_url": _export_url(request),
-    })
+    return _render(
+        request,
+        "tracking/orders.html",
+        {
+            "orders": [(o, o.status == OrderStatus.OPEN and o.reply_deadline < day) for o in shown],
+            "total": orders.count() if len(shown) == LIST_LIMIT else len(shown),
+            "limit": LIST_LIMIT,
+            "flt": flt,
+            "levels": OrderLevel.choices,
+            "statuses": OrderStatus.choices,
+            "plans": list(
+                visible_plans(user).filter(is_current=True).order_by("title").values_list("pk", "title")
+            ),
+            "export_url": _export_url(request),
+        },
+    )
 
 
 def _order_page(request: HttpRequest, order: SupervisionOrder, *, reply_form: OrderReplyForm | None = None,
@@ -704,13 +787,26 @@ def _order_page(request: HttpRequest, order: SupervisionOrder, *, reply_form: Or
     escalations = [{"at": e.get("at", "")[:16].replace("T", " "), "from": LEVEL_NAMES.get(e.get("from"), ""),
                     "to": LEVEL_NAMES.get(e.get("to"), ""), "deadline": e.get("deadline", "")}
                    for e in order.escalations]  # fmt: skip
-    return _render(request, "tracking/order.html", {
-        "order": order, "task": order.task, "plan": order.task.plan, "units": list(order.units.all()),
-        "overdue": open_ and order.reply_deadline < today(), "escalations": escalations,
-        "reply_form": (reply_form or OrderReplyForm()) if open_ and can_reply_order(user, order) else None,
-        "close_form": (close_form or OrderCloseForm()) if manager and order.status != OrderStatus.CLOSED else None,
-        "can_escalate": manager and open_ and order.level != OrderLevel.RED,
-    }, status=status)
+    return _render(
+        request,
+        "tracking/order.html",
+        {
+            "order": order,
+            "task": order.task,
+            "plan": order.task.plan,
+            "units": list(order.units.all()),
+            "overdue": open_ and order.reply_deadline < today(),
+            "escalations": escalations,
+            "reply_form": (reply_form or OrderReplyForm())
+            if open_ and can_reply_order(user, order)
+            else None,
+            "close_form": (close_form or OrderCloseForm())
+            if manager and order.status != OrderStatus.CLOSED
+            else None,
+            "can_escalate": manager and open_ and order.level != OrderLevel.RED,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -796,10 +892,15 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
         ], facts=f"导出日期：{today().isoformat()}", sheet="消息")  # fmt: skip
         return _xlsx(table, "站内消息", "inbox")
     shown = list(notes[:LIST_LIMIT])
-    return _render(request, "tracking/inbox.html", {
-        "notes": shown, "limit": LIST_LIMIT,
-        "export_url": _export_url(request),
-    })
+    return _render(
+        request,
+        "tracking/inbox.html",
+        {
+            "notes": shown,
+            "limit": LIST_LIMIT,
+            "export_url": _export_url(request),
+        },
+    )
 
 
 @login_required
@@ -843,7 +944,12 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
     _require_admin(user)
     deliveries = admin_failed_deliveries(user)
     rows = [
-        (d, d.notification.recipient or d.notification.unit or (d.unit_channel.unit if d.unit_channel else ""))
+        (
+            d,
+            d.notification.recipient
+            or d.notification.unit
+            or (d.unit_channel.unit if d.unit_channel else ""),
+        )
         for d in (deliveries if _wants_xlsx(request) else deliveries[:LIST_LIMIT])
     ]
     if _wants_xlsx(request):
@@ -853,9 +959,16 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
             for d, to in rows
         ], facts=f"导出日期：{today().isoformat()}", sheet="发送失败")  # fmt: skip
         return _xlsx(table, "发送失败的消息", "deliveries")
-    return _render(request, "tracking/deliveries.html", {
-        "rows": rows, "failed": DeliveryStatus.FAILED, "export_url": _export_url(request), "limit": LIST_LIMIT,
-    })
+    return _render(
+        request,
+        "tracking/deliveries.html",
+        {
+            "rows": rows,
+            "failed": DeliveryStatus.FAILED,
+            "export_url": _export_url(request),
+            "limit": LIST_LIMIT,
+        },
+    )
 
 
 @login_required
@@ -900,6 +1013,13 @@ def channel_list(request: HttpRequest) -> HttpResponse:
             for c in channels
         ], facts=f"导出日期：{today().isoformat()}", sheet="通知渠道")  # fmt: skip
         return _xlsx(table, "单位通知渠道", "channels")
-    return _render(request, "tracking/channels.html", {
-        "channels": channels, "form": form, "export_url": _export_url(request),
-    }, status=status)
+    return _render(
+        request,
+        "tracking/channels.html",
+        {
+            "channels": channels,
+            "form": form,
+            "export_url": _export_url(request),
+        },
+        status=status,
+    )

@@ -30,7 +30,9 @@ def guess_kind(name: str) -> str:
 
 
 @transaction.atomic
-def do_create_unit(name: str, *, kind: str | None = None, parent: Unit | None = None, acting_user: Any) -> Unit:
+def do_create_unit(
+    name: str, *, kind: str | None = None, parent: Unit | None = None, acting_user: Any
+) -> Unit:
     name = "".join(name.split())
     if not name:
         raise UnitError("单位名称不能为空")
@@ -109,16 +111,25 @@ def do_set_group_members(group: Unit, members: Iterable[Unit], *, acting_user: A
         if group.pk in frontier:
             raise UnitError("单位组之间不能互相包含")
         seen |= frontier
-        frontier = set(
-            Unit.members.through.objects.filter(from_unit_id__in=frontier).values_list("to_unit_id", flat=True)
-        ) - seen
+        frontier = (
+            set(
+                Unit.members.through.objects.filter(from_unit_id__in=frontier).values_list(
+                    "to_unit_id", flat=True
+                )
+            )
+            - seen
+        )
     before = sorted(group.members.values_list("name", flat=True))
     group.members.set(list(wanted.values()))
     after = sorted(u.name for u in wanted.values())
     if before != after:
         record(
-            acting_user, "set_group_members", group, summary=f"{group.name} 成员 {len(after)} 个",
-            before={"members": before}, after={"members": after},
+            acting_user,
+            "set_group_members",
+            group,
+            summary=f"{group.name} 成员 {len(after)} 个",
+            before={"members": before},
+            after={"members": after},
         )
     return group
 
@@ -140,7 +151,9 @@ def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Any) -> Unit:
         raise UnitError("不能把单位合并到它自己")
     # Lock both rows so two merges of the same units cannot interleave. (A list, not count():
     # PostgreSQL refuses FOR UPDATE with an aggregate.)
-    locked = list(Unit.objects.select_for_update().filter(pk__in=[keep.pk, gone.pk]).values_list("pk", "parent_id"))
+    locked = list(
+        Unit.objects.select_for_update().filter(pk__in=[keep.pk, gone.pk]).values_list("pk", "parent_id")
+    )
     if len(locked) != 2:
         raise UnitError("要合并的单位已不存在")
     gone_parent = dict(locked)[gone.pk]
@@ -162,8 +175,12 @@ def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Any) -> Unit:
     if moved:
         after["moved"] = moved
     record(
-        acting_user, "merge_units", keep, summary=f"{name} 并入 {keep.name}",
-        before={"unit": gone_pk, "name": name}, after=after,
+        acting_user,
+        "merge_units",
+        keep,
+        summary=f"{name} 并入 {keep.name}",
+        before={"unit": gone_pk, "name": name},
+        after=after,
     )
     return keep
 
@@ -173,7 +190,8 @@ def _drop_duplicate_responsibilities(keep: Unit, gone: Unit) -> None:
 
     held = set(Responsibility.objects.filter(unit=keep).values_list("task_id", "role"))
     twice = [
-        pk for pk, task_id, role in Responsibility.objects.filter(unit=gone).values_list("pk", "task_id", "role")
+        pk
+        for pk, task_id, role in Responsibility.objects.filter(unit=gone).values_list("pk", "task_id", "role")
         if (task_id, role) in held
     ]
     Responsibility.objects.filter(pk__in=twice).delete()
@@ -186,7 +204,8 @@ def _move_references(keep: Unit, gone: Unit) -> dict[str, int]:
     moved: dict[str, int] = {}
     for model in apps.get_models(include_auto_created=True):
         unit_fks = [
-            f for f in model._meta.concrete_fields
+            f
+            for f in model._meta.concrete_fields
             if f.is_relation and f.many_to_one and f.related_model is Unit
         ]
         for f in unit_fks:
@@ -198,7 +217,8 @@ def _move_references(keep: Unit, gone: Unit) -> dict[str, int]:
                 existing = set(model._base_manager.filter(**{f.attname: keep.pk}).values_list(*others))
                 loops = [g.attname for g in unit_fks if g is not f]
                 redundant = [
-                    row[0] for row in rows.values_list("pk", *others)
+                    row[0]
+                    for row in rows.values_list("pk", *others)
                     if tuple(row[1:]) in existing
                     or any(row[1 + others.index(a)] in (keep.pk, gone.pk) for a in loops)
                 ]

@@ -24,7 +24,9 @@ class UnitEditForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=Kind.choices)
     parent = UnitChoice(label="上级单位", queryset=Unit.objects.none(), required=False, empty_label="（无）")
-    keep_old_name = forms.BooleanField(label="改名后保留原名称为别名（导入旧文档时仍能匹配）", required=False, initial=True)
+    keep_old_name = forms.BooleanField(
+        label="改名后保留原名称为别名（导入旧文档时仍能匹配）", required=False, initial=True
+    )
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

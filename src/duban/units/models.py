@@ -18,10 +18,17 @@ class Unit(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
     kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.DEPARTMENT)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # A group reference ("各区县") stands for its members.
-    members = models.ManyToManyField("self", verbose_name="成员单位", symmetrical=False, blank=True, related_name="groups")
+    members = models.ManyToManyField(
+        "self", verbose_name="成员单位", symmetrical=False, blank=True, related_name="groups"
+    )
     active = models.BooleanField("有效", default=True)
 
     class Meta:

@@ -43,7 +43,9 @@ class UnitSearch:
     def apply(self, units: QuerySet[Unit]) -> QuerySet[Unit]:
         if self.q:
             # Through a subquery: joining aliases into the counted query would repeat units.
-            hits = Unit.objects.filter(Q(name__icontains=self.q) | Q(aliases__name__icontains=self.q)).values("pk")
+            hits = Unit.objects.filter(Q(name__icontains=self.q) | Q(aliases__name__icontains=self.q)).values(
+                "pk"
+            )
             units = units.filter(pk__in=hits)
         if self.kind:
             units = units.filter(kind=self.kind)
@@ -62,7 +64,9 @@ def directory(user: Any, search: UnitSearch = UnitSearch()) -> QuerySet[Unit]:
     in_scope = Q(responsibilities__task__plan_id__in=current_plan_ids(user))
 
     def count(*roles: str) -> Count:
-        return Count("responsibilities__task", filter=in_scope & Q(responsibilities__role__in=roles), distinct=True)
+        return Count(
+            "responsibilities__task", filter=in_scope & Q(responsibilities__role__in=roles), distinct=True
+        )
 
     return (
         search.apply(visible_units(user))
@@ -161,7 +165,13 @@ def unit_duties(user: Any, unit: Unit, groups: Sequence[Unit] = ()) -> Duties:
 
 
 def _duty(task: Task, role: str, via: Unit | None, holder: str) -> Duty:
-    return Duty(task=task, role=role, via=via, holder=holder, x=task_to_x(task, (task.plan.title, *section_path(task))))
+    return Duty(
+        task=task,
+        role=role,
+        via=via,
+        holder=holder,
+        x=task_to_x(task, (task.plan.title, *section_path(task))),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,7 +200,11 @@ class Cell:
 
     def __str__(self) -> str:
         # Plans that print no lead/partner roles give every unit the plain 责任 role: say only that.
-        parts = [f"牵头 {self.lead}", f"配合 {self.partner}"] if self.lead or self.partner or not self.other else []
+        parts = (
+            [f"牵头 {self.lead}", f"配合 {self.partner}"]
+            if self.lead or self.partner or not self.other
+            else []
+        )
         return " / ".join(parts + ([f"责任 {self.other}"] if self.other else []))
 
 
@@ -259,7 +273,9 @@ def workload(user: Any, plan: Plan | None = None) -> Workload:
                 existing.cells.append(Cell())
         row = by_unit.get(r["unit_id"])
         if row is None:
-            row = by_unit[r["unit_id"]] = Row(r["unit_id"], r["unit__name"], r["unit__kind"], [Cell() for _ in columns])
+            row = by_unit[r["unit_id"]] = Row(
+                r["unit_id"], r["unit__name"], r["unit__kind"], [Cell() for _ in columns]
+            )
         row.cells[index[key]].add(r["lead"], r["partner"], r["other"])
         row.total.add(r["lead"], r["partner"], r["other"])
     ordered = sorted(by_unit.values(), key=lambda row: (-row.total.lead, -row.total.total, row.name))

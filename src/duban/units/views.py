@@ -45,14 +45,18 @@ def _sees_all_units(user: Any) -> bool:
 def unit_list(request: HttpRequest) -> HttpResponse:
     search = queries.UnitSearch.from_params(request.GET)
     units = list(queries.directory(request.user, search))
-    return render(request, "units/unit_list.html", {
-        "units": units,
-        "search": search,
-        "kinds": Kind.choices,
-        "can_edit": can_edit_directory(request.user),
-        "can_view_workload": queries.can_view_workload(request.user),
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "units/unit_list.html",
+        {
+            "units": units,
+            "search": search,
+            "kinds": Kind.choices,
+            "can_edit": can_edit_directory(request.user),
+            "can_view_workload": queries.can_view_workload(request.user),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -63,8 +67,10 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             unit = do_create_unit(
-                form.cleaned_data["name"], kind=form.cleaned_data["kind"] or None,
-                parent=form.cleaned_data["parent"], acting_user=request.user,
+                form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"] or None,
+                parent=form.cleaned_data["parent"],
+                acting_user=request.user,
             )
         except UnitError as exc:
             form.add_error("name", str(exc))
@@ -95,12 +101,14 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         # One list serves both selects (merge target, group members).
         others = list(Unit.objects.exclude(pk=unit.pk).only("pk", "name"))
         member_ids = {m.pk for m in context["members"]}
-        context.update({
-            "alias_form": AliasForm(),
-            "others": others,
-            "member_ids": member_ids,
-            "audit_url": f"/audit/units.unit/{unit.pk}/",
-        })
+        context.update(
+            {
+                "alias_form": AliasForm(),
+                "others": others,
+                "member_ids": member_ids,
+                "audit_url": f"/audit/units.unit/{unit.pk}/",
+            }
+        )
     return render(request, "units/unit_detail.html", context)
 
 
@@ -113,15 +121,21 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             do_update_unit(
-                unit, name=data["name"], kind=data["kind"], parent=data["parent"],
-                keep_old_name=data["keep_old_name"], acting_user=request.user,
+                unit,
+                name=data["name"],
+                kind=data["kind"],
+                parent=data["parent"],
+                keep_old_name=data["keep_old_name"],
+                acting_user=request.user,
             )
         except UnitError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "已保存")
             return redirect("units:detail", unit_id=unit.pk)
-    return render(request, "units/unit_form.html", {"form": form, "title": f"修改单位：{unit.name}", "unit": unit})
+    return render(
+        request, "units/unit_form.html", {"form": form, "title": f"修改单位：{unit.name}", "unit": unit}
+    )
 
 
 @login_required
@@ -158,14 +172,18 @@ def unit_merge(request: HttpRequest, unit_id: int) -> HttpResponse:
             return redirect("units:detail", unit_id=unit.pk)
         messages.success(request, f"已将“{unit.name}”并入“{into.name}”，原名称保留为别名")
         return redirect("units:detail", unit_id=into.pk)
-    return render(request, "units/unit_merge.html", {
-        "unit": unit,
-        "into": into,
-        "responsibilities": Responsibility.objects.filter(unit=unit).count(),
-        "users": unit.users.count(),
-        "children": unit.children.count(),
-        "aliases": unit.aliases.count(),
-    })
+    return render(
+        request,
+        "units/unit_merge.html",
+        {
+            "unit": unit,
+            "into": into,
+            "responsibilities": Responsibility.objects.filter(unit=unit).count(),
+            "users": unit.users.count(),
+            "children": unit.children.count(),
+            "aliases": unit.aliases.count(),
+        },
+    )
 
 
 @login_required
@@ -194,8 +212,12 @@ def workload(request: HttpRequest) -> HttpResponse:
     plan = access_plan(user, request.GET["plan"]) if request.GET.get("plan") else None  # type: ignore[arg-type]
     matrix = queries.workload(user, plan)
     plans = list(visible_plans(user).filter(is_current=True).only("pk", "title")) if plan else []
-    return render(request, "units/workload.html", {
-        "matrix": matrix,
-        "plans": plans,
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "units/workload.html",
+        {
+            "matrix": matrix,
+            "plans": plans,
+            "query": request.GET.urlencode(),
+        },
+    )

@@ -26,7 +26,7 @@ api = NinjaAPI(
     description=(
         "以登录会话（修改类请求需带 X-CSRFToken）或 `Authorization: Bearer <令牌>` 调用；"
         "令牌在「API 令牌」页面（/tokens/）创建。列表用 limit / offset 分页（limit 最大 500），"
-        "返回 {\"items\": [...], \"count\": 总数}。不存在和无权查看一律返回 404。"
+        '返回 {"items": [...], "count": 总数}。不存在和无权查看一律返回 404。'
     ),
     urls_namespace="api",
     auth=AUTH,

@@ -50,14 +50,25 @@ MANIFEST, DATA, FILES = "manifest.json", "data.json", "files"
 NOT_COPIED = ("auth.permission",)
 # What the one-line summary names, in this order.
 SUMMARY = (
-    ("accounts.user", "个用户"), ("units.unit", "个单位"), ("plans.plan", "个方案"), ("plans.task", "项任务"),
+    ("accounts.user", "个用户"),
+    ("units.unit", "个单位"),
+    ("plans.plan", "个方案"),
+    ("plans.task", "项任务"),
     ("audit.auditevent", "条审计记录"),
 )
 _READ_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError)
 # Rows that do not load: loaddata re-raises whatever the deserializer met (a malformed row is a
 # KeyError or TypeError), with the fixture's name in front.
-_LOAD_ERRORS = (CommandError, DatabaseError, DeserializationError, ValidationError, ObjectDoesNotExist, ValueError,
-                KeyError, TypeError)
+_LOAD_ERRORS = (
+    CommandError,
+    DatabaseError,
+    DeserializationError,
+    ValidationError,
+    ObjectDoesNotExist,
+    ValueError,
+    KeyError,
+    TypeError,
+)
 
 
 class BackupError(Exception):
@@ -155,7 +166,9 @@ def backup(path: str | os.PathLike[str]) -> Summary:
         raise BackupError(f"{target}：写入失败（{exc.strerror or exc}）") from exc
     except (DatabaseError, CommandError) as exc:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"{target}：读取数据库失败，未写出备份（{_first_line(exc)}；数据库是否已迁移？）") from exc
+        raise BackupError(
+            f"{target}：读取数据库失败，未写出备份（{_first_line(exc)}；数据库是否已迁移？）"
+        ) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -174,7 +187,12 @@ def _dump(out: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
         counts = row_counts()
         migrations = applied_migrations()
         call_command(
-            "dumpdata", *app_labels(), exclude=list(NOT_COPIED), natural_foreign=True, output=str(out), verbosity=0,
+            "dumpdata",
+            *app_labels(),
+            exclude=list(NOT_COPIED),
+            natural_foreign=True,
+            output=str(out),
+            verbosity=0,
         )
     return counts, migrations
 
@@ -294,7 +312,9 @@ def _member_name(source: Path, member: tarfile.TarInfo) -> str | None:
     if member.isdir():
         return None
     text = name.as_posix()
-    if not member.isfile() or not (text in (MANIFEST, DATA) or (name.parts[0] == FILES and len(name.parts) > 1)):
+    if not member.isfile() or not (
+        text in (MANIFEST, DATA) or (name.parts[0] == FILES and len(name.parts) > 1)
+    ):
         raise BackupError(f"{source}：不是有效的 duban 备份（意外的内容 {member.name}）")
     return text
 
@@ -310,15 +330,21 @@ def _reason(exc: BaseException) -> str:
         return "文件不完整，可能被截断"
     if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
         return f"{MANIFEST} 无法解析"
-    known = {"not a gzip file": "不是 gzip 压缩的 tar 文件", "empty file": "文件为空",
-             "bad checksum": "文件已损坏", "invalid header": "文件已损坏"}
+    known = {
+        "not a gzip file": "不是 gzip 压缩的 tar 文件",
+        "empty file": "文件为空",
+        "bad checksum": "文件已损坏",
+        "invalid header": "文件已损坏",
+    }
     return next((v for k, v in known.items() if k in text), text or type(exc).__name__)
 
 
 def _check_migrations(source: Path, manifest: dict[str, Any]) -> None:
     known = set(MigrationLoader(connection, ignore_no_migrations=True).disk_migrations)
     archived = manifest.get("migrations") or {}
-    newer = sorted(f"{app}.{name}" for app, names in archived.items() for name in names if (app, name) not in known)
+    newer = sorted(
+        f"{app}.{name}" for app, names in archived.items() for name in names if (app, name) not in known
+    )
     if newer:
         raise BackupError(
             f"{source}：备份来自更新的 duban 版本（含本版本没有的迁移 {', '.join(newer[:3])}），请先升级 duban 再恢复"

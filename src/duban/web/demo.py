@@ -37,7 +37,9 @@ def prepare(stdout: Any) -> None:
     from duban.accounts.models import User
 
     if User.objects.exists():
-        stdout.write("演示数据已存在（账户密码只在首次创建时显示；可用 `duban manage changepassword 用户名` 重设）。\n")
+        stdout.write(
+            "演示数据已存在（账户密码只在首次创建时显示；可用 `duban manage changepassword 用户名` 重设）。\n"
+        )
         return
     with transaction.atomic():
         passwords = _seed(stdout)
@@ -85,16 +87,34 @@ ASSESSED_PLAN = "004_8589ef9e036e82d9.txt"
 # (scheme name, label, start, end, reporting period name, due date, as of): the plan is dated
 # 2022-06-28, so its first period is the second half of 2022.
 DEMO_PERIODS = (
-    ("2022年下半年", "2022年度", dt.date(2022, 7, 1), dt.date(2022, 12, 31), dt.date(2023, 1, 15), dt.date(2023, 1, 31)),
-    ("2023年度", "2023年度", dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 1, 15), dt.date(2024, 1, 31)),
+    (
+        "2022年下半年",
+        "2022年度",
+        dt.date(2022, 7, 1),
+        dt.date(2022, 12, 31),
+        dt.date(2023, 1, 15),
+        dt.date(2023, 1, 31),
+    ),
+    (
+        "2023年度",
+        "2023年度",
+        dt.date(2023, 1, 1),
+        dt.date(2023, 12, 31),
+        dt.date(2024, 1, 15),
+        dt.date(2024, 1, 31),
+    ),
 )
 CHECKLIST = ({"name": "制定年度工作方案", "points": "3"}, {"name": "按季度调度推进", "points": "4"},
              {"name": "形成年度工作总结", "points": "3"})  # fmt: skip
 # (year index, unit, what, how many or what rate): counts and rates only, never persons.
 DEMO_INCIDENTS = (
-    (0, "宜阳公安分局", "万人命案发案率", "0.65"), (0, "应急管理局", "特别重大、重大安全事故", 1),
-    (0, "综治办", "国家级表彰", 1), (0, "官园街道", "省级表彰", 2),
-    (1, "宜阳公安分局", "万人命案发案率", "0.55"), (1, "党群工作部", "省级表彰", 1), (1, "综治办", "国家级表彰", 2),
+    (0, "宜阳公安分局", "万人命案发案率", "0.65"),
+    (0, "应急管理局", "特别重大、重大安全事故", 1),
+    (0, "综治办", "国家级表彰", 1),
+    (0, "官园街道", "省级表彰", 2),
+    (1, "宜阳公安分局", "万人命案发案率", "0.55"),
+    (1, "党群工作部", "省级表彰", 1),
+    (1, "综治办", "国家级表彰", 2),
 )
 
 
@@ -131,7 +151,9 @@ def seed_assessments(manager: Any, stdout: Any) -> list[Any]:
     for n, spec in enumerate(DEMO_PERIODS):
         out.append(_assess(plan, plans, spec, n, reporters, rng, manager))
     for a in out:
-        stdout.write(f"已生成演示考核：{a.scheme.name}（{a.results.count()} 个单位，{a.get_status_display()}）\n")
+        stdout.write(
+            f"已生成演示考核：{a.scheme.name}（{a.results.count()} 个单位，{a.get_status_display()}）\n"
+        )
     return out
 
 
@@ -147,7 +169,9 @@ def _reporters(plans: list[Any]) -> dict[int, Any]:
     for unit in Unit.objects.filter(pk__in=unit_ids).order_by("name"):
         user = User.objects.filter(unit=unit, role="reporter", is_active=True).order_by("pk").first()
         if user is None:
-            user = User(username=f"unit{unit.pk}", role="reporter", unit=unit, display_name=f"{unit.name}填报员")
+            user = User(
+                username=f"unit{unit.pk}", role="reporter", unit=unit, display_name=f"{unit.name}填报员"
+            )
             user.set_unusable_password()
             user.save()
         out[unit.pk] = user
@@ -244,8 +268,11 @@ def _configure(scheme: Any, manager: Any) -> None:
     checklist_done = False
     for item in scheme.items.select_related("task").order_by("order"):
         task = item.task
-        if task is not None and task.targets.filter(cmp__in=[">=", ">"], change="").exists() and \
-                task.responsibilities.filter(role="lead").exists():
+        if (
+            task is not None
+            and task.targets.filter(cmp__in=[">=", ">"], change="").exists()
+            and task.responsibilities.filter(role="lead").exists()
+        ):
             do_update_item(item, method=Method.INDICATOR, bands={"bands": [["0.9", "0.8"], ["0.6", "0.5"]]},
                            acting_user=manager)  # fmt: skip
         elif item.section.startswith("七、"):

@@ -69,5 +69,8 @@ def database(url: str | None, data_dir: Path) -> dict[str, object]:
             "OPTIONS": {"server_side_binding": True, "prepare_threshold": 2},
         }
     if u.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(u.path) or str(data_dir / "duban.sqlite3")}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": unquote(u.path) or str(data_dir / "duban.sqlite3"),
+        }
     raise ConfigError(f"DATABASE_URL: unsupported scheme {u.scheme!r} (postgres:// or sqlite://)")

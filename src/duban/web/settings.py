@@ -140,7 +140,11 @@ EMAIL_USE_SSL = _EMAIL_TLS and EMAIL_PORT == 465
 EMAIL_USE_TLS = _EMAIL_TLS and not EMAIL_USE_SSL
 EMAIL_TIMEOUT = 20  # a mail server that hangs must not hold up the reminder run
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
 )
-DEFAULT_FROM_EMAIL = env_str("DUBAN_EMAIL_FROM", "") or (EMAIL_HOST_USER if "@" in EMAIL_HOST_USER else "duban@localhost")
+DEFAULT_FROM_EMAIL = env_str("DUBAN_EMAIL_FROM", "") or (
+    EMAIL_HOST_USER if "@" in EMAIL_HOST_USER else "duban@localhost"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
