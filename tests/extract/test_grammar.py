@@ -1293,3 +1293,77 @@ def test_it_reads_a_document_whose_line_breaks_were_lost(doc: str, expected: lis
 def test_it_reads_a_document_run_together_with_spaces_below_a_navigation_line() -> None:
     flattened = NAVIGATION + "\n" + VERBS_A.replace("\n", " ")
     assert _ids_units(flattened) == VERBS_EXPECTED
+
+
+# --- Annexes: the list that closes the text, an annex's own numbering, reference annexes --------
+
+ANNEX_TABLE_OF_DUTIES = """XX区消防安全责任制实施细则
+一、区级部门职责
+1.区应急局负责综合监管本区消防工作。
+2.区住房保障局负责物业服务企业消防安全的行业管理。
+3.区教育局负责学校、幼儿园的消防安全管理。
+本细则自2024年1月1日起施行。
+附件：1.机关、团体、企业单位消防安全职责
+2.居民区相关主体消防安全职责
+附件1
+机关、团体、企业单位消防安全职责
+一、单位共同职责
+1.明确各级、各岗位消防安全责任人，制定本单位消防安全制度。
+2.定期开展防火检查、巡查，及时消除火灾隐患。
+二、重点单位职责
+1.建立消防档案，确定消防安全重点部位。
+"""
+
+ANNEX_TASK_LIST = """XX县2024年乡村振兴重点任务分工
+一、产业发展
+1.发展特色种植业，新建高标准农田1万亩（县农业农村局牵头，县财政局配合）。
+2.培育农产品加工企业（县工信局负责）。
+附件：1.2024年乡村振兴项目清单
+附件1
+2024年乡村振兴项目清单
+1.建设冷链物流中心1个（县商务局负责）。
+2.改造农村公路50公里（县交通运输局负责）。
+"""
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (
+            # An annex that lists the duties of kinds of bodies names none: not the plan's tasks;
+            # the list of annexes closing the text is not a task's text.
+            ANNEX_TABLE_OF_DUTIES,
+            [("1", ("区应急局",)), ("2", ("区住房保障局",)), ("3", ("区教育局",))],
+        ),
+        (
+            # An annex that lists tasks with their units goes on in the plan, numbered on its own.
+            ANNEX_TASK_LIST,
+            [
+                ("1.1", ("县农业农村局", "县财政局")),
+                ("1.2", ("县工信局",)),
+                ("1", ("县商务局",)),
+                ("2", ("县交通运输局",)),
+            ],
+        ),
+    ],
+)
+def test_it_reads_annexes(doc: str, expected: list[tuple[str, Units]]) -> None:
+    assert _ids_units(doc) == expected
+
+
+def test_the_list_of_annexes_stays_out_of_the_last_task() -> None:
+    assert _task(ANNEX_TABLE_OF_DUTIES, "3").text == "区教育局负责学校、幼儿园的消防安全管理。"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "对本区域内的居民楼院和相关单位、场所组织开展防火安全检查。",
+        "对所在区域内的孤寡老人等行动不便人员登记造册。",
+        "协助街镇及派出所开展消防宣传教育培训。",
+        "组织员工进行岗前消防安全培训。",
+    ],
+)
+def test_words_that_end_like_a_body_are_no_body(sentence: str) -> None:
+    doc = f"XX区消防工作任务\n一、区级部门职责\n1.区应急局负责综合监管。\n二、其他\n1.{sentence}\n"
+    assert [t.units for t in _plan(doc).tasks] == [("区应急局",)]

@@ -38,18 +38,33 @@ class Part:
     title: str | None = None
     total_points: float | None = None
     outline: Outline = field(default_factory=Outline)
+    annexed: list[Outline] = field(default_factory=list)  # the text before each annex (附件1 …)
     table_drafts: list[tuple[int, Draft]] = field(default_factory=list)
     deductions: list[Deduction] = field(default_factory=list)
     in_negative_list: bool = False
 
     def has_tasks(self) -> bool:
         """Tasks that name units: a notice's own numbered paragraphs before the title do not count."""
-        return bool(self.table_drafts) or self.outline.names_units()
+        return bool(self.table_drafts) or any(o.names_units() for o in self._outlines())
+
+    def start_annex(self) -> None:
+        """An annex starts: what is open above is closed; its items are numbered on their own."""
+        self.annexed.append(self.outline)
+        self.outline = Outline()
+        self.outline.seq = self.annexed[-1].seq
 
     def drafts(self) -> list[Draft]:
-        # Where a table gave the tasks, items of the running text that name no unit are none.
-        both = self.outline.drafts(narrative=not self.table_drafts) + self.table_drafts
+        # Where a table or another stretch of text named the units, items of running text that
+        # name no unit are none (an annex listing the duties of kinds of bodies is not the plan's).
+        outlines = self._outlines()
+        both = list(self.table_drafts)
+        for o in outlines:
+            narrative = not self.table_drafts and not any(x.names_units() for x in outlines if x is not o)
+            both += o.drafts(narrative=narrative)
         return [d for _, d in sorted(both, key=lambda x: x[0])]
+
+    def _outlines(self) -> list[Outline]:
+        return [*self.annexed, self.outline]
 
 
 def assemble(doc: Document) -> Plan:
@@ -68,6 +83,7 @@ def assemble(doc: Document) -> Plan:
     claims = {c.start: c for c in resolve(c for f in FAMILIES for c in f.claims(blocks))}
     parts = [Part()]
     fragments: list[str] = []  # short lines just before, which may be a broken title
+    note = False  # inside the list of annexes that closes a notice's text
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -93,6 +109,16 @@ def assemble(doc: Document) -> Plan:
             fragments = []
             i += 1
             continue
+        if _ANNEX_LABEL.match(s):
+            part.start_annex()
+            fragments, note = [], False
+            i += 1
+            continue
+        if _ANNEX_NOTE.match(s) or (note and _lists_an_annex(s)):
+            note = True  # "附件：1.…责任清单 2.…": the annexes' titles listed after the text
+            i += 1
+            continue
+        note = False
         unmarked = parse_mark(s) is None
         titled = unmarked and is_title_line(s)
         if (m := _TOTAL.match(s)) and unmarked and not part.in_negative_list:
@@ -170,6 +196,18 @@ class _Ahead:
             for b in self.blocks[self.i + 1 : self.i + 5]
             if isinstance(b, Paragraph) and b.text.strip()
         )
+
+
+# "附件1", "附件 2：", "附件": an annex's label on a line of its own.
+_ANNEX_LABEL = re.compile(r"^附件[0-9一二三四五六七八九十]*[：:]?$")
+# "附件：1.…": the list of annexes at the end of a notice's text.
+_ANNEX_NOTE = re.compile(r"^附件[：:]")
+
+
+def _lists_an_annex(s: str) -> bool:
+    """A line of the list of annexes: a numbered title, nothing more."""
+    mark = parse_mark(s)
+    return mark is not None and 0 < len(mark.rest) <= 40 and not re.search(r"[。；;，,]", mark.rest)
 
 
 def _has_own_total(blocks: list[Paragraph | Table], i: int) -> bool:

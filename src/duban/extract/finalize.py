@@ -106,11 +106,13 @@ def _ids(drafts: Sequence[Draft]) -> list[str]:
             out.append(f"{parent}{number}" if joined else f"{parent}.{number}")
         else:
             out.append(number)
-    # Still clashing: the whole chain of enclosing numbers ("3.1.2").
+    # Still clashing: the whole chain of enclosing numbers ("3.1.2"), for every item of a list
+    # where one clashes, so that a list's ids read alike (4.2.9, 4.2.10, not 4.2.9, 2.10).
     clash = Counter(out)
+    lists = {tuple(d.parents) for d, i in zip(drafts, out, strict=True) if clash[i] > 1 and d.parents}
     out = [
         ".".join([*(_plain(p) for p in d.parents), _plain(d.number or "")])
-        if clash[i] > 1 and d.parents
+        if tuple(d.parents) in lists
         else i
         for d, i in zip(drafts, out, strict=True)
     ]

@@ -44,7 +44,7 @@ class Directory:
             not_units=frozenset(raw["not_units"]),
             trailing=tuple(sorted(raw["trailing"], key=len, reverse=True)),
             aliases=dict(raw["aliases"]),
-            known=set(raw["aliases"].values()),
+            known={*raw["aliases"].values(), *raw["known"]},
             bad_words=tuple(raw["bad_words"]),
             prefixes=tuple(raw["prefixes"]),
             cores=tuple(raw["cores"]),
@@ -121,12 +121,17 @@ class Directory:
         # A word of prose makes it no name, unless it belongs to the ending ("功能区推进办"); a
         # verb opens prose, not a name, but may stand inside one ("重大项目推进领导小组").
         head = base[: len(base) - len(suffix)]
-        opening = head[1:] if head[:1] in "省市区县" else head
+        if len(head) == 1 and len(suffix) == 1 and head not in _LEVELS:
+            return False  # "场所", "对所", "中队": a word, not a body (市委 is the city's)
+        opening = head[1:] if head[:1] in _LEVELS else head
         return not self._bad.search(head) and not opening.startswith(self.prose_verbs)
 
     def is_complete(self, name: str) -> bool:
         """Whether a fragment already reads as a whole name (used to re-join PDF-spaced names)."""
         return len(name) >= 2 and self.looks_like_unit(name) and not name[-1].isdigit()
+
+
+_LEVELS = "省市区县镇乡"
 
 
 @lru_cache(maxsize=1)

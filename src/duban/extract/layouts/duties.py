@@ -35,6 +35,12 @@ _NOT_GOVERNMENT = re.compile(
 )
 
 
+def is_government(name: str) -> bool:
+    """Whether a body's name can be a government body's: not a firm's, an operator's or a kind of
+    unit ("重点单位", "物业服务企业")."""
+    return _NOT_GOVERNMENT.search(name) is None
+
+
 def subjects(sentence: str, *, allocating: bool = False) -> list[str]:
     """The government bodies a duty sentence names as its subject ([] when none).
 

@@ -141,6 +141,9 @@ class Outline:
             self._in_caption = False
             self._open(mark, s, where)
             return
+        if _CLOSING.match(s):
+            self.cur = self.root  # "本细则自…起施行": the text's closing words, no item's
+            return
         if _CAPTION.match(squash(s)):
             self._in_caption = True
         if self._in_caption:
@@ -558,13 +561,20 @@ def _unit_heading(heading: str) -> list[str] | None:
         return None
     units = split_units(heading[: m.start()])
     d = directory()
-    if len(units) == 1 and d.looks_like_unit(units[0]) and not units[0].startswith(("相关", "有关")):
-        return units
+    if len(units) == 1 and not units[0].startswith(("相关", "有关")) and d.looks_like_unit(units[0]):
+        return units if duties.is_government(units[0]) else None
     # "各街镇（经开区）消防工作责任": the body, then what the duties are about.
     name = leading_name(heading[: m.start()])
-    return ([name] if name and opens_like_a_name(name) else None) or duties.subjects(heading) or None
+    if name and opens_like_a_name(name):
+        return [name] if duties.is_government(name) else None
+    return duties.subjects(heading) or None
 
 
+# The closing provisions of a rule or plan: when it takes effect, who interprets it.
+_CLOSING = re.compile(
+    r"^本(?:细则|办法|方案|规定|意见|条例|决定|规则|制度|通知|清单|计划|指引)"
+    r"(?:自[^。]{2,24}(?:起施行|起实施|起执行|施行|实施)|由[^。]{2,30}负责解释)"
+)
 _ARTICLE_STYLES = frozenset({"第条", "第章", "第节", "第部分"})
 _CAPTION = re.compile(r"^(?:表|图|附表)\d+|^专栏\s*[\d一二三四五六七八九十]*")
 _DUTY_HEADING = re.compile(r"职责|职能|分工|责任分工")
