@@ -92,13 +92,15 @@ def _cn_or_int(s: str, *, digits: bool = False) -> int:
 
 
 _CAPTION = re.compile(r"^(?:附表|附件|表|图)\s*\d*\s*[：:]?")
+_TABLE_CAPTION = re.compile(r"^(?:表|图)\d")
+_NOT_IN_TITLE = re.compile(r"[。，,；;：:、（()）]|印发")
 
 
 def is_title_line(line: str) -> bool:
     """A plan's own title line; table captions ("表3 …任务表") and short labels are not."""
     s = squash(line)
-    if re.match(r"^(?:表|图)\d", s):
-        return False
+    if len(s) > 90 or "。" in s or _TABLE_CAPTION.match(s):
+        return False  # (cheap first: most lines are sentences)
     s = _CAPTION.sub("", s)
     return 8 <= len(s) <= 80 and bool(_TITLE.search(s)) and not _NOT_TITLE.search(s) and "。" not in s
 
@@ -111,4 +113,4 @@ def title_text(line: str) -> str:
 def is_title_fragment(line: str) -> bool:
     """A short unpunctuated line that can be the first part of a title broken over lines."""
     s = squash(line)
-    return 2 <= len(s) <= 24 and not re.search(r"[。，,；;：:、（()）]|印发", s) and parse_date(s) is None
+    return 2 <= len(s) <= 24 and not _NOT_IN_TITLE.search(s) and parse_date(s) is None

@@ -128,6 +128,8 @@ def field_labels(text: str) -> list[int]:
 
 _LONGEST_LABEL = 10  # characters, spaces before the colon included
 _COLON = re.compile("[：:]")
+_SEMICOLON = re.compile("[；;]")
+_COMMA = re.compile("[，,]")
 _BRACKET_CHAR = re.compile("[（()）]")
 
 
@@ -224,10 +226,10 @@ def _labelled(s: str) -> Clause:
             clause.deadline = value or clause.deadline
             continue
         units: list[str] = []
-        for piece in re.split(r"[；;]", value):
+        for piece in _SEMICOLON.split(value):
             # "（责任单位：A、B，相关区政府）": a comma inside a labelled list continues it, unless
             # what follows is a date ("牵头单位：X，2024年底前完成").
-            for part in re.split(r"[，,]", piece):
+            for part in _COMMA.split(piece):
                 part = part.strip()
                 if not part or _points_piece(part, clause):
                     continue

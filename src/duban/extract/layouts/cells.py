@@ -82,8 +82,8 @@ class FlatTables:
                 wheres.append(b.where)
                 index.append(i)
         for n, text in enumerate(texts):
-            if column_kind(text) is None and not opens_with_header(text):
-                continue  # cheap test first: this runs for every paragraph
+            if "\t" in text or (column_kind(text) is None and not opens_with_header(text)):
+                continue  # cheap test first: this runs for every paragraph (a tab row is TabRows')
             kinds = header_at(texts, n)
             if kinds is None:
                 continue
@@ -161,8 +161,9 @@ def _body_chunks(
         s = text.strip()
         if not s:
             continue
-        if (spaced or len(s) > _MANY_CELLS) and len(re.findall(r"\s+", s)) >= 1:
-            chunks.extend(_Chunk(p, where, True) for p in s.split())
+        parts = s.split()
+        if (spaced or len(s) > _MANY_CELLS) and len(parts) > 1:
+            chunks.extend(_Chunk(p, where, True) for p in parts)
         else:
             chunks.append(_Chunk(squash(s), where, True))
     return chunks, header

@@ -26,6 +26,8 @@ from duban.extract.layouts.base import Claim
 from duban.extract.normalize import squash, strip_markup
 
 _LEVEL = re.compile(r"^(?:[一二三四五]级)?(?:指标|考核项目|考核内容|评价项目|评分项目)(?:名称)?$")
+# A level column's word standing as a cell of its own: a paragraph, or between spaces.
+_LEVEL_WORD = re.compile(r"(?:^|\s)(?:[一二三四五]级)?指标(?:名称)?(?:\s|$)|[一二三四五]级指标")
 _POINTS_WORDS = re.compile(r"分值|分数|标准分|权重|指标项|分值上限")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d+)?|/)$")
 _SENTENCE = re.compile(r"[。；;，,：:]")
@@ -38,7 +40,7 @@ class Checklists:
 
     def claims(self, blocks: Sequence[Block]) -> Iterator[Claim]:
         yield from _tables(blocks)
-        if not any(isinstance(b, Paragraph) and "指标" in b.text for b in blocks):
+        if not any(isinstance(b, Paragraph) and _LEVEL_WORD.search(b.text) for b in blocks):
             return  # cheap: no level column anywhere
         tokens = _tokens(blocks)
         texts = [t for _, t in tokens]

@@ -189,7 +189,7 @@ class Outline:
         self.cur = node
         rest = _take_points(node, rest)
         rest = _take_article_title(node, rest)
-        if rest and not find_clauses(rest) and _is_heading(rest):
+        if rest and _is_heading(rest) and not find_clauses(rest):  # (the cheap test first)
             node.heading = squash(rest).rstrip("：:")
             node.unit_heading = _unit_heading(node.heading)
         elif rest:

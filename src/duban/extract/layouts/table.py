@@ -24,7 +24,10 @@ _SUBTOTAL = re.compile(r"^(?:小计|合计|总计|总分|共计)")
 
 
 def _is_separator(row: Sequence[str]) -> bool:
-    return all(re.fullmatch(r"[-—=_\s|+]*", c) for c in row)
+    return all(_RULE.fullmatch(c) for c in row)
+
+
+_RULE = re.compile(r"[-—=_\s|+]*")
 
 
 def rows_to_drafts(

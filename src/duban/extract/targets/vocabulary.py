@@ -115,9 +115,7 @@ CLOSERS: Final = '”"」』》〉）)】]〕'
 CN_NUM_CHARS: Final = "零〇一二两三四五六七八九十百千万亿"
 CN_DIGIT_CHARS: Final = "零〇一二两三四五六七八九"
 
-_WS: Final = re.compile(r"\s+")
-
 
 def unspaced(text: str) -> str:
     """`text` without whitespace (as printed in a cell: "2017年 底前" → "2017年底前")."""
-    return _WS.sub("", text)
+    return "".join(text.split())  # (str.split knows the same whitespace as \s, and is faster)
