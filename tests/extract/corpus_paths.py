@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+# Real documents we gathered and annotated ourselves (their sources: realdocs/SOURCES-*.md).
+REALDOCS = Path(__file__).resolve().parent / "realdocs"
 # Each set holds its documents with their gold in gold/ beside them: gold/NAME.json annotates NAME.*.
 GOLD_SETS = ("corpus", "corpus/extra")
 
@@ -62,6 +64,15 @@ def gold_documents(shared: Path = SHARED) -> list[GoldDocument]:
     return found
 
 
+def own_documents(folder: Path = REALDOCS) -> list[GoldDocument]:
+    """Our own gold set: realdocs/gold/NAME.json annotates realdocs/NAME.*."""
+    out = []
+    for gold in sorted((folder / "gold").glob("*.json")):
+        (doc,) = [p for p in sorted(folder.iterdir()) if p.is_file() and p.stem == gold.stem]
+        out.append(GoldDocument(folder="realdocs", document=doc, gold_path=gold))
+    return out
+
+
 def on_ci(env: Mapping[str, str] | None = None) -> bool:
     env = os.environ if env is None else env
     return env.get("CI", "").strip().lower() in {"true", "1", "yes"}
@@ -95,8 +106,23 @@ def scorer(shared: Path = SHARED) -> ModuleType:
 
 def figures(pred: dict[str, Any], gold: dict[str, Any]) -> tuple[dict[str, float], list[str]]:
     """The scorer's figures for one document, and its list of misses."""
+    s = scorer().score(pred, gold)
+    return _figures(s), [str(m) for m in s["misses"]]
+
+
+def set_figures(pairs: Sequence[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, float]:
+    """The figures of a set of documents, as the scorer's ALL line counts them (every count summed)."""
+    total: dict[str, int] = {}
+    for pred, gold in pairs:
+        s = scorer().score(pred, gold)
+        for k, v in s.items():
+            if k != "misses":
+                total[k] = total.get(k, 0) + v
+    return _figures(total)
+
+
+def _figures(s: Mapping[str, Any]) -> dict[str, float]:
     sc = scorer()
-    s = sc.score(pred, gold)
     return {
         "tasks_f1": sc.f1(s["tp"], s["fp"], s["fn"]),
         "units": sc.ratio(s["units_ok"], s["units_n"]),
@@ -105,4 +131,4 @@ def figures(pred: dict[str, Any], gold: dict[str, Any]) -> tuple[dict[str, float
         "targets_f1": sc.f1(s["t_tp"], s["t_fp"], s["t_fn"]),
         "by": sc.ratio(s["by_ok"], s["by_n"]),
         "deadline": sc.ratio(s["dl_ok"], s["dl_n"]),
-    }, [str(m) for m in s["misses"]]
+    }
