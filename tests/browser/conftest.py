@@ -73,6 +73,8 @@ def browser() -> Iterator[Browser]:
     launch() gives Chromium a fresh temporary --user-data-dir of its own and deletes it on close.
     """
     if not CHROMIUM.exists():
+        if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
+            pytest.fail(f"{CHROMIUM} is missing on CI: .ci/system-deps.sh installs it", pytrace=False)
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium): browser tests skipped")
     from playwright.sync_api import sync_playwright
 
