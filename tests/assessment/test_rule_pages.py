@@ -91,10 +91,9 @@ def test_it_adds_a_negative_list_item_from_the_page(
 def test_it_says_why_a_negative_list_item_is_refused_and_stores_nothing(
     scheme: Scheme, users: dict[str, User], fields: dict[str, str], message: str
 ) -> None:
+    signed_in = client_for(users["manager"])  # signing in is audited: before the count
     before = (DeductionRule.objects.count(), AuditEvent.objects.count())
-    response = client_for(users["manager"]).post(
-        reverse("assessment:rule_add", args=[scheme.pk]), rule_data(**fields)
-    )
+    response = signed_in.post(reverse("assessment:rule_add", args=[scheme.pk]), rule_data(**fields))
     assert response.status_code == 400
     assert message in html_of(response)
     assert (DeductionRule.objects.count(), AuditEvent.objects.count()) == before
@@ -303,8 +302,9 @@ def test_it_refuses_writes_to_whoever_may_not_make_them(
     scheme: Scheme, users: dict[str, User], role: str, name: str
 ) -> None:
     url, data = writes(scheme)[name]
+    signed_in = client_for(users[role])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
-    assert client_for(users[role]).post(url, data).status_code == 404
+    assert signed_in.post(url, data).status_code == 404
     assert AuditEvent.objects.count() == before
 
 
@@ -322,8 +322,9 @@ def test_it_changes_nothing_under_a_closed_assessment(
 ) -> None:
     do_close_assessment(assessment, acting_user=users["manager"])
     url, data = writes(assessment.scheme)[name]
+    signed_in = client_for(users["manager"])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
-    response = client_for(users["manager"]).post(url, data, follow=True)
+    response = signed_in.post(url, data, follow=True)
     assert "请先重新打开考核再修改考核方案" in html_of(response)
     assert AuditEvent.objects.count() == before
 

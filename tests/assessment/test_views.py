@@ -548,9 +548,10 @@ def test_it_accepts_an_appeal_and_recomputes_the_units_result(
 def test_it_refuses_to_let_others_decide_an_appeal(
     appealed: Appeal, users: dict[str, User], role: str
 ) -> None:
+    signed_in = client_for(users[role])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
     prefix = f"ap{appealed.pk}"
-    response = client_for(users[role]).post(reverse("assessment:appeal_decide", args=[appealed.pk]),
+    response = signed_in.post(reverse("assessment:appeal_decide", args=[appealed.pk]),
                                             {f"{prefix}-decision": "accept"})  # fmt: skip
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before
@@ -566,8 +567,9 @@ WRITES = ("close", "publish", "reopen", "run", "incident_add")
 def test_it_refuses_writes_to_whoever_may_not_make_them(
     assessment: Assessment, users: dict[str, User], role: str, name: str
 ) -> None:
+    signed_in = client_for(users[role])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
-    response = client_for(users[role]).post(reverse(f"assessment:{name}", args=[assessment.pk]),
+    response = signed_in.post(reverse(f"assessment:{name}", args=[assessment.pk]),
                                             {"reason": "x", "as_of": "2026-01-31"})  # fmt: skip
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before

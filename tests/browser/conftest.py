@@ -109,10 +109,15 @@ def page(browser: Browser, live_server: Any, requests_seen: list[str]) -> Iterat
     context.on("request", lambda request: requests_seen.append(request.url))
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Chromium reports what the Content-Security-Policy blocked on the console: every page the
+    # browser tests visit must run with nothing blocked.
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
     offsite = offsite_requests(requests_seen, live_server.url)
     assert not offsite, f"the browser requested hosts other than the live server: {offsite}"
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,14 @@ def test_it_counts_only_other_hosts_as_offsite() -> None:
         "http://localhost:9999/",
         "http://127.0.0.1:8081/",
     ]
+
+
+@pytest.mark.browser
+def test_it_shows_the_api_docs_under_the_content_security_policy(
+    page: Page, manager: Account, login: Callable[[str, str], None]
+) -> None:
+    """The API docs page runs Swagger UI, the only third-party page code: nothing of it may be
+    blocked by the policy (the page fixture fails on any violation) and it must render."""
+    login(manager.username, manager.password)
+    page.goto("/api/docs")
+    expect(page.get_by_text("/api/plans").first).to_be_visible()

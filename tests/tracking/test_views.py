@@ -246,8 +246,9 @@ def test_it_refuses_writes_to_whoever_may_not_make_them(
     people: dict[str, User | None], world: dict[str, Any], name: str, role: str
 ) -> None:
     data, _allowed = WRITES[name]
+    signed_in = client_for(people[role])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
-    response = client_for(people[role]).post(url(name, world), data)
+    response = signed_in.post(url(name, world), data)
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before
 
@@ -262,10 +263,9 @@ def test_it_refuses_a_save_of_another_units_report_or_draft(
     report_url = reverse(
         "tracking:report", args=[world["contribution"].pk if role != "reporter" else report.pk]
     )
+    signed_in = client_for(people[role])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
-    response = client_for(people[role]).post(
-        report_url, {"progress": "in_progress", "percent": "1", "narrative": "改"}
-    )
+    response = signed_in.post(report_url, {"progress": "in_progress", "percent": "1", "narrative": "改"})
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before
 

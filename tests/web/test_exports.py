@@ -238,8 +238,8 @@ def test_it_sends_anonymous_users_to_log_in(small_plan: Plan) -> None:
 
 
 def test_it_only_reads(users: dict[str, User], small_plan: Plan) -> None:
+    client = client_for(users["manager"])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
-    client = client_for(users["manager"])
     for url in [
         f"/exports/plan/{small_plan.pk}.docx",
         "/exports/plans.json",

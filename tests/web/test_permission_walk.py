@@ -34,6 +34,7 @@ LOGIN = 302  # pages send anonymous visitors to the login page
 EXPECTED: dict[str, dict[str, int]] = {
     "home": row(302),
     "accounts:login": row(200),
+    "accounts:password_change": row(200, anonymous=LOGIN),
     "plans:list": row(200, anonymous=LOGIN),
     "plans:detail": row(200, anonymous=LOGIN, other_manager=404, outsider=404),
     "plans:source": row(200, anonymous=LOGIN, other_manager=404, outsider=404),

@@ -381,8 +381,9 @@ def test_it_gives_404_for_upkeep_to_users_who_may_not_edit(
 ) -> None:
     gone, keep = unit("区公安分局"), unit("区司法局")
     data = {k: (keep.pk if v == "KEEP" else v) for k, v in data.items()}
+    signed_in = client_for(users[who])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
-    response = client_for(users[who]).post(f"/units/{gone.pk}/{path}", data)
+    response = signed_in.post(f"/units/{gone.pk}/{path}", data)
     assert response.status_code == 404
     assert Unit.objects.filter(pk=gone.pk, name="区公安分局").exists()
     assert AuditEvent.objects.count() == before

@@ -70,3 +70,16 @@ def do_revoke_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     record(acting_user, "revoke_token", token, summary=f"吊销 API 令牌 {token}")
     return token
+
+
+@transaction.atomic
+def do_revoke_user_tokens(user: Any, *, reason: str, acting_user: Any) -> int:
+    """Revoke every token of `user` still in force (its password changed: a token must not
+    outlive the password it was made under). Returns how many."""
+    at = now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = at
+        token.save(update_fields=["revoked_at"])
+        record(acting_user, "revoke_token", token, summary=f"吊销 API 令牌 {token}：{reason}")
+    return len(tokens)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,14 @@ class TokensConfig(AppConfig):
     name = "duban.tokens"
     label = "tokens"
     verbose_name = "API 令牌"
+
+    def ready(self) -> None:
+        from duban.accounts.signals import password_changed
+
+        password_changed.connect(_revoke_on_password_change, dispatch_uid="duban.tokens.password")
+
+
+def _revoke_on_password_change(sender: Any, user: Any, acting_user: Any, **kwargs: Any) -> None:
+    from duban.tokens.actions import do_revoke_user_tokens
+
+    do_revoke_user_tokens(user, reason="账户密码已修改", acting_user=acting_user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -46,6 +47,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value == "":
         return default
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def env_json(name: str, default: dict[str, object]) -> dict[str, object]:
+    """A JSON object ({"bucket_name": "duban", …}): the options of a storage backend."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: not valid JSON ({exc})") from exc
+    if not isinstance(parsed, dict):
+        raise ConfigError(f"{name}: expected a JSON object")
+    return parsed
 
 
 def database(url: str | None, data_dir: Path) -> dict[str, object]:

@@ -77,6 +77,9 @@ def serve(*, host: str, port: int, workers: int, remind_every: int = REMIND_EVER
         sys.executable, "-m", "gunicorn", "duban.web.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
         "--timeout", "120", "--preload",
+        # We do not use gunicorn's control interface; its default socket path is one per user, so two
+        # servers on one host would fight over it.
+        "--no-control-socket",
     ]  # fmt: skip
     web = subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent)
     reminders = _Reminders(remind_every, env) if remind_every > 0 else None

@@ -8,10 +8,11 @@ DUBAN_DEBUG, DUBAN_ALLOWED_HOSTS, DUBAN_MAX_UPLOAD_MB, DUBAN_SECURE (HTTPS-only 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from duban.web.env import database as _database
-from duban.web.env import env_bool, env_int, env_list, env_str
+from duban.web.env import env_bool, env_int, env_json, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(env_str("DUBAN_DATA_DIR", str(Path.cwd() / "data"))).resolve()
@@ -33,12 +34,13 @@ ALLOWED_HOSTS = env_list("DUBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1
 SECURE = env_bool("DUBAN_SECURE", False)
 
 INSTALLED_APPS = [
+    # First: its createsuperuser takes the place of Django's (see its docstring).
+    "duban.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "duban.accounts",
     "duban.audit",
     "duban.units",
     "duban.plans",
@@ -46,10 +48,15 @@ INSTALLED_APPS = [
     "duban.tracking",
     "duban.assessment",
     "duban.tokens",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself, with cache headers: an intranet install has no CDN and
+    # often no proxy; behind nginx the same files are served the same way by every server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,10 +64,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["duban.accounts.backends.UnitModelBackend"]
+# Axes first: it refuses a login from a locked-out account or address before the password is
+# checked (and counts the failures the backend after it reports).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "duban.accounts.backends.UnitModelBackend"]
 SESSION_ENGINE = "duban.accounts.sessions"
 ROOT_URLCONF = "duban.web.urls"
 WSGI_APPLICATION = "duban.web.wsgi.application"
@@ -84,9 +94,25 @@ TEMPLATES = [
 DATABASES = {"default": _database(env_str("DATABASE_URL", "") or None, DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "duban.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "duban.accounts.passwords.NotTheUsernameValidator"},
 ]
+
+# Brute force: after DUBAN_LOGIN_FAILURES wrong passwords an account, and separately an address,
+# is locked for DUBAN_LOCKOUT_MINUTES (django-axes; its records live in the database, so every
+# server behind a load balancer sees the same count). Logins, failures and lockouts are audited.
+AXES_FAILURE_LIMIT = env_int("DUBAN_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DUBAN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "duban.accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "duban.accounts.lockout.client_ip"
+AXES_VERBOSE = False
+# Behind a reverse proxy (nginx), the client's address is the last one it adds to X-Forwarded-For.
+BEHIND_PROXY = env_bool("DUBAN_BEHIND_PROXY", False)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -99,8 +125,20 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+# Served by WhiteNoise from the package itself: no collectstatic step to forget, nothing in the
+# data folder (so no STATIC_ROOT).
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
+# Uploaded files: a folder every server shares (DUBAN_DATA_DIR on a shared mount) by default; any
+# Django storage by its dotted path (e.g. django-storages' S3 backend for an object store), its
+# options as JSON in DUBAN_FILE_STORAGE_OPTIONS.
+STORAGES = {
+    "default": {
+        "BACKEND": env_str("DUBAN_FILE_STORAGE", "django.core.files.storage.FileSystemStorage") or "",
+        "OPTIONS": env_json("DUBAN_FILE_STORAGE_OPTIONS", {}),
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # Uploads: documents and evidence are limited in size; the type is checked by the import itself.
 MAX_UPLOAD_BYTES = env_int("DUBAN_MAX_UPLOAD_MB", 20) * 1024 * 1024
@@ -110,6 +148,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Every script and style is a file of the package (no inline code, no CDN): a strict policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if SECURE:

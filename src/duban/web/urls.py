@@ -1,10 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 from duban.web.api import api
-from duban.web.settings import PACKAGE_DIR
 
 
 @login_required
@@ -23,6 +21,4 @@ urlpatterns = [
     path("assessment/", include("duban.assessment.urls")),
     path("tokens/", include("duban.tokens.urls")),
     path("api/", api.urls),
-    # Static files are served by the app itself: an intranet install has no CDN and often no proxy.
-    re_path(r"^static/(?P<path>.*)$", serve, {"document_root": PACKAGE_DIR / "static"}),
 ]

@@ -2,8 +2,9 @@
 --every SECONDS, again and again in this one process (what `duban serve` can start beside the web
 workers: no broker, no extra server).
 
-Running it twice, or from two machines at once, sends nothing twice: each reminder has a unique
-key, and each delivery is claimed by one process before it is sent.
+Running it twice, or from two machines at once, sends nothing twice: one run holds a lock that
+every server sees (duban.dblock), each reminder has a unique key, and each delivery is claimed by
+one process before it is sent.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from duban.dblock import held
 from duban.tracking.reminders import run_due_reminders
 
 
@@ -34,7 +36,12 @@ class Command(BaseCommand):
             time.sleep(every)
 
     def run_once(self) -> None:
-        run = run_due_reminders()
+        # One run at a time across every server sharing the database: the others skip theirs.
+        with held("duban-remind") as mine:
+            if not mine:
+                self.stdout.write("另一进程（或另一台服务器）正在发送提醒，本次跳过")
+                return
+            run = run_due_reminders()
         d = run.deliveries
         self.stdout.write(
             f"督办升级 {run.escalated} 件，新提醒 {run.created} 条；"

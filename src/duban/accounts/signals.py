@@ -1,0 +1,125 @@
+"""The audit trail of accounts: logins, failed logins, lockouts and logouts, and every change to
+an account wherever it is made — the platform, `duban manage createsuperuser` / `changepassword`,
+a script. Accounts are changed outside any actions module, so model signals are where all of
+these pass.
+
+`password_changed` tells the apps that hold credentials of their own (API tokens) that a
+password has changed: they revoke them there, without this app knowing them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import Signal, receiver
+from django.http import HttpRequest
+
+from duban.accounts.lockout import client_ip
+from duban.accounts.models import User
+from duban.audit.models import AuditEvent
+from duban.audit.record import record
+from duban.clock import now
+
+password_changed = Signal()  # sender=User, user=the account, acting_user=who (None: a command)
+
+# The fields of an account whose change is audited (last_login changes at every login: that is
+# the login's own event).
+_TRACKED = ("username", "role", "unit_id", "is_active", "is_superuser", "is_staff", "display_name", "email")
+
+
+def _where(request: HttpRequest | None) -> str:
+    return (client_ip(request) or "未知地址") if request is not None else "命令行"
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    record(user, "login", user, summary=f"登录（{_where(request)}）")
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+    if user is not None:
+        record(user, "logout", user, summary=f"退出（{_where(request)}）")
+
+
+@receiver(user_login_failed)
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kw: Any
+) -> None:
+    _login_event("login_failed", str(credentials.get("username") or ""), f"登录失败（{_where(request)}）")
+
+
+def _login_event(action: str, username: str, summary: str) -> None:
+    """An event about a login name, which may be no account's (a guess is audited too)."""
+    user = User.objects.filter(username=username).first() if username else None
+    if user is not None:
+        record(None, action, user, summary=summary)
+        return
+    AuditEvent.objects.create(
+        at=now(),
+        action=action,
+        object_type="accounts.user",
+        object_id="",
+        summary=f"{summary}：用户名“{username[:40]}”不存在",
+    )
+
+
+def _locked_out(
+    sender: Any, request: HttpRequest | None, username: str | None, ip_address: str | None, **kw: Any
+) -> None:
+    _login_event("lockout", username or "", f"连续登录失败，已暂停登录（{ip_address or '未知地址'}）")
+
+
+@receiver(pre_save, sender=User)
+def _remember_before(sender: Any, instance: User, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # a restore loading a backup: the rows are as they were, not a change
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        instance._audit_before = None  # type: ignore[attr-defined]
+        return
+    old = User.objects.filter(pk=instance.pk).values(*_TRACKED).first() if instance.pk else None
+    instance._audit_before = old  # type: ignore[attr-defined]
+    # set_password() keeps the raw password until save(): a new password is being saved.
+    instance._audit_new_password = getattr(instance, "_password", None) is not None  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=User)
+def _audit_change(sender: Any, instance: User, created: bool, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    before = getattr(instance, "_audit_before", None)
+    new_password = getattr(instance, "_audit_new_password", False)
+    actor = getattr(instance, "audit_actor", None)  # set by a page that changes the account
+    if created:
+        after = {f: _plain(getattr(instance, f)) for f in _TRACKED}
+        record(actor, "create_user", instance, summary=f"创建账户 {instance.username}", after=after)
+        return
+    if before is None:
+        return
+    changed = {f for f in _TRACKED if _plain(before[f]) != _plain(getattr(instance, f))}
+    if changed:
+        record(
+            actor,
+            "change_user",
+            instance,
+            summary=f"修改账户 {instance.username}：{'、'.join(sorted(changed))}",
+            before={f: _plain(before[f]) for f in sorted(changed)},
+            after={f: _plain(getattr(instance, f)) for f in sorted(changed)},
+        )
+    if new_password:
+        record(actor, "change_password", instance, summary=f"修改账户 {instance.username} 的密码")
+        password_changed.send(sender=User, user=instance, acting_user=actor)
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
+
+
+def connect_lockouts() -> None:
+    """django-axes' signal, connected once its app is loaded."""
+    from axes.signals import user_locked_out
+
+    user_locked_out.connect(_locked_out, dispatch_uid="duban.accounts.lockout")
