@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from duban.plans.urls import unit_urlpatterns as plans_unit_urlpatterns
+from duban.units.urls import urlpatterns as units_urlpatterns
 from duban.web.api import api
 from duban.web.settings import PACKAGE_DIR
 
@@ -16,7 +18,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("duban.accounts.urls")),
     path("plans/", include("duban.plans.urls")),
-    path("units/", include("duban.units.urls")),
+    # One `units:` namespace for two apps' pages: the directory's upkeep (units) and the pages
+    # that show units in the plans (plans: list with task counts, 责任清单, workload). Only this
+    # layer may join them: units sits below plans and imports nothing of it.
+    path("units/", include((plans_unit_urlpatterns + units_urlpatterns, "units"))),
     path("audit/", include("duban.audit.urls")),
     path("exports/", include("duban.exports.urls")),
     path("tracking/", include("duban.tracking.urls")),
