@@ -149,7 +149,7 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
         ])  # fmt: skip
         columns = ["task", "period", "unit", "kind", "status", "progress", "reason", "percent", "narrative",
                    "version", "lock_version", "returned_count", "created_at", "updated_at", "submitted_at",
-                   "reviewed_at", "review_comment"]  # fmt: skip
+                   "reviewed_at", "accepted_at", "review_comment"]  # fmt: skip
 
         def rows() -> Any:
             for q, period in enumerate(periods):
@@ -180,6 +180,7 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
                             s,
                             a,
                             s,
+                            a,
                             a,
                             "",
                         )

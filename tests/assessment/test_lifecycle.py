@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from duban.accounts.models import User
 from duban.assessment.actions import (
@@ -26,6 +28,7 @@ from duban.assessment.models import Appeal, AppealStatus, Assessment, Assessment
 from duban.audit.models import AuditEvent
 from duban.plans.models import Plan
 from duban.tracking.actions import (
+    IndicatorInput,
     ReportData,
     do_accept_report,
     do_correct_report,
@@ -35,7 +38,7 @@ from duban.tracking.actions import (
 from duban.tracking.models import Progress, ProgressReport
 from duban.units.models import Unit
 
-from .conftest import AS_OF, at, item, reporter_of, result
+from .conftest import AS_OF, at, item, lines, reporter_of, result
 
 
 def totals(a: Assessment) -> dict[str, tuple[Decimal, int]]:
@@ -98,6 +101,92 @@ def test_recomputing_as_of_the_same_date_ignores_later_corrections(
     # B its 0.3 share of it).
     later = {o.unit_name: o.total for o in compute(closed.scheme, dt.date(2026, 2, 11), assessment=closed)}
     assert later == {"区公安分局": Decimal("2.40"), "区司法局": Decimal("16.40"), "区民政局": 0}
+
+
+def test_an_accepted_then_superseded_report_counts_without_its_audit_row(
+    closed: Assessment, plan: Plan, units: dict[str, Unit], users: dict[str, User], frozen: Any
+) -> None:
+    correct_t1_as_lagging(plan, units["A"], users["manager"], frozen)
+    # The audit trail is for people: the engine reads the report's own acceptance.
+    deleted, _ = AuditEvent.objects.filter(action="accept_report").delete()
+    assert deleted
+    same = {o.unit_name: o.total for o in compute(closed.scheme, AS_OF, assessment=closed)}
+    assert same == {"区公安分局": Decimal("22.40"), "区司法局": Decimal("22.40"), "区民政局": 0}
+    later = {o.unit_name: o.total for o in compute(closed.scheme, dt.date(2026, 2, 11), assessment=closed)}
+    assert later == {"区公安分局": Decimal("2.40"), "区司法局": Decimal("16.40"), "区民政局": 0}
+
+
+def test_an_accepted_then_superseded_figure_counts_without_its_audit_row(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User], frozen: Any
+) -> None:
+    c, m = units["C"], users["manager"]
+    before = (totals(assessment), lines(assessment, c))
+    # After the as-of date C corrects its H2 figure of task 3 (72 → 95), and the correction is
+    # accepted; then the audit rows of every acceptance are gone.
+    v1 = ProgressReport.objects.get(task__number="3", unit=c, period__end=dt.date(2025, 12, 31))
+    target = v1.task.targets.get()
+    frozen(at(2026, 2, 10))
+    v2 = do_correct_report(v1, acting_user=reporter_of(c))
+    v2 = do_edit_draft(
+        v2,
+        ReportData(
+            progress=Progress.IN_PROGRESS,
+            percent=50,
+            narrative="更正数据。",
+            values={target.pk: IndicatorInput(Decimal("95"))},
+        ),
+        lock_version=v2.lock_version,
+        acting_user=reporter_of(c),
+    )
+    do_accept_report(do_submit_report(v2, acting_user=reporter_of(c)), acting_user=m)
+    assert ProgressReport.objects.get(pk=v1.pk).status == "superseded"
+    AuditEvent.objects.filter(action="accept_report").delete()
+    # As of the same date the superseded figure (72) still stands.
+    rerun = do_run_assessment(assessment.scheme, AS_OF, acting_user=m)
+    assert (totals(rerun), lines(rerun, c)) == before
+
+
+def test_the_migration_takes_each_acceptance_from_the_audit_trail_and_results_stay(
+    transactional_db: Any,
+    closed: Assessment,
+    plan: Plan,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    frozen: Any,
+) -> None:
+    """A database from before ProgressReport.accepted_at: tracking migrated back before the
+    migration that made it, then forward again."""
+    correct_t1_as_lagging(plan, units["A"], users["manager"], frozen)
+    dates = (AS_OF, dt.date(2026, 2, 11))
+
+    def results() -> list[dict[str, Decimal]]:
+        return [{o.unit_name: o.total for o in compute(closed.scheme, d, assessment=closed)} for d in dates]
+
+    before = results()
+    superseded = ProgressReport.objects.get(task__number="1", unit=units["A"], version=1)
+    # A report still accepted whose audit row is missing (stored by a script) takes its review time.
+    unaudited = (
+        ProgressReport.objects.filter(status="accepted").exclude(task__number="1").order_by("pk").first()
+    )
+    assert unaudited is not None
+    AuditEvent.objects.filter(action="accept_report", object_id=str(unaudited.pk)).delete()
+    accepted = {int(e.object_id): e.at for e in AuditEvent.objects.filter(action="accept_report")}
+    assert superseded.pk in accepted
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    (made,) = [
+        n for n in executor.loader.graph.nodes if n[0] == "tracking" and n[1].endswith("_report_accepted_at")
+    ]
+    (parent,) = [n for n in executor.loader.graph.node_map[made].parents if n.key[0] == "tracking"]
+    try:
+        executor.migrate([parent.key])
+    finally:
+        # Back to the latest schema whatever happened: the rest of the suite runs on it.
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+    got = dict(ProgressReport.objects.exclude(accepted_at=None).values_list("pk", "accepted_at"))
+    assert got == {**accepted, unaudited.pk: unaudited.reviewed_at}
+    assert results() == before
 
 
 def test_reopening_needs_a_reason_and_is_audited(closed: Assessment, users: dict[str, User]) -> None:

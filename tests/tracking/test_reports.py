@@ -230,6 +230,26 @@ def test_it_keeps_every_submitted_version_and_supersedes_on_resubmission(
     assert rows == [(1, ReportStatus.SUPERSEDED, "第一版", 1), (2, ReportStatus.SUBMITTED, "第二版", 1)]
 
 
+def test_it_keeps_on_the_report_when_it_was_accepted_even_once_superseded(
+    users: dict[str, User], task2: Task, q1: ReportingPeriod
+) -> None:
+    owner, manager = users["other_reporter"], users["manager"]
+    returned = do_submit_report(do_save_draft(task2, q1, filled(task2), acting_user=owner), acting_user=owner)
+    returned = do_return_report(returned, "请补充材料", acting_user=manager)
+    assert returned.reviewed_at is not None and returned.accepted_at is None  # reviewed, not accepted
+    v2 = do_correct_report(returned, acting_user=owner)
+    v2 = do_accept_report(do_submit_report(v2, acting_user=owner), acting_user=manager)
+    assert v2.accepted_at is not None and v2.accepted_at == v2.reviewed_at
+    v3 = do_correct_report(v2, acting_user=owner)
+    do_submit_report(v3, acting_user=owner)
+    rows = list(ProgressReport.objects.order_by("version").values_list("status", "accepted_at"))
+    assert rows == [
+        (ReportStatus.SUPERSEDED, None),
+        (ReportStatus.SUPERSEDED, v2.accepted_at),
+        (ReportStatus.SUBMITTED, None),
+    ]
+
+
 def test_it_requires_a_comment_to_return_a_report(
     users: dict[str, User], task2: Task, q1: ReportingPeriod
 ) -> None:

@@ -13,10 +13,10 @@ from django.test import Client
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.plans.actions import do_confirm_import, do_upload_document
+from duban.plans.duties import workload
 from duban.plans.models import Plan, Responsibility, Role
 from duban.units.actions import do_create_unit, do_set_group_members
 from duban.units.models import Alias, Kind, Unit
-from duban.units.queries import workload
 
 from .conftest import CORPUS
 
@@ -337,6 +337,21 @@ def test_it_merges_via_the_ui_moving_every_reference(users: dict[str, User], sec
     assert set(keep.aliases.values_list("name", flat=True)) == {"区公安分局", "公安分局"}
     event = AuditEvent.objects.get(action="merge_units", object_id=str(keep.pk))
     assert event.actor == users["manager"] and event.before == {"unit": gone.pk, "name": "区公安分局"}
+
+
+def test_it_merges_a_task_both_units_held_in_the_same_role_into_one_responsibility(
+    users: dict[str, User], small_plan: Plan
+) -> None:
+    # plans' rule for a merge (duban.plans.merge, registered with duban.units.merge at start-up).
+    gone, keep = unit("区公安分局"), do_create_unit("XX区公安分局", acting_user=users["admin"])
+    held = Responsibility.objects.get(unit=gone)
+    Responsibility.objects.create(task=held.task, unit=keep, role=held.role, order=9)
+    client_for(users["admin"]).post(f"/units/{gone.pk}/merge/", {"into": keep.pk})
+    assert list(Responsibility.objects.filter(task=held.task, unit=keep).values_list("role", flat=True)) == [
+        held.role
+    ]
+    event = AuditEvent.objects.get(action="merge_units", object_id=str(keep.pk))
+    assert event.after is not None and event.after["responsibilities"] == 0 and "moved" not in event.after
 
 
 def test_it_merges_references_held_by_other_apps(users: dict[str, User], small_plan: Plan) -> None:

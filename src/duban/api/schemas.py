@@ -11,9 +11,9 @@ from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import StrictInt, StrictStr
 
+from duban.plans.duties import Duty
 from duban.plans.models import Responsibility
 from duban.units.models import Unit
-from duban.units.queries import Duty
 
 MAX_LIMIT = 500
 
@@ -133,7 +133,7 @@ class UnitOut(Schema):
 
 
 class UnitSearchParams(Schema):
-    """The unit list page's search (duban.units.queries.UnitSearch)."""
+    """The unit list page's search (duban.units.search.UnitSearch)."""
 
     q: str | None = Field(None, description="名称或别名中的文字")
     kind: str | None = Field(
@@ -153,7 +153,7 @@ class UnitRef(Schema):
 
 
 class DutyOut(Schema):
-    """One task on a unit's responsibility list (duban.units.queries.Duty)."""
+    """One task on a unit's responsibility list (duban.plans.duties.Duty)."""
 
     task_id: int = Field(alias="task.pk")
     task_number: str = Field(alias="task.number")

@@ -1,6 +1,6 @@
 """The unit directory, and each unit's responsibility list in the plans the caller may see.
 
-The same reads as the unit pages (duban.units.queries), so a page and the API always agree.
+The same reads as the unit pages (duban.plans.duties), so a page and the API always agree.
 """
 
 # No `from __future__ import annotations`: django-ninja reads the route signatures at runtime.
@@ -13,9 +13,10 @@ from ninja.pagination import paginate
 
 from duban.api.auth import caller
 from duban.api.schemas import Error, Page, UnitDetailOut, UnitListOut, UnitSearchParams
-from duban.units import queries
+from duban.plans import duties
 from duban.units.access import access_unit
 from duban.units.models import Unit
+from duban.units.search import UnitSearch
 
 router = Router(tags=["单位"])
 
@@ -28,14 +29,14 @@ router = Router(tags=["单位"])
 )
 @paginate(Page)
 def list_units(request: HttpRequest, search: Query[UnitSearchParams]) -> QuerySet[Unit]:
-    return queries.directory(caller(request), queries.UnitSearch.from_params(request.GET))
+    return duties.directory(caller(request), UnitSearch.from_params(request.GET))
 
 
 @dataclass(frozen=True)
 class UnitDetail:
     unit: Unit
     groups: list[Unit]
-    responsibilities: list[queries.Duty]
+    responsibilities: list[duties.Duty]
 
 
 @router.get(
@@ -49,5 +50,5 @@ def get_unit(request: HttpRequest, unit_id: int) -> UnitDetail:
     user = caller(request)
     unit = access_unit(user, unit_id)
     groups = list(unit.groups.all())
-    duties = queries.unit_duties(user, unit, groups)
-    return UnitDetail(unit, groups, [*duties.lead, *duties.other, *duties.via_groups])
+    held = duties.unit_duties(user, unit, groups)
+    return UnitDetail(unit, groups, [*held.lead, *held.other, *held.via_groups])

@@ -67,7 +67,6 @@ from duban.assessment.models import (
     VetoItem,
 )
 from duban.assessment.scoring import D, Line, Rule, Score
-from duban.audit.models import AuditEvent
 from duban.plans.models import Responsibility, Target, Task
 from duban.tracking.models import (
     IndicatorValue,
@@ -370,17 +369,15 @@ def cutoff_of(as_of: dt.date) -> dt.datetime:
 
 def _accepted_by_then(candidates: Iterable[int], cutoff: dt.datetime) -> set[int]:
     """Of the SUPERSEDED reports reviewed before the cutoff, those that were then the accepted
-    answer: accepted (the audit trail says so: a returned report is reviewed too) and not yet
-    replaced by the submission of their correction."""
+    answer: accepted before the cutoff (accepted_at: a returned report is reviewed too) and not
+    yet replaced by the submission of their correction."""
     ids = list(candidates)
     accepted: set[int] = set()
     replaced: set[int] = set()
     for n in range(0, len(ids), 10000):  # corrections are few; the chunks keep any IN list bounded
         chunk = ids[n : n + 10000]
-        accepted |= {int(x) for x in AuditEvent.objects.filter(
-            object_type=ProgressReport._meta.label_lower, action="accept_report", at__lt=cutoff,
-            object_id__in=[str(pk) for pk in chunk],
-        ).values_list("object_id", flat=True)}  # fmt: skip
+        accepted |= set(ProgressReport.objects.filter(pk__in=chunk, accepted_at__lt=cutoff)
+                        .values_list("pk", flat=True))  # fmt: skip
         replaced |= set(ProgressReport.objects.filter(previous_id__in=chunk, submitted_at__lt=cutoff)
                         .values_list("previous_id", flat=True))  # fmt: skip
     return accepted - replaced

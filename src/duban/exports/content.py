@@ -16,10 +16,11 @@ from duban.extract.export import Cell
 from duban.extract.model import Plan as XPlan
 from duban.extract.model import Task as XTask
 from duban.plans.access import visible_plans, visible_tasks
+from duban.plans.duties import Duty, Workload, directory, unit_duties
 from duban.plans.models import Plan, Task
 from duban.plans.queries import TaskFilter
 from duban.units.models import Kind, Unit
-from duban.units.queries import Duty, UnitSearch, Workload, directory, unit_duties
+from duban.units.search import UnitSearch
 
 # ---------------------------------------------------------------------------------------------
 # The plan list

@@ -21,9 +21,10 @@ from duban.exports.tables import Table, download, table_to_csv, table_to_xlsx
 from duban.extract.export import to_csv, to_json, to_xlsx
 from duban.extract.model import Plan as XPlan
 from duban.plans.access import access_plan
+from duban.plans.duties import can_view_workload, workload
 from duban.plans.serialize import plan_to_x
 from duban.units.access import access_unit
-from duban.units.queries import UnitSearch, can_view_workload, workload
+from duban.units.search import UnitSearch
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duban.plans import views
+from duban.plans import unit_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("import/<int:draft_id>/edit/", views.import_edit, name="import_edit"),
     path("import/<int:draft_id>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/<int:draft_id>/cancel/", views.import_cancel, name="import_cancel"),
+]
+
+# The unit pages that show units in the plans, under /units/ with the `units:` names they have
+# always had: duban.web.urls joins them with the directory's upkeep pages (duban.units.urls).
+unit_urlpatterns = [
+    path("", unit_views.unit_list, name="list"),
+    path("workload/", unit_views.workload, name="workload"),
+    path("<int:unit_id>/", unit_views.unit_detail, name="detail"),
 ]

@@ -608,8 +608,10 @@ def do_accept_report(report: ProgressReport, *, comment: str = "", acting_user: 
     after = check_report(report.status, ReportAction.ACCEPT, actors_of_report(acting_user, report))
     report.status, report.reviewed_at, report.reviewed_by = after, now(), acting_user
     report.review_comment = (comment or "").strip()
-    report.updated_at = report.reviewed_at
-    report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"])
+    report.accepted_at = report.updated_at = report.reviewed_at
+    report.save(
+        update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "accepted_at", "updated_at"]
+    )
     closed = _maybe_close(report, acting_user)
     record(
         acting_user,

@@ -155,6 +155,10 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_comment = models.TextField("审核意见", blank=True)
+    # When it was accepted. The status says so only until a correction supersedes the report, and
+    # reviewed_at is set by a return too: the assessment needs to know which superseded reports
+    # had been the accepted answer, and as of when.
+    accepted_at = models.DateTimeField("通过时间", null=True, blank=True)
 
     class Meta:
         ordering = ["period__start", "task__order", "kind", "unit__name", "-version"]

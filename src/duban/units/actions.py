@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 
 from duban.audit.record import record
+from duban.units.merge import merge_rules
 from duban.units.models import Alias, Kind, Unit
 
 
@@ -160,8 +161,11 @@ def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Any) -> Unit:
     if dict(locked)[keep.pk] == gone.pk:
         # `keep` sat under `gone`: it takes gone's place rather than becoming its own parent.
         Unit.objects.filter(pk=keep.pk).update(parent_id=gone_parent if gone_parent != keep.pk else None)
-    # The same task given to both entries with the same role is one responsibility, not two.
-    _drop_duplicate_responsibilities(keep, gone)
+    # Apps above the directory drop their rows that would become duplicates (duban.units.merge).
+    rules = merge_rules()
+    for rule in rules:
+        if rule.before_move is not None:
+            rule.before_move(keep, gone)
     moved = _move_references(keep, gone)
     name = gone.name
     gone_pk = gone.pk
@@ -169,7 +173,7 @@ def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Any) -> Unit:
     Alias.objects.create(unit=keep, name=name)
     after: dict[str, Any] = {
         "unit": keep.pk,
-        "responsibilities": moved.pop("plans.responsibility.unit", 0),
+        **{rule.key: moved.pop(rule.reference, 0) for rule in rules},
         "users": moved.pop("accounts.user.unit", 0),
     }
     if moved:
@@ -183,18 +187,6 @@ def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Any) -> Unit:
         after=after,
     )
     return keep
-
-
-def _drop_duplicate_responsibilities(keep: Unit, gone: Unit) -> None:
-    from duban.plans.models import Responsibility
-
-    held = set(Responsibility.objects.filter(unit=keep).values_list("task_id", "role"))
-    twice = [
-        pk
-        for pk, task_id, role in Responsibility.objects.filter(unit=gone).values_list("pk", "task_id", "role")
-        if (task_id, role) in held
-    ]
-    Responsibility.objects.filter(pk__in=twice).delete()
 
 
 def _move_references(keep: Unit, gone: Unit) -> dict[str, int]:

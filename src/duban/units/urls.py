@@ -2,12 +2,10 @@ from django.urls import path
 
 from duban.units import views
 
-app_name = "units"
+# The directory's upkeep pages. duban.web.urls joins them under /units/ and the `units:` namespace
+# with the pages that show units in the plans (list, a unit's page, workload: duban.plans.urls).
 urlpatterns = [
-    path("", views.unit_list, name="list"),
     path("new/", views.unit_create, name="create"),
-    path("workload/", views.workload, name="workload"),
-    path("<int:unit_id>/", views.unit_detail, name="detail"),
     path("<int:unit_id>/edit/", views.unit_edit, name="edit"),
     path("<int:unit_id>/alias/", views.unit_add_alias, name="add_alias"),
     path("<int:unit_id>/merge/", views.unit_merge, name="merge"),

@@ -1,4 +1,7 @@
-"""Unit pages. Reads go through access.py (and queries.py), writes through actions.py.
+"""The directory's upkeep pages: new unit, edit, alias, merge, group members. Reads go through
+access.py, writes through actions.py. The pages that show units in the plans (the unit list with
+task counts, a unit's 责任清单, the workload matrix) are plans' (duban.plans.unit_views): the
+directory sits below plans and imports nothing of it.
 
 A user who may not change the directory gets the same 404 from an editing URL as from a unit it
 may not see: the answer does not tell which units exist.
@@ -6,17 +9,12 @@ may not see: the answer does not tell which units exist.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 
-from duban.plans.access import access_plan, visible_plans
-from duban.plans.models import Responsibility
-from duban.units import queries
 from duban.units.access import access_unit, can_edit_directory
 from duban.units.actions import (
     UnitError,
@@ -27,36 +25,14 @@ from duban.units.actions import (
     do_update_unit,
 )
 from duban.units.forms import AliasForm, MembersForm, MergeForm, UnitCreateForm, UnitEditForm
-from duban.units.models import Kind, Unit
+from duban.units.merge import merge_rules
+from duban.units.models import Unit
 
 
 def _editable_unit(request: HttpRequest, unit_id: int) -> Unit:
     if not can_edit_directory(request.user):
         raise Http404("单位不存在或无权访问")
     return access_unit(request.user, unit_id)
-
-
-def _sees_all_units(user: Any) -> bool:
-    return bool(user.is_admin or user.is_manager or user.is_leader)
-
-
-@login_required
-@require_safe
-def unit_list(request: HttpRequest) -> HttpResponse:
-    search = queries.UnitSearch.from_params(request.GET)
-    units = list(queries.directory(request.user, search))
-    return render(
-        request,
-        "units/unit_list.html",
-        {
-            "units": units,
-            "search": search,
-            "kinds": Kind.choices,
-            "can_edit": can_edit_directory(request.user),
-            "can_view_workload": queries.can_view_workload(request.user),
-            "query": request.GET.urlencode(),
-        },
-    )
 
 
 @login_required
@@ -78,38 +54,6 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已新建单位“{unit.name}”")
             return redirect("units:detail", unit_id=unit.pk)
     return render(request, "units/unit_form.html", {"form": form, "title": "新建单位", "unit": None})
-
-
-@login_required
-@require_safe
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
-    user = request.user
-    unit = access_unit(user, unit_id)
-    groups = list(unit.groups.all())
-    can_edit = can_edit_directory(user)
-    context: dict[str, Any] = {
-        "unit": unit,
-        "aliases": list(unit.aliases.all()),
-        "groups": groups,
-        "members": list(unit.members.all()) if unit.kind == Kind.GROUP else [],
-        "children": list(unit.children.all()),
-        "duties": queries.unit_duties(user, unit, groups),
-        "can_edit": can_edit,
-        "link_units": _sees_all_units(user),
-    }
-    if can_edit:
-        # One list serves both selects (merge target, group members).
-        others = list(Unit.objects.exclude(pk=unit.pk).only("pk", "name"))
-        member_ids = {m.pk for m in context["members"]}
-        context.update(
-            {
-                "alias_form": AliasForm(),
-                "others": others,
-                "member_ids": member_ids,
-                "audit_url": f"/audit/units.unit/{unit.pk}/",
-            }
-        )
-    return render(request, "units/unit_detail.html", context)
 
 
 @login_required
@@ -178,7 +122,8 @@ def unit_merge(request: HttpRequest, unit_id: int) -> HttpResponse:
         {
             "unit": unit,
             "into": into,
-            "responsibilities": Responsibility.objects.filter(unit=unit).count(),
+            # What the apps above the directory say moves (duban.units.merge), e.g. responsibilities.
+            "moving": [rule.preview.format(n=rule.count(unit), into=into.name) for rule in merge_rules()],
             "users": unit.users.count(),
             "children": unit.children.count(),
             "aliases": unit.aliases.count(),
@@ -201,23 +146,3 @@ def unit_members(request: HttpRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, "已保存成员单位")
     return redirect("units:detail", unit_id=group.pk)
-
-
-@login_required
-@require_safe
-def workload(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not queries.can_view_workload(user):
-        raise Http404("无权访问")
-    plan = access_plan(user, request.GET["plan"]) if request.GET.get("plan") else None  # type: ignore[arg-type]
-    matrix = queries.workload(user, plan)
-    plans = list(visible_plans(user).filter(is_current=True).only("pk", "title")) if plan else []
-    return render(
-        request,
-        "units/workload.html",
-        {
-            "matrix": matrix,
-            "plans": plans,
-            "query": request.GET.urlencode(),
-        },
-    )

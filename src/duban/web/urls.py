@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from duban.plans.urls import unit_urlpatterns as plans_unit_urlpatterns
+from duban.units.urls import urlpatterns as units_urlpatterns
 from duban.web.api import api
 
 
@@ -14,7 +16,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("duban.accounts.urls")),
     path("plans/", include("duban.plans.urls")),
-    path("units/", include("duban.units.urls")),
+    # One `units:` namespace for two apps' pages: the directory's upkeep (units) and the pages
+    # that show units in the plans (plans: list with task counts, 责任清单, workload). Only this
+    # layer may join them: units sits below plans and imports nothing of it.
+    path("units/", include((plans_unit_urlpatterns + units_urlpatterns, "units"))),
     path("audit/", include("duban.audit.urls")),
     path("exports/", include("duban.exports.urls")),
     path("tracking/", include("duban.tracking.urls")),

@@ -1,4 +1,7 @@
-"""Reads behind the unit pages and their exports, in one place so a page and its download agree.
+"""A unit's duties in the plans: the task counts on the unit list, one unit's responsibility list
+(责任清单) and the workload matrix; read by the unit pages (duban.plans.unit_views), their exports
+and the API, in one place so a page and its download agree. They are questions about plans asked
+of the directory, so they live here: duban.units sits below plans and imports nothing of it.
 
 Every function takes the viewing user and narrows to what that user may see through the access
 helpers; none of them widens access. Query counts do not grow with the number of units, plans or
@@ -20,6 +23,7 @@ from duban.plans.models import Plan, Responsibility, Role, Section, Task
 from duban.plans.serialize import section_path, task_to_x
 from duban.units.access import visible_units
 from duban.units.models import Kind, Unit
+from duban.units.search import UnitSearch
 
 OTHER_ROLES = (Role.RESPONSIBLE, Role.IMPLEMENTER)
 
@@ -28,37 +32,16 @@ OTHER_ROLES = (Role.RESPONSIBLE, Role.IMPLEMENTER)
 # The directory with counts
 
 
-@dataclass(frozen=True)
-class UnitSearch:
-    """The unit list's search box: a name or alias fragment, and a kind."""
-
-    q: str = ""
-    kind: str = ""
-
-    @classmethod
-    def from_params(cls, params: Any) -> UnitSearch:
-        kind = params.get("kind") or ""
-        return cls(q=(params.get("q") or "").strip()[:50], kind=kind if kind in Kind.values else "")
-
-    def apply(self, units: QuerySet[Unit]) -> QuerySet[Unit]:
-        if self.q:
-            # Through a subquery: joining aliases into the counted query would repeat units.
-            hits = Unit.objects.filter(Q(name__icontains=self.q) | Q(aliases__name__icontains=self.q)).values(
-                "pk"
-            )
-            units = units.filter(pk__in=hits)
-        if self.kind:
-            units = units.filter(kind=self.kind)
-        return units
-
-
 def current_plan_ids(user: Any) -> QuerySet[Plan, Any]:
     # A subquery of primary keys: visible_plans() of a reporter joins tasks, and annotating over
     # that join would count a task once per responsibility.
     return visible_plans(user).filter(is_current=True).values("pk")
 
 
-def directory(user: Any, search: UnitSearch = UnitSearch()) -> QuerySet[Unit]:
+EVERY_UNIT = UnitSearch()  # an empty search box
+
+
+def directory(user: Any, search: UnitSearch = EVERY_UNIT) -> QuerySet[Unit]:
     """The units the user may see, each with how many tasks of the current plans the user may see
     it leads (n_lead), joins (n_partner) or answers for otherwise (n_other)."""
     in_scope = Q(responsibilities__task__plan_id__in=current_plan_ids(user))
