@@ -343,3 +343,13 @@ def test_it_names_an_unwritable_destination(
         err
         == f"duban backup: {tmp_path / '无此目录' / 'a.tar.gz'}：所在文件夹 {tmp_path / '无此目录'} 不存在\n"
     )
+
+
+def test_it_keeps_the_microseconds_of_every_time(data: dict[str, Any], tmp_path: Path) -> None:
+    """Django's JSON cuts times to milliseconds; a restore must give back the times as they were."""
+    event = AuditEvent.objects.first()
+    assert event is not None
+    event.at = event.at.replace(microsecond=123456)
+    event.save(update_fields=["at"])
+    saved = records(backup(tmp_path / "a.tar.gz").path)
+    assert saved[("audit.auditevent", event.pk)]["at"].endswith(".123456+00:00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,8 +29,8 @@ def record(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         summary=summary[:500],
-        before=before,
-        after=after,
+        before=bounded(before),
+        after=bounded(after),
     )
 
 
@@ -39,7 +40,8 @@ def record_many(actor: Any, events: Iterable[tuple[str, models.Model, str, dict[
     at = now()
     insert_rows(AuditEvent, [
         AuditEvent(at=at, actor=actor if getattr(actor, "pk", None) else None, action=action,
-                   object_type=obj._meta.label_lower, object_id=str(obj.pk), summary=summary[:500], after=after)
+                   object_type=obj._meta.label_lower, object_id=str(obj.pk), summary=summary[:500],
+                   after=bounded(after))
         for action, obj, summary, after in events
     ])  # fmt: skip
 
@@ -48,3 +50,23 @@ def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
         "actor"
     )
+
+
+# A value written to the trail is cut beyond this many characters: a 15 MB narrative saved three
+# times must not cost 90 MB of copies. The cut keeps the start, the length and a digest, enough to
+# tell versions apart and to check one against the stored text.
+MAX_TEXT = 2000
+
+
+def bounded(value: Any) -> Any:
+    """`value` with every long string cut (nested in lists and dicts too)."""
+    if isinstance(value, str):
+        if len(value) <= MAX_TEXT:
+            return value
+        digest = hashlib.sha256(value.encode()).hexdigest()[:16]
+        return f"{value[:MAX_TEXT]}…（共 {len(value)} 字，SHA-256 {digest}）"
+    if isinstance(value, dict):
+        return {k: bounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [bounded(v) for v in value]
+    return value

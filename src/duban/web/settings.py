@@ -73,6 +73,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "duban.accounts.backends.UnitModelBackend"]
 SESSION_ENGINE = "duban.accounts.sessions"
 ROOT_URLCONF = "duban.web.urls"
+SERIALIZATION_MODULES = {"json": "duban.web.exact_json"}  # backups keep microseconds
 WSGI_APPLICATION = "duban.web.wsgi.application"
 TEMPLATES = [
     {

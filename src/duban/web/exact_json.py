@@ -1,0 +1,28 @@
+"""The JSON serializer `duban backup` dumps with (settings.SERIALIZATION_MODULES["json"]): Django's
+own, except that times keep their microseconds. Django's encoder cuts them to milliseconds, so a
+restored database would differ from the one backed up (and the order of events written within
+the same millisecond would be lost)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.serializers import json as django_json
+from django.core.serializers.json import DjangoJSONEncoder
+
+
+class ExactEncoder(DjangoJSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time) and o.microsecond:
+            return o.isoformat()
+        return super().default(o)
+
+
+class Serializer(django_json.Serializer):
+    def _init_options(self) -> None:
+        self.options.setdefault("cls", ExactEncoder)
+        super()._init_options()
+
+
+Deserializer = django_json.Deserializer
