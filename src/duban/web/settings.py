@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "duban.accounts",
     "duban.audit",
+    "duban.notifications",
     "duban.units",
     "duban.plans",
     "duban.exports",
@@ -75,7 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "duban.accounts.context.nav",
-                "duban.tracking.context.unread",
+                "duban.notifications.context.unread",
             ]
         },
     }
