@@ -3,6 +3,8 @@ transaction, notifications created when it commits.
 
 Each status change is checked against the tables in duban.tracking.transitions before anything
 is written, so a refused action changes nothing. Supervision orders are in order_actions.
+A refusal is a TrackingError, but for an evidence file of a kind not accepted: that is
+duban.evidence.EvidenceRejected, the same for every app that takes evidence.
 """
 
 from __future__ import annotations

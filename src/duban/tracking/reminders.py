@@ -3,7 +3,7 @@ calls run_due_reminders once; running it again, or in two processes at once, sen
 
 One run:
 1. escalates the open orders whose reply deadline has passed (blue → yellow → red; leaders told);
-2. creates the reminders that are due, each once (notify.send dedupes on its key):
+2. creates the reminders that are due, each once (notifications.notify.send dedupes on its key):
    - before a period's due date (DUBAN_REMIND_BEFORE_DAYS), to each unit that has not reported;
    - after it (for periods due in the last DUBAN_REMIND_OVERDUE_WINDOW_DAYS), to those units, and
      one list per period to the plan's managers;
