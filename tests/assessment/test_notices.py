@@ -1,4 +1,4 @@
-"""Notifications of the assessment, through tracking's inbox and channels: publishing tells every
+"""Notifications of the assessment, through the inbox and channels (duban.notifications): publishing tells every
 assessed unit (its users and its robots) with a link to its own breakdown; an appeal tells the
 scheme's plan managers; its decision tells the unit. Each is created once (dedupe keys), only
 once the write commits, and never for a refused action.
@@ -27,15 +27,9 @@ from duban.assessment.actions import (
     do_reopen_assessment,
 )
 from duban.assessment.models import Appeal, Assessment
-from duban.tracking.models import (
-    Channel,
-    Delivery,
-    DeliveryStatus,
-    Notification,
-    NotificationKind,
-    UnitChannel,
-)
-from duban.tracking.notify import send
+from duban.assessment.notices import NotificationKind
+from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
+from duban.notifications.notify import send
 from duban.units.models import Unit
 
 from .conftest import result
@@ -93,7 +87,7 @@ def test_it_links_each_unit_to_a_breakdown_it_may_open(
     (note,) = inbox(users["reporter"])
     c = Client()
     c.force_login(users["reporter"])
-    response = c.get(reverse("tracking:notification", args=[note.pk]), follow=True)
+    response = c.get(reverse("notifications:notification", args=[note.pk]), follow=True)
     assert response.redirect_chain[-1][0] == note.link
     assert response.status_code == 200 and "得分明细" in response.content.decode()
 

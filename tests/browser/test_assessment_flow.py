@@ -18,7 +18,7 @@ from django.db import transaction
 from playwright.sync_api import Page, expect
 
 from duban.assessment.models import Appeal, AppealStatus, Assessment, AssessmentStatus, Incident
-from duban.tracking.models import Notification
+from duban.notifications.models import Notification
 from duban.web import demo
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"

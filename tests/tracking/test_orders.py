@@ -12,6 +12,7 @@ from django.http import Http404
 from docx import Document
 
 from duban.accounts.models import User
+from duban.notifications.models import Notification
 from duban.plans.models import Task
 from duban.tracking.access import access_order, can_reply_order
 from duban.tracking.actions import (
@@ -21,7 +22,7 @@ from duban.tracking.actions import (
     do_reply_order,
 )
 from duban.tracking.docx_order import order_docx_filename, render_order_docx
-from duban.tracking.models import Notification, NotificationKind, OrderLevel, OrderStatus, SupervisionOrder
+from duban.tracking.models import NotificationKind, OrderLevel, OrderStatus, SupervisionOrder
 from duban.units.models import Unit
 
 from .conftest import at

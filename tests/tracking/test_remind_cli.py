@@ -22,7 +22,8 @@ import pytest
 
 from duban import cli
 from duban.accounts.models import User
-from duban.tracking.models import Notification, ReportingPeriod
+from duban.notifications.models import Notification
+from duban.tracking.models import ReportingPeriod
 
 from .conftest import at
 

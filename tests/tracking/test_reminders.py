@@ -22,30 +22,20 @@ from django.core import mail
 from django.core.management import call_command
 
 from duban.accounts.models import User
-from duban.plans.models import Task
-from duban.tracking.access import admin_failed_deliveries, inbox, unread_count
-from duban.tracking.actions import (
+from duban.notifications.access import admin_failed_deliveries, inbox, unread_count
+from duban.notifications.actions import (
     InvalidInput,
     TransitionError,
-    do_issue_order,
     do_mark_read,
     do_retry_delivery,
-    do_save_draft,
     do_set_unit_channel,
-    do_submit_report,
 )
-from duban.tracking.channels import backoff, failed_deliveries
-from duban.tracking.models import (
-    Channel,
-    Delivery,
-    DeliveryStatus,
-    Notification,
-    NotificationKind,
-    OrderLevel,
-    ReportingPeriod,
-    UnitChannel,
-)
-from duban.tracking.notify import Message, _insert_new, send
+from duban.notifications.channels import backoff, failed_deliveries
+from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
+from duban.notifications.notify import Message, _insert_new, send
+from duban.plans.models import Task
+from duban.tracking.actions import do_issue_order, do_save_draft, do_submit_report
+from duban.tracking.models import NotificationKind, OrderLevel, ReportingPeriod
 from duban.tracking.reminders import run_due_reminders
 from duban.units.models import Unit
 

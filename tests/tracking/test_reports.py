@@ -14,6 +14,7 @@ from docx import Document
 
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
+from duban.evidence import EvidenceRejected, check_evidence
 from duban.plans.models import Plan, Task
 from duban.tracking.access import (
     access_evidence,
@@ -25,12 +26,10 @@ from duban.tracking.access import (
 from duban.tracking.actions import (
     STALE_DRAFT,
     ConflictError,
-    EvidenceRejected,
     IndicatorInput,
     InvalidInput,
     ReportData,
     TransitionError,
-    check_evidence,
     do_accept_report,
     do_add_contribution,
     do_add_evidence,

@@ -17,22 +17,21 @@ from django.test import Client
 
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
+from duban.evidence import EvidenceRejected, files_kept_only_on_commit
+from duban.notifications.models import Notification
 from duban.plans.models import Task
 from duban.tracking.actions import (
     ConflictError,
     EvidenceInput,
-    EvidenceRejected,
     InvalidInput,
     TransitionError,
     do_add_evidence,
     do_save_draft,
     do_submit_new_report,
     do_submit_report,
-    files_kept_only_on_commit,
 )
 from duban.tracking.models import (
     Evidence,
-    Notification,
     NotificationKind,
     Progress,
     ProgressReport,

@@ -22,6 +22,9 @@ from django.urls import reverse
 
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
+from duban.notifications.actions import do_set_unit_channel
+from duban.notifications.models import Delivery, DeliveryStatus, Notification, UnitChannel
+from duban.notifications.notify import Message, send
 from duban.plans.models import Plan, Responsibility, Target, Task
 from duban.tracking.actions import (
     STALE_DRAFT,
@@ -32,14 +35,10 @@ from duban.tracking.actions import (
     do_issue_order,
     do_return_report,
     do_save_draft,
-    do_set_unit_channel,
     do_submit_report,
 )
 from duban.tracking.models import (
-    Delivery,
-    DeliveryStatus,
     Evidence,
-    Notification,
     NotificationKind,
     OrderLevel,
     OrderStatus,
@@ -49,9 +48,7 @@ from duban.tracking.models import (
     ReportStatus,
     SupervisionOrder,
     TaskClosure,
-    UnitChannel,
 )
-from duban.tracking.notify import Message, send
 from duban.units.models import Unit
 
 from .conftest import filled
@@ -129,6 +126,10 @@ def world(
     }
 
 
+# Pages of duban.notifications, mounted under /tracking/ beside tracking's own.
+NOTIFICATION_PAGES = {"inbox", "inbox_read", "notification", "deliveries", "delivery_retry", "channels"}
+
+
 def url(name: str, w: dict[str, Any]) -> str:
     args = {
         "home": [],
@@ -160,7 +161,7 @@ def url(name: str, w: dict[str, Any]) -> str:
         "notification": [w["note"].pk],
         "delivery_retry": [w["delivery"].pk],
     }[name]
-    return reverse(f"tracking:{name}", args=args)
+    return reverse(f"{'notifications' if name in NOTIFICATION_PAGES else 'tracking'}:{name}", args=args)
 
 
 def row(default: int, **by_role: int) -> dict[str, int]:
@@ -207,9 +208,11 @@ GET_EXPECTED: dict[str, dict[str, int]] = {
 
 
 def test_it_has_an_expectation_for_every_tracking_route() -> None:
+    from duban.notifications.urls import urlpatterns as notification_patterns
     from duban.tracking.urls import urlpatterns
 
-    assert {p.name for p in urlpatterns} == set(GET_EXPECTED)
+    assert {p.name for p in [*urlpatterns, *notification_patterns]} == set(GET_EXPECTED)
+    assert {p.name for p in notification_patterns} == NOTIFICATION_PAGES
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -657,11 +660,11 @@ def test_it_counts_unread_messages_and_marks_them_read(
     people: dict[str, User | None], world: dict[str, Any]
 ) -> None:
     c = client_for(people["reporter"])
-    assert str(c.get("/tracking/inbox/").context["tracking_unread"]) == "1"
+    assert str(c.get("/tracking/inbox/").context["inbox_unread"]) == "1"
     response = c.get(url("notification", world))
     assert response["Location"] == f"/tracking/orders/{world['order'].pk}/"
     assert Notification.objects.get(pk=world["note"].pk).read_at is not None
-    assert str(c.get("/tracking/inbox/").context["tracking_unread"]) == "0"
+    assert str(c.get("/tracking/inbox/").context["inbox_unread"]) == "0"
 
 
 def test_it_marks_all_messages_read(people: dict[str, User | None], world: dict[str, Any]) -> None:

@@ -25,9 +25,14 @@ from django.test import Client
 from duban import cli
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
+from duban.audit.record import events_for
+from duban.notifications.actions import do_set_unit_channel
+from duban.notifications.models import UnitChannel
+from duban.notifications.notify import Message, send
 from duban.plans.models import Plan, Responsibility, Target, Task
+from duban.tracking.models import NotificationKind
 from duban.units.models import Unit
-from duban.web.backup import backup, row_counts
+from duban.web.backup import MOVED_MODELS, backup, row_counts
 
 from .conftest import SMALL_PLAN
 
@@ -228,6 +233,59 @@ def test_it_replaces_existing_data_with_force(
     # A session's user id could now belong to someone else: everyone logs in again.
     assert not Session.objects.exists()
     assert (media / data["plan"].source.file.name).read_bytes() == SMALL_PLAN
+
+
+def _as_before_the_move(archive: Path) -> Path:
+    """The archive as a duban from before the notification models moved to their own app wrote
+    it: those models, their permissions and their audit rows under tracking's label."""
+    old = {new: old for old, new in MOVED_MODELS.items()}
+    contents = members(archive)
+    rows = json.loads(contents["data.json"])
+    for row in rows:
+        row["model"] = old.get(row["model"], row["model"])
+        if row["model"] == "audit.auditevent":
+            row["fields"]["object_type"] = old.get(row["fields"]["object_type"], row["fields"]["object_type"])
+        for name in ("permissions", "user_permissions"):
+            if name in row["fields"]:
+                row["fields"][name] = [
+                    [codename, *old.get(f"{app}.{model}", f"{app}.{model}").split(".")]
+                    for codename, app, model in row["fields"][name]
+                ]
+    manifest = json.loads(contents["manifest.json"])
+    manifest["counts"] = {old.get(label, label): n for label, n in manifest["counts"].items()}
+    manifest["migrations"].pop("notifications")
+    manifest["migrations"]["tracking"].remove("0004_move_notifications")
+    contents["data.json"] = json.dumps(rows, ensure_ascii=False).encode()
+    contents["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
+    return write_archive(archive.with_name("before-the-move.tar.gz"), contents)
+
+
+def test_it_restores_an_archive_made_before_the_notifications_moved(
+    data: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = data["users"]
+    unit = Unit.objects.get(name="区委政法委")
+    channel = do_set_unit_channel(
+        unit, "wecom", url="https://qyapi.weixin.qq.com/x", acting_user=users["admin"]
+    )
+    send([Message(key="old", kind=NotificationKind.DIGEST, title="汇总", text="待办", units=(unit.pk,))])
+    Group.objects.get(name="督查组").permissions.add(Permission.objects.get(codename="view_notification"))
+    saved = row_counts()
+    assert saved["notifications.notification"] and saved["notifications.delivery"]
+    archive = _as_before_the_move(backup(tmp_path / "a.tar.gz").path)
+    assert "tracking.notification" in json.loads(members(archive)["manifest.json"])["counts"]
+
+    status, _out, err = run(capsys, "restore", "--force", archive)
+
+    assert status == 0, err
+    assert row_counts() == saved
+    assert UnitChannel.objects.get().url == "https://qyapi.weixin.qq.com/x"
+    permissions = Group.objects.get(name="督查组").permissions
+    assert permissions.filter(codename="view_notification", content_type__app_label="notifications").exists()
+    assert [e.object_type for e in AuditEvent.objects.filter(action="set_unit_channel")] == [
+        "notifications.unitchannel"
+    ]
+    assert events_for(channel).count() == 1
 
 
 # ------------------------------------------------------------------------------------------- bad archives

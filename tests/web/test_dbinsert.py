@@ -10,7 +10,7 @@ import pytest
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.dbinsert import insert_rows
-from duban.tracking.models import Notification
+from duban.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 AT = dt.datetime(2025, 3, 1, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -71,9 +71,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "tracking:task": row(200, anonymous=LOGIN, other_manager=404, other_reporter=404, outsider=404),
     "tracking:review": row(200, anonymous=LOGIN),
     "tracking:orders": row(200, anonymous=LOGIN),
-    "tracking:inbox": row(200, anonymous=LOGIN),
-    "tracking:deliveries": row(404, anonymous=LOGIN, admin=200),
-    "tracking:channels": row(404, anonymous=LOGIN, admin=200),
+    "notifications:inbox": row(200, anonymous=LOGIN),
+    "notifications:deliveries": row(404, anonymous=LOGIN, admin=200),
+    "notifications:channels": row(404, anonymous=LOGIN, admin=200),
     **{
         f"tracking:{n}": row(404, anonymous=LOGIN)
         for n in (
@@ -86,7 +86,6 @@ EXPECTED: dict[str, dict[str, int]] = {
             "evidence",
             "order",
             "order_docx",
-            "notification",
         )
     },
     **{
@@ -100,10 +99,10 @@ EXPECTED: dict[str, dict[str, int]] = {
             "order_reply",
             "order_close",
             "order_escalate",
-            "inbox_read",
-            "delivery_retry",
         )
     },
+    "notifications:notification": row(404, anonymous=LOGIN),
+    **{f"notifications:{n}": row(405, anonymous=LOGIN) for n in ("inbox_read", "delivery_retry")},
     "api:openapi-json": row(200),
     "api:openapi-view": row(200),
     "api:api-root": row(404),

@@ -355,7 +355,7 @@ def test_it_merges_a_task_both_units_held_in_the_same_role_into_one_responsibili
 
 
 def test_it_merges_references_held_by_other_apps(users: dict[str, User], small_plan: Plan) -> None:
-    from duban.tracking.models import Channel, UnitChannel
+    from duban.notifications.models import Channel, UnitChannel
 
     gone, keep = unit("区公安分局"), do_create_unit("XX区公安分局", acting_user=users["admin"])
     # Deleting `gone` would cascade to its channel: the merge must move it first.
@@ -363,13 +363,13 @@ def test_it_merges_references_held_by_other_apps(users: dict[str, User], small_p
     client_for(users["admin"]).post(f"/units/{gone.pk}/merge/", {"into": keep.pk})
     assert UnitChannel.objects.get(pk=channel.pk).unit_id == keep.pk
     event = AuditEvent.objects.get(action="merge_units", object_id=str(keep.pk))
-    assert event.after is not None and event.after["moved"] == {"tracking.unitchannel.unit": 1}
+    assert event.after is not None and event.after["moved"] == {"notifications.unitchannel.unit": 1}
 
 
 def test_it_refuses_a_merge_whose_records_conflict_and_changes_nothing(
     users: dict[str, User], small_plan: Plan
 ) -> None:
-    from duban.tracking.models import Channel, UnitChannel
+    from duban.notifications.models import Channel, UnitChannel
 
     gone, keep = unit("区公安分局"), do_create_unit("XX区公安分局", acting_user=users["admin"])
     for u in (gone, keep):

@@ -14,13 +14,10 @@ an appeal and deciding one tell those concerned (notices.py) once the transactio
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from duban.assessment import engine, notices, storage
@@ -46,10 +43,10 @@ from duban.assessment.models import (
 from duban.assessment.scoring import Rule
 from duban.audit.record import record
 from duban.clock import now, today
+from duban.evidence import EvidenceRejected, check_evidence, file_name, store_file
+from duban.notifications.notify import send_on_commit
 from duban.plans.access import can_manage
 from duban.plans.models import Plan, Section, Target, Task
-from duban.tracking.actions import EvidenceRejected, check_evidence
-from duban.tracking.notify import send_on_commit
 from duban.units.models import Unit
 
 __all__ = [
@@ -610,15 +607,13 @@ def do_record_incident(
     )  # fmt: skip
     if evidence is not None:
         name, data = evidence
-        name = PurePath(name.replace("\\", "/")).name[:255] or "file"
+        name = file_name(name)
         try:
             check_evidence(name, data)
         except EvidenceRejected as exc:
             raise AssessmentError(str(exc)) from exc
         incident.evidence_name = name
-        incident.evidence.save(
-            uuid.uuid4().hex + PurePath(name).suffix.lower(), ContentFile(data), save=False
-        )
+        store_file(incident.evidence, name, data)
     incident.save()
     _mark_stale(assessment)
     amount = f"比率 {ratio:g}" if ratio is not None else ("" if number is None else f"{level}{number} 件")

@@ -13,7 +13,7 @@ from django import forms
 from duban.assessment.models import Assessed, DeductionRule, Method, SchemeItem
 from duban.assessment.scoring import Rule
 from duban.clock import today
-from duban.tracking.actions import evidence_accept
+from duban.evidence import evidence_accept
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _BAND = re.compile(r"^\s*(?P<min>\d+(?:\.\d+)?)\s*%?\s*[:：,，\s]\s*(?P<grade>\S.*?)\s*$")

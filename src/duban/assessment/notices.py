@@ -1,21 +1,30 @@
-"""What the assessment tells people, through tracking's notifications (inbox, mail, unit robots):
+"""What the assessment tells people, through duban.notifications (inbox, mail, unit robots):
 
 - published: every assessed unit (its users and its channels), with a link to its breakdown;
 - an appeal filed: the office, i.e. the scheme's plan managers, with a link to the appeals;
 - an appeal accepted or rejected: the unit that filed it, with a link to its breakdown.
 
 The actions build the messages inside their transaction and send them once it commits. Each
-message has a dedupe key (tracking.notify), so a retried action tells nobody twice; publishing
+message has a dedupe key (notifications.notify), so a retried action tells nobody twice; publishing
 again after a reopening is a new publication and tells the units again.
 """
 
 from __future__ import annotations
 
+from django.db import models
 from django.urls import reverse
 
 from duban.assessment.models import Appeal, AppealStatus, Assessment, Result
-from duban.tracking.models import NotificationKind
-from duban.tracking.notify import Message
+from duban.notifications.notify import Message
+
+
+class NotificationKind(models.TextChoices):
+    """What the assessment tells people; registered with duban.notifications.kinds in AssessmentConfig.ready()."""
+
+    ASSESSMENT_PUBLISHED = "assessment_published", "考核结果公布"
+    APPEAL_FILED = "appeal_filed", "考核申诉"
+    APPEAL_DECIDED = "appeal_decided", "申诉处理结果"
+
 
 KIND_PUBLISHED = NotificationKind.ASSESSMENT_PUBLISHED
 KIND_APPEAL_FILED = NotificationKind.APPEAL_FILED

@@ -3,30 +3,19 @@ transaction, notifications created when it commits.
 
 Each status change is checked against the tables in duban.tracking.transitions before anything
 is written, so a refused action changes nothing. Supervision orders are in order_actions.
+A refusal is a TrackingError, but for an evidence file of a kind not accepted: that is
+duban.evidence.EvidenceRejected, the same for every app that takes evidence.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import io
-import uuid
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -34,19 +23,18 @@ from duban.accounts.models import User
 from duban.audit.record import record, record_many
 from duban.clock import now, today
 from duban.dbinsert import insert_rows
+from duban.evidence import check_evidence, file_name, files_kept_only_on_commit, store_file
+from duban.notifications.notify import Message, leader_ids, send_on_commit
 from duban.plans.access import can_manage
 from duban.plans.models import Plan, Target, Task
 from duban.tracking import conf
+from duban.tracking.links import order_link, report_link
 from duban.tracking.models import (
     ANSWERED,
     LEVEL_ORDER,
     NEEDS_REASON,
-    Channel,
-    Delivery,
-    DeliveryStatus,
     Evidence,
     IndicatorValue,
-    Notification,
     NotificationKind,
     OrderLevel,
     OrderStatus,
@@ -57,10 +45,8 @@ from duban.tracking.models import (
     ReportStatus,
     SupervisionOrder,
     TaskClosure,
-    UnitChannel,
     period_specs,
 )
-from duban.tracking.notify import Message, leader_ids, order_link, report_link, send_on_commit
 from duban.tracking.transitions import (
     ConflictError,
     InvalidInput,
@@ -79,20 +65,16 @@ from duban.tracking.transitions import (
 from duban.units.models import Unit
 
 __all__ = [
-    "ConflictError", "EvidenceInput", "EvidenceRejected", "IndicatorInput", "InvalidInput", "ReportData", "TrackingError",
-    "TransitionError", "check_evidence", "check_evidence_upload", "do_accept_report", "do_add_contribution",
+    "ConflictError", "EvidenceInput", "IndicatorInput", "InvalidInput", "ReportData", "TrackingError",
+    "TransitionError", "do_accept_report", "do_add_contribution",
     "do_add_evidence", "do_add_period", "do_close_order", "do_correct_report", "do_create_periods", "do_edit_draft",
     "do_escalate_order",
-    "do_escalate_overdue_orders", "do_issue_order", "do_mark_read", "do_remove_evidence", "do_reply_order",
-    "do_retry_delivery", "do_return_report", "do_save_draft", "do_set_unit_channel", "do_submit_new_report",
-    "do_submit_report", "evidence_accept", "files_kept_only_on_commit", "submit_problem",
+    "do_escalate_overdue_orders", "do_issue_order", "do_remove_evidence", "do_reply_order",
+    "do_return_report", "do_save_draft", "do_submit_new_report",
+    "do_submit_report", "submit_problem",
 ]  # fmt: skip
 
 STALE_DRAFT = "该草稿已被他人修改，请刷新后重试"
-
-
-class EvidenceRejected(InvalidInput):
-    """An evidence file of a type or size that is not allowed."""
 
 
 @dataclass(frozen=True)
@@ -525,7 +507,7 @@ def _submit_new(
     problem = submit_problem(kind, task, data)
     if problem:
         raise InvalidInput(problem)
-    named = [(PurePath(f.name.replace("\\", "/")).name[:255] or "file", f.data) for f in files]
+    named = [(file_name(f.name), f.data) for f in files]
     types = [check_evidence(name, content) for name, content in named]
     at = now()
     report = ProgressReport(
@@ -710,81 +692,7 @@ def do_correct_report(report: ProgressReport, *, acting_user: Any) -> ProgressRe
 
 
 # ---------------------------------------------------------------------------------------------
-# Evidence files
-
-# suffix → (content type, how the file must begin)
-EVIDENCE_TYPES: Mapping[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-}
-_OOXML_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
-
-
-def evidence_accept() -> str:
-    """The file types a form's file input offers (its accept attribute)."""
-    return ",".join(EVIDENCE_TYPES)
-
-
-def check_evidence_upload(name: str, size: int) -> None:
-    """The checks that need no content (type by name, size): a form makes them before it reads a
-    large upload into memory. check_evidence makes them again, with the content."""
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        allowed = "、".join(sorted({s.lstrip(".") for s in EVIDENCE_TYPES} - {"jpeg"}))
-        raise EvidenceRejected(f"{name}：不支持的文件类型“{suffix or '无扩展名'}”，可上传 {allowed}")
-    limit = settings.MAX_UPLOAD_BYTES
-    if size > limit:
-        raise EvidenceRejected(f"{name}：文件过大（{size / 1048576:.1f} MB），上限 {limit / 1048576:g} MB")
-
-
-def check_evidence(name: str, data: bytes) -> str:
-    """The content type of an acceptable evidence file, or EvidenceRejected naming the file."""
-    check_evidence_upload(name, len(data))
-    suffix = PurePath(name).suffix.lower()
-    if not data:
-        raise EvidenceRejected(f"{name}：文件为空")
-    content_type, magic = EVIDENCE_TYPES[suffix]
-    if not data.startswith(magic):
-        raise EvidenceRejected(f"{name}：文件内容不是 {suffix.lstrip('.')} 格式")
-    if suffix in _OOXML_PART:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                ok = _OOXML_PART[suffix] in z.namelist()
-        except zipfile.BadZipFile:
-            ok = False
-        if not ok:
-            raise EvidenceRejected(f"{name}：文件已损坏或不是 {suffix.lstrip('.')} 格式")
-    return content_type
-
-
-_new_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
-    "duban_new_evidence_files", default=None
-)
-
-
-@contextmanager
-def files_kept_only_on_commit() -> Iterator[None]:
-    """Around a transaction that stores evidence files: if the block ends in an exception (so the
-    transaction rolled back and no row names them), the files it wrote are deleted again. Nested
-    uses answer to the outermost, which must enclose the outermost transaction."""
-    if _new_files.get() is not None:
-        yield
-        return
-    written: list[tuple[Storage, str]] = []
-    token = _new_files.set(written)
-    try:
-        yield
-    except BaseException:
-        for storage, name in written:
-            with contextlib.suppress(OSError):
-                storage.delete(name)
-        raise
-    finally:
-        _new_files.reset(token)
+# Evidence files (checked and stored by duban.evidence)
 
 
 def _store_evidence(
@@ -792,11 +700,7 @@ def _store_evidence(
 ) -> Evidence:
     evidence = Evidence(report=report, name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                         content_type=content_type, uploaded_at=now(), uploaded_by=acting_user)  # fmt: skip
-    # A random stored name: the original name may say more than the path should.
-    evidence.file.save(uuid.uuid4().hex + PurePath(name).suffix.lower(), ContentFile(data), save=False)
-    written = _new_files.get()
-    if written is not None:
-        written.append((evidence.file.storage, evidence.file.name))
+    store_file(evidence.file, name, data)
     evidence.save()
     return evidence
 
@@ -810,7 +714,7 @@ def do_add_evidence(report: ProgressReport, name: str, data: bytes, *, acting_us
     with files_kept_only_on_commit(), transaction.atomic():
         report = _lock(report)
         check_report(report.status, ReportAction.SAVE, actors_of_report(acting_user, report))
-        name = PurePath(name.replace("\\", "/")).name[:255] or "file"
+        name = file_name(name)
         evidence = _store_evidence(report, name, data, check_evidence(name, data), acting_user)
         record(
             acting_user,
@@ -1082,78 +986,3 @@ def do_escalate_overdue_orders(*, acting_user: Any, day: dt.date | None = None) 
                 continue
             escalated.append(_escalate(order, acting_user, day))
     return escalated
-
-
-# ---------------------------------------------------------------------------------------------
-# Channels, deliveries, inbox
-
-
-def _require_admin(acting_user: Any, what: str) -> None:
-    if not (acting_user is not None and acting_user.is_authenticated and acting_user.is_admin):
-        raise TransitionError(f"无权{what}：只有系统管理员可以{what}")
-
-
-@transaction.atomic
-def do_set_unit_channel(
-    unit: Unit,
-    channel: str,
-    *,
-    url: str = "",
-    email: str = "",
-    secret: str = "",
-    active: bool = True,
-    acting_user: Any,
-) -> UnitChannel:
-    """Set a unit's mailbox or group robot (one of each kind per unit)."""
-    _require_admin(acting_user, "设置通知渠道")
-    if channel not in (Channel.EMAIL, Channel.DINGTALK, Channel.WECOM):
-        raise InvalidInput(f"不能为单位设置渠道“{channel}”")
-    url, email = url.strip(), email.strip()
-    if channel == Channel.EMAIL:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise InvalidInput(f"邮箱地址“{email}”无效") from None
-    elif urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-        raise InvalidInput(f"Webhook 地址“{url}”无效，应以 https:// 开头")
-    row, created = UnitChannel.objects.update_or_create(
-        unit=unit,
-        channel=channel,
-        defaults={"url": url, "email": email, "secret": secret.strip(), "active": active},
-    )
-    # The signing secret is never written to the audit trail.
-    record(
-        acting_user,
-        "set_unit_channel",
-        row,
-        summary=f"{'新增' if created else '修改'}{row}",
-        after={"url": url, "email": email, "active": active, "signed": bool(secret.strip())},
-    )
-    return row
-
-
-@transaction.atomic
-def do_retry_delivery(delivery: Delivery, *, acting_user: Any) -> Delivery:
-    """An administrator sends a failed delivery again (after fixing the address, say)."""
-    _require_admin(acting_user, "重发消息")
-    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.status != DeliveryStatus.FAILED:
-        raise TransitionError(f"不能重发：该消息状态为“{delivery.get_status_display()}”")
-    delivery.status, delivery.attempts, delivery.next_attempt_at = DeliveryStatus.PENDING, 0, now()
-    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
-    record(
-        acting_user,
-        "retry_delivery",
-        delivery,
-        summary=f"重发 {delivery}",
-        before={"error": delivery.last_error},
-    )
-    return delivery
-
-
-def do_mark_read(notification_ids: Iterable[int], *, acting_user: Any) -> int:
-    """Mark the user's own notifications read. Not audited: it is the reader's own view, not a
-    change to the work."""
-    return Notification.objects.filter(
-        recipient=acting_user, pk__in=list(notification_ids), read_at__isnull=True
-    ).update(read_at=now())

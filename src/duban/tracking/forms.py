@@ -11,10 +11,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from duban.clock import today
+from duban.evidence import evidence_accept
 from duban.plans.models import Target
-from duban.tracking.actions import IndicatorInput, ReportData, evidence_accept
-from duban.tracking.models import Channel, Frequency, IndicatorValue, OrderLevel, Progress, ProgressReport
-from duban.units.models import Unit
+from duban.tracking.actions import IndicatorInput, ReportData
+from duban.tracking.models import Frequency, IndicatorValue, OrderLevel, Progress, ProgressReport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -143,19 +143,3 @@ class OrderReplyForm(forms.Form):
 
 class OrderCloseForm(forms.Form):
     comment = forms.CharField(label="办结意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class UnitChannelForm(forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none())
-    channel = forms.ChoiceField(label="渠道", choices=[c for c in Channel.choices if c[0] != Channel.INBOX])
-    url = forms.CharField(label="Webhook 地址（钉钉、企业微信机器人）", required=False, max_length=500)
-    email = forms.CharField(label="邮箱（电子邮件）", required=False, max_length=254)
-    secret = forms.CharField(label="加签密钥（钉钉，可不填）", required=False, max_length=200,
-                             widget=forms.PasswordInput(render_value=False))  # fmt: skip
-    active = forms.BooleanField(label="启用", required=False, initial=True)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Unit.objects.filter(active=True).order_by("name")

@@ -3,7 +3,7 @@ calls run_due_reminders once; running it again, or in two processes at once, sen
 
 One run:
 1. escalates the open orders whose reply deadline has passed (blue → yellow → red; leaders told);
-2. creates the reminders that are due, each once (notify.send dedupes on its key):
+2. creates the reminders that are due, each once (notifications.notify.send dedupes on its key):
    - before a period's due date (DUBAN_REMIND_BEFORE_DAYS), to each unit that has not reported;
    - after it (for periods due in the last DUBAN_REMIND_OVERDUE_WINDOW_DAYS), to those units, and
      one list per period to the plan's managers;
@@ -22,9 +22,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from duban import clock
+from duban.notifications.channels import DeliveryRun, deliver_pending
+from duban.notifications.notify import Message, inbox_link, send
 from duban.tracking import conf
 from duban.tracking.actions import do_escalate_overdue_orders
-from duban.tracking.channels import DeliveryRun, deliver_pending
+from duban.tracking.links import order_link, period_link
 from duban.tracking.models import (
     NotificationKind,
     OrderStatus,
@@ -34,7 +36,6 @@ from duban.tracking.models import (
     ReportStatus,
     SupervisionOrder,
 )
-from duban.tracking.notify import INBOX_LINK, Message, order_link, period_link, send
 from duban.tracking.queries import Missing, missing_reports
 
 MAX_LISTED = 20  # tasks listed in one message; the rest are counted
@@ -169,9 +170,10 @@ def digests(day: dt.date) -> list[Message]:
         state = "已逾期" if order.reply_deadline < day else f"{order.reply_deadline}前回复"
         for unit in order.units.all():
             lines[unit.pk].append(f"· 督办单 {order.serial}（{order.get_level_display()}）待回复（{state}）")
+    inbox = inbox_link()
     return [
         Message(key=f"digest:unit{unit_id}:{day.isoformat()}", kind=NotificationKind.DIGEST,
                 title=f"{day.month}月{day.day}日待办汇总（{len(items)} 项）", text="\n".join(items),
-                link=INBOX_LINK, units=(unit_id,))
+                link=inbox, units=(unit_id,))
         for unit_id, items in sorted(lines.items())
     ]  # fmt: skip

@@ -1,5 +1,5 @@
-"""Tracking pages. The paths of tasks, reports, orders, periods and the inbox are the links that
-notify.py writes into messages: change them together."""
+"""Tracking pages. The paths of tasks, reports, orders and periods are the links that links.py
+writes into messages: change them together. The inbox is duban.notifications' (mounted here too)."""
 
 from django.urls import path
 
@@ -29,10 +29,4 @@ urlpatterns = [
     path("orders/<int:order_id>/close/", views.order_close, name="order_close"),
     path("orders/<int:order_id>/escalate/", views.order_escalate, name="order_escalate"),
     path("orders/<int:order_id>/docx/", views.order_docx, name="order_docx"),
-    path("inbox/", views.inbox_list, name="inbox"),
-    path("inbox/read/", views.inbox_read, name="inbox_read"),
-    path("inbox/<int:notification_id>/", views.notification_open, name="notification"),
-    path("deliveries/", views.delivery_list, name="deliveries"),
-    path("deliveries/<int:delivery_id>/retry/", views.delivery_retry, name="delivery_retry"),
-    path("channels/", views.channel_list, name="channels"),
 ]

@@ -24,32 +24,28 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.models import User
 from duban.clock import today
+from duban.evidence import EvidenceRejected, check_evidence_upload, files_kept_only_on_commit
 from duban.exports.tables import Table, content_disposition, download, table_to_xlsx, workbook
 from duban.extract.export import Cell
+from duban.notifications.context import unread_badge
 from duban.plans.access import access_plan, access_task, can_manage, visible_plans, visible_tasks
 from duban.plans.models import Plan, Task
 from duban.tracking import circular
 from duban.tracking.access import (
     access_evidence,
-    access_failed_delivery,
-    access_notification,
     access_order,
     access_period,
     access_report,
     access_report_entry,
-    admin_failed_deliveries,
-    admin_unit_channels,
     can_correct_report,
     can_edit_report,
     can_manage_order,
     can_reply_order,
     can_review_report,
-    inbox,
     review_queue,
     visible_orders,
     visible_reports,
@@ -58,7 +54,6 @@ from duban.tracking.actions import (
     ConflictError,
     EvidenceInput,
     TrackingError,
-    check_evidence_upload,
     do_accept_report,
     do_add_contribution,
     do_add_evidence,
@@ -69,19 +64,14 @@ from duban.tracking.actions import (
     do_edit_draft,
     do_escalate_order,
     do_issue_order,
-    do_mark_read,
     do_remove_evidence,
     do_reply_order,
-    do_retry_delivery,
     do_return_report,
     do_save_draft,
-    do_set_unit_channel,
     do_submit_new_report,
     do_submit_report,
-    files_kept_only_on_commit,
     submit_problem,
 )
-from duban.tracking.context import unread_badge
 from duban.tracking.docx_order import order_docx_filename, render_order_docx
 from duban.tracking.forms import (
     CustomPeriodForm,
@@ -90,13 +80,11 @@ from duban.tracking.forms import (
     OrderReplyForm,
     ReportForm,
     ReviewForm,
-    UnitChannelForm,
     YearPeriodsForm,
 )
 from duban.tracking.lights import Color, rules_text, task_light
 from duban.tracking.models import (
     ANSWERED,
-    DeliveryStatus,
     OrderLevel,
     OrderStatus,
     ProgressReport,
@@ -138,7 +126,7 @@ def _render(
     user = _user(request)
     # Given here as well as by the context processor, so that a tracking page asks for the count
     # exactly once whether or not the processor is installed.
-    context.setdefault("tracking_unread", unread_badge(request))
+    context.setdefault("inbox_unread", unread_badge(request))
     context.setdefault("nav_admin", user.is_admin)
     return render(request, template, context, status=status)
 
@@ -584,7 +572,7 @@ def _save_report(
         current = visible_reports(user).filter(task=task, period=period, unit_id=user.unit_id or 0,
                                                status=ReportStatus.DRAFT).first()  # fmt: skip
         return again(str(exc), 409, current)
-    except TrackingError as exc:
+    except (TrackingError, EvidenceRejected) as exc:
         return again(str(exc), 400)
     if submit:
         lock = saved.lock_version if saved is not report else form.cleaned_data["lock_version"]
@@ -876,150 +864,3 @@ def order_docx(request: HttpRequest, order_id: int) -> HttpResponse:
     order = access_order(_user(request), order_id)
     name = order_docx_filename(order).removesuffix(".docx")
     return download(render_order_docx(order), name=name, fallback=f"order-{order.pk}", fmt="docx")
-
-
-# ─── inbox ────────────────────────────────────────────────────────────────────────────────────
-
-
-@login_required
-@require_safe
-def inbox_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    notes = inbox(user).order_by("-created_at", "-id")
-    if _wants_xlsx(request):
-        table = Table("站内消息", ("时间", "类型", "标题", "内容", "已读"), [
-            (_date(n.created_at), n.get_kind_display(), n.title, n.text, _date(n.read_at)) for n in notes
-        ], facts=f"导出日期：{today().isoformat()}", sheet="消息")  # fmt: skip
-        return _xlsx(table, "站内消息", "inbox")
-    shown = list(notes[:LIST_LIMIT])
-    return _render(
-        request,
-        "tracking/inbox.html",
-        {
-            "notes": shown,
-            "limit": LIST_LIMIT,
-            "export_url": _export_url(request),
-        },
-    )
-
-
-@login_required
-@require_POST
-def inbox_read(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if request.POST.get("all"):
-        ids: list[int] = list(inbox(user).filter(read_at__isnull=True).values_list("pk", flat=True))
-    else:
-        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
-    marked = do_mark_read(ids, acting_user=user)
-    messages.success(request, f"已将 {marked} 条消息标为已读")
-    return redirect("tracking:inbox")
-
-
-@login_required
-@require_safe
-def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
-    """Open a message: mark it read and go where it points (only ever within this site)."""
-    user = _user(request)
-    note = access_notification(user, notification_id)
-    do_mark_read([note.pk], acting_user=user)
-    link = note.link
-    if link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
-        return redirect(link)
-    return redirect("tracking:inbox")
-
-
-# ─── administration: failed deliveries, unit channels ─────────────────────────────────────────
-
-
-def _require_admin(user: User) -> None:
-    if not (user.is_authenticated and user.is_admin):
-        raise Http404("页面不存在")
-
-
-@login_required
-@require_safe
-def delivery_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require_admin(user)
-    deliveries = admin_failed_deliveries(user)
-    rows = [
-        (
-            d,
-            d.notification.recipient
-            or d.notification.unit
-            or (d.unit_channel.unit if d.unit_channel else ""),
-        )
-        for d in (deliveries if _wants_xlsx(request) else deliveries[:LIST_LIMIT])
-    ]
-    if _wants_xlsx(request):
-        table = Table("发送失败的消息", ("消息时间", "标题", "收件人", "渠道", "状态", "尝试次数", "下次尝试", "最近错误"), [
-            (_date(d.notification.created_at), d.notification.title, str(to), d.get_channel_display(),
-             d.get_status_display(), d.attempts, _date(d.next_attempt_at), d.last_error)
-            for d, to in rows
-        ], facts=f"导出日期：{today().isoformat()}", sheet="发送失败")  # fmt: skip
-        return _xlsx(table, "发送失败的消息", "deliveries")
-    return _render(
-        request,
-        "tracking/deliveries.html",
-        {
-            "rows": rows,
-            "failed": DeliveryStatus.FAILED,
-            "export_url": _export_url(request),
-            "limit": LIST_LIMIT,
-        },
-    )
-
-
-@login_required
-@require_POST
-def delivery_retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    user = _user(request)
-    delivery = access_failed_delivery(user, delivery_id)
-    try:
-        do_retry_delivery(delivery, acting_user=user)
-    except TrackingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已重新排队发送")
-    return redirect("tracking:deliveries")
-
-
-@login_required
-def channel_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require_admin(user)
-    form = UnitChannelForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                row = do_set_unit_channel(d["unit"], d["channel"], url=d["url"], email=d["email"], secret=d["secret"],
-                                          active=d["active"], acting_user=user)  # fmt: skip
-            except TrackingError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"已保存 {row}")
-                return redirect("tracking:channels")
-        status = 400
-    elif request.method not in ("GET", "HEAD"):
-        return HttpResponse(status=405)
-    channels = list(admin_unit_channels(user))
-    if _wants_xlsx(request):
-        # The signing secret never leaves the server: the export says only whether there is one.
-        table = Table("单位通知渠道", ("单位", "渠道", "Webhook 地址", "邮箱", "加签", "启用"), [
-            (c.unit.name, c.get_channel_display(), c.url, c.email, "已设置" if c.secret else "", "是" if c.active else "否")
-            for c in channels
-        ], facts=f"导出日期：{today().isoformat()}", sheet="通知渠道")  # fmt: skip
-        return _xlsx(table, "单位通知渠道", "channels")
-    return _render(
-        request,
-        "tracking/channels.html",
-        {
-            "channels": channels,
-            "form": form,
-            "export_url": _export_url(request),
-        },
-        status=status,
-    )

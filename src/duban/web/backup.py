@@ -48,6 +48,15 @@ FORMAT = "duban.backup/1"
 MANIFEST, DATA, FILES = "manifest.json", "data.json", "files"
 # Re-created by `migrate` itself (post_migrate); the archive refers to permissions by natural key.
 NOT_COPIED = ("auth.permission",)
+# Models that moved to another app (same table, same rows): an archive made before the move names
+# them by their old label, and is read as if it named the new one.
+MOVED_MODELS = {
+    "tracking.notification": "notifications.notification",
+    "tracking.unitchannel": "notifications.unitchannel",
+    "tracking.delivery": "notifications.delivery",
+}
+# The fields that name permissions by natural key, [codename, app label, model].
+_PERMISSION_FIELDS = ("permissions", "user_permissions")
 # What the one-line summary names, in this order.
 SUMMARY = (
     ("accounts.user", "个用户"),
@@ -233,6 +242,7 @@ def restore(path: str | os.PathLike[str], *, force: bool = False) -> Summary:
         raise BackupError(f"{source}：文件不存在")
     with tempfile.TemporaryDirectory(prefix="duban-restore-") as tmp:
         manifest = _unpack(source, Path(tmp))
+        _follow_moved_models(Path(tmp) / DATA, manifest)
         _prepare_database(source)
         _check_migrations(source, manifest)
         existing = {label: n for label, n in row_counts().items() if n}
@@ -337,6 +347,36 @@ def _reason(exc: BaseException) -> str:
         "invalid header": "文件已损坏",
     }
     return next((v for k, v in known.items() if k in text), text or type(exc).__name__)
+
+
+def _follow_moved_models(data: Path, manifest: dict[str, Any]) -> None:
+    """An archive made before a model moved app (MOVED_MODELS) names it, its permissions and its
+    audit rows by the old app: rename them as the move's migration did in the database, and in the
+    counts the load is checked against. Only such an archive is rewritten (its counts name an old
+    label)."""
+    counts: dict[str, int] = manifest["counts"]
+    if not any(label in counts for label in MOVED_MODELS):
+        return
+    manifest["counts"] = {MOVED_MODELS.get(label, label): n for label, n in counts.items()}
+    try:
+        rows = json.loads(data.read_text("utf-8"))
+        for row in rows:
+            row["model"] = MOVED_MODELS.get(row["model"], row["model"])
+            if row["model"] == "audit.auditevent":
+                kind = row["fields"]["object_type"]
+                row["fields"]["object_type"] = MOVED_MODELS.get(kind, kind)
+            for name in _PERMISSION_FIELDS:
+                if row["fields"].get(name):
+                    row["fields"][name] = [_moved_permission(key) for key in row["fields"][name]]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return  # not rows as dumpdata writes them: loading them says what is wrong
+    data.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+
+
+def _moved_permission(key: list[str]) -> list[str]:
+    codename, app_label, model = key
+    moved = MOVED_MODELS.get(f"{app_label}.{model}")
+    return [codename, *moved.split(".")] if moved else key
 
 
 def _check_migrations(source: Path, manifest: dict[str, Any]) -> None:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "duban.audit",
+    "duban.notifications",
     "duban.units",
     "duban.plans",
     "duban.exports",
@@ -86,7 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "duban.accounts.context.nav",
-                "duban.tracking.context.unread",
+                "duban.notifications.context.unread",
             ]
         },
     }

@@ -23,6 +23,8 @@ urlpatterns = [
     path("audit/", include("duban.audit.urls")),
     path("exports/", include("duban.exports.urls")),
     path("tracking/", include("duban.tracking.urls")),
+    # The inbox, failed deliveries and channels keep the addresses they had inside tracking.
+    path("tracking/", include("duban.notifications.urls")),
     path("assessment/", include("duban.assessment.urls")),
     path("tokens/", include("duban.tokens.urls")),
     path("api/", api.urls),

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from duban.tracking.access import unread_count
+from duban.notifications.access import unread_count
 
 
 def unread_badge(request: HttpRequest) -> Any:
@@ -22,4 +22,4 @@ def unread_badge(request: HttpRequest) -> Any:
 
 
 def unread(request: HttpRequest) -> dict[str, Any]:
-    return {"tracking_unread": unread_badge(request)}
+    return {"inbox_unread": unread_badge(request)}

@@ -16,37 +16,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import router, transaction
+from django.urls import reverse
 
 from duban.accounts.models import Role, User
 from duban.clock import now
 from duban.dbinsert import insert_rows
-from duban.tracking.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
+from duban.notifications import kinds
+from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
 
 log = logging.getLogger(__name__)
 
-INBOX_LINK = "/tracking/inbox/"
 
-
-def task_link(task_id: int) -> str:
-    return f"/tracking/tasks/{task_id}/"
-
-
-def report_link(report_id: int) -> str:
-    return f"/tracking/reports/{report_id}/"
-
-
-def order_link(order_id: int) -> str:
-    return f"/tracking/orders/{order_id}/"
-
-
-def period_link(period_id: int) -> str:
-    return f"/tracking/periods/{period_id}/"
+def inbox_link() -> str:
+    return reverse("notifications:inbox")
 
 
 @dataclass(frozen=True)
 class Message:
     key: str  # what the reminder is about, e.g. "due:p12:unit3"; at most ~170 characters
-    kind: str
+    kind: str  # a registered kind (kinds.register): an unknown one is refused here, before any write
     title: str
     text: str
     link: str = ""
@@ -54,6 +42,9 @@ class Message:
     units: tuple[int, ...] = ()
     # (user, e-mail address) of `users` read with them, all active: send() need not read them again.
     addresses: tuple[tuple[int, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        kinds.check(self.kind)
 
 
 def leader_ids() -> tuple[int, ...]:

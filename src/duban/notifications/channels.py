@@ -30,8 +30,8 @@ from django.core.mail import send_mail
 from django.db.models import Q, QuerySet
 
 from duban.clock import now
-from duban.tracking import conf
-from duban.tracking.models import Channel, Delivery, DeliveryStatus, Notification
+from duban.notifications import conf
+from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification
 
 WECOM_MAX_BYTES = 4000  # WeCom refuses markdown content over 4096 bytes
 DINGTALK_MAX_CHARS = 5000
