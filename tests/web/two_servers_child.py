@@ -78,7 +78,8 @@ def seed() -> dict[str, Any]:
 def verify(seeded: dict[str, Any]) -> dict[str, Any]:
     from django.db.models import Count
 
-    from duban.tracking.models import Notification, ProgressReport
+    from duban.notifications.models import Notification
+    from duban.tracking.models import ProgressReport
 
     reports = list(
         ProgressReport.objects.filter(period_id=seeded["period"])

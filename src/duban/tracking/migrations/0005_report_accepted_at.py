@@ -38,7 +38,7 @@ def fill_accepted_at(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0001_initial"),
-        ("tracking", "0003_notification_kinds_assessment"),
+        ("tracking", "0004_move_notifications"),
     ]
 
     operations = [
