@@ -20,9 +20,9 @@ class ExactEncoder(DjangoJSONEncoder):
 
 
 class Serializer(django_json.Serializer):
-    def _init_options(self) -> None:
-        self.options.setdefault("cls", ExactEncoder)
-        super()._init_options()
+    def serialize(self, queryset: Any, **options: Any) -> Any:
+        options.setdefault("cls", ExactEncoder)  # json.dump's encoder (Django's is the default)
+        return super().serialize(queryset, **options)
 
 
 Deserializer = django_json.Deserializer
