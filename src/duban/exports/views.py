@@ -17,9 +17,11 @@ from django.views.decorators.http import require_safe
 
 from duban.exports import content
 from duban.exports.docx import to_docx
-from duban.exports.tables import Table, download, table_to_csv, table_to_xlsx
-from duban.extract.export import to_csv, to_json, to_xlsx
+from duban.exports.tables import download, table_to_csv
+from duban.extract.export import to_csv, to_json
 from duban.extract.model import Plan as XPlan
+from duban.office.plan_xlsx import plan_to_xlsx
+from duban.office.xlsx import Table, table_to_xlsx
 from duban.plans.access import access_plan
 from duban.plans.serialize import plan_to_x
 from duban.units.access import access_unit
@@ -28,7 +30,7 @@ from duban.units.queries import UnitSearch, can_view_workload, workload
 log = logging.getLogger(__name__)
 
 PLAN_WRITERS: dict[str, Callable[[XPlan], bytes | str]] = {
-    "xlsx": to_xlsx,
+    "xlsx": plan_to_xlsx,
     "csv": to_csv,
     "json": to_json,
     "docx": to_docx,

@@ -29,8 +29,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.models import User
 from duban.clock import today
-from duban.exports.tables import Table, content_disposition, download, table_to_xlsx, workbook
-from duban.extract.export import Cell
+from duban.exports.tables import content_disposition, download
+from duban.office.xlsx import Cell, Table, table_to_xlsx, workbook
 from duban.plans.access import access_plan, access_task, can_manage, visible_plans, visible_tasks
 from duban.plans.models import Plan, Task
 from duban.tracking import circular
