@@ -1,5 +1,6 @@
 """A target is printed one way everywhere (duban.office.text.target_text): the import preview,
-the plan page, the task page, a unit's 责任清单 and the Excel, CSV and Word exports."""
+the plan page, the task page, a unit's 责任清单, the stored target's str() and the Excel, CSV and
+Word exports."""
 
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ def shown_on(surface: str, users: dict[str, User], plan: Plan) -> str:
     if surface == "import preview":
         draft = do_upload_document("again.txt", PLAN, acting_user=manager)
         return page_text(manager, reverse("plans:import_preview", args=[draft.pk]))
+    if surface == "str(Target)":  # the bulk-entry template and the assessment scheme page print it
+        return "\n".join(str(t) for task in plan.tasks.all() for t in task.targets.all())
     if surface == "csv":
         return "\n".join(r[7] for r in csv_rows(get(manager, f"/exports/plan/{plan.pk}.csv").content)[1:])
     assert surface == "docx"
@@ -70,7 +73,9 @@ def test_it_exports_each_target_to_excel_in_the_one_printed_form(users: dict[str
     assert excel_targets(get(users["manager"], f"/exports/plan/{plan.pk}.xlsx").content) == TARGETS
 
 
-@pytest.mark.parametrize("surface", ["plan page", "task pages", "unit page", "import preview", "csv", "docx"])
+@pytest.mark.parametrize(
+    "surface", ["plan page", "task pages", "unit page", "import preview", "str(Target)", "csv", "docx"]
+)
 def test_it_prints_each_target_as_the_excel_export_does(
     users: dict[str, User], plan: Plan, surface: str
 ) -> None:
