@@ -5,8 +5,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The PostgreSQL run: everything but the extraction engine's tests, which never touch a database.
-PG_TESTS := --ignore=tests/extract --ignore=tests/test_cli.py
+# The PostgreSQL run: everything but the tests of the pure packages (the extraction engine, the
+# office documents) and the CLI, which never touch a database.
+PG_TESTS := --ignore=tests/extract --ignore=tests/office --ignore=tests/test_cli.py
 
 .PHONY: demo test test-sqlite test-postgres lint bench clean
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NoReturn
 from duban import __version__, platform_cli
 from duban.extract import ExtractError, Plan, export, extract
 from duban.extract.explain import explain
+from duban.office.plan_xlsx import plan_to_xlsx
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -39,7 +40,7 @@ Render = Callable[[Plan], str | bytes]
 FORMATS: dict[str, tuple[str, Render]] = {
     "json": (".json", export.to_json),
     "csv": (".csv", export.to_csv),
-    "xlsx": (".xlsx", export.to_xlsx),
+    "xlsx": (".xlsx", plan_to_xlsx),
     "md": (".md", export.to_markdown),
 }
 

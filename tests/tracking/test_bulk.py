@@ -143,8 +143,8 @@ def test_it_writes_one_row_per_task_the_unit_answers_for(
     rows = {ws[f"{cols['序号']}{r}"].value: r for r in range(4, ws.max_row + 1)}
     assert list(rows) == ["1", "3", "4"]  # not task 2: 区委政法委 has no part in it
     assert [ws[f"{cols['报送类型']}{r}"].value for r in rows.values()] == ["任务报告", "任务报告", "配合材料"]
-    assert ws[f"{cols['指标1']}{rows['3']}"].value == "综治中心建成数>=12个"
-    assert ws[f"{cols['指标2']}{rows['3']}"].value == "视频接入率>=90%"
+    assert ws[f"{cols['指标1']}{rows['3']}"].value == "综治中心建成数≥12个（2025年）"
+    assert ws[f"{cols['指标2']}{rows['3']}"].value == "视频接入率≥90%（2025年）"
     assert ws[f"{cols['指标ID']}{rows['3']}"].value == ",".join(str(t.pk) for t in t3.targets.all())
     assert ws[f"{cols['指标1']}{rows['4']}"].value is None  # task 4 has no targets
 

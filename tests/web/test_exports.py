@@ -15,7 +15,7 @@ from django.test import Client
 
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
-from duban.exports.docx import clean
+from duban.office.docx import clean
 from duban.plans.models import Plan
 from duban.units.models import Unit
 

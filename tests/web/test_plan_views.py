@@ -152,7 +152,7 @@ def test_it_shows_the_plan_header_tree_roles_and_targets(users: dict[str, User],
     assert response.status_code == 200
     assert "共 4 项任务" in content
     assert content.count("<details open") == 2  # one per section
-    assert "网格覆盖率 ≥ 100%（2025年）" in content
+    assert "网格覆盖率≥100%（2025年）" in content
     assert '<span class="tag lead">牵头</span>区委政法委' in content
     assert '<span class="tag partner">配合</span>区公安分局' in content
     assert "2024年6月底前" in content
@@ -288,7 +288,7 @@ def test_it_shows_a_task_with_units_targets_deadline_and_history(
     content = client_for(users["manager"]).get(reverse("plans:task", args=[task.pk])).content.decode()
     assert "到2025年网格覆盖率达100%" in content
     assert '<span class="tag lead">牵头</span>区委政法委' in content
-    assert "网格覆盖率 ≥ 100%（2025年）" in content
+    assert "网格覆盖率≥100%（2025年）" in content
     assert "导入 XX区平安建设任务分解方案" in content  # the plan's audit event
     assert f'<a href="/tracking/tasks/{task.pk}/">进展报送、督办与状态灯 ›</a>' in content
 

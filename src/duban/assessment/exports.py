@@ -7,30 +7,31 @@ duban.assessment.access.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from docx import Document
-from docx.shared import Cm
 
 from duban.assessment import queries
 from duban.assessment.models import Assessment, LineKind, Result, ResultLine
-from duban.exports.tables import Table, table_to_xlsx
-from duban.tracking.circular import BODY_FONT, HEADING_FONT, TITLE_FONT, date_text, word_paragraph, word_table
+from duban.office.docx import (
+    BODY_FONT,
+    HEADING_FONT,
+    TITLE_FONT,
+    document_bytes,
+    official_document,
+    word_paragraph,
+    word_table,
+)
+from duban.office.text import date_text, number_text
+from duban.office.xlsx import Table, table_to_xlsx
 
 KINDS = dict(LineKind.choices)
 
-
-def num(value: Decimal | None) -> str:
-    """18, 2.5, -10 — as a clerk would write them (not 18.00)."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "0") else text
+# 18, 2.5, -10 — as a clerk would write them (not 18.00); the pages call it exports.num.
+num = number_text
 
 
 def signed(value: Decimal | int | None) -> str:
@@ -176,10 +177,7 @@ def summary_lines(assessment: Assessment, rk: Ranking) -> list[str]:
 def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
     """考核情况报告: the title, the figures, the ranking table and a summary per section."""
     scheme = assessment.scheme
-    doc = Document()
-    section = doc.sections[0]
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    doc = official_document()
     word_paragraph(doc, f"{scheme.name}情况报告", TITLE_FONT, 22, bold=True, center=True)
     word_paragraph(doc, f"（数据截至{date_text(assessment.as_of)}，{assessment.get_status_display()}）", BODY_FONT, 16,
                center=True)  # fmt: skip
@@ -209,9 +207,7 @@ def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
         )
     else:
         word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return document_bytes(doc)
 
 
 def chart_specs(rk: Ranking) -> list[dict[str, Any]]:

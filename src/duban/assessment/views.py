@@ -103,7 +103,7 @@ from duban.assessment.negative_list import (
 )
 from duban.assessment.scoring import Rule
 from duban.clock import today
-from duban.exports.tables import content_disposition, download
+from duban.downloads import content_disposition, download
 from duban.plans.access import can_import, can_manage, visible_plans
 from duban.units.models import Unit
 

@@ -11,10 +11,9 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from duban.clock import today
-from duban.exports.tables import Table
-from duban.extract.export import Cell
 from duban.extract.model import Plan as XPlan
 from duban.extract.model import Task as XTask
+from duban.office.xlsx import Cell, Table
 from duban.plans.access import visible_plans, visible_tasks
 from duban.plans.duties import Duty, Workload, directory, unit_duties
 from duban.plans.models import Plan, Task

@@ -9,15 +9,12 @@ stored plan (via duban.plans.serialize.plan_to_x) and a unit's 责任清单 prin
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from duban.extract.export import (
     deadline_text,
     has_roles,
-    number_text,
     plan_and_parts,
     plan_facts,
     plan_title,
@@ -26,9 +23,22 @@ from duban.extract.export import (
     sections,
 )
 from duban.extract.model import Plan, Task
+from duban.office.docx import (
+    HEI,
+    SONG,
+    clean,
+    document_bytes,
+    fix_widths,
+    page_numbers,
+    repeat_header,
+    set_font,
+    set_style_font,
+    shade,
+)
+from duban.office.text import number_text
 
-BODY_FONT = "宋体"
-TITLE_FONT = "黑体"
+BODY_FONT = SONG
+TITLE_FONT = HEI
 BODY_PT = 10.5  # 五号
 TITLE_PT = 18  # 小二
 HEADER_FILL = "D9D9D9"
@@ -46,13 +56,6 @@ WIDTHS_MM = {
     "完成时限": 25,
 }
 
-# Characters XML 1.0 forbids; a stray one in a document would make Word refuse the file.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
-
 
 def to_docx(plan: Plan) -> bytes:
     from docx import Document
@@ -60,13 +63,13 @@ def to_docx(plan: Plan) -> bytes:
     from docx.shared import Mm
 
     doc = Document()
-    _set_style_font(doc.styles["Normal"], BODY_FONT, BODY_PT)
+    set_style_font(doc.styles["Normal"], BODY_FONT, BODY_PT)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
     section.left_margin = section.right_margin = Mm(MARGIN_MM)
     section.top_margin = section.bottom_margin = Mm(MARGIN_MM + 5)
-    _page_numbers(section.footer.paragraphs[0])
+    page_numbers(section.footer.paragraphs[0])
     for i, p in enumerate(plan_and_parts(plan)):
         if i:
             doc.add_page_break()  # type: ignore[no-untyped-call]
@@ -76,9 +79,7 @@ def to_docx(plan: Plan) -> bytes:
             _heading(doc, "负面清单")
             rows = [(d.id, d.item, render_deduction(d)) for d in p.deductions]
             _plain_table(doc, ("序号", "扣分项目", "扣分规则"), rows, (13, 90, 164))
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return document_bytes(doc)
 
 
 def headings_of(plan: Plan) -> tuple[str, ...]:
@@ -127,7 +128,7 @@ def _task_table(doc: Any, plan: Plan) -> None:
         for depth, heading in part.headings:
             row = table.add_row()
             cell = row.cells[0].merge(row.cells[-1])
-            _shade(cell, SECTION_FILL)
+            shade(cell, SECTION_FILL)
             _write(cell, heading, font=TITLE_FONT, indent=depth)
         for task in part.tasks:
             row = table.add_row()
@@ -138,7 +139,7 @@ def _task_table(doc: Any, plan: Plan) -> None:
     if not plan.tasks:
         row = table.add_row()
         _write(row.cells[0].merge(row.cells[-1]), "（无任务）")
-    _fix_widths(table, _widths(headings))
+    fix_widths(table, _widths(headings))
 
 
 def _plain_table(
@@ -149,14 +150,12 @@ def _plain_table(
         row = table.add_row()
         for cell, text in zip(row.cells, values, strict=True):
             _write(cell, text)
-    _fix_widths(table, widths)
+    fix_widths(table, widths)
 
 
 def _new_table(doc: Any, headings: Sequence[str], widths: Sequence[float]) -> Any:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     table = doc.add_table(rows=1, cols=len(headings))
     table.style = doc.styles["Table Grid"]
@@ -164,26 +163,10 @@ def _new_table(doc: Any, headings: Sequence[str], widths: Sequence[float]) -> An
     table.autofit = False
     header = table.rows[0]
     for cell, h in zip(header.cells, headings, strict=True):
-        _shade(cell, HEADER_FILL)
+        shade(cell, HEADER_FILL)
         _write(cell, h, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
-    tr_pr = header._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader"):  # never split the header; repeat it on every page
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), "true")
-        tr_pr.append(el)
+    repeat_header(header)
     return table
-
-
-def _fix_widths(table: Any, widths: Sequence[float]) -> None:
-    # Word reads each cell's width, LibreOffice the grid's: set both.
-    from docx.shared import Mm
-
-    for column, w in zip(table.columns, widths, strict=True):
-        column.width = Mm(w)
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths, strict=True):
-            if cell._tc.grid_span == 1:
-                cell.width = Mm(w)
 
 
 def _write(cell: Any, text: str, *, font: str | None = None, align: Any = None, indent: int = 0) -> None:
@@ -196,7 +179,7 @@ def _write(cell: Any, text: str, *, font: str | None = None, align: Any = None, 
         paragraph.paragraph_format.left_indent = Pt(BODY_PT * 2 * indent)
     run = paragraph.add_run(clean(text))  # "\n" becomes a line break inside the cell
     if font:
-        _set_run_font(run, font, BODY_PT)
+        set_font(run, font, BODY_PT)
 
 
 def _title(doc: Any, title: str, facts: str) -> None:
@@ -206,7 +189,7 @@ def _title(doc: Any, title: str, facts: str) -> None:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = Pt(6)
-    _set_run_font(p.add_run(clean(title)), TITLE_FONT, TITLE_PT)
+    set_font(p.add_run(clean(title)), TITLE_FONT, TITLE_PT)
     if facts:
         f = doc.add_paragraph()
         f.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -218,73 +201,4 @@ def _heading(doc: Any, text: str) -> None:
 
     p = doc.add_paragraph()
     p.paragraph_format.space_before = Pt(12)
-    _set_run_font(p.add_run(clean(text)), TITLE_FONT, 14)
-
-
-def _set_run_font(run: Any, name: str, size: float) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = name
-    run.font.size = Pt(size)
-    # python-docx sets the Latin font only; Chinese text takes the East Asian one.
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _set_style_font(style: Any, name: str, size: float) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    style.font.name = name
-    style.font.size = Pt(size)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _shade(cell: Any, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr = cell._tc.get_or_add_tcPr()
-    # The schema orders a cell's properties; Word rejects a w:shd after (say) w:vAlign.
-    later = [el for el in tc_pr if el.tag in {qn(t) for t in _AFTER_SHD}]
-    if later:
-        later[0].addprevious(shd)
-    else:
-        tc_pr.append(shd)
-
-
-_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
-
-
-def _page_numbers(paragraph: Any) -> None:
-    """第 PAGE 页 共 NUMPAGES 页, as Word fields so every page counts itself."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    def field(instruction: str) -> None:
-        for kind in ("begin", "instr", "separate", "text", "end"):
-            run = paragraph.add_run()
-            if kind == "instr":
-                el = OxmlElement("w:instrText")
-                el.set(qn("xml:space"), "preserve")
-                el.text = f" {instruction} "
-            elif kind == "text":
-                el = OxmlElement("w:t")
-                el.text = "1"
-            else:
-                el = OxmlElement("w:fldChar")
-                el.set(qn("w:fldCharType"), kind)
-            run._r.append(el)
-
-    paragraph.add_run("第 ")
-    field("PAGE")
-    paragraph.add_run(" 页 共 ")
-    field("NUMPAGES")
-    paragraph.add_run(" 页")
+    set_font(p.add_run(clean(text)), TITLE_FONT, 14)

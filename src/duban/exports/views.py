@@ -15,11 +15,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from duban.downloads import download, table_to_csv
 from duban.exports import content
 from duban.exports.docx import to_docx
-from duban.exports.tables import Table, download, table_to_csv, table_to_xlsx
-from duban.extract.export import to_csv, to_json, to_xlsx
+from duban.extract.export import to_csv, to_json
 from duban.extract.model import Plan as XPlan
+from duban.office.plan_xlsx import plan_to_xlsx
+from duban.office.xlsx import Table, table_to_xlsx
 from duban.plans.access import access_plan
 from duban.plans.duties import can_view_workload, workload
 from duban.plans.serialize import plan_to_x
@@ -29,7 +31,7 @@ from duban.units.search import UnitSearch
 log = logging.getLogger(__name__)
 
 PLAN_WRITERS: dict[str, Callable[[XPlan], bytes | str]] = {
-    "xlsx": to_xlsx,
+    "xlsx": plan_to_xlsx,
     "csv": to_csv,
     "json": to_json,
     "docx": to_docx,

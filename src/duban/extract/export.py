@@ -1,11 +1,15 @@
-"""Plans out as the tables a clerk works with: CSV, Excel, Markdown and JSON.
+"""Plans out as the tables a clerk works with: rows, CSV, Markdown and JSON.
 
-The Excel and Markdown exports share one row shape (`table_row`): the standard
-responsibility table 序号 / 任务 / 牵头单位 / 配合单位 / 目标要求 / 量化目标 / 分值 / 完成时限,
-grouped under the section headings of the document.  CSV is flatter, one row per task with
-every field, for other programs.  A plan's `parts` (further lists printed in the same
-document) become further sheets in Excel and are appended after the main plan in CSV and
+The Excel (written by duban.office.plan_xlsx) and Markdown exports share one row shape
+(`table_row`): the standard responsibility table 序号 / 任务 / 牵头单位 / 配合单位 / 目标要求 /
+量化目标 / 分值 / 完成时限, grouped under the section headings of the document.  CSV is flatter,
+one row per task with every field, for other programs.  A plan's `parts` (further lists printed in
+the same document) become further sheets in Excel and are appended after the main plan in CSV and
 Markdown.
+
+How a number and a target are printed (`number_text`, `target_text`) is defined here, with the
+plan format, because this module prints them and duban.extract sits below every other package;
+the platform takes them from duban.office.text, so every page and file prints them alike.
 """
 
 from __future__ import annotations
@@ -15,14 +19,10 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
 
 from duban.extract.model import Deduction, DeductionRule, Plan, Target, Task
 from duban.extract.model import Warning as PlanWarning
-
-if TYPE_CHECKING:
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.worksheet import Worksheet
 
 Cell = str | int | float | None
 
@@ -44,7 +44,11 @@ WARNING_HEADINGS = ("任务序号", "级别", "代码", "说明")
 SEVERITY_LABELS = {"error": "严重", "warning": "提示"}
 
 _CMP_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
-_CHANGE_WORDS = {"increase": "提高", "decrease": "下降"}
+# `change` marks a relative change from a baseline ("下降40%以上", "增长10%"); the comparator then
+# bounds the size of the change. 增长/下降 say exactly that, and are the labels the platform gives
+# the two values (plans.models.Change). 提高 is not used: "提高到95%" is a level to reach (cmp >=,
+# no change), so "提高≥95%" would read as one.
+CHANGE_WORDS = {"increase": "增长", "decrease": "下降"}
 _UNIT_SEPARATOR = "、"
 
 
@@ -59,18 +63,39 @@ def number(v: float | None) -> int | float | None:
     return int(v) if float(v).is_integer() else v
 
 
-def number_text(v: float | None) -> str:
-    n = number(v)
-    return "" if n is None else str(n)
+def number_text(v: Decimal | float | None) -> str:
+    """18.0 → "18", Decimal("2.500000") → "2.5", 1e-05 → "0.00001": as a clerk writes it, never
+    18.00, 1.8E+1 or -0."""
+    if v is None:
+        return ""
+    # A float through its shortest repr, so 0.95 stays 0.95; a Decimal or an int keeps its digits.
+    exact = v if isinstance(v, Decimal | int) else Decimal(repr(float(v)))
+    text = f"{Decimal(exact).normalize():f}"
+    return "0" if text == "-0" else text
+
+
+def target_text(
+    metric: str,
+    cmp: str,
+    value: Decimal | float,
+    unit: str | None = None,
+    change: str | None = None,
+    by: str | int | None = None,
+) -> str:
+    """The one printed form of a target, on every page and in every file:
+    ("调处成功率", ">=", 95, "%", by="2015") → "调处成功率≥95%（2015年）";
+    ("命案发案率", ">=", 40, "%", change="decrease") → "命案发案率下降≥40%"."""
+    change_word, sign = CHANGE_WORDS.get(change or "", ""), _CMP_SIGNS.get(cmp, cmp)
+    text = f"{metric}{change_word}{sign}{number_text(value)}{unit or ''}"
+    year = str(by or "")
+    if year:
+        text += f"（{year}年）" if re.fullmatch(r"\d{4}", year) else f"（{year}）"
+    return text
 
 
 def render_target(t: Target) -> str:
-    """Target("调处成功率", ">=", 95, "%", by="2015") → "调处成功率≥95%（2015年）"."""
-    text = f"{t.metric}{_CHANGE_WORDS.get(t.change or '', '')}{_CMP_SIGNS.get(t.cmp, t.cmp)}"
-    text += f"{number_text(t.value)}{t.unit or ''}"
-    if t.by:
-        text += f"（{t.by}年）" if re.fullmatch(r"\d{4}", t.by) else f"（{t.by}）"
-    return text
+    """A target of a duban.plan/1 plan, in the one printed form (`target_text`)."""
+    return target_text(t.metric, t.cmp, t.value, t.unit, t.change, t.by)
 
 
 def render_rule(r: DeductionRule) -> str:
@@ -285,117 +310,6 @@ def warning_row(w: PlanWarning) -> tuple[Cell, ...]:
     return (w.task or "", SEVERITY_LABELS.get(w.severity, w.severity), w.code, w.message)
 
 
-# ---------------------------------------------------------------------------------------------
-# Excel
-
-FONT_NAME = "宋体"  # by name only: the clerk's Office has it; nothing is embedded
-_LINE_HEIGHT = 16.5  # points per wrapped line of 11-point 宋体, with room for taller stand-in fonts
-_MAX_ROW_HEIGHT = 409  # Excel's limit
-# (least, most) column width in Excel's character units, by heading.
-_WIDTHS = {
-    "序号": (5, 8), "任务": (12, 40), "牵头单位": (10, 24), "责任单位": (10, 26), "配合单位": (8, 26),
-    "目标要求": (8, 50), "量化目标": (10, 28), "分值": (5, 8), "完成时限": (8, 16),
-    "扣分项目": (12, 40), "扣分规则": (20, 60), "任务序号": (8, 10), "级别": (6, 6), "代码": (10, 24),
-    "说明": (20, 70), "所属清单": (10, 30),
-}  # fmt: skip
-_CENTERED = frozenset({"序号", "分值", "任务序号", "级别"})
-_ID_HEADINGS = frozenset({"序号", "任务序号"})
-_HEADER_FILL = "D9D9D9"
-_SECTION_FILLS = ("DDEBF7", "EDF4FB")  # top level, deeper levels: light enough to print
-
-
-def to_xlsx(plan: Plan) -> bytes:
-    """The responsibility table as a workbook: one sheet for the plan and one per part, then
-    负面清单 and 问题 when there are deductions or warnings."""
-    # Imported here: openpyxl takes a while to import and only this export needs it.
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    plans = plan_and_parts(plan)
-    names = _SheetNames()
-    for i, p in enumerate(plans):
-        ws = wb.active if i == 0 else wb.create_sheet()
-        assert ws is not None
-        ws.title = names.take((p.title or "") if i else "责任分解表", fallback=f"附表{i}")
-        _responsibility_sheet(SheetWriter(ws), p)
-    deductions = [(plan_title(p), d) for p in plans for d in p.deductions]
-    if deductions:
-        rows: list[tuple[Cell, ...]] = [(d.id, d.item, render_deduction(d)) for _, d in deductions]
-        owners = [owner for owner, _ in deductions]
-        _list_sheet(
-            wb.create_sheet("负面清单"), "负面清单", DEDUCTION_HEADINGS, rows, owners, plan_title(plan)
-        )
-    warnings = [(plan_title(p), w) for p in plans for w in p.warnings]
-    if warnings:
-        rows = [warning_row(w) for _, w in warnings]
-        owners = [owner for owner, _ in warnings]
-        _list_sheet(wb.create_sheet("问题"), "文档问题", WARNING_HEADINGS, rows, owners, plan_title(plan))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _responsibility_sheet(sheet: SheetWriter, plan: Plan) -> None:
-    headings, roles = table_headings(plan), has_roles(plan)
-    sheet.title(plan_title(plan), plan_facts(plan), width=len(headings))
-    sheet.header(headings)
-    for section in sections(plan.tasks):
-        for depth, heading in section.headings:
-            sheet.section(depth, heading)
-        for task in section.tasks:
-            sheet.row(table_row(task, roles=roles))
-    sheet.finish()
-
-
-def _list_sheet(
-    ws: Worksheet,
-    title: str,
-    headings: Sequence[str],
-    rows: Sequence[Sequence[Cell]],
-    owners: Sequence[str],
-    main_title: str,
-) -> None:
-    """A plain list (负面清单, 问题); a 所属清单 column appears when rows come from a part."""
-    sheet = SheetWriter(ws)
-    if any(owner != main_title for owner in owners):
-        headings = ("所属清单", *headings)
-        rows = [(owner, *row) for owner, row in zip(owners, rows, strict=True)]
-    sheet.title(title, "", width=len(headings))
-    sheet.header(headings)
-    for row in rows:
-        sheet.row(row)
-    sheet.finish()
-
-
-class _SheetNames:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the workbook."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = {"负面清单", "问题"}
-
-    def take(self, wanted: str, *, fallback: str) -> str:
-        base = re.sub(r"[\[\]:*?/\\]", "", wanted).strip("' ")[:31] or fallback
-        name, n = base, 1
-        while name in self.used:
-            n += 1
-            name = f"{base[: 31 - len(str(n)) - 1]}-{n}"
-        self.used.add(name)
-        return name
-
-
-def display_width(text: str) -> int:
-    """Width in Excel character units: CJK characters are about two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _as_text(cell: Any, value: object) -> None:
-    """Document text is never a formula: "=HYPERLINK(…)" in an imported document stays text."""
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-
-
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -404,145 +318,3 @@ def csv_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(_CSV_FORMULA):
         return "'" + value
     return value
-
-
-class SheetWriter:
-    """Writes one table to a worksheet row by row, then sizes and sets it up for printing."""
-
-    def __init__(self, ws: Worksheet) -> None:
-        from openpyxl.styles import Border, Font, Side
-
-        self.ws = ws
-        self.next_row = 1
-        self.width = 1  # columns the table spans, known from the title or the header
-        self.headings: tuple[str, ...] = ()
-        self.header_row = 0
-        thin = Side(style="thin", color="808080")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.font = Font(name=FONT_NAME, size=11)
-        self.bold = Font(name=FONT_NAME, size=11, bold=True)
-        # (row, cells) of every data row, and section rows, for sizing at the end
-        self.rows: list[tuple[int, tuple[str, ...]]] = []
-        self.section_rows: list[tuple[int, str]] = []
-
-    def _merged(
-        self,
-        text: str,
-        *,
-        font: Font,
-        height: float | None,
-        fill: str | None = None,
-        indent: int = 0,
-        horizontal: str = "left",
-        border: bool = True,
-    ) -> int:
-        """A row merged across the table: the title, the facts line, a section heading."""
-        from openpyxl.styles import Alignment, PatternFill
-
-        r, last = self.next_row, max(1, self.width)
-        for col in range(1, last + 1):
-            cell = self.ws.cell(row=r, column=col)
-            if border:
-                cell.border = self.border
-            if fill:
-                cell.fill = PatternFill("solid", fgColor=fill)
-        first = self.ws.cell(row=r, column=1, value=text)
-        _as_text(first, text)
-        first.font = font
-        first.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
-        if last > 1:
-            self.ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
-        if height:
-            self.ws.row_dimensions[r].height = height
-        self.next_row += 1
-        return r
-
-    def title(self, text: str, facts: str, *, width: int) -> None:
-        from openpyxl.styles import Font
-
-        self.width = width
-        title_font = Font(name=FONT_NAME, size=16, bold=True)
-        self._merged(text, font=title_font, height=36, horizontal="center", border=False)
-        if facts:
-            self._merged(facts, font=self.font, height=20, horizontal="right", border=False)
-
-    def header(self, headings: Sequence[str]) -> None:
-        from openpyxl.styles import Alignment, PatternFill
-
-        self.headings = tuple(headings)
-        self.width = len(self.headings)
-        self.header_row = r = self.next_row
-        for col, h in enumerate(self.headings, start=1):
-            cell = self.ws.cell(row=r, column=col, value=h)
-            cell.font = self.bold
-            cell.border = self.border
-            cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.ws.row_dimensions[r].height = 24
-        self.next_row += 1
-
-    def section(self, depth: int, text: str) -> None:
-        fill = _SECTION_FILLS[min(depth, len(_SECTION_FILLS) - 1)]
-        r = self._merged(text, font=self.bold, height=None, fill=fill, indent=depth)
-        self.section_rows.append((r, text))
-
-    def row(self, cells: Sequence[Cell]) -> None:
-        from openpyxl.styles import Alignment
-
-        r = self.next_row
-        for col, (h, value) in enumerate(zip(self.headings, cells, strict=True), start=1):
-            if h in _ID_HEADINGS and isinstance(value, str) and value.isdigit():
-                value = int(value)  # Excel flags digits stored as text, and sorts them as text
-            cell = self.ws.cell(row=r, column=col, value=None if value == "" else value)
-            _as_text(cell, value)
-            cell.font = self.font
-            cell.border = self.border
-            horizontal = "center" if h in _CENTERED else "left"
-            cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
-        self.rows.append((r, tuple("" if c is None else str(c) for c in cells)))
-        self.next_row += 1
-
-    def finish(self) -> None:
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.properties import PageSetupProperties
-
-        widths = self._column_widths()
-        for col, w in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(col)].width = w
-        # openpyxl cannot ask Excel to fit row heights, and Excel does not on opening a file:
-        # estimate from the wrapped line count so long requirements are not cut off in print.
-        for r, cells in self.rows:
-            lines = max((_line_count(c, w) for c, w in zip(cells, widths, strict=True)), default=1)
-            self.ws.row_dimensions[r].height = min(_MAX_ROW_HEIGHT, lines * _LINE_HEIGHT + 4)
-        for r, text in self.section_rows:
-            self.ws.row_dimensions[r].height = _line_count(text, sum(widths)) * _LINE_HEIGHT + 6
-
-        ws = self.ws
-        ws.freeze_panes = ws.cell(row=self.header_row + 1, column=1).coordinate
-        ws.print_title_rows = f"{self.header_row}:{self.header_row}"
-        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages tall as it takes
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        if ws.oddFooter is not None:
-            ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-    def _column_widths(self) -> list[float]:
-        widths = []
-        for col, h in enumerate(self.headings):
-            least, most = _WIDTHS.get(h, (8, 30))
-            longest = max(
-                (display_width(line) for _, cells in self.rows for line in cells[col].split("\n")),
-                default=0,
-            )
-            widths.append(float(min(most, max(least, display_width(h) + 2, longest + 2))))
-        return widths
-
-
-def _line_count(text: str, width: float) -> int:
-    usable = max(1, int(width) - 1)
-    return sum(max(1, -(-display_width(line) // usable)) for line in text.split("\n"))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.models import User
 from duban.clock import today
-from duban.exports.tables import Table, download, table_to_xlsx
+from duban.downloads import download
 from duban.notifications.access import (
     access_failed_delivery,
     access_notification,
@@ -37,6 +37,7 @@ from duban.notifications.actions import (
 from duban.notifications.context import unread_badge
 from duban.notifications.forms import UnitChannelForm
 from duban.notifications.models import DeliveryStatus
+from duban.office.xlsx import Table, table_to_xlsx
 
 LIST_LIMIT = 500  # rows a list page shows; its Excel export holds them all
 

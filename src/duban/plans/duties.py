@@ -16,8 +16,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from duban.extract.export import deadline_text, render_target
+from duban.extract.export import deadline_text
 from duban.extract.model import Task as XTask
+from duban.office.text import target_text
 from duban.plans.access import visible_plans, visible_tasks
 from duban.plans.models import Plan, Responsibility, Role, Section, Task
 from duban.plans.serialize import section_path, task_to_x
@@ -80,7 +81,7 @@ class Duty:
 
     @property
     def targets(self) -> list[str]:
-        return [render_target(t) for t in self.x.targets]
+        return [target_text(t.metric, t.cmp, t.value, t.unit, t.change, t.by) for t in self.x.targets]
 
     @property
     def deadline(self) -> str:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import connections, models, router
 from django.utils.functional import cached_property
 
+from duban.office.text import target_text
+
 
 class Role(models.TextChoices):
     LEAD = "lead", "牵头"
@@ -182,7 +184,7 @@ class Target(models.Model):
         ordering = ["task", "order"]
 
     def __str__(self) -> str:
-        return f"{self.metric}{self.cmp}{self.value.normalize():f}{self.unit}"
+        return target_text(self.metric, self.cmp, self.value, self.unit, self.change, self.by_year)
 
 
 class Deduction(models.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from duban.audit.record import events_for
 from duban.extract import Plan as ExtractedPlan
 from duban.extract import Task as ExtractedTask
 from duban.extract.explain import RULES
+from duban.office.text import number_text, target_text
 from duban.plans.access import (
     access_draft,
     access_managed_plan,
@@ -65,8 +65,6 @@ FIELD_LABELS = {
     "deadline": "完成时限",
     "targets": "量化目标",
 }
-_CMP = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
-_CHANGE = {"increase": "增长", "decrease": "下降"}
 _ROLE_LABELS = dict(Role.choices)
 
 
@@ -75,22 +73,8 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def format_target(metric: str, cmp: str, value: Any, unit: str | None, change: str | None, by: Any) -> str:
-    """调处成功率 ≥ 95%（2015年）; 发案率下降 ≥ 10%."""
-    text = f"{metric}{_CHANGE.get(change or '', '')} {_CMP.get(cmp, cmp)} {number(Decimal(str(value)))}{unit or ''}"
-    by = str(by or "")
-    if by:
-        text += f"（{by}年）" if by.isdigit() else f"（{by}）"
-    return text
-
-
-def number(value: Decimal | None) -> str:
-    """18, 2.5 — as a clerk would write them (not 18.00 or 1.8E+1)."""
-    return "" if value is None else f"{value.normalize():f}"
-
-
 def target_label(t: Target) -> str:
-    return format_target(t.metric, t.cmp, t.value, t.unit, t.change, t.by_year)
+    return target_text(t.metric, t.cmp, t.value, t.unit, t.change, t.by_year)
 
 
 # ─── plan list and plan page ──────────────────────────────────────────────────────────────────
@@ -172,7 +156,9 @@ def section_tree(sections: Sequence[Section], tasks: Iterable[Task]) -> list[Sec
         node = nodes.get(t.section_id) if t.section_id else None
         units = tuple((r.role, r.get_role_display(), r.unit.name) for r in t.responsibilities.all())
         (node or loose).tasks.append(
-            TaskRow(t, [target_label(x) for x in t.targets.all()], number(t.points), _task_url(t.pk), units)
+            TaskRow(
+                t, [target_label(x) for x in t.targets.all()], number_text(t.points), _task_url(t.pk), units
+            )
         )
     roots: list[SectionNode] = [loose]
     for s in sections:
@@ -232,7 +218,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "plans/plan_detail.html",
         {
             "plan": plan,
-            "total_points": number(plan.total_points),
+            "total_points": number_text(plan.total_points),
             "source": plan.source,
             "versions": [p for p in related if p.series == plan.series],
             "previous": max(
@@ -285,7 +271,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
             "path": section_path(task),
             "responsibilities": task.responsibilities.select_related("unit"),
             "targets": [target_label(x) for x in task.targets.all()],
-            "points": number(task.points),
+            "points": number_text(task.points),
             "parent_task": (
                 visible.filter(pk=task.parent_task_id).select_related("plan").first()
                 if task.parent_task_id
@@ -486,7 +472,7 @@ def _draft_parts(draft: ImportDraft) -> list[DraftPart]:
                     t,
                     [(u, r, _ROLE_LABELS.get(r, r)) for u, r in roles_of(t)],
                     [
-                        format_target(
+                        target_text(
                             x.get("metric") or "",
                             x["cmp"],
                             x["value"],

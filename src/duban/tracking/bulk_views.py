@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.models import User
-from duban.exports.tables import download
+from duban.downloads import download
 from duban.tracking.access import access_period
 from duban.tracking.bulk import bulk_template, do_bulk_upload
 from duban.tracking.transitions import TrackingError

@@ -8,32 +8,24 @@ never holds more (or other) than the screen it was taken from.
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Sequence
-from typing import Any
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-
-from duban.exports.docx import clean
-from duban.exports.tables import Table
+from duban.office.docx import (
+    BODY_FONT,
+    HEADING_FONT,
+    TITLE_FONT,
+    document_bytes,
+    official_document,
+    word_paragraph,
+    word_table,
+)
+from duban.office.text import date_text
+from duban.office.xlsx import Table
 from duban.tracking.lights import Color
 from duban.tracking.models import OrderLevel, SupervisionOrder
 from duban.tracking.queries import PeriodReport
 
-TITLE_FONT = "方正小标宋简体"
-HEADING_FONT = "黑体"
-BODY_FONT = "仿宋_GB2312"
-TABLE_FONT = "宋体"
 LEVELS = dict(OrderLevel.choices)
 COLORS = dict(Color.choices)
-
-
-def date_text(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _order_row(o: SupervisionOrder, day: dt.date) -> tuple[str, ...]:
@@ -97,43 +89,10 @@ def period_tables(r: PeriodReport) -> list[Table]:
     ]  # fmt: skip
 
 
-def _font(run: Any, name: str, size: float, *, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    # East Asian text takes its font from w:eastAsia, not from w:ascii.
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def word_paragraph(doc: Any, text: str, font: str, size: float, *, bold: bool = False, center: bool = False,
-               indent: bool = False) -> None:  # fmt: skip
-    para = doc.add_paragraph()
-    if center:
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if indent:
-        para.paragraph_format.first_line_indent = Pt(size * 2)
-    _font(para.add_run(clean(text)), font, size, bold=bold)
-
-
-def word_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    table = doc.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, h in zip(table.rows[0].cells, headings, strict=True):
-        _font(cell.paragraphs[0].add_run(h), TABLE_FONT, 10.5, bold=True)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            _font(cell.paragraphs[0].add_run(clean("" if value is None else str(value))), TABLE_FONT, 10.5)
-
-
 def period_docx(r: PeriodReport) -> bytes:
     """A 通报 draft for the office to edit: the figures and lists, not the verdicts."""
     p, ov = r.period, r.overview
-    doc = Document()
-    section = doc.sections[0]
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    doc = official_document()
     word_paragraph(
         doc, f"关于{p.name}《{p.plan.title}》落实情况的通报", TITLE_FONT, 22, bold=True, center=True
     )
@@ -166,6 +125,4 @@ def period_docx(r: PeriodReport) -> bytes:
         word_table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.open_orders])
     else:
         word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return document_bytes(doc)

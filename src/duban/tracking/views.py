@@ -28,10 +28,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.models import User
 from duban.clock import today
+from duban.downloads import content_disposition, download
 from duban.evidence import EvidenceRejected, check_evidence_upload, files_kept_only_on_commit
-from duban.exports.tables import Table, content_disposition, download, table_to_xlsx, workbook
-from duban.extract.export import Cell
 from duban.notifications.context import unread_badge
+from duban.office.xlsx import Cell, Table, table_to_xlsx, workbook
 from duban.plans.access import access_plan, access_task, can_manage, visible_plans, visible_tasks
 from duban.plans.models import Plan, Task
 from duban.tracking import circular

@@ -1,7 +1,7 @@
-"""Plain lists (plans, units, the workload matrix) as Excel and CSV, and the download response.
+"""Lists as CSV, and the download response every export goes out in (shared by every app, below them).
 
-The Excel sheet is written by the same writer as the responsibility table
-(duban.extract.export), so every workbook duban hands out looks and prints alike.
+The Excel copy of a list is written by duban.office.xlsx (`Table`, `table_to_xlsx`, `workbook`),
+the writer of every workbook duban hands out.
 """
 
 from __future__ import annotations
@@ -9,14 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
-from duban.extract.export import Cell, SheetWriter
+from duban.office.xlsx import Table
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -24,45 +22,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
 }
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    headings: tuple[str, ...]
-    rows: Sequence[Sequence[Cell]]
-    facts: str = ""
-    sheet: str = "Sheet1"
-
-
-def table_to_xlsx(table: Table) -> bytes:
-    return workbook([table])
-
-
-def workbook(tables: Sequence[Table]) -> bytes:
-    """Tables, one sheet each, written like every other workbook duban hands out. SheetWriter
-    keeps text that starts with "=" as text, never a formula for Excel to run."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
-    used: set[str] = set()
-    for table in tables:
-        name = re.sub(r"[\[\]:*?/\\]", "", table.sheet)[:31] or "Sheet1"
-        while name in used:
-            name = name[:28] + f"{len(used)}"
-        used.add(name)
-        sheet = SheetWriter(wb.create_sheet(name))
-        sheet.title(table.title, table.facts, width=len(table.headings))
-        sheet.header(table.headings)
-        for row in table.rows:
-            sheet.row(row)
-        sheet.finish()
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def table_to_csv(table: Table) -> str:
