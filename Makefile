@@ -27,6 +27,7 @@ test: $(STAMP)
 	bash .ci/system-deps.sh
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	bash .ci/pytest.sh SQLite $(BIN)/python
 	bash .ci/postgres.sh bash .ci/pytest.sh PostgreSQL $(BIN)/python $(PG_TESTS)
@@ -40,6 +41,7 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 bench: $(STAMP)
