@@ -1,0 +1,189 @@
+"""Hostile files, made on demand: what an attacker (or a broken converter) uploads.
+
+Each maker returns (file name, bytes) and takes a few seconds at most; the files are small on
+disk and large, slow or deceptive once opened. Used by the hostile-input tests and by
+benchmarks/hostile_files.py.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Callable
+
+MB = 1024 * 1024
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>{overrides}</Types>'
+)
+
+
+def _zip(parts: dict[str, bytes | Callable[[zipfile.ZipFile, str], None]]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name, part in parts.items():
+            if callable(part):
+                part(z, name)
+            else:
+                z.writestr(name, part)
+    return out.getvalue()
+
+
+def _repeated(head: bytes, unit: bytes, tail: bytes, size: int) -> Callable[[zipfile.ZipFile, str], None]:
+    """A part of `size` bytes of `unit` repeated, written in chunks (never held whole)."""
+    chunk = unit * max(1, (4 * MB) // len(unit))
+
+    def write(z: zipfile.ZipFile, name: str) -> None:
+        with z.open(name, "w", force_zip64=True) as f:
+            f.write(head)
+            left = size
+            while left > 0:
+                piece = chunk[: min(len(chunk), left)]
+                f.write(piece)
+                left -= len(piece)
+            f.write(tail)
+
+    return write
+
+
+def _docx(
+    document: bytes | Callable[[zipfile.ZipFile, str], None], extra: dict[str, bytes] | None = None
+) -> bytes:
+    overrides = (
+        '<Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+    )
+    return _zip(
+        {
+            "[Content_Types].xml": _CONTENT_TYPES.format(overrides=overrides).encode(),
+            "_rels/.rels": rels.encode(),
+            "word/document.xml": document,
+            **(extra or {}),
+        }
+    )  # fmt: skip (the package's parts, one a line)
+
+
+_W = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+_PARAGRAPH = "<w:p><w:r><w:t>一、加强基层治理，完善网格化管理。（区民政局牵头）</w:t></w:r></w:p>".encode()
+
+
+def docx_bomb(size_mb: int = 400) -> tuple[str, bytes]:
+    """A Word file of a few hundred KB whose text unpacks to `size_mb` MB of XML."""
+    return "压缩炸弹.docx", _docx(_repeated(_W, _PARAGRAPH, b"</w:body></w:document>", size_mb * MB))
+
+
+def docx_deep(depth: int = 200_000) -> tuple[str, bytes]:
+    """XML nested `depth` levels deep (parsers that recurse run out of stack)."""
+    body = _W + b"<w:p>" + b"<w:r>" * depth + b"</w:r>" * depth + b"</w:p></w:body></w:document>"
+    return "深层嵌套.docx", _docx(body)
+
+
+def docx_with_program() -> tuple[str, bytes]:
+    """A valid Word file that also carries a Windows program inside its package."""
+    program = b"MZ\x90\x00\x03" + b"\x00" * 59 + b"PE\x00\x00" + bytes(range(256)) * 64
+    return "佐证材料.docx", _docx(
+        _W + _PARAGRAPH + b"</w:body></w:document>", {"word/media/setup.exe": program}
+    )
+
+
+def _xlsx(
+    sheet: bytes | Callable[[zipfile.ZipFile, str], None],
+    shared: bytes | Callable[[zipfile.ZipFile, str], None],
+) -> bytes:
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel_ns = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    overrides = (
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    )
+    return _zip(
+        {
+            "[Content_Types].xml": _CONTENT_TYPES.format(overrides=overrides).encode(),
+            "_rels/.rels": f'<Relationships {rel_ns}><Relationship Id="rId1" Type="{r}/officeDocument" '
+            f'Target="xl/workbook.xml"/></Relationships>'.encode(),
+            "xl/workbook.xml": b"<workbook "
+            + ns
+            + b' xmlns:r="'
+            + r.encode()
+            + b'"><sheets><sheet name="Sheet1" '
+            b'sheetId="1" r:id="rId1"/></sheets></workbook>',
+            "xl/_rels/workbook.xml.rels": f'<Relationships {rel_ns}><Relationship Id="rId1" Type="{r}/worksheet" '
+            f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+            f'Type="{r}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'.encode(),
+            "xl/worksheets/sheet1.xml": sheet,
+            "xl/sharedStrings.xml": shared,
+        }
+    )  # fmt: skip (the package's parts, one a line)
+
+
+_SHEET_HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+
+
+def xlsx_shared_strings_bomb(size_mb: int = 850) -> tuple[str, bytes]:
+    """A 1–2 MB workbook whose shared strings unpack to `size_mb` MB."""
+    sheet = _SHEET_HEAD + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+    head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
+    shared = _repeated(head, "填报说明".encode() * 64, b"</t></si></sst>", size_mb * MB)
+    return "批量填报.xlsx", _xlsx(sheet, shared)
+
+
+def xlsx_wide(rows: int = 5000) -> tuple[str, bytes]:
+    """One cell at column XFD (16,384) on each of `rows` rows: tiny, and a full grid once opened."""
+    cells = b"".join(
+        b'<row r="%d"><c r="XFD%d" t="s"><v>0</v></c></row>' % (i, i) for i in range(1, rows + 1)
+    )
+    shared = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>x</t></si></sst>'
+    return "宽表.xlsx", _xlsx(_SHEET_HEAD + cells + b"</sheetData></worksheet>", shared)
+
+
+def pdf_slow(characters: int = 200_000) -> tuple[str, bytes]:
+    """A few KB of PDF whose one page draws `characters` characters (its stream is compressed)."""
+    line = b"BT /F1 1 Tf 10 10 Td (a) Tj ET\n"
+    stream = zlib.compress(line * characters, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % o for o in offsets)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return "慢速解析.pdf", out.getvalue()
+
+
+def text_huge(size_mb: int = 15) -> tuple[str, bytes]:
+    """A plain text of `size_mb` MB (a narrative pasted many times over)."""
+    return "超长文本.txt", ("本期完成网格巡查，排查隐患。" * (size_mb * MB // 42)).encode()
+
+
+MAKERS: dict[str, Callable[[], tuple[str, bytes]]] = {
+    "docx-bomb": docx_bomb,
+    "docx-deep": docx_deep,
+    "docx-with-program": docx_with_program,
+    "xlsx-shared-strings-bomb": xlsx_shared_strings_bomb,
+    "xlsx-wide": xlsx_wide,
+    "pdf-slow": pdf_slow,
+    "text-huge": text_huge,
+}
