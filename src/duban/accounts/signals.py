@@ -16,13 +16,14 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
+from duban.accounts.actors import SYSTEM, Actor
 from duban.accounts.lockout import client_ip
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.audit.record import record
 from duban.clock import now
 
-password_changed = Signal()  # sender=User, user=the account, acting_user=who (None: a command)
+password_changed = Signal()  # sender=User, user=the account, acting_user=who (SYSTEM: a command)
 
 # The fields of an account whose change is audited (last_login changes at every login: that is
 # the login's own event).
@@ -55,7 +56,7 @@ def _login_event(action: str, username: str, summary: str) -> None:
     """An event about a login name, which may be no account's (a guess is audited too)."""
     user = User.objects.filter(username=username).first() if username else None
     if user is not None:
-        record(None, action, user, summary=summary)
+        record(SYSTEM, action, user, summary=summary)  # no one is signed in: no user acts
         return
     AuditEvent.objects.create(
         at=now(),
@@ -92,7 +93,7 @@ def _audit_change(sender: Any, instance: User, created: bool, **kwargs: Any) -> 
         return
     before = getattr(instance, "_audit_before", None)
     new_password = getattr(instance, "_audit_new_password", False)
-    actor = getattr(instance, "audit_actor", None)  # set by a page that changes the account
+    actor = _actor(instance)
     if created:
         after = {f: _plain(getattr(instance, f)) for f in _TRACKED}
         record(actor, "create_user", instance, summary=f"创建账户 {instance.username}", after=after)
@@ -112,6 +113,13 @@ def _audit_change(sender: Any, instance: User, created: bool, **kwargs: Any) -> 
     if new_password:
         record(actor, "change_password", instance, summary=f"修改账户 {instance.username} 的密码")
         password_changed.send(sender=User, user=instance, acting_user=actor)
+
+
+def _actor(instance: User) -> Actor:
+    """Who changes the account: the user a page names (audit_actor), else the system (a command
+    such as `duban manage changepassword`, a script)."""
+    actor = getattr(instance, "audit_actor", None)
+    return actor if isinstance(actor, User) else SYSTEM
 
 
 def _plain(value: Any) -> Any:
