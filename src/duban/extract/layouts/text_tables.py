@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 
-from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds
+from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds, is_unit_kind
 from duban.extract.document import Block, Paragraph
 from duban.extract.draft import Draft
 from duban.extract.layouts.base import Claim
@@ -253,9 +253,9 @@ def _spaced_rows(
             continue
         loose = 0
         # A row that went on over the next line (a PDF wrapped it mid-cell): one row.
-        while j + 1 < len(blocks) and _goes_on(text, blocks[j + 1]):
+        while j + 1 < len(blocks) and (rest := _rest_of_cell(text, blocks[j + 1])) is not None:
             j += 1
-            text += strip_markup(blocks[j].text).strip()  # type: ignore[union-attr]
+            text += rest
         levels, row = _row(text, unit_kinds)
         for style, label in levels:
             # Level cells ("一、…", "(一) …"), on the row's line or on one of their own: the path
@@ -278,19 +278,20 @@ def _spaced_rows(
     return drafts, j
 
 
-def _goes_on(text: str, nxt: Block) -> bool:
-    """The next line is the rest of a cell: no mark of its own, and this line stopped inside a
-    list of bodies ("…市公安局、武警南京支" + "队、市司法局…")."""
+def _rest_of_cell(text: str, nxt: Block) -> str | None:
+    """The next line's text when it is the rest of a cell: no mark of its own, and this line
+    stopped inside a list of bodies ("…市公安局、武警南京支" + "队、市司法局…")."""
     if not isinstance(nxt, Paragraph):
-        return False
+        return None
     follow = strip_markup(nxt.text).strip()
     last = text.split()[-1] if text.split() else ""
-    return (
+    goes_on = (
         bool(follow)
         and parse_mark(follow) is None
         and "、" in last
         and not _DASHES.fullmatch(follow.replace(" ", ""))
     )
+    return follow if goes_on else None
 
 
 def _rank(path: dict[str, str], style: str) -> int:
@@ -390,7 +391,7 @@ def _numbered_cells(tokens: list[str]) -> list[str]:
 def _columns(tokens: list[str], unit_kinds: list[str | None]) -> Resp:
     """Lists of bodies between spaces, shared out over the header's unit columns: a list ("A、B")
     is a column of its own; names before it, each alone between spaces, are the column before."""
-    roles: list[Role] = [k for k in unit_kinds if k in UNIT_KINDS] or ["responsible"]  # type: ignore[misc]
+    roles: list[Role] = [k for k in unit_kinds if is_unit_kind(k)] or ["responsible"]
     if len(roles) == 1 or len(tokens) == 1:
         return [(roles[0], [u for t in tokens for u in split_units(t)])]
     cut = len(tokens) - 1  # the last token is the last column

@@ -18,36 +18,36 @@ from duban.extract.targets.vocabulary import (
     SHARE_UNITS,
     TIME_UNITS,
     WINDOW_UNITS,
+    WORDS,
     alt,
     ends_with,
     word_re,
-    words,
 )
 
 _COUNT_VERB_REV: Final = re.compile(
-    rf"(?:{alt(words('output_scopes'), reverse=True)})(?:{alt(words('output_verbs'), reverse=True)})"
-    rf"|(?:{alt(words('count_verbs'), reverse=True)})"
+    rf"(?:{alt(WORDS['output_scopes'], reverse=True)})(?:{alt(WORDS['output_verbs'], reverse=True)})"
+    rf"|(?:{alt(WORDS['count_verbs'], reverse=True)})"
 )
-_COUNT_VERB: Final = word_re(words("count_verbs"))
-_FRONTING: Final = frozenset(words("count_fronting"))
-_FRONTED_VERB: Final = word_re(words("fronted_verbs"))
-_CLASSIFIERS: Final = frozenset(words("classifiers"))
+_COUNT_VERB: Final = word_re(WORDS["count_verbs"])
+_FRONTING: Final = frozenset(WORDS["count_fronting"])
+_FRONTED_VERB: Final = word_re(WORDS["fronted_verbs"])
+_CLASSIFIERS: Final = frozenset(WORDS["classifiers"])
 _AGENT: Final = re.compile(
-    f"(?:{alt(words('agent_nouns'))})(?:{alt(words('agent_actions'))}|{alt(words('count_verbs'))})"
+    f"(?:{alt(WORDS['agent_nouns'])})(?:{alt(WORDS['agent_actions'])}|{alt(WORDS['count_verbs'])})"
 )
-_ASPECT: Final = word_re(words("aspect_nouns"))
-_BODY_END: Final = re.compile(f"(?:{alt(words('body_nouns'))})$")
-_MEASURED: Final = re.compile(f"[^的]{{0,12}}?(?:{alt(words('measure_nouns'))})")
-_OBJECT_REV: Final = word_re(words("object_verbs"), reverse=True)
-_RATE_REV: Final = word_re(words("rate_nouns"), reverse=True)
+_ASPECT: Final = word_re(WORDS["aspect_nouns"])
+_BODY_END: Final = re.compile(f"(?:{alt(WORDS['body_nouns'])})$")
+_MEASURED: Final = re.compile(f"[^的]{{0,12}}?(?:{alt(WORDS['measure_nouns'])})")
+_OBJECT_REV: Final = word_re(WORDS["object_verbs"], reverse=True)
+_RATE_REV: Final = word_re(WORDS["rate_nouns"], reverse=True)
 _PER_REV: Final = re.compile(r"[^每，,；;：:。、]{1,3}每")  # "每公里5000元": a rate, not a quantity
-_PREDICATE: Final = word_re(words("percent_predicates"))
-_DE_RATIO: Final = re.compile(f"的(?:{alt(words('ratio_nouns'))})")
-_DESCRIPTIVE: Final = word_re(words("descriptive_markers"))
-_DESCRIPTION_OPENER: Final = word_re(words("description_openers"))
+_PREDICATE: Final = word_re(WORDS["percent_predicates"])
+_DE_RATIO: Final = re.compile(f"的(?:{alt(WORDS['ratio_nouns'])})")
+_DESCRIPTIVE: Final = word_re(WORDS["descriptive_markers"])
+_DESCRIPTION_OPENER: Final = word_re(WORDS["description_openers"])
 # not "本市有关规定", "全区有效…": 有 opening another word
-_POSSESSION: Final = re.compile(f"(?:{alt(words('possession_markers'))})(?![关效序力机所利限益偿])")
-_MONEY_VERB: Final = word_re(words("money_verbs"))
+_POSSESSION: Final = re.compile(f"(?:{alt(WORDS['possession_markers'])})(?![关效序力机所利限益偿])")
+_MONEY_VERB: Final = word_re(WORDS["money_verbs"])
 _ITEM_MARKS: Final = "，,、和及与"
 _BREAKS: Final = re.compile(f"[{re.escape(PUNCT)}、\\d]")
 

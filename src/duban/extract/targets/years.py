@@ -4,12 +4,12 @@ year).  `year_phrases` finds them all in a text; `year_of` gives the year of the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
 from duban.extract.numerals import cn2num, normalize_digits
-from duban.extract.targets.vocabulary import EVENTS, alt, heads, unspaced, words
+from duban.extract.targets.vocabulary import EVENTS, WORDS, alt, heads, unspaced
 
 YEAR: Final = r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}"
 YEAR_PHRASE: Final = re.compile(
@@ -28,7 +28,7 @@ _ATTRIBUTIVE_YEAR: Final = re.compile(r"^[^，,；;：:。、]{0,6}的")
 # "年度" of a plan for one year: "年度处置任务", "年度目标" (not the "年度" of a yearly rate).
 _PLAN_YEAR_PHRASE: Final = re.compile(
     r"(?=[今本当年明])(?<![\d〇零一二两三四五六七八九十每近上下去前])"
-    rf"(?P<w>今年|本年度|本年|当年|年内|年底前|年底|年末|明年|年度(?=[^，,；;。]{{0,4}}(?:{alt(words('plan_year_objects'))})))"
+    rf"(?P<w>今年|本年度|本年|当年|年内|年底前|年底|年末|明年|年度(?=[^，,；;。]{{0,4}}(?:{alt(WORDS['plan_year_objects'])})))"
 )
 
 
@@ -42,15 +42,12 @@ _YEARS_WITHIN: Final = re.compile(
 _CLAUSE_ENDS: Final = "，,；;：:。！？!?\n"
 
 
-def _month_table(section: str) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for name, v in EVENTS[section].items():
-        out[name] = (v,) if isinstance(v, str) else tuple(v)
-    return out
+def _month_table(months: Mapping[str, str | list[str]]) -> dict[str, tuple[str, ...]]:
+    return {name: (v,) if isinstance(v, str) else tuple(v) for name, v in months.items()}
 
 
-PERIODS: Final = _month_table("periods")
-NAMED_EVENTS: Final = _month_table("events")
+PERIODS: Final = _month_table(EVENTS["periods"])
+NAMED_EVENTS: Final = _month_table(EVENTS["events"])
 PERIOD_PHRASE: Final = re.compile(
     rf"(?=[“\"「『{heads(PERIODS)}])[“\"「『]?(?P<name>{alt(PERIODS)})[”\"」』]?(?P<when>期间|时期|期末|末)?"
 )
