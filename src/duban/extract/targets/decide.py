@@ -168,21 +168,43 @@ def decide(
     if last.nei:
         return True  # "24小时内"
     if group_cmp is not None:
-        if left is None and after == "noun":
-            # "80%以上区县达到…" (a share of subjects) vs "百人以上企业" (which companies)
-            if share:
-                return created or _subject_position(t, first.start, lo)
-            return created or _measured_subject(t, last, lo) or _counted_amount(t, first, unit, lo)
-        return True
+        return _compared(t, g, left is None and after == "noun", unit, lo, created=created)
     # no comparator at all
     if first.aside:
         return False  # "共计9个（嘉定新城5个、其他区域4个）": a breakdown in brackets
     if share:
-        if after == "pred":
-            return True  # "95%得到化解", "100%达标"
-        if after == "noun":
-            return _subject_position(t, first.start, lo)
-        return ends_with(_RATE_REV, s, first.start, lo, 3) is not None  # "覆盖率100%"
+        return _bare_share(t, first, after, lo)
+    return _bare_count(t, g, after, unit, lo)
+
+
+def _compared(
+    t: Text, g: list[Mention], before_noun: bool, unit: str | None, lo: int, *, created: bool
+) -> bool:
+    """A value with a comparator is a target, except a bound before a noun that says which
+    things ("百人以上企业"), not how many or how much."""
+    if not before_noun:
+        return True
+    first, last = g[0], g[-1]
+    if unit in SHARE_UNITS:
+        # "80%以上区县达到…" (a share of subjects) vs "百人以上企业" (which companies)
+        return created or _subject_position(t, first.start, lo)
+    return created or _measured_subject(t, last, lo) or _counted_amount(t, first, unit, lo)
+
+
+def _bare_share(t: Text, first: Mention, after: str, lo: int) -> bool:
+    """A share without a comparator: a target where it is reached ("95%得到化解"), or where it is
+    of the subjects or a named rate ("覆盖率100%")."""
+    if after == "pred":
+        return True  # "95%得到化解", "100%达标"
+    if after == "noun":
+        return _subject_position(t, first.start, lo)
+    return ends_with(_RATE_REV, t.s, first.start, lo, 3) is not None  # "覆盖率100%"
+
+
+def _bare_count(t: Text, g: list[Mention], after: str, unit: str | None, lo: int) -> bool:
+    """A count or amount without a comparator: a target where it is an output to deliver."""
+    s = t.s
+    first, last = g[0], g[-1]
     if (
         unit is None
         or unit[0] == "/"

@@ -118,25 +118,9 @@ class Phrase:
 
 def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
     """Every deadline-year phrase in `s`, in order of position."""
-    out: list[Phrase] = []
-    for m in _near(YEAR_PHRASE, s, "年", _YEAR_BACK):
-        if m.group("pre") is None and m.start() > 0:
-            prev = s[m.start() - 1]
-            if prev in _NOT_DEADLINE_BEFORE or prev.isdigit():
-                continue
-        after = s[m.end() : m.end() + 6]
-        if _NOT_DEADLINE_AFTER.match(after):
-            continue
-        try:
-            year = cn_or_int(m.group("y2") or m.group("y"))
-        except ValueError:
-            continue
-        if m.group("before") and _ATTRIBUTIVE_YEAR.match(after):
-            continue  # "2000年前建成的小区": which houses, not when
-        if plan_year is not None and year < plan_year - 10:
-            continue
-        bare = not (m.group("pre") or m.group("suf") or m.group("before"))
-        out.append(Phrase(m.start(), m.end(), year, bare))
+    out = [
+        p for m in _near(YEAR_PHRASE, s, "年", _YEAR_BACK) if (p := _year_phrase(s, m, plan_year)) is not None
+    ]
     for m in _period_phrases(s):
         if m.start() > 0 and s[m.start() - 1] in _NOT_DEADLINE_BEFORE:
             continue  # "相比“十三五”期": a base period
@@ -145,12 +129,40 @@ def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
     for m in EVENT_PHRASE.finditer(s):
         out.append(Phrase(m.start(), m.end(), int(named_month(m.group("name"), plan_year)[:4])))
     if plan_year is not None:
-        for m in _near(_YEARS_WITHIN, s, "年", 2):
-            if m.start() == 0 or s[m.start() - 1] in _CLAUSE_ENDS:  # "5年内，…": not "在一年内绿化"
-                out.append(Phrase(m.start(), m.end(), plan_year + cn_or_int(m.group("n")) - 1))
-        for m in _near(_PLAN_YEAR_PHRASE, s, "年", 2):
-            out.append(Phrase(m.start(), m.end(), plan_year + (1 if m.group("w") == "明年" else 0)))
+        out += _plan_relative_phrases(s, plan_year)
     out.sort(key=lambda p: (p.start, -p.end))
+    return out
+
+
+def _year_phrase(s: str, m: re.Match[str], plan_year: int | None) -> Phrase | None:
+    """A YEAR_PHRASE match as a deadline year; None where it names no deadline."""
+    if m.group("pre") is None and m.start() > 0:
+        prev = s[m.start() - 1]
+        if prev in _NOT_DEADLINE_BEFORE or prev.isdigit():
+            return None
+    after = s[m.end() : m.end() + 6]
+    if _NOT_DEADLINE_AFTER.match(after):
+        return None
+    try:
+        year = cn_or_int(m.group("y2") or m.group("y"))
+    except ValueError:
+        return None
+    if m.group("before") and _ATTRIBUTIVE_YEAR.match(after):
+        return None  # "2000年前建成的小区": which houses, not when
+    if plan_year is not None and year < plan_year - 10:
+        return None
+    bare = not (m.group("pre") or m.group("suf") or m.group("before"))
+    return Phrase(m.start(), m.end(), year, bare)
+
+
+def _plan_relative_phrases(s: str, plan_year: int) -> list[Phrase]:
+    """Years counted from the plan's own: "5年内" opening a clause, "年内", "明年"."""
+    out: list[Phrase] = []
+    for m in _near(_YEARS_WITHIN, s, "年", 2):
+        if m.start() == 0 or s[m.start() - 1] in _CLAUSE_ENDS:  # "5年内，…": not "在一年内绿化"
+            out.append(Phrase(m.start(), m.end(), plan_year + cn_or_int(m.group("n")) - 1))
+    for m in _near(_PLAN_YEAR_PHRASE, s, "年", 2):
+        out.append(Phrase(m.start(), m.end(), plan_year + (1 if m.group("w") == "明年" else 0)))
     return out
 
 
