@@ -24,8 +24,12 @@ from duban import __version__, cli, cli_files
 from duban.extract.model import Plan
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-DEMO_FILES = ("000_55d7ae63096c07d6.txt", "001_5e24878716344230.txt", "002_2a0e88625b689e63.txt",
-              "004_8589ef9e036e82d9.txt")  # fmt: skip
+DEMO_FILES = (
+    "000_55d7ae63096c07d6.txt",
+    "001_5e24878716344230.txt",
+    "002_2a0e88625b689e63.txt",
+    "004_8589ef9e036e82d9.txt",
+)
 
 BODY = (
     "一、基层治理\n"

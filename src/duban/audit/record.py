@@ -45,12 +45,21 @@ def record_many(actor: Actor, events: Iterable[tuple[str, models.Model, str, dic
     """Several audit rows of one actor in one INSERT: (action, object, summary, after) each, in the
     order they happened. For writes that make several changes at once on a busy path."""
     at, row = now(), _actor_row(actor)
-    insert_rows(AuditEvent, [
-        AuditEvent(at=at, actor=row, action=action,
-                   object_type=obj._meta.label_lower, object_id=str(obj.pk), summary=summary[:500],
-                   after=bounded(after))
-        for action, obj, summary, after in events
-    ])  # fmt: skip
+    insert_rows(
+        AuditEvent,
+        [
+            AuditEvent(
+                at=at,
+                actor=row,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                summary=summary[:500],
+                after=bounded(after),
+            )
+            for action, obj, summary, after in events
+        ],
+    )
 
 
 def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

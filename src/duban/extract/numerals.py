@@ -33,7 +33,7 @@ CN_DIGITS: Final[dict[str, int]] = {
     "七": 7, "柒": 7,
     "八": 8, "捌": 8,
     "九": 9, "玖": 9,
-}  # fmt: skip
+}  # fmt: skip  # a table: a digit's characters on one line
 # Units inside a section of four digits.
 _SMALL_UNITS: Final[dict[str, int]] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 # Section units.

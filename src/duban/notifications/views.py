@@ -80,9 +80,13 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     notes = inbox(user).order_by("-created_at", "-id")
     if _wants_xlsx(request):
-        table = Table("站内消息", ("时间", "类型", "标题", "内容", "已读"), [
-            (_date(n.created_at), n.get_kind_display(), n.title, n.text, _date(n.read_at)) for n in notes
-        ], facts=f"导出日期：{today().isoformat()}", sheet="消息")  # fmt: skip
+        table = Table(
+            "站内消息",
+            ("时间", "类型", "标题", "内容", "已读"),
+            [(_date(n.created_at), n.get_kind_display(), n.title, n.text, _date(n.read_at)) for n in notes],
+            facts=f"导出日期：{today().isoformat()}",
+            sheet="消息",
+        )
         return _xlsx(table, "站内消息", "inbox")
     shown = list(notes[:LIST_LIMIT])
     return _render(
@@ -146,11 +150,25 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
         for d in (deliveries if _wants_xlsx(request) else deliveries[:LIST_LIMIT])
     ]
     if _wants_xlsx(request):
-        table = Table("发送失败的消息", ("消息时间", "标题", "收件人", "渠道", "状态", "尝试次数", "下次尝试", "最近错误"), [
-            (_date(d.notification.created_at), d.notification.title, str(to), d.get_channel_display(),
-             d.get_status_display(), d.attempts, _date(d.next_attempt_at), d.last_error)
-            for d, to in rows
-        ], facts=f"导出日期：{today().isoformat()}", sheet="发送失败")  # fmt: skip
+        table = Table(
+            "发送失败的消息",
+            ("消息时间", "标题", "收件人", "渠道", "状态", "尝试次数", "下次尝试", "最近错误"),
+            [
+                (
+                    _date(d.notification.created_at),
+                    d.notification.title,
+                    str(to),
+                    d.get_channel_display(),
+                    d.get_status_display(),
+                    d.attempts,
+                    _date(d.next_attempt_at),
+                    d.last_error,
+                )
+                for d, to in rows
+            ],
+            facts=f"导出日期：{today().isoformat()}",
+            sheet="发送失败",
+        )
         return _xlsx(table, "发送失败的消息", "deliveries")
     return _render(
         request,
@@ -188,8 +206,15 @@ def channel_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                row = do_set_unit_channel(d["unit"], d["channel"], url=d["url"], email=d["email"], secret=d["secret"],
-                                          active=d["active"], acting_user=user)  # fmt: skip
+                row = do_set_unit_channel(
+                    d["unit"],
+                    d["channel"],
+                    url=d["url"],
+                    email=d["email"],
+                    secret=d["secret"],
+                    active=d["active"],
+                    acting_user=user,
+                )
             except NotificationError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -201,10 +226,23 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     channels = list(admin_unit_channels(user))
     if _wants_xlsx(request):
         # The signing secret never leaves the server: the export says only whether there is one.
-        table = Table("单位通知渠道", ("单位", "渠道", "Webhook 地址", "邮箱", "加签", "启用"), [
-            (c.unit.name, c.get_channel_display(), c.url, c.email, "已设置" if c.secret else "", "是" if c.active else "否")
-            for c in channels
-        ], facts=f"导出日期：{today().isoformat()}", sheet="通知渠道")  # fmt: skip
+        table = Table(
+            "单位通知渠道",
+            ("单位", "渠道", "Webhook 地址", "邮箱", "加签", "启用"),
+            [
+                (
+                    c.unit.name,
+                    c.get_channel_display(),
+                    c.url,
+                    c.email,
+                    "已设置" if c.secret else "",
+                    "是" if c.active else "否",
+                )
+                for c in channels
+            ],
+            facts=f"导出日期：{today().isoformat()}",
+            sheet="通知渠道",
+        )
         return _xlsx(table, "单位通知渠道", "channels")
     return _render(
         request,
