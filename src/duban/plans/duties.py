@@ -285,8 +285,8 @@ def _top_sections(sections: Iterable[Section]) -> dict[int | None, int | None]:
     for pk in parent:
         cur = pk
         seen = {cur}
-        while parent.get(cur) is not None and parent[cur] not in seen:
-            cur = parent[cur]  # type: ignore[assignment]
+        while (up := parent.get(cur)) is not None and up not in seen:
+            cur = up
             seen.add(cur)
         top[pk] = cur
     return top
