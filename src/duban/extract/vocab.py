@@ -23,7 +23,16 @@ T = TypeVar("T")
 def load(name: str, shape: type[T]) -> T:
     """data/`name`, checked against `shape` (a TypedDict)."""
     text = resources.files("duban.extract").joinpath("data", name).read_text("utf-8")
-    value: T = _Check(f"data/{name}").value(json.loads(text), shape, "")
+    return parse(text, shape, filename=f"data/{name}")
+
+
+def parse(text: str, shape: type[T], *, filename: str) -> T:
+    """The JSON `text`, checked against `shape`; ExtractError names `filename` and the key."""
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise ExtractError(f"not valid JSON: {exc}", filename=filename) from exc
+    value: T = _Check(filename).value(raw, shape, "")
     return value
 
 
