@@ -16,6 +16,9 @@ Done on SQLite (a new file in a temporary folder) and, with --database-url or DA
 (postgres://…, a role allowed to CREATE DATABASE), on a new PostgreSQL database made beside the
 given one and dropped afterwards. Each database is measured in a child process of its own.
 
+One file, over 500 lines, on purpose: a benchmark is run by its path, and its stages run this
+same file again as child processes; its parts follow the steps above, in their order.
+
 usage: python benchmarks/platform_scale.py [--quick] [--requests N] [--database-url URL]
 """
 
@@ -484,9 +487,11 @@ def report(label: str, figures: dict[str, Any] | str) -> bool:
     for line in serve["errors"]:
         print(f"  serve log: {line}")
     verdict = "ok" if serve["pss_mb"] < GOAL_RSS_MB else "MISSED"
-    print(f"  duban serve: master + {serve['workers']} workers after {serve['requests']} requests "
-          f"(HTTP {serve['statuses']}): resident {serve['pss_mb']:.0f} MB in all (Σ PSS)  {verdict} "
-          f"(goal < {GOAL_RSS_MB:.0f} MB); Σ RSS {serve['rss_mb']:.0f} MB {serve['per_process_mb']}")  # fmt: skip
+    print(
+        f"  duban serve: master + {serve['workers']} workers after {serve['requests']} requests "
+        f"(HTTP {serve['statuses']}): resident {serve['pss_mb']:.0f} MB in all (Σ PSS)  {verdict} "
+        f"(goal < {GOAL_RSS_MB:.0f} MB); Σ RSS {serve['rss_mb']:.0f} MB {serve['per_process_mb']}"
+    )
     return True
 
 

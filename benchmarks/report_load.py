@@ -19,6 +19,9 @@ project's 2-core machine, zero lost. When the report form route does not exist (
 are not installed) the same submissions are made by calling tracking.actions from --concurrency
 threads against PostgreSQL instead, and the output says so.
 
+One file, over 500 lines, on purpose: a benchmark is run by its path, and its stages run this
+same file again as child processes; its parts follow the steps above, in their order.
+
 usage: python benchmarks/report_load.py [--quick] [--tasks N] [--units N] [--concurrency C] [--workers W]
                                         [--max-seconds S] [--mode auto|http|actions] [--database-url URL]
 """
@@ -92,29 +95,62 @@ def child_setup(args: argparse.Namespace) -> dict[str, Any]:
             "load-manager", password=None, role="manager", display_name="督查室"
         )
         units = Unit.objects.bulk_create([Unit(name=f"压测第{i + 1}单位") for i in range(args.units)])
-        reporters = User.objects.bulk_create([
-            User(username=f"load-reporter-{i + 1}", role="reporter", unit=u, password="!unusable")
-            for i, u in enumerate(units)
-        ])  # fmt: skip
+        reporters = User.objects.bulk_create(
+            [
+                User(username=f"load-reporter-{i + 1}", role="reporter", unit=u, password="!unusable")
+                for i, u in enumerate(units)
+            ]
+        )
         plan = Plan.objects.create(
             title="压测：进展报送并发测试方案", created_at=now(), total_points=Decimal(100)
         )
         plan.managers.add(manager)
         section = Section.objects.create(plan=plan, title="一、重点任务", order=0)
-        tasks = Task.objects.bulk_create([
-            Task(plan=plan, section=section, number=str(i + 1), title=f"压测任务{i + 1}", text=f"第{i + 1}项工作。",
-                 order=i) for i in range(args.tasks)
-        ], batch_size=1000)  # fmt: skip
-        Responsibility.objects.bulk_create([
-            Responsibility(task=t, unit=units[i % len(units)], role="lead", order=0) for i, t in enumerate(tasks)
-        ], batch_size=1000)  # fmt: skip
-        targets = Target.objects.bulk_create([
-            Target(task=t, metric="覆盖率", cmp=">=", value=Decimal(90), unit="%", by_year=today().year, order=0)
-            for i, t in enumerate(tasks) if i % 2 == 0
-        ], batch_size=1000)  # fmt: skip
+        tasks = Task.objects.bulk_create(
+            [
+                Task(
+                    plan=plan,
+                    section=section,
+                    number=str(i + 1),
+                    title=f"压测任务{i + 1}",
+                    text=f"第{i + 1}项工作。",
+                    order=i,
+                )
+                for i in range(args.tasks)
+            ],
+            batch_size=1000,
+        )
+        Responsibility.objects.bulk_create(
+            [
+                Responsibility(task=t, unit=units[i % len(units)], role="lead", order=0)
+                for i, t in enumerate(tasks)
+            ],
+            batch_size=1000,
+        )
+        targets = Target.objects.bulk_create(
+            [
+                Target(
+                    task=t,
+                    metric="覆盖率",
+                    cmp=">=",
+                    value=Decimal(90),
+                    unit="%",
+                    by_year=today().year,
+                    order=0,
+                )
+                for i, t in enumerate(tasks)
+                if i % 2 == 0
+            ],
+            batch_size=1000,
+        )
         day = today()
-        period = ReportingPeriod.objects.create(plan=plan, name="压测报送期", start=day - dt.timedelta(days=30),
-                                                end=day + dt.timedelta(days=60), due=day + dt.timedelta(days=70))  # fmt: skip
+        period = ReportingPeriod.objects.create(
+            plan=plan,
+            name="压测报送期",
+            start=day - dt.timedelta(days=30),
+            end=day + dt.timedelta(days=60),
+            due=day + dt.timedelta(days=70),
+        )
     target_of = {t.task_id: t.pk for t in targets}
     sessions = {}
     for user in reporters:
@@ -130,21 +166,42 @@ def child_setup(args: argparse.Namespace) -> dict[str, Any]:
         user = reporters[i % len(reporters)]
         token = f"LOAD-{i + 1:06d}-{secrets.token_hex(4)}"
         value = f"{50 + i % 50}.5"
-        fields = {"progress": "in_progress", "reason": "", "percent": str(i % 100), "lock_version": "",
-                  "narrative": f"压测报送 {token}：本期完成网格巡查。", "action": "submit", "csrfmiddlewaretoken": csrf}  # fmt: skip
+        fields = {
+            "progress": "in_progress",
+            "reason": "",
+            "percent": str(i % 100),
+            "lock_version": "",
+            "narrative": f"压测报送 {token}：本期完成网格巡查。",
+            "action": "submit",
+            "csrfmiddlewaretoken": csrf,
+        }
         if task.pk in target_of:
             tid = target_of[task.pk]
             fields.update({f"value_{tid}": value, f"unit_{tid}": "", f"as_of_{tid}": ""})
-        jobs.append({
-            "task": task.pk, "period": period.pk, "unit": user.unit_id, "user": user.pk, "token": token,
-            "target": target_of.get(task.pk), "value": value, "percent": i % 100,
-            "path": f"/tracking/tasks/{task.pk}/periods/{period.pk}/report/",
-            "body": urllib.parse.urlencode(fields), "cookie": f"{settings.SESSION_COOKIE_NAME}={sessions[user.pk]}; "
-                                                             f"{settings.CSRF_COOKIE_NAME}={csrf}",
-        })  # fmt: skip
+        jobs.append(
+            {
+                "task": task.pk,
+                "period": period.pk,
+                "unit": user.unit_id,
+                "user": user.pk,
+                "token": token,
+                "target": target_of.get(task.pk),
+                "value": value,
+                "percent": i % 100,
+                "path": f"/tracking/tasks/{task.pk}/periods/{period.pk}/report/",
+                "body": urllib.parse.urlencode(fields),
+                "cookie": f"{settings.SESSION_COOKIE_NAME}={sessions[user.pk]}; "
+                f"{settings.CSRF_COOKIE_NAME}={csrf}",
+            }
+        )
     mode, why = _mode(args.mode, tasks[0], targets[0].task if targets else tasks[0], jobs)
-    return {"mode": mode, "why": why, "jobs": jobs, "setup_s": time.perf_counter() - started,
-            "counts": {"tasks": len(tasks), "units": len(units), "targets": len(targets)}}  # fmt: skip
+    return {
+        "mode": mode,
+        "why": why,
+        "jobs": jobs,
+        "setup_s": time.perf_counter() - started,
+        "counts": {"tasks": len(tasks), "units": len(units), "targets": len(targets)},
+    }
 
 
 def _mode(wanted: str, plain: Any, with_target: Any, jobs: list[dict[str, Any]]) -> tuple[str, str]:
@@ -206,8 +263,12 @@ def child_actions(args: argparse.Namespace, jobs: list[dict[str, Any]]) -> dict[
         try:
             task = Task.objects.select_related("plan").get(pk=job["task"])
             values = {job["target"]: IndicatorInput(Decimal(job["value"]))} if job["target"] else {}
-            data = ReportData(progress="in_progress", percent=job["percent"], values=values,
-                              narrative=f"压测报送 {job['token']}：本期完成网格巡查。")  # fmt: skip
+            data = ReportData(
+                progress="in_progress",
+                percent=job["percent"],
+                values=values,
+                narrative=f"压测报送 {job['token']}：本期完成网格巡查。",
+            )
             draft = do_save_draft(task, period, data, acting_user=users[job["user"]])
             report = do_submit_report(draft, lock_version=draft.lock_version, acting_user=users[job["user"]])
             return {"ok": True, "report": report.pk, "status": 302, "s": time.perf_counter() - started}
@@ -230,8 +291,11 @@ def child_verify(jobs: list[dict[str, Any]], results: dict[str, Any]) -> dict[st
     from duban.tracking.models import IndicatorValue, ProgressReport
 
     period = jobs[0]["period"]
-    rows = list(ProgressReport.objects.filter(period_id=period).values_list(
-        "pk", "task_id", "unit_id", "status", "version", "narrative", "percent"))  # fmt: skip
+    rows = list(
+        ProgressReport.objects.filter(period_id=period).values_list(
+            "pk", "task_id", "unit_id", "status", "version", "narrative", "percent"
+        )
+    )
     per_key = Counter((t, u) for _pk, t, u, *_rest in rows)
     by_key = {
         (t, u): (pk, status, version, narrative, percent)
@@ -250,9 +314,14 @@ def child_verify(jobs: list[dict[str, Any]], results: dict[str, Any]) -> dict[st
             lost.append(job["token"])
             continue
         pk, status, version, narrative, percent = by_key[key]
-        good = (status == "submitted" and version == 1 and job["token"] in narrative and percent == job["percent"]
-                and (outcome.get("report") in (None, pk))
-                and (job["target"] is None or values.get(pk) == Decimal(job["value"])))  # fmt: skip
+        good = (
+            status == "submitted"
+            and version == 1
+            and job["token"] in narrative
+            and percent == job["percent"]
+            and (outcome.get("report") in (None, pk))
+            and (job["target"] is None or values.get(pk) == Decimal(job["value"]))
+        )
         if good:
             stored_once += 1
         else:
@@ -260,13 +329,24 @@ def child_verify(jobs: list[dict[str, Any]], results: dict[str, Any]) -> dict[st
                 f"{job['token']}: {status} v{version} report {pk} (answer named {outcome.get('report')})"
             )
     return {
-        "attempted": attempted, "acknowledged": len(acknowledged), "stored_once": stored_once,
-        "lost": lost[:10], "lost_n": len(lost), "wrong": wrong[:10], "wrong_n": len(wrong), "twice": twice[:10],
-        "twice_n": len(twice), "rows": len(rows), "extra_rows": len(rows) - len({k for k in per_key}),
-        "unacknowledged_stored": sum(1 for j, r in zip(jobs, results["outcomes"], strict=False)
-                                     if r and not r.get("ok") and (j["task"], j["unit"]) in by_key),
+        "attempted": attempted,
+        "acknowledged": len(acknowledged),
+        "stored_once": stored_once,
+        "lost": lost[:10],
+        "lost_n": len(lost),
+        "wrong": wrong[:10],
+        "wrong_n": len(wrong),
+        "twice": twice[:10],
+        "twice_n": len(twice),
+        "rows": len(rows),
+        "extra_rows": len(rows) - len({k for k in per_key}),
+        "unacknowledged_stored": sum(
+            1
+            for j, r in zip(jobs, results["outcomes"], strict=False)
+            if r and not r.get("ok") and (j["task"], j["unit"]) in by_key
+        ),
         "submit_events": AuditEvent.objects.filter(action="submit_report").count(),
-    }  # fmt: skip
+    }
 
 
 # --------------------------------------------------------------------------------------------- load
@@ -288,8 +368,9 @@ async def _schedule(jobs: list[dict[str, Any]], args: argparse.Namespace, run: A
             except Exception as exc:  # a failed request is a figure, not the end of the run
                 outcomes[i] = {"ok": False, "status": 0, "error": f"{type(exc).__name__}: {exc}", "s": 0.0}
 
-    await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(len(jobs)))),
-                           timeout=args.max_seconds + REQUEST_TIMEOUT + 30)  # fmt: skip
+    await asyncio.wait_for(
+        asyncio.gather(*(one(i) for i in range(len(jobs)))), timeout=args.max_seconds + REQUEST_TIMEOUT + 30
+    )
     return {"outcomes": outcomes, "wall_s": time.perf_counter() - began}
 
 
@@ -321,8 +402,13 @@ async def _post(port: int, job: dict[str, Any]) -> dict[str, Any]:
     report = None
     if status == 302 and location.rstrip("/").split("/")[-2:-1] == ["reports"]:
         report = int(location.rstrip("/").split("/")[-1])
-    return {"ok": report is not None, "status": status, "report": report, "s": seconds,
-            **({} if report else {"error": f"HTTP {status} {location}"})}  # fmt: skip
+    return {
+        "ok": report is not None,
+        "status": status,
+        "report": report,
+        "s": seconds,
+        **({} if report else {"error": f"HTTP {status} {location}"}),
+    }
 
 
 def cpu_by_process() -> dict[tuple[int, str], float]:
@@ -399,9 +485,26 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def _child(stage: str, env: dict[str, str], workdir: Path, args: argparse.Namespace) -> None:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", stage, "--workdir", str(workdir),
-           "--tasks", str(args.tasks), "--units", str(args.units), "--concurrency", str(args.concurrency),
-           "--max-seconds", str(args.max_seconds), "--mode", args.mode, "--workers", str(args.workers)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        stage,
+        "--workdir",
+        str(workdir),
+        "--tasks",
+        str(args.tasks),
+        "--units",
+        str(args.units),
+        "--concurrency",
+        str(args.concurrency),
+        "--max-seconds",
+        str(args.max_seconds),
+        "--mode",
+        args.mode,
+        "--workers",
+        str(args.workers),
+    ]
     result = subprocess.run(cmd, env=env, cwd=REPO, timeout=1800, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
         raise RuntimeError(f"the {stage} stage failed (exit {result.returncode}); its output is above")
@@ -411,32 +514,58 @@ def run(url: str, args: argparse.Namespace) -> bool:
     workdir = Path(tempfile.mkdtemp(prefix="duban-load-"))
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DUBAN_", "DJANGO_"))}
-        env.update({"DATABASE_URL": url, "DUBAN_DATA_DIR": str(workdir / "data"),
-                    "DUBAN_SECRET_KEY": secrets.token_urlsafe(50), "DUBAN_DEBUG": "0"})  # fmt: skip
+        env.update(
+            {
+                "DATABASE_URL": url,
+                "DUBAN_DATA_DIR": str(workdir / "data"),
+                "DUBAN_SECRET_KEY": secrets.token_urlsafe(50),
+                "DUBAN_DEBUG": "0",
+            }
+        )
         _child("setup", env, workdir, args)
         setup = json.loads((workdir / "setup.json").read_text("utf-8"))
         jobs = setup["jobs"]
         c = setup["counts"]
-        print(f"data: 1 plan, {c['tasks']:,} tasks, {c['units']} units with a reporter each, {c['targets']:,} targets; "
-              f"made in {setup['setup_s']:.1f} s")  # fmt: skip
+        print(
+            f"data: 1 plan, {c['tasks']:,} tasks, {c['units']} units with a reporter each, {c['targets']:,} targets; "
+            f"made in {setup['setup_s']:.1f} s"
+        )
         print(f"mode: {setup['mode']} — {setup['why']}")
         log = workdir / "serve.log"
         if setup["mode"] == "http":
             port = free_port()
             with log.open("wb") as out:
                 server = subprocess.Popen(
-                    [sys.executable, "-m", "duban", "serve", "--host", "127.0.0.1", "--port", str(port),
-                     "--workers", str(args.workers)],
-                    env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    [
+                        sys.executable,
+                        "-m",
+                        "duban",
+                        "serve",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--workers",
+                        str(args.workers),
+                    ],
+                    env=env,
+                    cwd=REPO,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
                     start_new_session=True,
-                )  # fmt: skip
+                )
             try:
                 if not wait_until_up(port, server, 90):
-                    print(f"duban serve did not answer on 127.0.0.1:{port} within 90 s:\n"
-                          + log.read_text("utf-8", "replace")[-3000:])  # fmt: skip
+                    print(
+                        f"duban serve did not answer on 127.0.0.1:{port} within 90 s:\n"
+                        + log.read_text("utf-8", "replace")[-3000:]
+                    )
                     return False
-                print(f"duban serve: gunicorn, {args.workers} workers, on 127.0.0.1:{port}; {len(jobs):,} submissions, "
-                      f"at most {args.concurrency} connections at once, at most {args.max_seconds} s")  # fmt: skip
+                print(
+                    f"duban serve: gunicorn, {args.workers} workers, on 127.0.0.1:{port}; {len(jobs):,} submissions, "
+                    f"at most {args.concurrency} connections at once, at most {args.max_seconds} s"
+                )
                 before = cpu_by_process()
                 results = asyncio.run(_schedule(jobs, args, lambda job: _post(port, job)))
                 results["cpu_s"] = cpu_spent(before, cpu_by_process())
@@ -451,8 +580,15 @@ def run(url: str, args: argparse.Namespace) -> bool:
         (workdir / "results.json").write_text(json.dumps(results), "utf-8")
         _child("verify", env, workdir, args)
         verify = json.loads((workdir / "verify.json").read_text("utf-8"))
-        errors = [line for line in log.read_text("utf-8", "replace").splitlines()
-                  if "Traceback" in line or "Error" in line][-5:] if log.exists() else []  # fmt: skip
+        errors = (
+            [
+                line
+                for line in log.read_text("utf-8", "replace").splitlines()
+                if "Traceback" in line or "Error" in line
+            ][-5:]
+            if log.exists()
+            else []
+        )
         return report(setup["mode"], results, verify, errors)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -469,28 +605,40 @@ def report(mode: str, results: dict[str, Any], verify: dict[str, Any], errors: l
     rate = len(ok) / results["wall_s"] if results["wall_s"] else 0.0
     via = "HTTP form POSTs to duban serve" if mode == "http" else "tracking.actions in threads (no HTTP)"
     print(f"\n== report submissions, {via} ==")
-    print(f"  sent {len(outcomes):,} of {len(results['outcomes']):,} in {results['wall_s']:.1f} s; "
-          f"acknowledged {len(ok):,}; failed {len(outcomes) - len(ok)}")  # fmt: skip
+    print(
+        f"  sent {len(outcomes):,} of {len(results['outcomes']):,} in {results['wall_s']:.1f} s; "
+        f"acknowledged {len(ok):,}; failed {len(outcomes) - len(ok)}"
+    )
     for error, n in sorted(failures.items(), key=lambda kv: -kv[1])[:5]:
         print(f"    {n} × {error}")
     verdict = "ok" if rate >= GOAL_PER_SECOND else "MISSED"
     print(f"  throughput {rate:.1f} submissions/s  {verdict} (goal ≥ {GOAL_PER_SECOND:.0f}/s)")
-    print(f"  latency ms: p50 {percentile(times, 50):.1f}, p95 {percentile(times, 95):.1f}, "
-          f"p99 {percentile(times, 99):.1f}, max {max(times, default=float('nan')):.1f}")  # fmt: skip
+    print(
+        f"  latency ms: p50 {percentile(times, 50):.1f}, p95 {percentile(times, 95):.1f}, "
+        f"p99 {percentile(times, 99):.1f}, max {max(times, default=float('nan')):.1f}"
+    )
     lost = verify["lost_n"] + verify["wrong_n"] + verify["twice_n"]
-    print(f"  stored exactly once: {verify['stored_once']:,} of {verify['acknowledged']:,} acknowledged; "
-          f"lost {verify['lost_n']}, stored wrong {verify['wrong_n']}, stored twice {verify['twice_n']}  "
-          f"{'ok' if lost == 0 else 'MISSED'} (goal: zero lost)")  # fmt: skip
-    print(f"  database: {verify['rows']:,} reports for the period ({verify['extra_rows']} beyond one per task), "
-          f"{verify['submit_events']:,} submit_report audit events; {verify['unacknowledged_stored']} stored "
-          "without an acknowledgement (a failed answer after the commit)")  # fmt: skip
+    print(
+        f"  stored exactly once: {verify['stored_once']:,} of {verify['acknowledged']:,} acknowledged; "
+        f"lost {verify['lost_n']}, stored wrong {verify['wrong_n']}, stored twice {verify['twice_n']}  "
+        f"{'ok' if lost == 0 else 'MISSED'} (goal: zero lost)"
+    )
+    print(
+        f"  database: {verify['rows']:,} reports for the period ({verify['extra_rows']} beyond one per task), "
+        f"{verify['submit_events']:,} submit_report audit events; {verify['unacknowledged_stored']} stored "
+        "without an acknowledgement (a failed answer after the commit)"
+    )
     for sample in verify["lost"] + verify["wrong"] + verify["twice"]:
         print(f"    {sample}")
     if results.get("cpu_s") and ok:
         cores = os.cpu_count() or 1
-        print(f"  CPU during the run ({cores} cores × {results['wall_s']:.1f} s = {cores * results['wall_s']:.1f} s): "
-              + "; ".join(f"{name} {sec:.1f} s ({sec / len(ok) * 1000:.2f} ms a submission)"
-                          for name, sec in results["cpu_s"].items()))  # fmt: skip
+        print(
+            f"  CPU during the run ({cores} cores × {results['wall_s']:.1f} s = {cores * results['wall_s']:.1f} s): "
+            + "; ".join(
+                f"{name} {sec:.1f} s ({sec / len(ok) * 1000:.2f} ms a submission)"
+                for name, sec in results["cpu_s"].items()
+            )
+        )
     for line in errors:
         print(f"  serve log: {line}")
     return True
@@ -515,12 +663,19 @@ def main(argv: list[str] | None = None) -> int:
         default=2 * (os.cpu_count() or 1) + 1,
         help="gunicorn workers (default: duban serve's own, 2 × cores + 1)",
     )
-    parser.add_argument("--mode", choices=("auto", "http", "actions"), default="auto",
-                        help="http: the report form through duban serve; actions: tracking.actions in threads; "
-                             "auto: http when the form exists")  # fmt: skip
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""),
-                        help="postgres://… a role allowed to CREATE DATABASE (default: $DATABASE_URL; "
-                             "without it a throwaway cluster via .ci/postgres.sh)")  # fmt: skip
+    parser.add_argument(
+        "--mode",
+        choices=("auto", "http", "actions"),
+        default="auto",
+        help="http: the report form through duban serve; actions: tracking.actions in threads; "
+        "auto: http when the form exists",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="postgres://… a role allowed to CREATE DATABASE (default: $DATABASE_URL; "
+        "without it a throwaway cluster via .ci/postgres.sh)",
+    )
     parser.add_argument("--child", choices=("setup", "actions", "verify"), help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -551,11 +706,21 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print("report_load: no DATABASE_URL: starting a throwaway PostgreSQL cluster (.ci/postgres.sh)")
         argv_again = list(argv if argv is not None else sys.argv[1:])
-        return subprocess.call(["bash", str(REPO / ".ci" / "postgres.sh"), sys.executable,
-                                str(Path(__file__).resolve()), *argv_again],
-                               env={**os.environ, IN_CLUSTER: "1"}, cwd=REPO)  # fmt: skip
-    print(f"report load: {args.tasks:,} submissions, {args.units} units, concurrency {args.concurrency}, "
-          f"at most {args.max_seconds} s; {os.cpu_count()} CPUs")  # fmt: skip
+        return subprocess.call(
+            [
+                "bash",
+                str(REPO / ".ci" / "postgres.sh"),
+                sys.executable,
+                str(Path(__file__).resolve()),
+                *argv_again,
+            ],
+            env={**os.environ, IN_CLUSTER: "1"},
+            cwd=REPO,
+        )
+    print(
+        f"report load: {args.tasks:,} submissions, {args.units} units, concurrency {args.concurrency}, "
+        f"at most {args.max_seconds} s; {os.cpu_count()} CPUs"
+    )
     try:
         fresh, name = fresh_postgres(url)
     except Exception as exc:  # any failure to reach or create: say so

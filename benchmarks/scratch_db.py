@@ -47,8 +47,9 @@ def run_child(
     if url:
         env["DATABASE_URL"] = url
     cmd = [sys.executable, str(Path(script).resolve()), "--child", "--out", str(out), *args]
-    result = subprocess.run(cmd, env=env, cwd=Path(__file__).resolve().parents[1], timeout=timeout,
-                            stdin=subprocess.DEVNULL)  # fmt: skip
+    result = subprocess.run(
+        cmd, env=env, cwd=Path(__file__).resolve().parents[1], timeout=timeout, stdin=subprocess.DEVNULL
+    )
     if result.returncode != 0 or not out.exists():
         return f"the {label} run failed (exit {result.returncode}); its output is above"
     figures: dict[str, Any] = json.loads(out.read_text("utf-8"))

@@ -20,12 +20,16 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from duban import __version__, cli
+from duban import __version__, cli, cli_files
 from duban.extract.model import Plan
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-DEMO_FILES = ("000_55d7ae63096c07d6.txt", "001_5e24878716344230.txt", "002_2a0e88625b689e63.txt",
-              "004_8589ef9e036e82d9.txt")  # fmt: skip
+DEMO_FILES = (
+    "000_55d7ae63096c07d6.txt",
+    "001_5e24878716344230.txt",
+    "002_2a0e88625b689e63.txt",
+    "004_8589ef9e036e82d9.txt",
+)
 
 BODY = (
     "一、基层治理\n"
@@ -364,7 +368,7 @@ def test_it_gives_every_input_its_own_output_name(
     tmp_path: Path, names: list[str], outputs: list[str]
 ) -> None:
     items = [cli.Input(Path(n), n, Path(Path(n).stem), Path(Path(n).name)) for n in names]
-    paths = cli.output_paths(items, tmp_path, ".json")
+    paths = cli_files.output_paths(items, tmp_path, ".json")
     assert sorted(p.name for p in paths.values()) == sorted(outputs)
 
 

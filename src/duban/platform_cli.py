@@ -47,10 +47,19 @@ def default_workers() -> int:
 def configure_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
-    p.add_argument("--workers", type=int, default=default_workers(),
-                   help=f"工作进程数（默认 CPU 核数×2+1，本机 {default_workers()}）")  # fmt: skip
-    p.add_argument("--remind-every", type=int, default=300, metavar="SECONDS",
-                   help="另起一个进程，每隔这么多秒发送到期的提醒（默认 300；0 表示不发送，改用 cron 运行 duban remind）")  # fmt: skip
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help=f"工作进程数（默认 CPU 核数×2+1，本机 {default_workers()}）",
+    )
+    p.add_argument(
+        "--remind-every",
+        type=int,
+        default=300,
+        metavar="SECONDS",
+        help="另起一个进程，每隔这么多秒发送到期的提醒（默认 300；0 表示不发送，改用 cron 运行 duban remind）",
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -67,8 +76,13 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def configure_remind(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--every", type=int, default=0, metavar="SECONDS",
-                   help="每隔这么多秒运行一次，不退出（供 systemd 服务使用）；默认运行一次后退出（供 cron 或 systemd 定时器使用）")  # fmt: skip
+    p.add_argument(
+        "--every",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="每隔这么多秒运行一次，不退出（供 systemd 服务使用）；默认运行一次后退出（供 cron 或 systemd 定时器使用）",
+    )
 
 
 def run_remind(args: argparse.Namespace) -> int:
@@ -84,8 +98,11 @@ def run_remind(args: argparse.Namespace) -> int:
     try:
         call_command("remind", every=args.every, stdout=sys.stdout)
     except DatabaseError as exc:
-        print(f"duban remind: 数据库不可用或尚未初始化（{exc}）；请检查 DATABASE_URL，"
-              "或先运行 duban serve / duban manage migrate", file=sys.stderr)  # fmt: skip
+        print(
+            f"duban remind: 数据库不可用或尚未初始化（{exc}）；请检查 DATABASE_URL，"
+            "或先运行 duban serve / duban manage migrate",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 0

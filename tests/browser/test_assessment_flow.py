@@ -46,9 +46,14 @@ def submit(page: Page, button: str) -> None:
 
 @pytest.mark.browser
 def test_it_publishes_an_assessment_and_takes_a_units_appeal_through_to_the_ranking(
-    page: Page, live_server: Any, demo_passwords: dict[str, str], login: Callable[[str, str], None],
-    tmp_path: Path, screenshot: Callable[[str], Path], requests_seen: list[str],
-) -> None:  # fmt: skip
+    page: Page,
+    live_server: Any,
+    demo_passwords: dict[str, str],
+    login: Callable[[str, str], None],
+    tmp_path: Path,
+    screenshot: Callable[[str], Path],
+    requests_seen: list[str],
+) -> None:
     assessment = Assessment.objects.order_by("as_of").last()
     assert assessment is not None and assessment.status == AssessmentStatus.PUBLISHED
     evidence = tmp_path / "表彰文件.pdf"

@@ -67,8 +67,9 @@ def test_it_runs_a_report_through_review_and_an_order_through_escalation(
     screenshot: Callable[[str], Path],
     requests_seen: list[str],
 ) -> None:
-    plan = do_confirm_import(do_upload_document("平安建设.txt", PLAN, acting_user=manager.user), {},
-                             acting_user=manager.user)  # fmt: skip
+    plan = do_confirm_import(
+        do_upload_document("平安建设.txt", PLAN, acting_user=manager.user), {}, acting_user=manager.user
+    )
     task = plan.tasks.get(number="1")
     reporter = make_account("reporter", username="zfw", unit="区委政法委", display_name="政法委填报员")
     evidence = tmp_path / "网格员名单.pdf"
@@ -174,8 +175,13 @@ def test_it_runs_a_report_through_review_and_an_order_through_escalation(
     page.goto(f"/tracking/periods/{period.pk}/")
     expect(page.locator("#chart-unit-rate[data-drawn]")).to_be_visible()
     screenshot("period")
-    for path in (f"/tracking/periods/{period.pk}/", "/tracking/", "/tracking/orders/", "/tracking/inbox/",
-                 f"/tracking/orders/{order.pk}/"):  # fmt: skip
+    for path in (
+        f"/tracking/periods/{period.pk}/",
+        "/tracking/",
+        "/tracking/orders/",
+        "/tracking/inbox/",
+        f"/tracking/orders/{order.pk}/",
+    ):
         page.goto(path)
         assert fits_a_phone(page), f"{path} overflows a phone's width"
     page.goto("/tracking/")

@@ -256,12 +256,6 @@ def rebuild_table(text: str, spec: TableSpec) -> Table:
     subtype: str | None = None  # the subtype cell waiting for its first row
     in_subtype = can_share = False
     i = start + n
-
-    def opens_row(k: int) -> bool:
-        return k >= len(cells) or bool(
-            _NUMBER.fullmatch(cells[k]) or re.fullmatch(spec.group, cells[k]) or cells[k] in spec.subtypes
-        )
-
     while i < len(cells):
         cell = cells[i]
         if tuple(cells[i : i + n]) == spec.header:
@@ -277,14 +271,7 @@ def rebuild_table(text: str, spec: TableSpec) -> Table:
             i += 1
         elif _NUMBER.fullmatch(cell):
             row = [""] * n
-            got = [cell]
-            while len(got) < len(spec.item) and not (len(got) > 1 and opens_row(i + len(got))):
-                got.append(cells[i + len(got)])
-            i += len(got)
-            if len(got) == len(spec.item) - 1 and spec.shared_last and can_share:
-                got.append(UP)
-            elif len(got) < len(spec.item):
-                raise ValueError(f"row {cell}: {len(got)} cells, {len(spec.item)} expected")
+            got, i = _item_cells(cells, i, spec, can_share=can_share)
             for column, value in zip(spec.item, got, strict=True):
                 row[column] = value
             if spec.subtype_column is not None and in_subtype:
@@ -295,6 +282,26 @@ def rebuild_table(text: str, spec: TableSpec) -> Table:
         else:
             raise ValueError(f"paragraph {i} fits no row of the table: {cell!r}")
     return Table(before=text[: paras[start][0]], rows=tuple(rows))
+
+
+def _opens_row(cells: list[str], k: int, spec: TableSpec) -> bool:
+    return k >= len(cells) or bool(
+        _NUMBER.fullmatch(cells[k]) or re.fullmatch(spec.group, cells[k]) or cells[k] in spec.subtypes
+    )
+
+
+def _item_cells(cells: list[str], i: int, spec: TableSpec, *, can_share: bool) -> tuple[list[str], int]:
+    """The cells of the numbered row at i (its last shared with the row above, where the table
+    allows it), and the index after them."""
+    got = [cells[i]]
+    while len(got) < len(spec.item) and not (len(got) > 1 and _opens_row(cells, i + len(got), spec)):
+        got.append(cells[i + len(got)])
+    end = i + len(got)
+    if len(got) == len(spec.item) - 1 and spec.shared_last and can_share:
+        got.append(UP)
+    elif len(got) < len(spec.item):
+        raise ValueError(f"row {cells[i]}: {len(got)} cells, {len(spec.item)} expected")
+    return got, end
 
 
 def spans(rows: tuple[tuple[str, ...], ...]) -> list[tuple[int, int, int, int]]:

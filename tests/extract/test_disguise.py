@@ -156,7 +156,7 @@ ACTIONS_TEXT = "\n\n".join(
      "行动一：安居", "旧区改造", "1", "完成旧里改造", "区房管局、各街镇", "2", "推进成套改造",
      "公共空间", "3", "改造口袋公园",
      "行动二：焕新", "4", "推进园区更新", "区商务委"]
-)  # fmt: skip
+)  # fmt: skip  # the document's cells, a table row a line
 
 
 def test_it_rebuilds_groups_spanning_type_cells_and_unit_cells_shared_with_the_row_above() -> None:

@@ -40,13 +40,22 @@ def test_it_keeps_every_row_through_the_move(before_the_move: Apps) -> None:
         unit_id=unit.pk, channel="wecom", url="https://qyapi.weixin.qq.com/x", secret="SEC"
     )
     note = old.get_model("tracking", "Notification").objects.create(
-        unit_id=unit.pk, kind="digest", title="待办汇总", text="· 待报送 2 项", link="/tracking/inbox/",
-        created_at=AT, dedupe_key="digest:unit1:2025-03-01:unit1",
-    )  # fmt: skip
+        unit_id=unit.pk,
+        kind="digest",
+        title="待办汇总",
+        text="· 待报送 2 项",
+        link="/tracking/inbox/",
+        created_at=AT,
+        dedupe_key="digest:unit1:2025-03-01:unit1",
+    )
     old.get_model("tracking", "Delivery").objects.create(
-        notification_id=note.pk, channel="wecom", unit_channel_id=channel.pk, status="failed", attempts=6,
+        notification_id=note.pk,
+        channel="wecom",
+        unit_channel_id=channel.pk,
+        status="failed",
+        attempts=6,
         last_error="HTTP 500",
-    )  # fmt: skip
+    )
     old.get_model("audit", "AuditEvent").objects.create(
         at=AT, action="set_unit_channel", object_type="tracking.unitchannel", object_id=str(channel.pk)
     )

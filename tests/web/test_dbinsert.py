@@ -29,7 +29,7 @@ def test_it_stores_every_field_as_bulk_create_would_across_several_statements() 
             after={"n": i, "文字": ["甲", None]},
         )
         for i in range(250)
-    ]  # fmt: skip  (250 rows × 8 columns: three statements)
+    ]  # 250 rows × 8 columns: three statements
     assert insert_rows(AuditEvent, events) == []
     stored = list(AuditEvent.objects.filter(object_type="x.y").order_by("id"))
     assert len(stored) == 250
@@ -52,10 +52,12 @@ def test_it_skips_duplicates_of_a_unique_column_and_returns_only_the_rows_it_ins
     def note(key: str) -> Notification:
         return Notification(recipient=user, kind="digest", title="t", text="x", created_at=AT, dedupe_key=key)
 
-    first = insert_rows(Notification, [note("a"), note("b")], skip_conflicts="dedupe_key",
-                        returning=("id", "dedupe_key"))  # fmt: skip
-    again = insert_rows(Notification, [note("b"), note("c")], skip_conflicts="dedupe_key",
-                        returning=("id", "dedupe_key"))  # fmt: skip
+    first = insert_rows(
+        Notification, [note("a"), note("b")], skip_conflicts="dedupe_key", returning=("id", "dedupe_key")
+    )
+    again = insert_rows(
+        Notification, [note("b"), note("c")], skip_conflicts="dedupe_key", returning=("id", "dedupe_key")
+    )
     assert [k for _, k in first] == ["a", "b"] and [k for _, k in again] == ["c"]
     assert dict(Notification.objects.values_list("dedupe_key", "id")) == dict(
         (k, i) for i, k in first + again

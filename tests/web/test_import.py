@@ -10,7 +10,14 @@ import pytest
 
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
-from duban.plans.actions import ImportRejected, do_cancel_import, do_confirm_import, do_upload_document
+from duban.plans.actions import (
+    ImportRejected,
+    do_cancel_import,
+    do_confirm_import,
+    do_edit_draft_row,
+    do_save_plan_settings,
+    do_upload_document,
+)
 from duban.plans.diff import diff_plans
 from duban.plans.models import ImportDraft, Plan, Responsibility, SourceDocument, Task
 from duban.units.actions import do_merge_units
@@ -92,6 +99,68 @@ def test_it_maps_a_printed_name_to_a_chosen_unit(users: dict[str, User]) -> None
     plan = do_confirm_import(draft, {"区民政局": civil.pk}, acting_user=users["manager"])
     assert Responsibility.objects.filter(task__plan=plan, unit=civil).count() == 1
     assert not Unit.objects.filter(name="区民政局").exists()
+
+
+def test_it_refuses_a_unit_choice_for_a_name_the_document_does_not_print(users: dict[str, User]) -> None:
+    draft = do_upload_document("small.txt", SMALL_PLAN, acting_user=users["manager"])
+    with pytest.raises(ImportRejected, match="文档中没有这些单位：区教育局"):
+        do_confirm_import(draft, {"区教育局": None}, acting_user=users["manager"])
+    assert not Plan.objects.exists()
+
+
+def test_it_corrects_only_the_cells_of_a_row_that_changed(users: dict[str, User]) -> None:
+    draft = do_upload_document("small.txt", SMALL_PLAN, acting_user=users["manager"])
+    row = draft.plan_json["tasks"][1]
+    values = {
+        "id": row["id"],
+        "title": "建立矛盾纠纷排查化解机制",
+        "text": row.get("text") or "",
+        "deadline_text": "",
+    }
+    changed = do_edit_draft_row(draft, 0, 1, values, acting_user=users["manager"])
+    assert changed == ["title"]
+    assert AuditEvent.objects.filter(action="edit_draft").count() == 1
+    draft.refresh_from_db()
+    assert draft.plan_json["tasks"][1]["title"] == "建立矛盾纠纷排查化解机制"
+
+
+def test_it_refuses_a_row_that_does_not_exist_and_changes_nothing(users: dict[str, User]) -> None:
+    draft = do_upload_document("small.txt", SMALL_PLAN, acting_user=users["manager"])
+    before = json.dumps(draft.plan_json, sort_keys=True)
+    values = {"id": "9", "title": "新任务", "text": "", "deadline_text": ""}
+    with pytest.raises(ImportRejected):
+        do_edit_draft_row(draft, 0, 9, values, acting_user=users["manager"])
+    assert json.dumps(draft.plan_json, sort_keys=True) == before
+    assert not AuditEvent.objects.filter(action="edit_draft").exists()
+
+
+def test_it_saves_the_plan_settings_that_changed_and_audits_each(
+    small_plan: Plan, users: dict[str, User]
+) -> None:
+    manager = users["manager"]
+    do_save_plan_settings(
+        small_plan,
+        shared_with_all=True,
+        parent=None,
+        managers=[manager, users["other_manager"]],
+        acting_user=manager,
+    )
+    small_plan.refresh_from_db()
+    assert small_plan.shared_with_all
+    assert set(small_plan.managers.all()) == {manager, users["other_manager"]}
+    assert list(
+        AuditEvent.objects.filter(action__in=["update_plan", "set_plan_managers"]).values_list(
+            "action", flat=True
+        )
+    ) == ["set_plan_managers", "update_plan"]  # newest first
+    do_save_plan_settings(
+        small_plan,
+        shared_with_all=True,
+        parent=None,
+        managers=[manager, users["other_manager"]],
+        acting_user=manager,
+    )
+    assert AuditEvent.objects.filter(action__in=["update_plan", "set_plan_managers"]).count() == 2
 
 
 def test_it_matches_exact_alias_near_and_new(users: dict[str, User]) -> None:

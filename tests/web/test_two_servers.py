@@ -75,9 +75,12 @@ def submit(port: int, job: dict[str, Any]) -> int:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{job['path']}",
         data=job["body"].encode(),
-        headers={"Cookie": job["cookie"], "Content-Type": "application/x-www-form-urlencoded",
-                 "Referer": f"http://127.0.0.1:{port}{job['path']}"},
-    )  # fmt: skip
+        headers={
+            "Cookie": job["cookie"],
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://127.0.0.1:{port}{job['path']}",
+        },
+    )
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args: Any) -> None:
@@ -103,11 +106,16 @@ def test_two_servers_store_every_report_once_and_send_every_reminder_once(
     database: str, tmp_path: Path
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DUBAN_", "DJANGO_"))}
-    env.update({
-        "DATABASE_URL": database, "DUBAN_DATA_DIR": str(tmp_path / "shared-data"),
-        "DUBAN_SECRET_KEY": secrets.token_urlsafe(50), "DUBAN_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "duban.web.settings", "PYTHONUNBUFFERED": "1",
-    })  # fmt: skip
+    env.update(
+        {
+            "DATABASE_URL": database,
+            "DUBAN_DATA_DIR": str(tmp_path / "shared-data"),
+            "DUBAN_SECRET_KEY": secrets.token_urlsafe(50),
+            "DUBAN_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SETTINGS_MODULE": "duban.web.settings",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     seeded_path = tmp_path / "seeded.json"
     child(env, "seed", str(seeded_path))
     jobs = json.loads(seeded_path.read_text("utf-8"))["jobs"]

@@ -42,18 +42,27 @@ def seed() -> dict[str, Any]:
         plan.managers.add(manager)
         section = Section.objects.create(plan=plan, title="一、重点任务", order=0)
         tasks = [
-            Task.objects.create(plan=plan, section=section, number=str(i + 1), title=f"任务{i + 1}",
-                                text=f"第{i + 1}项工作。", order=i)
+            Task.objects.create(
+                plan=plan,
+                section=section,
+                number=str(i + 1),
+                title=f"任务{i + 1}",
+                text=f"第{i + 1}项工作。",
+                order=i,
+            )
             for i in range(TASKS)
-        ]  # fmt: skip
+        ]
         for i, t in enumerate(tasks):
             Responsibility.objects.create(task=t, unit=units[i % UNITS], role="lead", order=0)
         day = today()
         # Due in two days: every unit that has not reported is reminded, once.
         period = ReportingPeriod.objects.create(
-            plan=plan, name="本期", start=day - dt.timedelta(days=30), end=day + dt.timedelta(days=1),
+            plan=plan,
+            name="本期",
+            start=day - dt.timedelta(days=30),
+            end=day + dt.timedelta(days=1),
             due=day + dt.timedelta(days=2),
-        )  # fmt: skip
+        )
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     csrf = secrets.token_hex(16)
     jobs = []
@@ -64,14 +73,25 @@ def seed() -> dict[str, Any]:
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        fields = {"progress": "in_progress", "reason": "", "percent": "50", "lock_version": "",
-                  "narrative": f"双机报送{i + 1}", "action": "submit", "csrfmiddlewaretoken": csrf}  # fmt: skip
-        jobs.append({
-            "task": task.pk, "unit": user.unit_id, "period": period.pk,
-            "path": f"/tracking/tasks/{task.pk}/periods/{period.pk}/report/",
-            "body": urllib.parse.urlencode(fields),
-            "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}",
-        })  # fmt: skip
+        fields = {
+            "progress": "in_progress",
+            "reason": "",
+            "percent": "50",
+            "lock_version": "",
+            "narrative": f"双机报送{i + 1}",
+            "action": "submit",
+            "csrfmiddlewaretoken": csrf,
+        }
+        jobs.append(
+            {
+                "task": task.pk,
+                "unit": user.unit_id,
+                "period": period.pk,
+                "path": f"/tracking/tasks/{task.pk}/periods/{period.pk}/report/",
+                "body": urllib.parse.urlencode(fields),
+                "cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}",
+            }
+        )
     return {"jobs": jobs, "period": period.pk}
 
 

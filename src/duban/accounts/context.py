@@ -6,9 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from duban.accounts.models import User
+
 
 def nav(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User):  # nobody signed in (or no authentication on this request)
         return {"nav_can_import": False}
     return {"nav_can_import": bool(user.is_admin or user.is_manager)}

@@ -3,11 +3,14 @@ added around it ("gongan1234" for the account gongan)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class NotTheUsernameValidator:
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: AbstractBaseUser | None = None) -> None:
         from django.core.exceptions import ValidationError
 
         username = str(getattr(user, "username", "") or "").lower()
@@ -25,7 +28,7 @@ class MinimumLengthValidator:
     def __init__(self, min_length: int = 10) -> None:
         self.min_length = min_length
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: AbstractBaseUser | None = None) -> None:
         from django.core.exceptions import ValidationError
 
         if len(password) < self.min_length:

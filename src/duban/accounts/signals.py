@@ -1,10 +1,12 @@
-"""The audit trail of accounts: logins, failed logins, lockouts and logouts, and every change to
-an account wherever it is made — the platform, `duban manage createsuperuser` / `changepassword`,
-a script. Accounts are changed outside any actions module, so model signals are where all of
-these pass.
+"""What happens to accounts: logins, failed logins, lockouts and logouts, and every change to an
+account wherever it is made — the platform, `duban manage createsuperuser` / `changepassword`, a
+script. Accounts are changed outside any actions module, so model signals are where all of these
+pass; this module tells of each through its own signals and knows nothing of who listens:
 
-`password_changed` tells the apps that hold credentials of their own (API tokens) that a
-password has changed: they revoke them there, without this app knowing them.
+- `account_event` for the audit trail (duban.audit.accounts writes the rows: the audit sits above
+  accounts, and accounts imports nothing of it);
+- `password_changed` for the apps that hold credentials of their own (API tokens): they revoke
+  them there, without this app knowing them.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
+from duban.accounts.actors import SYSTEM, Actor
 from duban.accounts.lockout import client_ip
 from duban.accounts.models import User
-from duban.audit.models import AuditEvent
-from duban.audit.record import record
-from duban.clock import now
 
-password_changed = Signal()  # sender=User, user=the account, acting_user=who (None: a command)
+password_changed = Signal()  # sender=User, user=the account, acting_user=who (SYSTEM: a command)
+# sender=User; actor (an Actor), action, summary, before and after (dicts or None), and either
+# user (the account) or username (a login name that is no account's).
+account_event = Signal()
 
 # The fields of an account whose change is audited (last_login changes at every login: that is
 # the login's own event).
@@ -33,15 +36,28 @@ def _where(request: HttpRequest | None) -> str:
     return (client_ip(request) or "未知地址") if request is not None else "命令行"
 
 
+def _event(
+    actor: Actor,
+    action: str,
+    user: User,
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    account_event.send(
+        sender=User, actor=actor, action=action, user=user, summary=summary, before=before, after=after
+    )
+
+
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    record(user, "login", user, summary=f"登录（{_where(request)}）")
+    _event(user, "login", user, f"登录（{_where(request)}）")
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if user is not None:
-        record(user, "logout", user, summary=f"退出（{_where(request)}）")
+        _event(user, "logout", user, f"退出（{_where(request)}）")
 
 
 @receiver(user_login_failed)
@@ -55,14 +71,16 @@ def _login_event(action: str, username: str, summary: str) -> None:
     """An event about a login name, which may be no account's (a guess is audited too)."""
     user = User.objects.filter(username=username).first() if username else None
     if user is not None:
-        record(None, action, user, summary=summary)
+        _event(SYSTEM, action, user, summary)  # no one is signed in: no user acts
         return
-    AuditEvent.objects.create(
-        at=now(),
+    account_event.send(
+        sender=User,
+        actor=SYSTEM,
         action=action,
-        object_type="accounts.user",
-        object_id="",
+        username=username,
         summary=f"{summary}：用户名“{username[:40]}”不存在",
+        before=None,
+        after=None,
     )
 
 
@@ -92,26 +110,33 @@ def _audit_change(sender: Any, instance: User, created: bool, **kwargs: Any) -> 
         return
     before = getattr(instance, "_audit_before", None)
     new_password = getattr(instance, "_audit_new_password", False)
-    actor = getattr(instance, "audit_actor", None)  # set by a page that changes the account
+    actor = _actor(instance)
     if created:
         after = {f: _plain(getattr(instance, f)) for f in _TRACKED}
-        record(actor, "create_user", instance, summary=f"创建账户 {instance.username}", after=after)
+        _event(actor, "create_user", instance, f"创建账户 {instance.username}", after=after)
         return
     if before is None:
         return
     changed = {f for f in _TRACKED if _plain(before[f]) != _plain(getattr(instance, f))}
     if changed:
-        record(
+        _event(
             actor,
             "change_user",
             instance,
-            summary=f"修改账户 {instance.username}：{'、'.join(sorted(changed))}",
+            f"修改账户 {instance.username}：{'、'.join(sorted(changed))}",
             before={f: _plain(before[f]) for f in sorted(changed)},
             after={f: _plain(getattr(instance, f)) for f in sorted(changed)},
         )
     if new_password:
-        record(actor, "change_password", instance, summary=f"修改账户 {instance.username} 的密码")
+        _event(actor, "change_password", instance, f"修改账户 {instance.username} 的密码")
         password_changed.send(sender=User, user=instance, acting_user=actor)
+
+
+def _actor(instance: User) -> Actor:
+    """Who changes the account: the user a page names (audit_actor), else the system (a command
+    such as `duban manage changepassword`, a script)."""
+    actor = getattr(instance, "audit_actor", None)
+    return actor if isinstance(actor, User) else SYSTEM
 
 
 def _plain(value: Any) -> Any:

@@ -21,7 +21,7 @@ from duban.tokens.access import TokenRefused, user_for_token
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>` with a token made on the 「API 令牌」 page."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         try:
             user = user_for_token(token.strip())
         except TokenRefused as exc:
@@ -48,8 +48,8 @@ class Session(APIKeyCookie):
             raise HttpError(403, "CSRF 校验失败：请在请求头 X-CSRFToken 中带上 csrftoken Cookie 的值")
         return request.COOKIES.get(self.param_name)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
-        return request.user
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        return request.user if isinstance(request.user, User) else None
 
 
 # Bearer first: a script's token request carries no cookie, and must not be asked for CSRF.

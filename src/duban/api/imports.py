@@ -16,10 +16,9 @@ from duban.plans.access import (
 from duban.plans.actions import (
     ImportRejected,
     all_printed_units,
-    check_upload,
     do_cancel_import,
     do_confirm_import,
-    do_upload_document,
+    do_upload_file,
 )
 from duban.plans.forms import managed_plans
 from duban.plans.models import ImportDraft, Plan
@@ -67,11 +66,8 @@ def upload_document(
         base = managed_plans(user).filter(pk=revises).first()
         if base is None:
             raise Http404("方案不存在或无权访问")
-    name = file.name or "document"
     try:
-        # Checked before reading, so an oversized upload is refused without loading it into memory.
-        check_upload(name, file.size or 0)
-        draft = do_upload_document(name, file.read(), revises=base, acting_user=user)
+        draft = do_upload_file(file, revises=base, acting_user=user)
     except ImportRejected as exc:
         raise HttpError(400, str(exc)) from exc
     return Status(201, draft_out(draft))
@@ -97,9 +93,6 @@ def get_draft(request: HttpRequest, draft_id: int) -> DraftOut:
 def confirm_import(request: HttpRequest, draft_id: int, body: ConfirmIn) -> Status[Plan]:
     user = caller(request)
     draft = access_draft(user, draft_id)
-    unknown = sorted(set(body.units) - set(all_printed_units(draft.plan_json)))
-    if unknown:
-        raise HttpError(400, f"文档中没有这些单位：{'、'.join(unknown)}")
     try:
         plan = do_confirm_import(draft, body.units, acting_user=user)
     except ImportRejected as exc:

@@ -11,9 +11,9 @@ from ninja.pagination import paginate
 
 from duban.api.auth import caller
 from duban.api.schemas import Error, Page, PlanDetailOut, PlanOut, TaskDetailOut, TaskFilterParams, TaskOut
-from duban.exports.content import plan_tasks
 from duban.plans.access import access_plan, access_task, visible_plans
 from duban.plans.models import Plan, Responsibility, Section, Task
+from duban.plans.queries import plan_tasks
 from duban.plans.serialize import plan_to_x
 
 router = Router(tags=["方案与任务"])
@@ -24,8 +24,7 @@ TASK_RELATED = (Prefetch("responsibilities", Responsibility.objects.select_relat
 
 def _plan_tasks(request: HttpRequest, plan: Plan) -> QuerySet[Task]:
     # The plan page's and its downloads' own selection: visible tasks, narrowed by the filters.
-    tasks, _ = plan_tasks(caller(request), plan, request.GET)
-    return tasks
+    return plan_tasks(caller(request), plan, request.GET).tasks
 
 
 @router.get(

@@ -8,13 +8,20 @@ from typing import Any
 
 from django.db import models
 
+from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.clock import now
 from duban.dbinsert import insert_rows
 
 
+def _actor_row(actor: Actor) -> User | None:
+    # The system is recorded as no user (actor NULL): the trail shows it as 系统.
+    return actor if isinstance(actor, User) and actor.pk else None
+
+
 def record(
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     *,
@@ -24,7 +31,7 @@ def record(
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         at=now(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=_actor_row(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -34,16 +41,25 @@ def record(
     )
 
 
-def record_many(actor: Any, events: Iterable[tuple[str, models.Model, str, dict[str, Any] | None]]) -> None:
+def record_many(actor: Actor, events: Iterable[tuple[str, models.Model, str, dict[str, Any] | None]]) -> None:
     """Several audit rows of one actor in one INSERT: (action, object, summary, after) each, in the
     order they happened. For writes that make several changes at once on a busy path."""
-    at = now()
-    insert_rows(AuditEvent, [
-        AuditEvent(at=at, actor=actor if getattr(actor, "pk", None) else None, action=action,
-                   object_type=obj._meta.label_lower, object_id=str(obj.pk), summary=summary[:500],
-                   after=bounded(after))
-        for action, obj, summary, after in events
-    ])  # fmt: skip
+    at, row = now(), _actor_row(actor)
+    insert_rows(
+        AuditEvent,
+        [
+            AuditEvent(
+                at=at,
+                actor=row,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                summary=summary[:500],
+                after=bounded(after),
+            )
+            for action, obj, summary, after in events
+        ],
+    )
 
 
 def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from duban.accounts.requests import signed_in
 from duban.audit.models import AuditEvent
 
 
 @login_required
 def object_history(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
-    user = request.user
-    if not (getattr(user, "is_admin", False) or getattr(user, "is_manager", False)):
+    user = signed_in(request)
+    if not (user.is_admin or user.is_manager):
         raise Http404("无权查看")
     events = AuditEvent.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
     return render(

@@ -5,21 +5,29 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
+from duban.accounts.models import User
 from duban.clock import today
 from duban.extract.model import Plan as XPlan
 from duban.extract.model import Task as XTask
 from duban.office.xlsx import Cell, Table
-from duban.plans.access import visible_plans, visible_tasks
+from duban.plans.access import visible_plans
 from duban.plans.duties import Duty, Workload, directory, unit_duties
-from duban.plans.models import Plan, Task
-from duban.plans.queries import TaskFilter
+from duban.plans.models import Plan
 from duban.units.models import Kind, Unit
 from duban.units.search import UnitSearch
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _TaskCount(TypedDict):
+    n_tasks: int
+
 
 # ---------------------------------------------------------------------------------------------
 # The plan list
@@ -27,7 +35,7 @@ from duban.units.search import UnitSearch
 PLAN_HEADINGS = ("名称", "文号", "发文日期", "版本", "任务数")
 
 
-def plan_list(user: Any) -> list[Plan]:
+def plan_list(user: User) -> list[WithAnnotations[Plan, _TaskCount]]:
     """The current plans the user sees on the plan list, with their task counts."""
     # Counted over a subquery of keys: a reporter's visible_plans() joins tasks already.
     ids = visible_plans(user).filter(is_current=True).values("pk")
@@ -36,7 +44,7 @@ def plan_list(user: Any) -> list[Plan]:
     )
 
 
-def plans_table(plans: Sequence[Any]) -> Table:
+def plans_table(plans: Sequence[WithAnnotations[Plan, _TaskCount]]) -> Table:
     rows = [
         (p.title, p.doc_number, p.date.isoformat() if p.date else "", p.version, p.n_tasks) for p in plans
     ]
@@ -45,7 +53,7 @@ def plans_table(plans: Sequence[Any]) -> Table:
     )
 
 
-def plans_json(plans: Sequence[Any]) -> str:
+def plans_json(plans: Sequence[WithAnnotations[Plan, _TaskCount]]) -> str:
     return json.dumps(
         {
             "plans": [
@@ -66,16 +74,6 @@ def plans_json(plans: Sequence[Any]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# One plan, as its page shows it
-
-
-def plan_tasks(user: Any, plan: Plan, params: Mapping[str, str]) -> tuple[QuerySet[Task], TaskFilter]:
-    """The plan's tasks the user may see, narrowed by the plan page's filters."""
-    task_filter = TaskFilter.from_params(params)
-    return task_filter.apply(visible_tasks(user).filter(plan=plan)), task_filter
-
-
-# ---------------------------------------------------------------------------------------------
 # One unit's responsibility list
 
 LEAD_HEADING = "一、牵头任务"
@@ -83,7 +81,7 @@ OTHER_HEADING = "二、配合及其他任务"
 GROUP_HEADING = "三、经单位组承担的任务"
 
 
-def unit_plan(user: Any, unit: Unit) -> XPlan:
+def unit_plan(user: User, unit: Unit) -> XPlan:
     """The unit's 责任清单 as a plan: lead and partner tasks under headings of their own, then by
     plan and section, so the responsibility table writers (xlsx, csv, docx) print it as is."""
     duties = unit_duties(user, unit, list(unit.groups.all()))
@@ -102,16 +100,16 @@ def unit_plan(user: Any, unit: Unit) -> XPlan:
 UNIT_HEADINGS = ("名称", "类型", "上级单位", "别名", "牵头", "配合", "责任/实施")
 
 
-def units_table(user: Any, search: UnitSearch) -> Table:
+def units_table(user: User, search: UnitSearch) -> Table:
     rows: list[tuple[Cell, ...]] = [
         (
             u.name,
             str(Kind(u.kind).label) if u.kind in Kind.values else u.kind,
             u.parent.name if u.parent else "",
             "、".join(a.name for a in u.aliases.all()),
-            u.n_lead,  # type: ignore[attr-defined]
-            u.n_partner,  # type: ignore[attr-defined]
-            u.n_other,  # type: ignore[attr-defined]
+            u.n_lead,
+            u.n_partner,
+            u.n_other,
         )
         for u in directory(user, search)
     ]

@@ -106,9 +106,15 @@ def task_cells(task: Task, headings: Sequence[str]) -> list[str]:
     name, requirement = (task.title, task.text) if task.title else (task.text, "")
     requirement = "\n".join(x for x in (requirement, *(render_target(t) for t in task.targets)) if x)
     by_heading = {
-        "序号": task.id, "任务": name, "牵头单位": lead, "责任单位": lead, "配合单位": partners,
-        "目标要求": requirement, "分值": number_text(task.points), "完成时限": deadline_text(task),
-    }  # fmt: skip
+        "序号": task.id,
+        "任务": name,
+        "牵头单位": lead,
+        "责任单位": lead,
+        "配合单位": partners,
+        "目标要求": requirement,
+        "分值": number_text(task.points),
+        "完成时限": deadline_text(task),
+    }
     return [by_heading[h] for h in headings]
 
 

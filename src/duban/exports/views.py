@@ -9,12 +9,13 @@ write no audit row, and the log line names the user, the kind and the format, ne
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from duban.accounts.requests import signed_in
 from duban.downloads import download, table_to_csv
 from duban.exports import content
 from duban.exports.docx import to_docx
@@ -22,8 +23,9 @@ from duban.extract.export import to_csv, to_json
 from duban.extract.model import Plan as XPlan
 from duban.office.plan_xlsx import plan_to_xlsx
 from duban.office.xlsx import Table, table_to_xlsx
-from duban.plans.access import access_plan
+from duban.plans.access import access_plan, access_plan_param
 from duban.plans.duties import can_view_workload, workload
+from duban.plans.queries import plan_tasks
 from duban.plans.serialize import plan_to_x
 from duban.units.access import access_unit
 from duban.units.search import UnitSearch
@@ -39,8 +41,8 @@ PLAN_WRITERS: dict[str, Callable[[XPlan], bytes | str]] = {
 TABLE_WRITERS: dict[str, Callable[[Table], bytes | str]] = {"xlsx": table_to_xlsx, "csv": table_to_csv}
 
 
-def _check(fmt: str, allowed: object) -> None:
-    if fmt not in allowed:  # type: ignore[operator]
+def _check(fmt: str, allowed: Container[str]) -> None:
+    if fmt not in allowed:
         raise Http404("不支持的导出格式")
 
 
@@ -52,7 +54,7 @@ def _log(request: HttpRequest, kind: str, fmt: str, obj: int | None = None) -> N
 @require_safe
 def plans_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check(fmt, ("xlsx", "csv", "json"))
-    plans = content.plan_list(request.user)
+    plans = content.plan_list(signed_in(request))
     _log(request, "plans", fmt)
     data = content.plans_json(plans) if fmt == "json" else TABLE_WRITERS[fmt](content.plans_table(plans))
     return download(data, name="分解方案列表", fallback="plans", fmt=fmt)
@@ -62,11 +64,12 @@ def plans_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_safe
 def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
     _check(fmt, PLAN_WRITERS)
-    plan = access_plan(request.user, plan_id)
-    tasks, task_filter = content.plan_tasks(request.user, plan, request.GET)
+    user = signed_in(request)
+    plan = access_plan(user, plan_id)
+    selection = plan_tasks(user, plan, request.GET)
     _log(request, "plan", fmt, plan.pk)
-    data = PLAN_WRITERS[fmt](plan_to_x(plan, tasks))
-    name = plan.title + ("（筛选）" if not task_filter.is_empty() else "")
+    data = PLAN_WRITERS[fmt](plan_to_x(plan, selection.tasks))
+    name = plan.title + ("（筛选）" if not selection.filter.is_empty() else "")
     return download(data, name=name, fallback=f"plan-{plan.pk}", fmt=fmt)
 
 
@@ -74,9 +77,10 @@ def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
 @require_safe
 def unit_export(request: HttpRequest, unit_id: int, fmt: str) -> HttpResponse:
     _check(fmt, ("xlsx", "csv", "docx"))
-    unit = access_unit(request.user, unit_id)
+    user = signed_in(request)
+    unit = access_unit(user, unit_id)
     _log(request, "unit", fmt, unit.pk)
-    data = PLAN_WRITERS[fmt](content.unit_plan(request.user, unit))
+    data = PLAN_WRITERS[fmt](content.unit_plan(user, unit))
     return download(data, name=f"{unit.name}责任清单", fallback=f"unit-{unit.pk}", fmt=fmt)
 
 
@@ -85,7 +89,7 @@ def unit_export(request: HttpRequest, unit_id: int, fmt: str) -> HttpResponse:
 def units_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check(fmt, TABLE_WRITERS)
     _log(request, "units", fmt)
-    table = content.units_table(request.user, UnitSearch.from_params(request.GET))
+    table = content.units_table(signed_in(request), UnitSearch.from_params(request.GET))
     return download(TABLE_WRITERS[fmt](table), name="单位名录", fallback="units", fmt=fmt)
 
 
@@ -93,11 +97,12 @@ def units_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_safe
 def workload_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check(fmt, TABLE_WRITERS)
-    if not can_view_workload(request.user):
+    user = signed_in(request)
+    if not can_view_workload(user):
         raise Http404("无权访问")
-    plan = access_plan(request.user, request.GET["plan"]) if request.GET.get("plan") else None  # type: ignore[arg-type]
+    plan = access_plan_param(user, request.GET.get("plan"))
     _log(request, "workload", fmt, plan.pk if plan else None)
-    matrix = workload(request.user, plan)
+    matrix = workload(user, plan)
     name = f"任务分布-{plan.title}" if plan else "任务分布"
     return download(
         TABLE_WRITERS[fmt](content.workload_table(matrix)), name=name, fallback="workload", fmt=fmt

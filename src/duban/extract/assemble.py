@@ -14,7 +14,7 @@ from duban.extract.document import Document, Paragraph, Table
 from duban.extract.draft import Draft
 from duban.extract.finalize import finalize
 from duban.extract.layouts import FAMILIES, negative
-from duban.extract.layouts.base import resolve
+from duban.extract.layouts.base import Claim, resolve
 from duban.extract.layouts.outline import Outline
 from duban.extract.lines import relined
 from duban.extract.meta import (
@@ -81,71 +81,7 @@ def assemble(doc: Document) -> Plan:
     first_is_lead = states_first_is_lead("\n".join(texts))
 
     claims = {c.start: c for c in resolve(c for f in FAMILIES for c in f.claims(blocks))}
-    parts = [Part()]
-    fragments: list[str] = []  # short lines just before, which may be a broken title
-    note = False  # inside the list of annexes that closes a notice's text
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        part = parts[-1]
-        claim = claims.get(i)
-        if claim is not None:
-            part.table_drafts.extend((part.outline.seq, d) for d in claim.drafts)
-            part.outline.seq += 1
-            fragments = []
-            i = claim.end
-            continue
-        if isinstance(block, Table):
-            _read_as_lines(part, block)  # a layout grid or a data table, not a task table
-            i += 1
-            continue
-        text = strip_markup(block.text)
-        s = squash(text)
-        if not s:
-            i += 1
-            continue
-        if ("负面" in s or "扣分" in s or "否决" in s) and negative.HEADING.match(s):
-            part.in_negative_list = True
-            fragments = []
-            i += 1
-            continue
-        if _ANNEX_LABEL.match(s):
-            part.start_annex()
-            fragments, note = [], False
-            i += 1
-            continue
-        if _ANNEX_NOTE.match(s) or (note and _lists_an_annex(s)):
-            note = True  # "附件：1.…责任清单 2.…": the annexes' titles listed after the text
-            i += 1
-            continue
-        note = False
-        unmarked = parse_mark(s) is None
-        titled = unmarked and is_title_line(s)
-        if (m := _TOTAL.match(s)) and unmarked and not part.in_negative_list:
-            if part.total_points is None:
-                part.total_points = float(m.group("p"))
-            fragments = []
-            i += 1
-            continue
-        if titled:
-            title = "".join([*fragments, title_text(s)])
-            if part.has_tasks() and _has_own_total(blocks, i):
-                # A list bundled with its own title and total (a city list, then a province's).
-                parts.append(Part(title=title))
-            elif part.has_tasks():
-                pass  # a further annex of the same plan (附件2 …): its rows go on in the plan
-            else:
-                # A notice's paragraphs came first: start over, keeping the first title seen.
-                part.title, part.outline = part.title or title, Outline()
-            fragments = []
-            i += 1
-            continue
-        fragments = [*fragments[-2:], s] if unmarked and is_title_fragment(s) else []
-        if part.in_negative_list:
-            part.deductions.extend(negative.parse_item(s))
-        else:
-            part.outline.feed(text, block.where, after=_Ahead(blocks, i))
-        i += 1
+    parts = _Reader(blocks, claims).parts()
 
     year = _plan_year(date, number, parts[0].title)
     plans = [
@@ -166,6 +102,86 @@ def assemble(doc: Document) -> Plan:
     if rest:
         return Plan(**{**main.__dict__, "parts": tuple(rest)})
     return main
+
+
+class _Reader:
+    """The blocks in order, into parts: the layout families' claims, then line by line the
+    negative list, annexes, totals and titles, and the outline's running text."""
+
+    def __init__(self, blocks: list[Paragraph | Table], claims: dict[int, Claim]) -> None:
+        self.blocks, self.claims = blocks, claims
+        self.read = [Part()]
+        self.fragments: list[str] = []  # short lines just before, which may be a broken title
+        self.note = False  # inside the list of annexes that closes a notice's text
+
+    def parts(self) -> list[Part]:
+        i = 0
+        while i < len(self.blocks):
+            i = self._block(i)
+        return self.read
+
+    def _block(self, i: int) -> int:
+        """Read the block at i; the index of the next one to read."""
+        block, part = self.blocks[i], self.read[-1]
+        claim = self.claims.get(i)
+        if claim is not None:
+            part.table_drafts.extend((part.outline.seq, d) for d in claim.drafts)
+            part.outline.seq += 1
+            self.fragments = []
+            return claim.end
+        if isinstance(block, Table):
+            _read_as_lines(part, block)  # a layout grid or a data table, not a task table
+            return i + 1
+        text = strip_markup(block.text)
+        s = squash(text)
+        if not s or self._marker(s, part):
+            return i + 1
+        unmarked = parse_mark(s) is None
+        if unmarked and self._heading(s, i, part):
+            return i + 1
+        self.fragments = [*self.fragments[-2:], s] if unmarked and is_title_fragment(s) else []
+        if part.in_negative_list:
+            part.deductions.extend(negative.parse_item(s))
+        else:
+            part.outline.feed(text, block.where, after=_Ahead(self.blocks, i))
+        return i + 1
+
+    def _marker(self, s: str, part: Part) -> bool:
+        """A line that opens the negative list or an annex, or lists the annexes: taken here."""
+        if ("负面" in s or "扣分" in s or "否决" in s) and negative.HEADING.match(s):
+            part.in_negative_list = True
+            self.fragments = []
+            return True
+        if _ANNEX_LABEL.match(s):
+            part.start_annex()
+            self.fragments, self.note = [], False
+            return True
+        if _ANNEX_NOTE.match(s) or (self.note and _lists_an_annex(s)):
+            self.note = True  # "附件：1.…责任清单 2.…": the annexes' titles listed after the text
+            return True
+        self.note = False
+        return False
+
+    def _heading(self, s: str, i: int, part: Part) -> bool:
+        """An unnumbered line of a part's total points or its title: taken here."""
+        if (m := _TOTAL.match(s)) and not part.in_negative_list:
+            if part.total_points is None:
+                part.total_points = float(m.group("p"))
+            self.fragments = []
+            return True
+        if not is_title_line(s):
+            return False
+        title = "".join([*self.fragments, title_text(s)])
+        if part.has_tasks() and _has_own_total(self.blocks, i):
+            # A list bundled with its own title and total (a city list, then a province's).
+            self.read.append(Part(title=title))
+        elif part.has_tasks():
+            pass  # a further annex of the same plan (附件2 …): its rows go on in the plan
+        else:
+            # A notice's paragraphs came first: start over, keeping the first title seen.
+            part.title, part.outline = part.title or title, Outline()
+        self.fragments = []
+        return True
 
 
 def _skip_paragraphs(blocks: list[Paragraph | Table], n: int) -> list[Paragraph | Table]:

@@ -8,22 +8,34 @@ line ("序号 重点任务 具体工作 时间进度 责任部门", or without t
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from typing import TypedDict, TypeGuard
 
+from duban.extract import vocab
 from duban.extract.normalize import clean
+from duban.extract.roles import ROLES, Role
 
-UNIT_KINDS = ("lead", "partner", "responsible", "implementer")
+UNIT_KINDS: tuple[Role, ...] = ROLES  # the column kinds that name units: one a role
+
+
+def is_unit_kind(kind: str | None) -> TypeGuard[Role]:
+    return kind in UNIT_KINDS
+
+
+class HeaderWords(TypedDict):
+    """The words of one column kind in data/columns.json."""
+
+    contains: list[str]  # a header holding one of these
+    exact: list[str]  # a header that is exactly one of these
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> dict[str, dict[str, list[str]]]:
-    raw = json.loads(resources.files("duban.extract").joinpath("data/columns.json").read_text("utf-8"))
-    return {k: v for k, v in raw.items() if not k.startswith("_")}
+def _vocabulary() -> dict[str, HeaderWords]:
+    """data/columns.json: column kind → its header words."""
+    return vocab.load("columns.json", dict[str, HeaderWords])
 
 
 @lru_cache(maxsize=1)

@@ -43,6 +43,13 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{2,6}\s+")
 
 def relined(doc: Document) -> Document:
     doc = _without_furniture(doc)
+    texts, rewritten = _paragraph_texts(doc)
+    return _cut_at_marks(doc, texts, rewritten, _kept_marks(texts))
+
+
+def _paragraph_texts(doc: Document) -> tuple[dict[int, str], set[int]]:
+    """Each paragraph's text without markup (by block index), and the paragraphs whose text that
+    changes beyond markup (a Markdown heading's marks dropped)."""
     texts: dict[int, str] = {}
     rewritten: set[int] = set()
     for i, block in enumerate(doc.blocks):
@@ -53,6 +60,11 @@ def relined(doc: Document) -> Document:
             text = _MARKDOWN_HEADING.sub("", text)
             rewritten.add(i)
         texts[i] = text
+    return texts, rewritten
+
+
+def _kept_marks(texts: dict[int, str]) -> dict[int, list[Candidate]]:
+    """The numbering marks that form consistent sequences over the whole document, by paragraph."""
     total = sum(len(t) for t in texts.values())
     placed: list[Placed] = []
     owner: list[int] = []
@@ -70,6 +82,13 @@ def relined(doc: Document) -> Document:
     for p, k, i in zip(placed, kept, owner, strict=True):
         if k:
             marks.setdefault(i, []).append(p.candidate)
+    return marks
+
+
+def _cut_at_marks(
+    doc: Document, texts: dict[int, str], rewritten: set[int], marks: dict[int, list[Candidate]]
+) -> Document:
+    """Paragraphs cut where a kept mark starts a line; tables whose rows are text lines split."""
     blocks: list[Block] = []
     changed = False
     for i, block in enumerate(doc.blocks):

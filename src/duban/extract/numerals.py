@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Final
+from typing import Final, NoReturn
 
 __all__ = [
     "CN_DIGITS",
@@ -33,7 +33,7 @@ CN_DIGITS: Final[dict[str, int]] = {
     "七": 7, "柒": 7,
     "八": 8, "捌": 8,
     "九": 9, "玖": 9,
-}  # fmt: skip
+}  # fmt: skip  # a table: a digit's characters on one line
 # Units inside a section of four digits.
 _SMALL_UNITS: Final[dict[str, int]] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 # Section units.
@@ -135,52 +135,80 @@ def _cn_integer(s: str) -> int:
     if len(s) > 1 and all(c in CN_DIGITS for c in s):
         # Digit by digit, as years and codes are written: 二〇一九 → 2019.
         return int("".join(str(CN_DIGITS[c]) for c in s))
-    total = 0  # everything above the current 万 section
-    section = 0  # the current section (below 10000)
-    digit: int | None = None  # a digit waiting for its unit
-    last_unit = 0  # the unit just before the trailing digit, for "一万五" → 15000
-    prev_was_unit = False
+    reading = _UnitsReading(s)
     for c in s:
         if c in CN_DIGITS:
-            if digit is not None and digit != 0 and CN_DIGITS[c] != 0:
-                raise ValueError(f"not a number: {s!r}")  # two digits in a row: "一二"
-            digit = CN_DIGITS[c]
-            if digit == 0:
-                last_unit = 0  # "一万零五" is 10005, not 15000
-            prev_was_unit = False
+            reading.digit_(CN_DIGITS[c])
         elif c in _SMALL_UNITS:
-            unit = _SMALL_UNITS[c]
-            if digit is None:
-                if prev_was_unit:
-                    raise ValueError(f"not a number: {s!r}")  # "一百十", "十百"
-                digit = 1  # "十五", "百" (as in 百分之百)
-            section += digit * unit
-            digit = None
-            last_unit = unit
-            prev_was_unit = True
+            reading.small_unit(_SMALL_UNITS[c])
         elif c in _BIG_UNITS:
-            big = _BIG_UNITS[c]
-            section += digit or 0
-            wan_yi = big == 10**8 and 0 < total < 10**8 and not section  # "三万亿"
-            if not section and (total or prev_was_unit) and not wan_yi:
-                raise ValueError(f"not a number: {s!r}")  # "一亿万", "万万"
-            section = section or (0 if wan_yi else 1)  # a bare "万" is ten thousand
-            if big == 10**8:
-                total = (total + section) * big
+            reading.big_unit(_BIG_UNITS[c])
+        else:
+            reading.fail()
+    return reading.value()
+
+
+class _UnitsReading:
+    """A Chinese integer with units read character by character ("一亿零五百万零三")."""
+
+    __slots__ = ("digit", "last_unit", "prev_was_unit", "s", "section", "total")
+
+    def __init__(self, s: str) -> None:
+        self.s = s
+        self.total = 0  # everything above the current 万 section
+        self.section = 0  # the current section (below 10000)
+        self.digit: int | None = None  # a digit waiting for its unit
+        self.last_unit = 0  # the unit just before the trailing digit, for "一万五" → 15000
+        self.prev_was_unit = False
+
+    def fail(self) -> NoReturn:
+        raise ValueError(f"not a number: {self.s!r}")
+
+    def digit_(self, d: int) -> None:
+        if self.digit is not None and self.digit != 0 and d != 0:
+            self.fail()  # two digits in a row: "一二"
+        self.digit = d
+        if d == 0:
+            self.last_unit = 0  # "一万零五" is 10005, not 15000
+        self.prev_was_unit = False
+
+    def small_unit(self, unit: int) -> None:
+        if self.digit is None:
+            if self.prev_was_unit:
+                self.fail()  # "一百十", "十百"
+            self.digit = 1  # "十五", "百" (as in 百分之百)
+        self.section += self.digit * unit
+        self.digit = None
+        self.last_unit = unit
+        self.prev_was_unit = True
+
+    def big_unit(self, big: int) -> None:
+        self.section += self.digit or 0
+        wan_yi = big == 10**8 and 0 < self.total < 10**8 and not self.section  # "三万亿"
+        if not self.section and (self.total or self.prev_was_unit) and not wan_yi:
+            self.fail()  # "一亿万", "万万"
+        section = self.section or (0 if wan_yi else 1)  # a bare "万" is ten thousand
+        if big == 10**8:
+            self.total = (self.total + section) * big
+        else:
+            if self.total % 10**8 >= 10**4:
+                self.fail()  # "一万二万"
+            self.total += section * big
+        self.section = 0
+        self.digit = None
+        self.last_unit = big
+        self.prev_was_unit = True
+
+    def value(self) -> int:
+        s, digit, section = self.s, self.digit, self.section
+        if digit is not None and digit != 0:
+            if (
+                not self.prev_was_unit
+                and self.last_unit >= 100
+                and (s[-2] in _SMALL_UNITS or s[-2] in _BIG_UNITS)
+            ):
+                # Colloquial shortening: "一万五" = 15000, "三千五" = 3500, "一百五" = 150.
+                section += digit * self.last_unit // 10
             else:
-                if total % 10**8 >= 10**4:
-                    raise ValueError(f"not a number: {s!r}")  # "一万二万"
-                total += section * big
-            section = 0
-            digit = None
-            last_unit = big
-            prev_was_unit = True
-        else:
-            raise ValueError(f"not a number: {s!r}")
-    if digit is not None and digit != 0:
-        if not prev_was_unit and last_unit >= 100 and (s[-2] in _SMALL_UNITS or s[-2] in _BIG_UNITS):
-            # Colloquial shortening: "一万五" = 15000, "三千五" = 3500, "一百五" = 150.
-            section += digit * last_unit // 10
-        else:
-            section += digit
-    return total + section
+                section += digit
+        return self.total + section

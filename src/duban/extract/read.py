@@ -3,7 +3,8 @@
 The format is chosen by the file's extension, corrected by what the bytes are (a ".xls" that is
 really an HTML table, a ".doc" that is really a .docx), and sniffed when there is no known
 extension.  Each format has its reader module beside this one; they are imported when first
-needed so that importing this module stays cheap.
+needed so that importing this module stays cheap.  What the readers share (check_zip,
+ENCRYPTED, reason) is in read_checks.py, which they import instead of this module.
 
 Every failure is an ExtractError naming the file: library exceptions are caught at the format
 boundary here, so no traceback ever reaches a user.
@@ -20,12 +21,12 @@ from pathlib import Path
 
 from duban.extract.document import Document, Paragraph
 from duban.extract.errors import ExtractError
+from duban.extract.read_checks import ENCRYPTED, reason
 from duban.extract.read_decode import decode_text
 
 __all__ = ["MAX_BYTES", "SUFFIXES", "read_bytes", "read_path", "read_text"]
 
 MAX_BYTES = 50 * 1024 * 1024
-_MAX_UNZIPPED = 1024 * 1024 * 1024
 
 _BY_SUFFIX = {
     ".txt": "text",
@@ -53,8 +54,6 @@ _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _EXCEL_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _MARKUP = re.compile(rb"<(!doctype\s+html|html|body|table)[\s>]", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-ENCRYPTED = "encrypted/password-protected documents cannot be read; save an unprotected copy"
 
 
 def read_path(path: Path, *, name: str | None = None) -> Document:
@@ -199,31 +198,9 @@ def _reader(kind: str) -> Callable[[bytes, str], Document]:
     return lambda data, filename: text_document(decode_text(data, filename=filename), name=filename)
 
 
-def check_zip(data: bytes, *, filename: str, folder: str, kind: str) -> None:
-    """Refuse what is no Office zip package, and zip bombs, before a library reads it all."""
-    try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError) as exc:
-        raise ExtractError(
-            f"not a valid {kind} file (corrupt, or not a zip package)", filename=filename
-        ) from exc
-    if not any(info.filename.startswith(folder) for info in infos):
-        raise ExtractError(f"not a {kind} file: a zip archive without its {folder} part", filename=filename)
-    if sum(info.file_size for info in infos) > _MAX_UNZIPPED:
-        raise ExtractError(
-            f"the {kind} file unpacks to more than {_MAX_UNZIPPED >> 20} MB", filename=filename
-        )
-
-
 def _suffix(filename: str) -> str:
     return os.path.splitext(filename)[1].lower()
 
 
 def _too_large() -> str:
     return f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB"
-
-
-def reason(exc: BaseException) -> str:
-    """A short, one-line reason from a library exception."""
-    text = " ".join(str(exc).split())[:200]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

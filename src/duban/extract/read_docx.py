@@ -22,7 +22,7 @@ import docx
 
 from duban.extract.document import Block, Document, Paragraph, Table
 from duban.extract.errors import ExtractError
-from duban.extract.read import check_zip, reason
+from duban.extract.read_checks import check_zip, reason
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Wrappers whose children count as if they stood in the wrapper's place.

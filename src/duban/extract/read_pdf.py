@@ -16,7 +16,7 @@ from pdfplumber.utils.text import chars_to_textmap
 
 from duban.extract.document import Block, Document, Paragraph, Table
 from duban.extract.errors import ExtractError
-from duban.extract.read import ENCRYPTED, reason
+from duban.extract.read_checks import ENCRYPTED, reason
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _EDGE_TOLERANCE = 2.0  # points: ruling lines of one grid line drawn slightly apart

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from duban.extract.document import Document, Table
 from duban.extract.errors import ExtractError
-from duban.extract.read import ENCRYPTED, check_zip, reason
+from duban.extract.read_checks import ENCRYPTED, check_zip, reason
 from duban.extract.read_decode import decode_text
 
 _MAX_CELLS = 5_000_000

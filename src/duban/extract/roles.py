@@ -15,13 +15,12 @@ such; the others count among the task's units).  The vocabulary is data (data/ro
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from typing import Any, Literal
+from typing import Literal, TypedDict
 
+from duban.extract import vocab
 from duban.extract.normalize import squash, strip_markup
 from duban.extract.units import directory, split_units
 
@@ -42,11 +41,22 @@ class Clause:
         return [u for _, us in self.resp for u in us]
 
 
+class RoleWords(TypedDict):
+    """data/roles.json."""
+
+    label_stems: dict[Role, list[str]]  # 牵头 × 单位/部门/… = the field labels of a role
+    label_endings: list[str]
+    labels_alone: dict[Role, list[str]]
+    deadline_labels: list[str]
+    verbs: dict[Role, list[str]]
+    drop: list[str]
+    groups_that_lead: list[str]
+    first_is_lead: list[str]
+
+
 @lru_cache(maxsize=1)
-def _vocab() -> dict[str, Any]:
-    raw = json.loads(resources.files("duban.extract").joinpath("data/roles.json").read_text("utf-8"))
-    assert isinstance(raw, dict)
-    return raw
+def _vocab() -> RoleWords:
+    return vocab.load("roles.json", RoleWords)
 
 
 def _alt(words: list[str]) -> str:
@@ -54,9 +64,11 @@ def _alt(words: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _label_role() -> dict[str, str]:
+def _label_role() -> dict[str, Role | Literal["deadline"]]:
     v = _vocab()
-    out = {s + e: role for role, stems in v["label_stems"].items() for s in stems for e in v["label_endings"]}
+    out: dict[str, Role | Literal["deadline"]] = {
+        s + e: role for role, stems in v["label_stems"].items() for s in stems for e in v["label_endings"]
+    }
     out.update({w: role for role, ws in v["labels_alone"].items() for w in ws})
     out.update({w: "deadline" for w in v["deadline_labels"]})
     return out
@@ -69,14 +81,13 @@ def _label_re() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _verb_re() -> re.Pattern[str]:
-    verbs: dict[str, list[str]] = _vocab()["verbs"]
+    verbs = _vocab()["verbs"]
     return re.compile(rf"(?P<verb>{_alt([w for ws in verbs.values() for w in ws])})")
 
 
 @lru_cache(maxsize=1)
 def _verb_role() -> dict[str, Role]:
-    verbs: dict[str, list[str]] = _vocab()["verbs"]
-    return {w: role for role, ws in verbs.items() for w in ws}  # type: ignore[misc]
+    return {w: role for role, ws in _vocab()["verbs"].items() for w in ws}
 
 
 @lru_cache(maxsize=1)
@@ -238,7 +249,7 @@ def _labelled(s: str) -> Clause:
                 else:
                     units.extend(u for u in split_units(part) if _plausible(u))
         if units:
-            clause.resp.append((role, units))  # type: ignore[arg-type]
+            clause.resp.append((role, units))
     return clause
 
 

@@ -11,11 +11,28 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 
+from duban.extract import vocab
 from duban.extract.errors import ExtractError
 from duban.extract.normalize import squash, strip_markup
+
+
+class UnitWords(TypedDict):
+    """data/units.json."""
+
+    suffixes: list[str]
+    groups: list[str]
+    not_units: list[str]
+    trailing: list[str]
+    aliases: dict[str, str]
+    known: list[str]
+    bad_words: list[str]
+    prefixes: list[str]
+    cores: list[str]
+    prose_verbs: list[str]
+    name_stops: list[str]
 
 
 @dataclass
@@ -36,7 +53,7 @@ class Directory:
 
     @classmethod
     def default(cls) -> Directory:
-        raw = json.loads(resources.files("duban.extract").joinpath("data/units.json").read_text("utf-8"))
+        raw = vocab.load("units.json", UnitWords)
         return cls(
             # Longest first so "工委" wins over "委" when both end a name.
             suffixes=tuple(sorted(raw["suffixes"], key=len, reverse=True)),

@@ -8,13 +8,14 @@ status; InvalidInput: the data cannot be stored) with a message in Chinese, and 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 
+from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.audit.record import record
 from duban.clock import now
 from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
@@ -41,8 +42,9 @@ class InvalidInput(NotificationError):
     """The data given cannot be stored as it is."""
 
 
-def _require_admin(acting_user: Any, what: str) -> None:
-    if not (acting_user is not None and acting_user.is_authenticated and acting_user.is_admin):
+def _require_admin(acting_user: Actor, what: str) -> None:
+    # The system is never an administrator: it is refused what a user would be refused.
+    if not (isinstance(acting_user, User) and acting_user.is_admin):
         raise TransitionError(f"无权{what}：只有系统管理员可以{what}")
 
 
@@ -55,7 +57,7 @@ def do_set_unit_channel(
     email: str = "",
     secret: str = "",
     active: bool = True,
-    acting_user: Any,
+    acting_user: Actor,
 ) -> UnitChannel:
     """Set a unit's mailbox or group robot (one of each kind per unit). `unit` is a units.Unit: this
     app names the directory only in its foreign keys, it never imports it."""
@@ -87,7 +89,7 @@ def do_set_unit_channel(
 
 
 @transaction.atomic
-def do_retry_delivery(delivery: Delivery, *, acting_user: Any) -> Delivery:
+def do_retry_delivery(delivery: Delivery, *, acting_user: Actor) -> Delivery:
     """An administrator sends a failed delivery again (after fixing the address, say)."""
     _require_admin(acting_user, "重发消息")
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
@@ -105,7 +107,7 @@ def do_retry_delivery(delivery: Delivery, *, acting_user: Any) -> Delivery:
     return delivery
 
 
-def do_mark_read(notification_ids: Iterable[int], *, acting_user: Any) -> int:
+def do_mark_read(notification_ids: Iterable[int], *, acting_user: User) -> int:
     """Mark the user's own notifications read. Not audited: it is the reader's own view, not a
     change to the work."""
     return Notification.objects.filter(

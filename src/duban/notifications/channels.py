@@ -76,9 +76,11 @@ def post_json(url: str, payload: dict[str, Any], *, timeout: float) -> None:
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise DeliveryError("Webhook 地址应以 http:// 或 https:// 开头")
     request = urllib.request.Request(
-        url, data=json.dumps(payload, ensure_ascii=False).encode(), method="POST",
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"},
-    )  # fmt: skip
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(65536)
@@ -109,8 +111,13 @@ def send_one(delivery: Delivery, at: dt.datetime) -> None:
             raise DeliveryError("没有邮箱地址")
         link = _absolute(n.link)
         try:
-            send_mail(f"[督办] {n.title}", n.text + (f"\n\n{link}" if link else ""), settings.DEFAULT_FROM_EMAIL,
-                      [address], fail_silently=False)  # fmt: skip
+            send_mail(
+                f"[督办] {n.title}",
+                n.text + (f"\n\n{link}" if link else ""),
+                settings.DEFAULT_FROM_EMAIL,
+                [address],
+                fail_silently=False,
+            )
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"邮件发送失败：{exc}") from exc
         return
@@ -161,8 +168,9 @@ def deliver_pending(at: dt.datetime | None = None, *, limit: int = 500) -> Deliv
         except DeliveryError as exc:
             error = str(exc)[:1000]
             if d.attempts >= conf.delivery_max_attempts():
-                Delivery.objects.filter(pk=pk).update(status=DeliveryStatus.FAILED, next_attempt_at=None,
-                                                      last_error=error)  # fmt: skip
+                Delivery.objects.filter(pk=pk).update(
+                    status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=error
+                )
                 failed += 1
             else:
                 Delivery.objects.filter(pk=pk).update(

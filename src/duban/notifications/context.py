@@ -11,12 +11,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from duban.accounts.models import User
 from duban.notifications.access import unread_count
 
 
-def unread_badge(request: HttpRequest) -> Any:
+def unread_badge(request: HttpRequest) -> int | SimpleLazyObject:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User):  # nobody signed in
         return 0
     return SimpleLazyObject(lambda: unread_count(user))
 

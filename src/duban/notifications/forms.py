@@ -21,8 +21,12 @@ class UnitChannelForm(forms.Form):
     channel = forms.ChoiceField(label="渠道", choices=[c for c in Channel.choices if c[0] != Channel.INBOX])
     url = forms.CharField(label="Webhook 地址（钉钉、企业微信机器人）", required=False, max_length=500)
     email = forms.CharField(label="邮箱（电子邮件）", required=False, max_length=254)
-    secret = forms.CharField(label="加签密钥（钉钉，可不填）", required=False, max_length=200,
-                             widget=forms.PasswordInput(render_value=False))  # fmt: skip
+    secret = forms.CharField(
+        label="加签密钥（钉钉，可不填）",
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+    )
     active = forms.BooleanField(label="启用", required=False, initial=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

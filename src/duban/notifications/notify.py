@@ -51,19 +51,48 @@ def leader_ids() -> tuple[int, ...]:
     return tuple(User.objects.filter(role=Role.LEADER, is_active=True).values_list("pk", flat=True))
 
 
+# What a message becomes: its notifications, and for each (by dedupe key) the channels to deliver
+# it through (a unit's channels with their row).
+Routes = dict[str, list[tuple[str, UnitChannel | None]]]
+
+
+@dataclass(frozen=True)
+class _Audience:
+    """The addressees of a batch of messages, read in at most three queries."""
+
+    members: dict[int, list[int]]  # unit → its active users
+    channels: dict[int, list[UnitChannel]]  # unit → its active channels
+    emails: dict[int, str]  # every active addressee → its e-mail address ("" for none)
+
+
 def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[Notification]:
     """Create the notifications (and their deliveries) not created before; return the new ones."""
     messages = list(messages)
     if not messages:
         return []
     at = at or now()
+    rows, routes = _planned(messages, _audience(messages), at)
+    if not rows:
+        return []
+    # Notifications and their deliveries are created together or not at all: a crash between the
+    # two would leave a reminder that is never sent (a rerun skips it as already created).
+    with transaction.atomic():
+        created = _insert_new(list({r.dedupe_key: r for r in rows}.values()))
+        deliveries = [
+            _delivery(n, channel, row, at) for n in created for channel, row in routes[n.dedupe_key]
+        ]
+        insert_rows(Delivery, deliveries, skip_conflicts="")
+    return created
+
+
+def _audience(messages: list[Message]) -> _Audience:
     unit_ids = {u for m in messages for u in m.units}
     emails = {u: address for m in messages for u, address in m.addresses}  # active users only
     members: dict[int, list[int]] = defaultdict(list)
     channels: dict[int, list[UnitChannel]] = defaultdict(list)
     if unit_ids:  # (the queries are skipped, not just empty: building one costs what running it does)
-        for unit_id, user_id, address in (User.objects.filter(unit_id__in=unit_ids, is_active=True)
-                                          .values_list("unit_id", "pk", "email")):  # fmt: skip
+        users = User.objects.filter(unit_id__in=unit_ids, is_active=True)
+        for unit_id, user_id, address in users.values_list("unit_id", "pk", "email"):
             members[unit_id].append(user_id)
             emails[user_id] = address
         for ch in UnitChannel.objects.filter(unit_id__in=unit_ids, active=True):
@@ -71,9 +100,14 @@ def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[
     unread = {u for m in messages for u in m.users} - emails.keys()
     if unread:
         emails.update(User.objects.filter(pk__in=unread, is_active=True).values_list("pk", "email"))
+    return _Audience(members, channels, emails)
 
+
+def _planned(
+    messages: list[Message], audience: _Audience, at: dt.datetime
+) -> tuple[list[Notification], Routes]:
     rows: list[Notification] = []
-    plans: dict[str, list[tuple[str, UnitChannel | None]]] = {}
+    routes: Routes = {}
     for m in messages:
         common = {
             "kind": m.kind,
@@ -82,39 +116,36 @@ def send(messages: Iterable[Message], *, at: dt.datetime | None = None) -> list[
             "link": m.link[:300],
             "created_at": at,
         }
-        recipients = dict.fromkeys([*m.users, *(u for unit in m.units for u in members[unit])])
+        recipients = dict.fromkeys([*m.users, *(u for unit in m.units for u in audience.members[unit])])
         for user_id in recipients:
-            if user_id not in emails:
+            if user_id not in audience.emails:
                 continue  # inactive
             key = f"{m.key}:u{user_id}"
             rows.append(Notification(recipient_id=user_id, dedupe_key=key, **common))
             wanted: list[tuple[str, UnitChannel | None]] = [(Channel.INBOX, None)]
-            if emails[user_id]:
+            if audience.emails[user_id]:
                 wanted.append((Channel.EMAIL, None))
-            plans[key] = wanted
+            routes[key] = wanted
         for unit_id in dict.fromkeys(m.units):
-            if channels[unit_id]:
+            if audience.channels[unit_id]:
                 key = f"{m.key}:unit{unit_id}"
                 rows.append(Notification(unit_id=unit_id, dedupe_key=key, **common))
-                plans[key] = [(ch.channel, ch) for ch in channels[unit_id]]
+                routes[key] = [(ch.channel, ch) for ch in audience.channels[unit_id]]
+    return rows, routes
 
-    if not rows:
-        return []
-    # Notifications and their deliveries are created together or not at all: a crash between the
-    # two would leave a reminder that is never sent (a rerun skips it as already created).
-    with transaction.atomic():
-        created = _insert_new(list({r.dedupe_key: r for r in rows}.values()))
-        deliveries = []
-        for n in created:
-            for channel, unit_channel in plans[n.dedupe_key]:
-                inbox = channel == Channel.INBOX
-                deliveries.append(Delivery(
-                    notification=n, channel=channel, unit_channel=unit_channel,
-                    status=DeliveryStatus.SENT if inbox else DeliveryStatus.PENDING,
-                    attempts=1 if inbox else 0, sent_at=at if inbox else None, next_attempt_at=None if inbox else at,
-                ))  # fmt: skip
-        insert_rows(Delivery, deliveries, skip_conflicts="")
-    return created
+
+def _delivery(n: Notification, channel: str, unit_channel: UnitChannel | None, at: dt.datetime) -> Delivery:
+    """The inbox is delivered as the notification is created; every other channel waits its turn."""
+    inbox = channel == Channel.INBOX
+    return Delivery(
+        notification=n,
+        channel=channel,
+        unit_channel=unit_channel,
+        status=DeliveryStatus.SENT if inbox else DeliveryStatus.PENDING,
+        attempts=1 if inbox else 0,
+        sent_at=at if inbox else None,
+        next_attempt_at=None if inbox else at,
+    )
 
 
 def _insert_new(rows: list[Notification]) -> list[Notification]:

@@ -8,7 +8,7 @@ The pages stand in the supervision section (/tracking/…, its navigation): the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.models import User
+from duban.accounts.requests import signed_in
 from duban.clock import today
 from duban.downloads import download
 from duban.notifications.access import (
@@ -42,18 +43,13 @@ from duban.office.xlsx import Table, table_to_xlsx
 LIST_LIMIT = 500  # rows a list page shows; its Excel export holds them all
 
 
-def _user(request: HttpRequest) -> User:
-    # Every view here is behind login_required.
-    return cast(User, request.user)
-
-
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
     # Given here as well as by the context processor, so that a page asks for the count exactly
     # once whether or not the processor is installed.
     context.setdefault("inbox_unread", unread_badge(request))
-    context.setdefault("nav_admin", _user(request).is_admin)
+    context.setdefault("nav_admin", signed_in(request).is_admin)
     return render(request, template, context, status=status)
 
 
@@ -81,12 +77,16 @@ def _date(d: dt.datetime | None) -> str:
 @login_required
 @require_safe
 def inbox_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     notes = inbox(user).order_by("-created_at", "-id")
     if _wants_xlsx(request):
-        table = Table("站内消息", ("时间", "类型", "标题", "内容", "已读"), [
-            (_date(n.created_at), n.get_kind_display(), n.title, n.text, _date(n.read_at)) for n in notes
-        ], facts=f"导出日期：{today().isoformat()}", sheet="消息")  # fmt: skip
+        table = Table(
+            "站内消息",
+            ("时间", "类型", "标题", "内容", "已读"),
+            [(_date(n.created_at), n.get_kind_display(), n.title, n.text, _date(n.read_at)) for n in notes],
+            facts=f"导出日期：{today().isoformat()}",
+            sheet="消息",
+        )
         return _xlsx(table, "站内消息", "inbox")
     shown = list(notes[:LIST_LIMIT])
     return _render(
@@ -103,7 +103,7 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     if request.POST.get("all"):
         ids: list[int] = list(inbox(user).filter(read_at__isnull=True).values_list("pk", flat=True))
     else:
@@ -117,7 +117,7 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
 @require_safe
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Open a message: mark it read and go where it points (only ever within this site)."""
-    user = _user(request)
+    user = signed_in(request)
     note = access_notification(user, notification_id)
     do_mark_read([note.pk], acting_user=user)
     link = note.link
@@ -137,7 +137,7 @@ def _require_admin(user: User) -> None:
 @login_required
 @require_safe
 def delivery_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     _require_admin(user)
     deliveries = admin_failed_deliveries(user)
     rows = [
@@ -150,11 +150,25 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
         for d in (deliveries if _wants_xlsx(request) else deliveries[:LIST_LIMIT])
     ]
     if _wants_xlsx(request):
-        table = Table("发送失败的消息", ("消息时间", "标题", "收件人", "渠道", "状态", "尝试次数", "下次尝试", "最近错误"), [
-            (_date(d.notification.created_at), d.notification.title, str(to), d.get_channel_display(),
-             d.get_status_display(), d.attempts, _date(d.next_attempt_at), d.last_error)
-            for d, to in rows
-        ], facts=f"导出日期：{today().isoformat()}", sheet="发送失败")  # fmt: skip
+        table = Table(
+            "发送失败的消息",
+            ("消息时间", "标题", "收件人", "渠道", "状态", "尝试次数", "下次尝试", "最近错误"),
+            [
+                (
+                    _date(d.notification.created_at),
+                    d.notification.title,
+                    str(to),
+                    d.get_channel_display(),
+                    d.get_status_display(),
+                    d.attempts,
+                    _date(d.next_attempt_at),
+                    d.last_error,
+                )
+                for d, to in rows
+            ],
+            facts=f"导出日期：{today().isoformat()}",
+            sheet="发送失败",
+        )
         return _xlsx(table, "发送失败的消息", "deliveries")
     return _render(
         request,
@@ -171,7 +185,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delivery_retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     delivery = access_failed_delivery(user, delivery_id)
     try:
         do_retry_delivery(delivery, acting_user=user)
@@ -184,7 +198,7 @@ def delivery_retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
 
 @login_required
 def channel_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     _require_admin(user)
     form = UnitChannelForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -192,8 +206,15 @@ def channel_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                row = do_set_unit_channel(d["unit"], d["channel"], url=d["url"], email=d["email"], secret=d["secret"],
-                                          active=d["active"], acting_user=user)  # fmt: skip
+                row = do_set_unit_channel(
+                    d["unit"],
+                    d["channel"],
+                    url=d["url"],
+                    email=d["email"],
+                    secret=d["secret"],
+                    active=d["active"],
+                    acting_user=user,
+                )
             except NotificationError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -205,10 +226,23 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     channels = list(admin_unit_channels(user))
     if _wants_xlsx(request):
         # The signing secret never leaves the server: the export says only whether there is one.
-        table = Table("单位通知渠道", ("单位", "渠道", "Webhook 地址", "邮箱", "加签", "启用"), [
-            (c.unit.name, c.get_channel_display(), c.url, c.email, "已设置" if c.secret else "", "是" if c.active else "否")
-            for c in channels
-        ], facts=f"导出日期：{today().isoformat()}", sheet="通知渠道")  # fmt: skip
+        table = Table(
+            "单位通知渠道",
+            ("单位", "渠道", "Webhook 地址", "邮箱", "加签", "启用"),
+            [
+                (
+                    c.unit.name,
+                    c.get_channel_display(),
+                    c.url,
+                    c.email,
+                    "已设置" if c.secret else "",
+                    "是" if c.active else "否",
+                )
+                for c in channels
+            ],
+            facts=f"导出日期：{today().isoformat()}",
+            sheet="通知渠道",
+        )
         return _xlsx(table, "单位通知渠道", "channels")
     return _render(
         request,

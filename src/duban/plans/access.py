@@ -8,15 +8,14 @@ Who sees what:
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from duban.accounts.models import User
 from duban.plans.models import ImportDraft, Plan, Task
 
 
-def visible_plans(user: Any) -> QuerySet[Plan]:
+def visible_plans(user: User) -> QuerySet[Plan]:
     plans = Plan.objects.all()
     if not user.is_authenticated:
         return plans.none()
@@ -33,7 +32,7 @@ def visible_plans(user: Any) -> QuerySet[Plan]:
     return plans.filter(Q(shared_with_all=True) | mine).distinct()
 
 
-def visible_tasks(user: Any) -> QuerySet[Task]:
+def visible_tasks(user: User) -> QuerySet[Task]:
     tasks = Task.objects.all()
     if not user.is_authenticated:
         return tasks.none()
@@ -50,38 +49,50 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
     return Task.objects.filter(pk__in=tasks.filter(mine | Q(plan__shared_with_all=True)).values("pk"))
 
 
-def can_manage(user: Any, plan: Plan) -> bool:
+def can_manage(user: User, plan: Plan) -> bool:
     if not user.is_authenticated:
         return False
     return bool(user.is_admin or (user.is_manager and plan.managers.filter(pk=user.pk).exists()))
 
 
-def can_import(user: Any) -> bool:
+def can_import(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_admin or user.is_manager))
 
 
-def access_plan(user: Any, plan_id: int) -> Plan:
+def access_plan(user: User, plan_id: int) -> Plan:
     try:
         return visible_plans(user).get(pk=plan_id)
     except (Plan.DoesNotExist, ValueError, TypeError):
         raise Http404("方案不存在或无权访问") from None
 
 
-def access_managed_plan(user: Any, plan_id: int) -> Plan:
+def access_plan_param(user: User, raw: str | None) -> Plan | None:
+    """The plan a query string names (`?plan=…`): None when it names none; a value that is no
+    plan id gives the same 404 as a plan the user may not see."""
+    if not raw:
+        return None
+    try:
+        plan_id = int(raw)
+    except ValueError:
+        raise Http404("方案不存在或无权访问") from None
+    return access_plan(user, plan_id)
+
+
+def access_managed_plan(user: User, plan_id: int) -> Plan:
     plan = access_plan(user, plan_id)
     if not can_manage(user, plan):
         raise Http404("方案不存在或无权访问")
     return plan
 
 
-def access_task(user: Any, task_id: int) -> Task:
+def access_task(user: User, task_id: int) -> Task:
     try:
         return visible_tasks(user).select_related("plan", "section").get(pk=task_id)
     except (Task.DoesNotExist, ValueError, TypeError):
         raise Http404("任务不存在或无权访问") from None
 
 
-def access_draft(user: Any, draft_id: int) -> ImportDraft:
+def access_draft(user: User, draft_id: int) -> ImportDraft:
     """An import draft is seen only by whoever uploaded it, and by the administrator."""
     if not can_import(user):
         raise Http404("导入不存在或无权访问")

@@ -2,26 +2,34 @@
 
 A failed or cancelled import changes nothing: the upload is checked and extracted before anything
 is stored, and confirmation stores the whole plan in one transaction.
+
+One action per thing a user means to do: the HTML pages and the API call the same ones
+(do_upload_file, do_edit_draft_row, do_confirm_import, do_cancel_import, do_save_plan_settings …).
+Import drafts belong to the person who uploaded them, so the import actions take a `User`; the
+others take any `Actor`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
 
+from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.audit.record import record
 from duban.clock import now
 from duban.extract import ExtractError, extract
 from duban.extract.read import SUFFIXES
 from duban.plans.load import printed_units, store_plan
-from duban.plans.models import ImportDraft, ImportStatus, Plan, SourceDocument
+from duban.plans.models import ImportDraft, ImportStatus, Plan, SourceDocument, Task
+from duban.plans.versions import next_version
 from duban.units.actions import UnitError, do_create_unit
 from duban.units.models import Alias, Unit
 
@@ -42,8 +50,16 @@ def check_upload(name: str, size: int) -> None:
         raise ImportRejected(f"{name}：文件为空")
 
 
+def do_upload_file(upload: UploadedFile, *, revises: Plan | None = None, acting_user: User) -> ImportDraft:
+    """An uploaded file (the import page's or the API's) as a draft: its name and size are checked
+    before it is read, so a huge upload is never read into memory."""
+    name = upload.name or "document"
+    check_upload(name, upload.size or 0)
+    return do_upload_document(name, upload.read(), revises=revises, acting_user=acting_user)
+
+
 def do_upload_document(
-    name: str, data: bytes, *, revises: Plan | None = None, acting_user: Any
+    name: str, data: bytes, *, revises: Plan | None = None, acting_user: User
 ) -> ImportDraft:
     """Check and extract an uploaded document; store it as a draft waiting for confirmation."""
     name = PurePath(name).name[:255] or "document"
@@ -90,7 +106,7 @@ def all_printed_units(plan_json: Mapping[str, Any]) -> list[str]:
 
 @transaction.atomic
 def do_edit_draft(
-    draft: ImportDraft, task_index: int, field: str, value: str, *, part: int = 0, acting_user: Any
+    draft: ImportDraft, task_index: int, field: str, value: str, *, part: int = 0, acting_user: User
 ) -> ImportDraft:
     """Correct one cell of the preview before confirming. `part` 0 is the plan itself, 1… the
     further lists bundled in the same document."""
@@ -117,7 +133,28 @@ def do_edit_draft(
     return draft
 
 
-def _unit_for_new_name(name: str, *, acting_user: Any) -> int:
+def do_edit_draft_row(
+    draft: ImportDraft, part: int, index: int, values: Mapping[str, str], *, acting_user: User
+) -> list[str]:
+    """Correct a row of the preview: only the cells that changed are written (and audited), all
+    or none. A row that does not exist is refused (ImportRejected), and `draft` is then as
+    stored again. Returns the names of the cells changed."""
+    parts = draft_parts(draft.plan_json)
+    tasks = (parts[part].get("tasks") or []) if part < len(parts) else []
+    current = tasks[index] if index < len(tasks) else {}
+    # A row that does not exist: every cell goes to do_edit_draft, which refuses the first.
+    changed = [n for n in EDITABLE_FIELDS if not current or values[n] != (current.get(n) or "")]
+    try:
+        with transaction.atomic():
+            for name in changed:
+                do_edit_draft(draft, index, name, values[name], part=part, acting_user=acting_user)
+    except ImportRejected:
+        draft.refresh_from_db()  # cells set on the object before the refusal are undone
+        raise
+    return changed
+
+
+def _unit_for_new_name(name: str, *, acting_user: User) -> int:
     """The unit a "create as printed" choice stands for: one already named so (or so aliased)
     is reused, otherwise it is created."""
     name = "".join(name.split())
@@ -134,26 +171,20 @@ def _unit_for_new_name(name: str, *, acting_user: Any) -> int:
 
 @transaction.atomic
 def do_confirm_import(
-    draft: ImportDraft, unit_choices: Mapping[str, int | str | None], *, acting_user: Any
+    draft: ImportDraft, unit_choices: Mapping[str, int | str | None], *, acting_user: User
 ) -> Plan:
     """Store the draft as a plan. unit_choices: printed name → unit id, or a new unit's name (str),
-    or None for "create it as printed".
+    or None for "create it as printed"; a name the document does not print is refused.
 
     Further responsibility lists bundled in the document (plan_json["parts"]) become plans of
     their own whose parent is the main plan, with the same unit choices."""
+    unknown = sorted(set(unit_choices) - set(all_printed_units(draft.plan_json)))
+    if unknown:
+        raise ImportRejected(f"文档中没有这些单位：{'、'.join(unknown)}")
     draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.status != ImportStatus.PENDING:
         raise ImportRejected("该导入已确认或取消")
-    unit_ids: dict[str, int] = {}
-    for printed in all_printed_units(draft.plan_json):
-        choice = unit_choices.get(printed)
-        if isinstance(choice, int):
-            if not Unit.objects.filter(pk=choice).exists():
-                raise ImportRejected(f"“{printed}”对应的单位不存在")
-            unit_ids[printed] = choice
-        else:
-            name = (choice or printed).strip() if isinstance(choice, str) else printed
-            unit_ids[printed] = _unit_for_new_name(name or printed, acting_user=acting_user)
+    unit_ids = _chosen_units(draft, unit_choices, acting_user=acting_user)
     plan = _store_version(
         draft.plan_json, draft.revises, unit_ids, draft.source, parent=None, acting_user=acting_user
     )
@@ -171,6 +202,23 @@ def do_confirm_import(
     return plan
 
 
+def _chosen_units(
+    draft: ImportDraft, unit_choices: Mapping[str, int | str | None], *, acting_user: User
+) -> dict[str, int]:
+    """printed name → the directory unit it stands for, new units created as chosen."""
+    unit_ids: dict[str, int] = {}
+    for printed in all_printed_units(draft.plan_json):
+        choice = unit_choices.get(printed)
+        if isinstance(choice, int):
+            if not Unit.objects.filter(pk=choice).exists():
+                raise ImportRejected(f"“{printed}”对应的单位不存在")
+            unit_ids[printed] = choice
+        else:
+            name = (choice or printed).strip() if isinstance(choice, str) else printed
+            unit_ids[printed] = _unit_for_new_name(name or printed, acting_user=acting_user)
+    return unit_ids
+
+
 def _store_version(
     data: Mapping[str, Any],
     revises: Plan | None,
@@ -178,7 +226,7 @@ def _store_version(
     source: SourceDocument,
     *,
     parent: Plan | None,
-    acting_user: Any,
+    acting_user: User,
 ) -> Plan:
     """One plan of a confirmed draft: a new series, or the next version of `revises`."""
     series, version = None, 1
@@ -186,7 +234,7 @@ def _store_version(
         series = revises.series
         # Lock the series so two imports of a revision cannot both take the same version number.
         list(Plan.objects.select_for_update().filter(series=series).values_list("pk", flat=True))
-        version = (Plan.objects.filter(series=series).aggregate(v=Max("version"))["v"] or 0) + 1
+        version = next_version(series)
         Plan.objects.filter(series=series).update(is_current=False)
     plan = store_plan(data, unit_ids=unit_ids, source=source, series=series, version=version)
     if revises is not None:
@@ -218,7 +266,7 @@ def _store_version(
 
 
 @transaction.atomic
-def do_cancel_import(draft: ImportDraft, *, acting_user: Any) -> None:
+def do_cancel_import(draft: ImportDraft, *, acting_user: User) -> None:
     """Cancel: the draft and its uploaded file go; no plan or unit was ever created."""
     if draft.status != ImportStatus.PENDING:
         raise ImportRejected("该导入已确认或取消")
@@ -230,7 +278,7 @@ def do_cancel_import(draft: ImportDraft, *, acting_user: Any) -> None:
 
 
 @transaction.atomic
-def do_update_plan(plan: Plan, *, acting_user: Any, **fields: Any) -> Plan:
+def do_update_plan(plan: Plan, *, acting_user: Actor, **fields: Any) -> Plan:
     allowed = {"title", "doc_number", "issuer", "shared_with_all", "parent_id"}
     if not set(fields) <= allowed:
         raise ValueError(f"cannot set {set(fields) - allowed}")
@@ -252,7 +300,7 @@ def do_update_plan(plan: Plan, *, acting_user: Any, **fields: Any) -> Plan:
 
 
 @transaction.atomic
-def do_set_plan_managers(plan: Plan, user_ids: list[int], *, acting_user: Any) -> Plan:
+def do_set_plan_managers(plan: Plan, user_ids: list[int], *, acting_user: Actor) -> Plan:
     before = sorted(plan.managers.values_list("pk", flat=True))
     plan.managers.set(user_ids)
     record(
@@ -262,6 +310,25 @@ def do_set_plan_managers(plan: Plan, user_ids: list[int], *, acting_user: Any) -
         before={"managers": before},
         after={"managers": sorted(user_ids)},
     )
+    return plan
+
+
+@transaction.atomic
+def do_save_plan_settings(
+    plan: Plan, *, shared_with_all: bool, parent: Plan | None, managers: Iterable[User], acting_user: Actor
+) -> Plan:
+    """The plan settings page saved: who it is shared with, its parent plan (whose tasks its own
+    are then linked to) and its managers. Only what changed is written and audited."""
+    changes: dict[str, Any] = {}
+    if shared_with_all != plan.shared_with_all:
+        changes["shared_with_all"] = shared_with_all
+    if (parent.pk if parent else None) != plan.parent_id:
+        changes["parent_id"] = parent.pk if parent else None
+    if changes:
+        do_update_plan(plan, acting_user=acting_user, **changes)
+    manager_ids = sorted(u.pk for u in managers)
+    if manager_ids != sorted(plan.managers.values_list("pk", flat=True)):
+        do_set_plan_managers(plan, manager_ids, acting_user=acting_user)
     return plan
 
 
@@ -275,12 +342,10 @@ def _likeness(a: set[str], b: set[str]) -> float:
 
 
 @transaction.atomic
-def do_link_parent_tasks(plan: Plan, *, acting_user: Any, threshold: float = 0.5) -> int:
+def do_link_parent_tasks(plan: Plan, *, acting_user: Actor, threshold: float = 0.5) -> int:
     """A district's decomposition of a city plan: link each task to the parent plan's task it
     implements, by the likeness of their titles and texts (bigram Dice). Returns links made;
     tasks already linked by hand are left alone."""
-    from duban.plans.models import Task
-
     if plan.parent_id is None:
         return 0
     parents = [(t, _bigrams(t.title + t.text)) for t in Task.objects.filter(plan_id=plan.parent_id)]
@@ -303,7 +368,7 @@ def do_link_parent_tasks(plan: Plan, *, acting_user: Any, threshold: float = 0.5
 
 
 @transaction.atomic
-def do_set_parent_task(task: Any, parent_task: Any | None, *, acting_user: Any) -> Any:
+def do_set_parent_task(task: Task, parent_task: Task | None, *, acting_user: Actor) -> Task:
     """Link a task to the parent plan's task it implements (None unlinks)."""
     if parent_task is not None and parent_task.plan_id != task.plan.parent_id:
         raise ImportRejected("上级任务须属于本方案的上级方案")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from duban.accounts.models import User
 from duban.extract.export import deadline_text
 from duban.extract.model import Task as XTask
 from duban.office.text import target_text
@@ -26,14 +27,25 @@ from duban.units.access import visible_units
 from duban.units.models import Kind, Unit
 from duban.units.search import UnitSearch
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 OTHER_ROLES = (Role.RESPONSIBLE, Role.IMPLEMENTER)
+
+
+class TaskCounts(TypedDict):
+    """What `directory` counts for each unit."""
+
+    n_lead: int
+    n_partner: int
+    n_other: int
 
 
 # ---------------------------------------------------------------------------------------------
 # The directory with counts
 
 
-def current_plan_ids(user: Any) -> QuerySet[Plan, Any]:
+def current_plan_ids(user: User) -> QuerySet[Plan, Any]:
     # A subquery of primary keys: visible_plans() of a reporter joins tasks, and annotating over
     # that join would count a task once per responsibility.
     return visible_plans(user).filter(is_current=True).values("pk")
@@ -42,7 +54,7 @@ def current_plan_ids(user: Any) -> QuerySet[Plan, Any]:
 EVERY_UNIT = UnitSearch()  # an empty search box
 
 
-def directory(user: Any, search: UnitSearch = EVERY_UNIT) -> QuerySet[Unit]:
+def directory(user: User, search: UnitSearch = EVERY_UNIT) -> QuerySet[WithAnnotations[Unit, TaskCounts]]:
     """The units the user may see, each with how many tasks of the current plans the user may see
     it leads (n_lead), joins (n_partner) or answers for otherwise (n_other)."""
     in_scope = Q(responsibilities__task__plan_id__in=current_plan_ids(user))
@@ -114,7 +126,7 @@ class Duties:
         return len(self.lead) + len(self.other) + len(self.via_groups)
 
 
-def unit_duties(user: Any, unit: Unit, groups: Sequence[Unit] = ()) -> Duties:
+def unit_duties(user: User, unit: Unit, groups: Sequence[Unit] = ()) -> Duties:
     """The unit's tasks in the current plans the user may see: those it leads, those it joins or
     answers for otherwise, and those given to one of `groups` (the groups it belongs to)."""
     by_group = {g.pk: g for g in groups}
@@ -162,7 +174,7 @@ def _duty(task: Task, role: str, via: Unit | None, holder: str) -> Duty:
 # The workload matrix: units × plans, or units × one plan's top-level sections
 
 
-def can_view_workload(user: Any) -> bool:
+def can_view_workload(user: User) -> bool:
     """The office and leaders compare units; a unit reporter sees only its own list."""
     return bool(user.is_authenticated and (user.is_admin or user.is_manager or user.is_leader))
 
@@ -218,7 +230,7 @@ class Workload:
     rows: list[Row]
 
 
-def workload(user: Any, plan: Plan | None = None) -> Workload:
+def workload(user: User, plan: Plan | None = None) -> Workload:
     """Counts of tasks by unit and column in one aggregate query (plus one for the columns).
 
     Only direct assignments are counted: a task given to "各区县" counts on the group's row.
@@ -273,8 +285,8 @@ def _top_sections(sections: Iterable[Section]) -> dict[int | None, int | None]:
     for pk in parent:
         cur = pk
         seen = {cur}
-        while parent.get(cur) is not None and parent[cur] not in seen:
-            cur = parent[cur]  # type: ignore[assignment]
+        while (up := parent.get(cur)) is not None and up not in seen:
+            cur = up
             seen.add(cur)
         top[pk] = cur
     return top

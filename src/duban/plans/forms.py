@@ -83,7 +83,7 @@ class TaskFilterForm(forms.Form):
         section_field.choices = choices
 
 
-def managed_plans(user: Any) -> QuerySet[Plan]:
+def managed_plans(user: User) -> QuerySet[Plan]:
     """Current plans the user may import a revision of: all for the administrator, else its own."""
     plans = visible_plans(user).filter(is_current=True)
     return plans if user.is_admin else plans.filter(managers=user)
@@ -103,7 +103,7 @@ class UploadForm(forms.Form):
         empty_label="不修订，作为新方案导入",
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         revises = self.fields["revises"]
         assert isinstance(revises, forms.ModelChoiceField)
@@ -261,7 +261,7 @@ class PlanSettingsForm(forms.Form):
         label="方案管理员", queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, plan: Plan, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, plan: Plan, user: User, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {

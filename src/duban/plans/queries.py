@@ -1,4 +1,6 @@
-"""Task filters shared by the plan page, its exports and the API: one place for the logic."""
+"""Which of a plan's tasks a page shows: the plan page, its downloads and the API select them
+here, through `plan_tasks`, so that a download or an API answer never holds more (or other) than
+the page it mirrors."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from duban.plans.models import Role, Task
+from duban.accounts.models import User
+from duban.plans.access import visible_tasks
+from duban.plans.models import Plan, Role, Task
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,19 @@ class TaskFilter:
 
     def is_empty(self) -> bool:
         return self == TaskFilter()
+
+
+@dataclass(frozen=True)
+class PlanTasks:
+    """A plan's tasks as its page shows them."""
+
+    visible: QuerySet[Task]  # every task of the plan the user may see
+    filter: TaskFilter  # the page's filters, as read from its query string
+    tasks: QuerySet[Task]  # `visible` narrowed by `filter`
+
+
+def plan_tasks(user: User, plan: Plan, params: Mapping[str, str]) -> PlanTasks:
+    """The plan's tasks the user may see, narrowed by the plan page's filters in `params`."""
+    visible = visible_tasks(user).filter(plan=plan)
+    task_filter = TaskFilter.from_params(params)
+    return PlanTasks(visible, task_filter, task_filter.apply(visible))

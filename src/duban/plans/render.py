@@ -7,13 +7,11 @@ it. Every piece of document text goes through `escape` here, exactly as autoesca
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-if TYPE_CHECKING:
-    from duban.plans.views import Line, TaskRow
+from duban.plans.tree import Line, TaskRow
 
 
 def _task(row: TaskRow) -> str:

@@ -13,23 +13,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from duban.accounts.models import User
+from duban.accounts.requests import signed_in
 from duban.plans import duties
-from duban.plans.access import access_plan, visible_plans
+from duban.plans.access import access_plan_param, visible_plans
 from duban.units.access import access_unit, can_edit_directory
 from duban.units.forms import AliasForm
 from duban.units.models import Kind, Unit
 from duban.units.search import UnitSearch
 
 
-def _sees_all_units(user: Any) -> bool:
+def _sees_all_units(user: User) -> bool:
     return bool(user.is_admin or user.is_manager or user.is_leader)
 
 
 @login_required
 @require_safe
 def unit_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
     search = UnitSearch.from_params(request.GET)
-    units = list(duties.directory(request.user, search))
+    units = list(duties.directory(user, search))
     return render(
         request,
         "plans/unit_list.html",
@@ -37,8 +40,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "units": units,
             "search": search,
             "kinds": Kind.choices,
-            "can_edit": can_edit_directory(request.user),
-            "can_view_workload": duties.can_view_workload(request.user),
+            "can_edit": can_edit_directory(user),
+            "can_view_workload": duties.can_view_workload(user),
             "query": request.GET.urlencode(),
         },
     )
@@ -47,7 +50,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
-    user = request.user
+    user = signed_in(request)
     unit = access_unit(user, unit_id)
     groups = list(unit.groups.all())
     can_edit = can_edit_directory(user)
@@ -79,10 +82,10 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def workload(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in(request)
     if not duties.can_view_workload(user):
         raise Http404("无权访问")
-    plan = access_plan(user, request.GET["plan"]) if request.GET.get("plan") else None  # type: ignore[arg-type]
+    plan = access_plan_param(user, request.GET.get("plan"))
     matrix = duties.workload(user, plan)
     plans = list(visible_plans(user).filter(is_current=True).only("pk", "title")) if plan else []
     return render(

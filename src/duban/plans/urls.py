@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duban.plans import unit_views, views
+from duban.plans import import_views, unit_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -11,11 +11,11 @@ urlpatterns = [
     path("<int:plan_id>/settings/", views.plan_settings, name="settings"),
     path("task/<int:task_id>/", views.task_detail, name="task"),
     path("task/<int:task_id>/parent/", views.task_set_parent, name="task_parent"),
-    path("import/", views.import_upload, name="import"),
-    path("import/<int:draft_id>/", views.import_preview, name="import_preview"),
-    path("import/<int:draft_id>/edit/", views.import_edit, name="import_edit"),
-    path("import/<int:draft_id>/confirm/", views.import_confirm, name="import_confirm"),
-    path("import/<int:draft_id>/cancel/", views.import_cancel, name="import_cancel"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/<int:draft_id>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:draft_id>/edit/", import_views.import_edit, name="import_edit"),
+    path("import/<int:draft_id>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<int:draft_id>/cancel/", import_views.import_cancel, name="import_cancel"),
 ]
 
 # The unit pages that show units in the plans, under /units/ with the `units:` names they have

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from duban.accounts.models import User
 from duban.clock import now
 from duban.tokens.actions import hash_token
 from duban.tokens.models import ApiToken
@@ -17,20 +16,20 @@ class TokenRefused(Exception):
     """Why a bearer token does not authenticate; the message is shown to the caller."""
 
 
-def visible_tokens(user: Any) -> QuerySet[ApiToken]:
+def visible_tokens(user: User) -> QuerySet[ApiToken]:
     if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user)
 
 
-def access_token(user: Any, token_id: int) -> ApiToken:
+def access_token(user: User, token_id: int) -> ApiToken:
     try:
         return visible_tokens(user).get(pk=token_id)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise Http404("令牌不存在或无权访问") from None
 
 
-def user_for_token(raw: str) -> Any:
+def user_for_token(raw: str) -> User:
     """The active user a raw bearer token belongs to. Raises TokenRefused for an unknown or revoked
     token, a disabled user, or an expired token (saying when it expired: its owner knows it once
     worked, and should make a new one rather than hunt for a typo)."""

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 
+from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.audit.record import record
 from duban.clock import now
 from duban.tokens.models import DEFAULT_LIFETIME, MAX_LIFETIME, ApiToken
@@ -28,9 +29,10 @@ def hash_token(raw: str) -> str:
 
 
 @transaction.atomic
-def do_create_token(name: str, *, days: int = DEFAULT_LIFETIME, acting_user: Any) -> tuple[ApiToken, str]:
-    """Make a token for `acting_user` that expires `days` days from now (at most MAX_LIFETIME).
-    Returns it with the raw token, which cannot be shown again."""
+def do_create_token(name: str, *, days: int = DEFAULT_LIFETIME, acting_user: User) -> tuple[ApiToken, str]:
+    """Make a token for `acting_user` (a person: a token is always someone's) that expires `days`
+    days from now (at most MAX_LIFETIME). Returns it with the raw token, which cannot be shown
+    again."""
     name = " ".join(name.split())[:100]
     if not name:
         raise TokenError("请填写令牌名称（例如用途）")
@@ -62,7 +64,7 @@ def do_create_token(name: str, *, days: int = DEFAULT_LIFETIME, acting_user: Any
 
 
 @transaction.atomic
-def do_revoke_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
+def do_revoke_token(token: ApiToken, *, acting_user: Actor) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise TokenError(f"令牌“{token.name}”已吊销")
@@ -73,7 +75,7 @@ def do_revoke_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
 
 
 @transaction.atomic
-def do_revoke_user_tokens(user: Any, *, reason: str, acting_user: Any) -> int:
+def do_revoke_user_tokens(user: User, *, reason: str, acting_user: Actor) -> int:
     """Revoke every token of `user` still in force (its password changed: a token must not
     outlive the password it was made under). Returns how many."""
     at = now()

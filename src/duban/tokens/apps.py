@@ -1,6 +1,12 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from duban.accounts.actors import Actor
+    from duban.accounts.models import User
 
 
 class TokensConfig(AppConfig):
@@ -14,7 +20,7 @@ class TokensConfig(AppConfig):
         password_changed.connect(_revoke_on_password_change, dispatch_uid="duban.tokens.password")
 
 
-def _revoke_on_password_change(sender: Any, user: Any, acting_user: Any, **kwargs: Any) -> None:
+def _revoke_on_password_change(sender: Any, user: User, acting_user: Actor, **kwargs: Any) -> None:
     from duban.tokens.actions import do_revoke_user_tokens
 
     do_revoke_user_tokens(user, reason="账户密码已修改", acting_user=acting_user)

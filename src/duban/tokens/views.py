@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
+from duban.accounts.requests import signed_in
 from duban.tokens.access import access_token, visible_tokens
 from duban.tokens.actions import TokenError, do_create_token, do_revoke_token
 from duban.tokens.models import DEFAULT_LIFETIME, LIFETIMES, MAX_LIFETIME
@@ -33,6 +34,7 @@ class TokenForm(forms.Form):
 
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in(request)
     raw_token = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -40,7 +42,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             token, raw_token = do_create_token(
                 form.cleaned_data["name"],
                 days=form.cleaned_data["days"] or DEFAULT_LIFETIME,
-                acting_user=request.user,
+                acting_user=user,
             )
         except TokenError as exc:
             form.add_error("name", str(exc))
@@ -55,7 +57,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         request,
         "tokens/token_list.html",
         {
-            "tokens": visible_tokens(request.user),
+            "tokens": visible_tokens(user),
             "form": form,
             "raw_token": raw_token,
         },
@@ -68,9 +70,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = access_token(request.user, token_id)
+    user = signed_in(request)
+    token = access_token(user, token_id)
     try:
-        do_revoke_token(token, acting_user=request.user)
+        do_revoke_token(token, acting_user=user)
     except TokenError as exc:
         messages.error(request, str(exc))
     else:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
+from duban.accounts.models import User
 from duban.units.models import Unit
 
 
-def visible_units(user: Any) -> QuerySet[Unit]:
+def visible_units(user: User) -> QuerySet[Unit]:
     units = Unit.objects.all()
     if not user.is_authenticated:
         return units.none()
@@ -19,11 +18,11 @@ def visible_units(user: Any) -> QuerySet[Unit]:
     return units.filter(pk=user.unit_id) if user.unit_id else units.none()
 
 
-def can_edit_directory(user: Any) -> bool:
+def can_edit_directory(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_admin or user.is_manager))
 
 
-def access_unit(user: Any, unit_id: int) -> Unit:
+def access_unit(user: User, unit_id: int) -> Unit:
     try:
         return visible_units(user).get(pk=unit_id)
     except (Unit.DoesNotExist, ValueError, TypeError):

@@ -9,6 +9,7 @@ from typing import Any
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
+from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.units.merge import merge_rules
 from duban.units.models import Alias, Kind, Unit
@@ -32,7 +33,7 @@ def guess_kind(name: str) -> str:
 
 @transaction.atomic
 def do_create_unit(
-    name: str, *, kind: str | None = None, parent: Unit | None = None, acting_user: Any
+    name: str, *, kind: str | None = None, parent: Unit | None = None, acting_user: Actor
 ) -> Unit:
     name = "".join(name.split())
     if not name:
@@ -55,7 +56,7 @@ def _state(unit: Unit) -> dict[str, Any]:
 
 @transaction.atomic
 def do_update_unit(
-    unit: Unit, *, name: str, kind: str, parent: Unit | None, keep_old_name: bool = True, acting_user: Any
+    unit: Unit, *, name: str, kind: str, parent: Unit | None, keep_old_name: bool = True, acting_user: Actor
 ) -> Unit:
     """Rename, re-kind or re-parent a unit. The old name stays an alias (by default) so that
     documents still printing it keep matching on import."""
@@ -97,7 +98,7 @@ def do_update_unit(
 
 
 @transaction.atomic
-def do_set_group_members(group: Unit, members: Iterable[Unit], *, acting_user: Any) -> Unit:
+def do_set_group_members(group: Unit, members: Iterable[Unit], *, acting_user: Actor) -> Unit:
     """Say which units a group ("各区县") stands for."""
     group = Unit.objects.select_for_update().get(pk=group.pk)
     if group.kind != Kind.GROUP:
@@ -136,7 +137,7 @@ def do_set_group_members(group: Unit, members: Iterable[Unit], *, acting_user: A
 
 
 @transaction.atomic
-def do_add_alias(unit: Unit, alias: str, *, acting_user: Any) -> Alias:
+def do_add_alias(unit: Unit, alias: str, *, acting_user: Actor) -> Alias:
     alias = "".join(alias.split())
     if not alias or Unit.objects.filter(name=alias).exists() or Alias.objects.filter(name=alias).exists():
         raise UnitError(f"别名“{alias}”为空或已被使用")
@@ -146,7 +147,7 @@ def do_add_alias(unit: Unit, alias: str, *, acting_user: Any) -> Alias:
 
 
 @transaction.atomic
-def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Any) -> Unit:
+def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Actor) -> Unit:
     """Two entries are one body: every reference moves to `keep`; `gone` becomes its alias."""
     if keep.pk == gone.pk:
         raise UnitError("不能把单位合并到它自己")

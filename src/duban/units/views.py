@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from duban.accounts.requests import signed_in
 from duban.units.access import access_unit, can_edit_directory
 from duban.units.actions import (
     UnitError,
@@ -30,14 +31,15 @@ from duban.units.models import Unit
 
 
 def _editable_unit(request: HttpRequest, unit_id: int) -> Unit:
-    if not can_edit_directory(request.user):
+    user = signed_in(request)
+    if not can_edit_directory(user):
         raise Http404("单位不存在或无权访问")
-    return access_unit(request.user, unit_id)
+    return access_unit(user, unit_id)
 
 
 @login_required
 def unit_create(request: HttpRequest) -> HttpResponse:
-    if not can_edit_directory(request.user):
+    if not can_edit_directory(signed_in(request)):
         raise Http404("无权访问")
     form = UnitCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -46,7 +48,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"] or None,
                 parent=form.cleaned_data["parent"],
-                acting_user=request.user,
+                acting_user=signed_in(request),
             )
         except UnitError as exc:
             form.add_error("name", str(exc))
@@ -70,7 +72,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
                 kind=data["kind"],
                 parent=data["parent"],
                 keep_old_name=data["keep_old_name"],
-                acting_user=request.user,
+                acting_user=signed_in(request),
             )
         except UnitError as exc:
             form.add_error(None, str(exc))
@@ -89,7 +91,7 @@ def unit_add_alias(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = AliasForm(request.POST)
     if form.is_valid():
         try:
-            alias = do_add_alias(unit, form.cleaned_data["name"], acting_user=request.user)
+            alias = do_add_alias(unit, form.cleaned_data["name"], acting_user=signed_in(request))
         except UnitError as exc:
             messages.error(request, str(exc))
         else:
@@ -110,7 +112,7 @@ def unit_merge(request: HttpRequest, unit_id: int) -> HttpResponse:
     into: Unit = form.cleaned_data["into"]
     if request.method == "POST":
         try:
-            do_merge_units(into, unit, acting_user=request.user)
+            do_merge_units(into, unit, acting_user=signed_in(request))
         except UnitError as exc:
             messages.error(request, str(exc))
             return redirect("units:detail", unit_id=unit.pk)
@@ -140,7 +142,7 @@ def unit_members(request: HttpRequest, unit_id: int) -> HttpResponse:
         messages.error(request, "成员单位选择有误")
     else:
         try:
-            do_set_group_members(group, form.cleaned_data["members"], acting_user=request.user)
+            do_set_group_members(group, form.cleaned_data["members"], acting_user=signed_in(request))
         except UnitError as exc:
             messages.error(request, str(exc))
         else:

@@ -104,8 +104,11 @@ DEMO_PERIODS = (
         dt.date(2024, 1, 31),
     ),
 )
-CHECKLIST = ({"name": "制定年度工作方案", "points": "3"}, {"name": "按季度调度推进", "points": "4"},
-             {"name": "形成年度工作总结", "points": "3"})  # fmt: skip
+CHECKLIST = (
+    {"name": "制定年度工作方案", "points": "3"},
+    {"name": "按季度调度推进", "points": "4"},
+    {"name": "形成年度工作总结", "points": "3"},
+)
 # (year index, unit, what, how many or what rate): counts and rates only, never persons.
 DEMO_INCIDENTS = (
     (0, "宜阳公安分局", "万人命案发案率", "0.65"),
@@ -178,8 +181,15 @@ def _reporters(plans: list[Any]) -> dict[int, Any]:
     return out
 
 
-def _assess(plan: Any, plans: list[Any], spec: tuple[Any, ...], n: int, reporters: dict[int, Any],
-            rng: random.Random, manager: Any) -> Any:  # fmt: skip
+def _assess(
+    plan: Any,
+    plans: list[Any],
+    spec: tuple[Any, ...],
+    n: int,
+    reporters: dict[int, Any],
+    rng: random.Random,
+    manager: Any,
+) -> Any:
     from duban.assessment.actions import (
         do_activate_scheme,
         do_close_assessment,
@@ -196,10 +206,17 @@ def _assess(plan: Any, plans: list[Any], spec: tuple[Any, ...], n: int, reporter
     _report(plans, periods, due, reporters, rng, manager)
     with _at(_day(as_of + dt.timedelta(days=1))):
         scheme = do_create_scheme_from_plan(
-            plan, period_label=label, period_start=start, period_end=end, name=f"{plan.title[:120]} {label}考核",
-            assessed=Assessed.ALL, include_children=True, partner_coefficient="0.3", bonus_cap=10,
+            plan,
+            period_label=label,
+            period_start=start,
+            period_end=end,
+            name=f"{plan.title[:120]} {label}考核",
+            assessed=Assessed.ALL,
+            include_children=True,
+            partner_coefficient="0.3",
+            bonus_cap=10,
             acting_user=manager,
-        )  # fmt: skip
+        )
         _configure(scheme, manager)
         do_activate_scheme(scheme, acting_user=manager)
         assessment = do_run_assessment(scheme, as_of, acting_user=manager)
@@ -215,8 +232,14 @@ def _assess(plan: Any, plans: list[Any], spec: tuple[Any, ...], n: int, reporter
     return assessment
 
 
-def _report(plans: list[Any], periods: dict[int, Any], due: dt.date, reporters: dict[int, Any],
-            rng: random.Random, manager: Any) -> None:  # fmt: skip
+def _report(
+    plans: list[Any],
+    periods: dict[int, Any],
+    due: dt.date,
+    reporters: dict[int, Any],
+    rng: random.Random,
+    manager: Any,
+) -> None:
     """Each reporting unit's year-end report: mostly done on time, some late, some still in
     progress, a few returned and never corrected, a few never sent."""
     from decimal import Decimal
@@ -233,8 +256,11 @@ def _report(plans: list[Any], periods: dict[int, Any], due: dt.date, reporters: 
     from duban.tracking.models import Progress
     from duban.tracking.transitions import reporting_unit_ids, task_roles
 
-    tasks = Task.objects.filter(plan__in=plans).order_by("plan_id", "order").prefetch_related("targets",
-                                                                                              "responsibilities")  # fmt: skip
+    tasks = (
+        Task.objects.filter(plan__in=plans)
+        .order_by("plan_id", "order")
+        .prefetch_related("targets", "responsibilities")
+    )
     for task in tasks:
         for unit_id in sorted(reporting_unit_ids(task_roles(task))):
             user = reporters.get(unit_id)
@@ -243,12 +269,20 @@ def _report(plans: list[Any], periods: dict[int, Any], due: dt.date, reporters: 
                 continue  # never sent
             late = 0.78 <= roll < 0.88
             done = roll < 0.88
-            values = {t.pk: IndicatorInput((t.value * Decimal(rng.choice(["1.1", "1", "1", "0.9", "0.75"])))
-                                           .quantize(Decimal("0.01"))) for t in task.targets.all()}  # fmt: skip
+            values = {
+                t.pk: IndicatorInput(
+                    (t.value * Decimal(rng.choice(["1.1", "1", "1", "0.9", "0.75"]))).quantize(
+                        Decimal("0.01")
+                    )
+                )
+                for t in task.targets.all()
+            }
             data = ReportData(
-                progress=Progress.DONE if done else Progress.IN_PROGRESS, percent=100 if done else 70,
-                narrative="已按责任清单完成年度任务。" if done else "按计划推进，部分措施尚未完成。", values=values,
-            )  # fmt: skip
+                progress=Progress.DONE if done else Progress.IN_PROGRESS,
+                percent=100 if done else 70,
+                narrative="已按责任清单完成年度任务。" if done else "按计划推进，部分措施尚未完成。",
+                values=values,
+            )
             with _at(_day(due + dt.timedelta(days=5 if late else -5))):
                 report = do_save_draft(task, periods[task.plan_id], data, acting_user=user)
                 report = do_submit_report(report, acting_user=user)
@@ -273,8 +307,12 @@ def _configure(scheme: Any, manager: Any) -> None:
             and task.targets.filter(cmp__in=[">=", ">"], change="").exists()
             and task.responsibilities.filter(role="lead").exists()
         ):
-            do_update_item(item, method=Method.INDICATOR, bands={"bands": [["0.9", "0.8"], ["0.6", "0.5"]]},
-                           acting_user=manager)  # fmt: skip
+            do_update_item(
+                item,
+                method=Method.INDICATOR,
+                bands={"bands": [["0.9", "0.8"], ["0.6", "0.5"]]},
+                acting_user=manager,
+            )
         elif item.section.startswith("七、"):
             do_update_item(item, method=Method.MANUAL, acting_user=manager)
         elif item.section.startswith("八、") and not checklist_done and item.points >= 10:
@@ -298,10 +336,20 @@ def _grade(assessment: Any, n: int, rng: random.Random, manager: Any) -> None:
         for unit in Unit.objects.filter(pk__in=direct_scorers(scheme, item, assessment)).order_by("name"):
             if item.method == Method.MANUAL:
                 share = Decimal(rng.choice(["1", "0.9", "0.8", "0.7"]))
-                reason = {"1": "材料齐全，成效明显", "0.9": "材料齐全，个别措施推进较慢", "0.8": "部分措施未落实",
-                          "0.7": "工作推进迟缓，佐证材料不全"}[str(share)]  # fmt: skip
-                do_grade_item(assessment, item, unit, score=(item.points * share).quantize(Decimal("0.1")),
-                              reason=reason, acting_user=manager)  # fmt: skip
+                reason = {
+                    "1": "材料齐全，成效明显",
+                    "0.9": "材料齐全，个别措施推进较慢",
+                    "0.8": "部分措施未落实",
+                    "0.7": "工作推进迟缓，佐证材料不全",
+                }[str(share)]
+                do_grade_item(
+                    assessment,
+                    item,
+                    unit,
+                    score=(item.points * share).quantize(Decimal("0.1")),
+                    reason=reason,
+                    acting_user=manager,
+                )
             else:
                 met = [i for i in range(len(item.criteria)) if rng.random() < 0.75]
                 do_grade_item(assessment, item, unit, met=met, acting_user=manager)
@@ -312,14 +360,33 @@ def _grade(assessment: Any, n: int, rng: random.Random, manager: Any) -> None:
         if year != n or named is None or not assessment.results.filter(unit=named).exists():
             continue
         if what in bonuses:
-            do_record_incident(assessment, named, bonus=bonuses[what], count=int(amount), note="表彰文件见附件",
-                               acting_user=manager)  # fmt: skip
+            do_record_incident(
+                assessment,
+                named,
+                bonus=bonuses[what],
+                count=int(amount),
+                note="表彰文件见附件",
+                acting_user=manager,
+            )
         elif isinstance(amount, str):
-            do_record_incident(assessment, named, rule=rules[what], rate=amount, note="据统计部门年度数据",
-                               acting_user=manager)  # fmt: skip
+            do_record_incident(
+                assessment,
+                named,
+                rule=rules[what],
+                rate=amount,
+                note="据统计部门年度数据",
+                acting_user=manager,
+            )
         else:
-            do_record_incident(assessment, named, rule=rules[what], level="重大", count=amount,
-                               note="事故调查报告认定", acting_user=manager)  # fmt: skip
+            do_record_incident(
+                assessment,
+                named,
+                rule=rules[what],
+                level="重大",
+                count=amount,
+                note="事故调查报告认定",
+                acting_user=manager,
+            )
 
 
 def _appeal(assessment: Any, reporters: dict[int, Any], as_of: dt.date, manager: Any) -> None:
@@ -330,8 +397,15 @@ def _appeal(assessment: Any, reporters: dict[int, Any], as_of: dt.date, manager:
     if last is None or last.unit_id not in reporters:
         return
     with _at(_day(as_of + dt.timedelta(days=12))):
-        appeal = do_file_appeal(last, "本单位年度任务均已落实，部分报告因系统原因逾期报送，请求复核。",
-                                acting_user=reporters[last.unit_id])  # fmt: skip
+        appeal = do_file_appeal(
+            last,
+            "本单位年度任务均已落实，部分报告因系统原因逾期报送，请求复核。",
+            acting_user=reporters[last.unit_id],
+        )
     with _at(_day(as_of + dt.timedelta(days=15))):
-        do_decide_appeal(appeal, accept=False, reason="经复核，报告报送时间以系统记录为准，维持原评分。",
-                         acting_user=manager)  # fmt: skip
+        do_decide_appeal(
+            appeal,
+            accept=False,
+            reason="经复核，报告报送时间以系统记录为准，维持原评分。",
+            acting_user=manager,
+        )

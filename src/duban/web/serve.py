@@ -80,7 +80,7 @@ def serve(*, host: str, port: int, workers: int, remind_every: int = REMIND_EVER
         # We do not use gunicorn's control interface; its default socket path is one per user, so two
         # servers on one host would fight over it.
         "--no-control-socket",
-    ]  # fmt: skip
+    ]  # fmt: skip  # gunicorn's options, each beside its value
     web = subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent)
     reminders = _Reminders(remind_every, env) if remind_every > 0 else None
 

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 
@@ -8,7 +9,7 @@ from duban.web.api import api
 
 
 @login_required
-def home(request):  # type: ignore[no-untyped-def]
+def home(request: HttpRequest) -> HttpResponse:
     return redirect("plans:list")
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from duban.extract.columns import UNIT_KINDS, column_kind, find_run_header, opens_with_header
+from duban.extract.columns import UNIT_KINDS, column_kind, find_run_header, is_unit_kind, opens_with_header
 from duban.extract.document import Block, Paragraph
 from duban.extract.draft import Draft
 from duban.extract.layouts.base import Claim
@@ -439,4 +439,4 @@ def _short(cell: str) -> bool:
 
 
 def _role(kind: str | None) -> Role:
-    return kind if kind in UNIT_KINDS else "responsible"  # type: ignore[return-value]
+    return kind if is_unit_kind(kind) else "responsible"

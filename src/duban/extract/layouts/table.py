@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds
+from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds, is_unit_kind
 from duban.extract.document import Block, Table
 from duban.extract.draft import Draft
 from duban.extract.layouts.base import Claim
@@ -128,8 +128,8 @@ def _row_draft(
 
 
 def _role(kind: str) -> Role:
-    assert kind in UNIT_KINDS
-    return kind  # type: ignore[return-value]
+    assert is_unit_kind(kind)
+    return kind
 
 
 class RealTables:

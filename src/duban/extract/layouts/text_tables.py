@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 
-from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds
+from duban.extract.columns import UNIT_KINDS, column_kind, header_kinds, is_unit_kind
 from duban.extract.document import Block, Paragraph
 from duban.extract.draft import Draft
 from duban.extract.layouts.base import Claim
@@ -98,7 +98,13 @@ def _stream_rows(leftover: list[str], blocks: Sequence[Block], kinds: list[str |
     """The tab table's cells as one stream, rows told by their task marks: level cells (一、…,
     (一)…) set the path, the unit cells after a task fill the unit columns in order, the rest is
     the text column.  For rows whose empty cells a flattening swallowed."""
-    width = len(kinds)
+    if "task" not in kinds:
+        return []
+    cells = _split_run_together(_stream_cells(leftover, blocks))
+    return _StreamRows(kinds).read(cells)
+
+
+def _stream_cells(leftover: list[str], blocks: Sequence[Block]) -> list[str]:
     cells: list[str] = []
     for x in leftover:
         cells.extend(_split_at_marks(strip_markup(x)))
@@ -106,43 +112,59 @@ def _stream_rows(leftover: list[str], blocks: Sequence[Block], kinds: list[str |
         if isinstance(b, Paragraph):
             for x in b.text.split("\t"):
                 cells.extend(_split_at_marks(strip_markup(x)))
-    task_col = kinds.index("task") if "task" in kinds else None
-    if task_col is None:
-        return []
-    cells = _split_run_together(cells)
-    path_cols = [k for k, kind in enumerate(kinds) if kind == "path"]
-    unit_cols = [k for k, kind in enumerate(kinds) if kind in UNIT_KINDS]
-    text_col = next((k for k, kind in enumerate(kinds) if kind == "text"), None)
-    task_style = _task_style(cells)
-    styles: list[str] = []  # level styles in the order they first appear: the path columns
-    path: dict[int, str] = {}
-    rows: list[list[str]] = []
-    row: list[str] | None = None
-    filled = 0
-    for cell in (c.strip() for c in cells):
-        if not cell or _DASHES.fullmatch(cell.replace(" ", "")):
-            continue
-        mark = parse_mark(cell)
-        if mark is not None and mark.style == task_style:
-            row = ["" for _ in range(width)]
-            for k, v in path.items():
-                row[k] = v
-            row[task_col] = cell
-            rows.append(row)
-            filled = 0
-        elif mark is not None:
-            if mark.style not in styles:
-                styles.append(mark.style)
-            level = styles.index(mark.style)
-            if level < len(path_cols):
-                path = {k: v for k, v in path.items() if path_cols.index(k) < level}
-                path[path_cols[level]] = cell
-        elif row is not None and filled < len(unit_cols) and _unit_cell(cell):
-            row[unit_cols[filled]] = cell
-            filled += 1
-        elif row is not None and text_col is not None:
-            row[text_col] += cell
-    return rows
+    return cells
+
+
+class _StreamRows:
+    """The rows of a stream of cells, under a header of these column kinds."""
+
+    def __init__(self, kinds: list[str | None]) -> None:
+        self.width = len(kinds)
+        self.task_col = kinds.index("task")
+        self.path_cols = [k for k, kind in enumerate(kinds) if kind == "path"]
+        self.unit_cols = [k for k, kind in enumerate(kinds) if kind in UNIT_KINDS]
+        self.text_col = next((k for k, kind in enumerate(kinds) if kind == "text"), None)
+        self.styles: list[str] = []  # level styles in the order they first appear: the path columns
+        self.path: dict[int, str] = {}
+        self.rows: list[list[str]] = []
+        self.filled = 0  # unit columns of the current row filled so far
+
+    def read(self, cells: list[str]) -> list[list[str]]:
+        task_style = _task_style(cells)
+        for cell in (c.strip() for c in cells):
+            if not cell or _DASHES.fullmatch(cell.replace(" ", "")):
+                continue
+            mark = parse_mark(cell)
+            if mark is not None and mark.style == task_style:
+                self._task(cell)
+            elif mark is not None:
+                self._level(mark.style, cell)
+            elif self.rows:
+                self._body(self.rows[-1], cell)
+        return self.rows
+
+    def _task(self, cell: str) -> None:
+        row = ["" for _ in range(self.width)]
+        for k, v in self.path.items():
+            row[k] = v
+        row[self.task_col] = cell
+        self.rows.append(row)
+        self.filled = 0
+
+    def _level(self, style: str, cell: str) -> None:
+        if style not in self.styles:
+            self.styles.append(style)
+        level = self.styles.index(style)
+        if level < len(self.path_cols):
+            self.path = {k: v for k, v in self.path.items() if self.path_cols.index(k) < level}
+            self.path[self.path_cols[level]] = cell
+
+    def _body(self, row: list[str], cell: str) -> None:
+        if self.filled < len(self.unit_cols) and _unit_cell(cell):
+            row[self.unit_cols[self.filled]] = cell
+            self.filled += 1
+        elif self.text_col is not None:
+            row[self.text_col] += cell
 
 
 def _task_style(cells: list[str]) -> str | None:
@@ -253,9 +275,9 @@ def _spaced_rows(
             continue
         loose = 0
         # A row that went on over the next line (a PDF wrapped it mid-cell): one row.
-        while j + 1 < len(blocks) and _goes_on(text, blocks[j + 1]):
+        while j + 1 < len(blocks) and (rest := _rest_of_cell(text, blocks[j + 1])) is not None:
             j += 1
-            text += strip_markup(blocks[j].text).strip()  # type: ignore[union-attr]
+            text += rest
         levels, row = _row(text, unit_kinds)
         for style, label in levels:
             # Level cells ("一、…", "(一) …"), on the row's line or on one of their own: the path
@@ -278,19 +300,20 @@ def _spaced_rows(
     return drafts, j
 
 
-def _goes_on(text: str, nxt: Block) -> bool:
-    """The next line is the rest of a cell: no mark of its own, and this line stopped inside a
-    list of bodies ("…市公安局、武警南京支" + "队、市司法局…")."""
+def _rest_of_cell(text: str, nxt: Block) -> str | None:
+    """The next line's text when it is the rest of a cell: no mark of its own, and this line
+    stopped inside a list of bodies ("…市公安局、武警南京支" + "队、市司法局…")."""
     if not isinstance(nxt, Paragraph):
-        return False
+        return None
     follow = strip_markup(nxt.text).strip()
     last = text.split()[-1] if text.split() else ""
-    return (
+    goes_on = (
         bool(follow)
         and parse_mark(follow) is None
         and "、" in last
         and not _DASHES.fullmatch(follow.replace(" ", ""))
     )
+    return follow if goes_on else None
 
 
 def _rank(path: dict[str, str], style: str) -> int:
@@ -390,7 +413,7 @@ def _numbered_cells(tokens: list[str]) -> list[str]:
 def _columns(tokens: list[str], unit_kinds: list[str | None]) -> Resp:
     """Lists of bodies between spaces, shared out over the header's unit columns: a list ("A、B")
     is a column of its own; names before it, each alone between spaces, are the column before."""
-    roles: list[Role] = [k for k in unit_kinds if k in UNIT_KINDS] or ["responsible"]  # type: ignore[misc]
+    roles: list[Role] = [k for k in unit_kinds if is_unit_kind(k)] or ["responsible"]
     if len(roles) == 1 or len(tokens) == 1:
         return [(roles[0], [u for t in tokens for u in split_units(t)])]
     cut = len(tokens) - 1  # the last token is the last column

@@ -7,9 +7,9 @@ import re
 from typing import Final
 
 from duban.extract.targets.text import Text
-from duban.extract.targets.vocabulary import alt, words
+from duban.extract.targets.vocabulary import WORDS, alt
 
-_SCORE_VERBS: Final = alt(words("score_verbs"))
+_SCORE_VERBS: Final = alt(WORDS["score_verbs"])
 # "加3分", "扣0.5分", "扣两分", "不得分", "不加分"
 _SCORE: Final = re.compile(
     rf"(?:{_SCORE_VERBS})(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半]{{1,3}})分|不(?:{_SCORE_VERBS})?分"

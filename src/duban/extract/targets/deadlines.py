@@ -36,21 +36,8 @@ def _end_of_month(y: int, m: int) -> date:
 
 
 def _date_of(m: re.Match[str], plan_year: int | None, context_year: int | None = None) -> date | None:
-    y_text = m.group("y2") or m.group("y")
-    rel = m.group("rel")
-    if not y_text and not rel and not any(m.group(k) for k in _PARTS):
-        return None
-    yp = m.group("yp")
-    if yp and not y_text and not rel and len(yp) == 1:
-        return None  # a bare "底"/"中" is not a date
-    year: int | None
-    if y_text:
-        year = cn_or_int(y_text)
-    elif context_year is not None and rel is None:
-        year = context_year  # "2022年1-3月": the 3月 is of 2022
-    elif plan_year is not None:
-        year = plan_year + (1 if rel == "明年" else 0)
-    else:
+    year = _year_of(m, plan_year, context_year)
+    if year is None:
         return None
     if m.group("half"):
         return _end_of_month(year, 6 if m.group("half") == "上半年" else 12)
@@ -58,22 +45,47 @@ def _date_of(m: re.Match[str], plan_year: int | None, context_year: int | None =
     if q:
         return _end_of_month(year, 3 * cn_or_int(q))
     if m.group("mo"):
-        month = cn_or_int(m.group("mo"))
-        if not 1 <= month <= 12:
-            return None
-        if m.group("d"):
-            day = cn_or_int(m.group("d"))
-            last = calendar.monthrange(year, month)[1]
-            return date(year, month, day) if 1 <= day <= last else None
-        part = m.group("part")
-        if part in _PART_DAY:
-            return date(year, month, _PART_DAY[part])
-        return _end_of_month(year, month)
+        return _day_of_month(m, year)
+    yp = m.group("yp")
     if yp in ("年中", "中"):
         return date(year, 6, 30)
     if yp in ("年初", "初"):
         return date(year, 1, 31)
     return date(year, 12, 31)
+
+
+def _year_of(m: re.Match[str], plan_year: int | None, context_year: int | None) -> int | None:
+    """The year a deadline falls in; None when the match is no date (a bare "底"), or no year is
+    printed and none known."""
+    y_text = m.group("y2") or m.group("y")
+    rel = m.group("rel")
+    if not y_text and not rel and not any(m.group(k) for k in _PARTS):
+        return None
+    yp = m.group("yp")
+    if yp and not y_text and not rel and len(yp) == 1:
+        return None  # a bare "底"/"中" is not a date
+    if y_text:
+        return cn_or_int(y_text)
+    if context_year is not None and rel is None:
+        return context_year  # "2022年1-3月": the 3月 is of 2022
+    if plan_year is not None:
+        return plan_year + (1 if rel == "明年" else 0)
+    return None
+
+
+def _day_of_month(m: re.Match[str], year: int) -> date | None:
+    """ "5月", "5月20日", "5月中旬": the day it means in that month (its last unless said)."""
+    month = cn_or_int(m.group("mo"))
+    if not 1 <= month <= 12:
+        return None
+    if m.group("d"):
+        day = cn_or_int(m.group("d"))
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, day) if 1 <= day <= last else None
+    part = m.group("part")
+    if part in _PART_DAY:
+        return date(year, month, _PART_DAY[part])
+    return _end_of_month(year, month)
 
 
 def _is_start(s: str, start: int, end: int) -> bool:

@@ -18,36 +18,36 @@ from duban.extract.targets.vocabulary import (
     SHARE_UNITS,
     TIME_UNITS,
     WINDOW_UNITS,
+    WORDS,
     alt,
     ends_with,
     word_re,
-    words,
 )
 
 _COUNT_VERB_REV: Final = re.compile(
-    rf"(?:{alt(words('output_scopes'), reverse=True)})(?:{alt(words('output_verbs'), reverse=True)})"
-    rf"|(?:{alt(words('count_verbs'), reverse=True)})"
+    rf"(?:{alt(WORDS['output_scopes'], reverse=True)})(?:{alt(WORDS['output_verbs'], reverse=True)})"
+    rf"|(?:{alt(WORDS['count_verbs'], reverse=True)})"
 )
-_COUNT_VERB: Final = word_re(words("count_verbs"))
-_FRONTING: Final = frozenset(words("count_fronting"))
-_FRONTED_VERB: Final = word_re(words("fronted_verbs"))
-_CLASSIFIERS: Final = frozenset(words("classifiers"))
+_COUNT_VERB: Final = word_re(WORDS["count_verbs"])
+_FRONTING: Final = frozenset(WORDS["count_fronting"])
+_FRONTED_VERB: Final = word_re(WORDS["fronted_verbs"])
+_CLASSIFIERS: Final = frozenset(WORDS["classifiers"])
 _AGENT: Final = re.compile(
-    f"(?:{alt(words('agent_nouns'))})(?:{alt(words('agent_actions'))}|{alt(words('count_verbs'))})"
+    f"(?:{alt(WORDS['agent_nouns'])})(?:{alt(WORDS['agent_actions'])}|{alt(WORDS['count_verbs'])})"
 )
-_ASPECT: Final = word_re(words("aspect_nouns"))
-_BODY_END: Final = re.compile(f"(?:{alt(words('body_nouns'))})$")
-_MEASURED: Final = re.compile(f"[^的]{{0,12}}?(?:{alt(words('measure_nouns'))})")
-_OBJECT_REV: Final = word_re(words("object_verbs"), reverse=True)
-_RATE_REV: Final = word_re(words("rate_nouns"), reverse=True)
+_ASPECT: Final = word_re(WORDS["aspect_nouns"])
+_BODY_END: Final = re.compile(f"(?:{alt(WORDS['body_nouns'])})$")
+_MEASURED: Final = re.compile(f"[^的]{{0,12}}?(?:{alt(WORDS['measure_nouns'])})")
+_OBJECT_REV: Final = word_re(WORDS["object_verbs"], reverse=True)
+_RATE_REV: Final = word_re(WORDS["rate_nouns"], reverse=True)
 _PER_REV: Final = re.compile(r"[^每，,；;：:。、]{1,3}每")  # "每公里5000元": a rate, not a quantity
-_PREDICATE: Final = word_re(words("percent_predicates"))
-_DE_RATIO: Final = re.compile(f"的(?:{alt(words('ratio_nouns'))})")
-_DESCRIPTIVE: Final = word_re(words("descriptive_markers"))
-_DESCRIPTION_OPENER: Final = word_re(words("description_openers"))
+_PREDICATE: Final = word_re(WORDS["percent_predicates"])
+_DE_RATIO: Final = re.compile(f"的(?:{alt(WORDS['ratio_nouns'])})")
+_DESCRIPTIVE: Final = word_re(WORDS["descriptive_markers"])
+_DESCRIPTION_OPENER: Final = word_re(WORDS["description_openers"])
 # not "本市有关规定", "全区有效…": 有 opening another word
-_POSSESSION: Final = re.compile(f"(?:{alt(words('possession_markers'))})(?![关效序力机所利限益偿])")
-_MONEY_VERB: Final = word_re(words("money_verbs"))
+_POSSESSION: Final = re.compile(f"(?:{alt(WORDS['possession_markers'])})(?![关效序力机所利限益偿])")
+_MONEY_VERB: Final = word_re(WORDS["money_verbs"])
 _ITEM_MARKS: Final = "，,、和及与"
 _BREAKS: Final = re.compile(f"[{re.escape(PUNCT)}、\\d]")
 
@@ -168,21 +168,43 @@ def decide(
     if last.nei:
         return True  # "24小时内"
     if group_cmp is not None:
-        if left is None and after == "noun":
-            # "80%以上区县达到…" (a share of subjects) vs "百人以上企业" (which companies)
-            if share:
-                return created or _subject_position(t, first.start, lo)
-            return created or _measured_subject(t, last, lo) or _counted_amount(t, first, unit, lo)
-        return True
+        return _compared(t, g, left is None and after == "noun", unit, lo, created=created)
     # no comparator at all
     if first.aside:
         return False  # "共计9个（嘉定新城5个、其他区域4个）": a breakdown in brackets
     if share:
-        if after == "pred":
-            return True  # "95%得到化解", "100%达标"
-        if after == "noun":
-            return _subject_position(t, first.start, lo)
-        return ends_with(_RATE_REV, s, first.start, lo, 3) is not None  # "覆盖率100%"
+        return _bare_share(t, first, after, lo)
+    return _bare_count(t, g, after, unit, lo)
+
+
+def _compared(
+    t: Text, g: list[Mention], before_noun: bool, unit: str | None, lo: int, *, created: bool
+) -> bool:
+    """A value with a comparator is a target, except a bound before a noun that says which
+    things ("百人以上企业"), not how many or how much."""
+    if not before_noun:
+        return True
+    first, last = g[0], g[-1]
+    if unit in SHARE_UNITS:
+        # "80%以上区县达到…" (a share of subjects) vs "百人以上企业" (which companies)
+        return created or _subject_position(t, first.start, lo)
+    return created or _measured_subject(t, last, lo) or _counted_amount(t, first, unit, lo)
+
+
+def _bare_share(t: Text, first: Mention, after: str, lo: int) -> bool:
+    """A share without a comparator: a target where it is reached ("95%得到化解"), or where it is
+    of the subjects or a named rate ("覆盖率100%")."""
+    if after == "pred":
+        return True  # "95%得到化解", "100%达标"
+    if after == "noun":
+        return _subject_position(t, first.start, lo)
+    return ends_with(_RATE_REV, t.s, first.start, lo, 3) is not None  # "覆盖率100%"
+
+
+def _bare_count(t: Text, g: list[Mention], after: str, unit: str | None, lo: int) -> bool:
+    """A count or amount without a comparator: a target where it is an output to deliver."""
+    s = t.s
+    first, last = g[0], g[-1]
     if (
         unit is None
         or unit[0] == "/"

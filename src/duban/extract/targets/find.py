@@ -46,17 +46,30 @@ def find_targets(text: str, *, plan_year: int | None = None) -> list[Target]:
         return []
     t = Text(s, plan_year)
     _read_context(t, raw)
-
-    out: list[Target] = []
-    last_items: dict[int, list[str]] = {}  # sentence start → metrics of its last 分别 list
-    prev_end_in_clause = 0
-    previous: _Previous | None = None
+    finder = _Finder(t)
     for g in _value_lists(s, raw):
+        finder.read(g)
+    return finder.out
+
+
+class _Finder:
+    """The targets of one text, list of values by list of values (each may lean on the one
+    before: a 分别 list's metrics, a verb that goes on, where the last one ended)."""
+
+    def __init__(self, t: Text) -> None:
+        self.t = t
+        self.out: list[Target] = []
+        self.last_items: dict[int, list[str]] = {}  # sentence start → metrics of its last 分别 list
+        self.prev_end_in_clause = 0
+        self.previous: _Previous | None = None
+
+    def read(self, g: list[Mention]) -> None:
+        t, s = self.t, self.t.s
         first, last = g[0], g[-1]
         if in_condition(t, first.start):
-            continue
+            return
         lo = t.clause_start(first.start)
-        left_lo = max(lo, prev_end_in_clause)
+        left_lo = max(lo, self.prev_end_in_clause)
         left = left_comparator(s, first.start, left_lo)
         anchor = left.start if left is not None else first.start
         after = follow(s, last.right_end)
@@ -65,27 +78,21 @@ def find_targets(text: str, *, plan_year: int | None = None) -> list[Target]:
         change = _change(left, after, unit)
         sent = t.sentence_start(first.start)
         if not decide(t, g, left, after, unit, group_cmp, left_lo):
+            previous = self.previous
             if previous is None or previous.sentence != sent:
-                continue
+                return
             if not continues(t, s[previous.end : first.start], previous.after, previous.unit, g, after):
-                continue
+                return
             group_cmp, change = previous.cmp, previous.change  # "，40万户立管改造": the verb goes on
-        prev_end_in_clause = last.right_end
+        self.prev_end_in_clause = last.right_end
         by = t.year_before(anchor)
         if by is None:
             by = t.year_after(last.right_end)
-        names = metrics(t, g, left, after, left_lo, anchor, last_items.get(sent))
-        if respectively(s, anchor, left_lo) and len(g) > 1:
-            last_items[sent] = names
-        if len(g) > 1 and len(names) == 1:
-            names = names * len(g)
-        values = g if len(names) == len(g) else [g[0]] * len(names)
-        if not any(names):
-            names = _named_before(t, lo, sent, len(names))
-            if not any(names):
-                continue  # nothing measured: a band in a scoring table, not a commitment
-        for name, mt in zip(names, values, strict=True):
-            out.append(
+        named = self._named(g, left, after, (lo, left_lo, anchor, sent))
+        if named is None:
+            return  # nothing measured: a band in a scoring table, not a commitment
+        for name, mt in zip(*named, strict=True):
+            self.out.append(
                 Target(
                     metric=name,
                     cmp=mt.right_cmp or group_cmp or _default_cmp(left),
@@ -95,8 +102,26 @@ def find_targets(text: str, *, plan_year: int | None = None) -> list[Target]:
                     by=None if by is None else str(by),
                 )
             )
-        previous = _Previous(sent, last.right_end, after, out[-1].cmp, change, unit)
-    return out
+        self.previous = _Previous(sent, last.right_end, after, self.out[-1].cmp, change, unit)
+
+    def _named(
+        self, g: list[Mention], left: Left | None, after: str, where: tuple[int, int, int, int]
+    ) -> tuple[list[str], list[Mention]] | None:
+        """What each value of the list measures, and the values; None when nothing is named.
+        `where`: the clause start, where the left words may start, the anchor, the sentence."""
+        t = self.t
+        lo, left_lo, anchor, sent = where
+        names = metrics(t, g, left, after, left_lo, anchor, self.last_items.get(sent))
+        if respectively(t.s, anchor, left_lo) and len(g) > 1:
+            self.last_items[sent] = names
+        if len(g) > 1 and len(names) == 1:
+            names = names * len(g)
+        values = g if len(names) == len(g) else [g[0]] * len(names)
+        if not any(names):
+            names = _named_before(t, lo, sent, len(names))
+            if not any(names):
+                return None
+        return names, values
 
 
 def _read_context(t: Text, raw: list[Mention]) -> None:

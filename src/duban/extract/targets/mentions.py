@@ -24,7 +24,6 @@ from duban.extract.targets.vocabulary import (
     alt,
     trie,
     word_re,
-    words,
 )
 
 _ARABIC: Final = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
@@ -43,14 +42,14 @@ QUICK: Final = re.compile(rf"[0-9０-９{CN_DIGIT_CHARS}十]")
 
 # "第3", "前30%", "每2年", "约48公里", "不足80%": ordinals, per-units, approximations, conditions
 _DROP_BEFORE_REV: Final = word_re(
-    words("blocked_before") + words("approximate_before") + words("condition_before"), reverse=True
+    WORDS["blocked_before"] + WORDS["approximate_before"] + WORDS["condition_before"], reverse=True
 )
 _PAREN_SKIP: Final = re.compile(r"[（(][^（）()]{0,16}[）)]")
 _RIGHT: Final = re.compile(
-    rf"(?P<approx>{alt(words('approximate_after'))})|(?P<cmp>{alt(RIGHT_WORDS)})|(?P<nei>内)"
+    rf"(?P<approx>{alt(WORDS['approximate_after'])})|(?P<cmp>{alt(RIGHT_WORDS)})|(?P<nei>内)"
 )
-SEPARATOR: Final = word_re(words("list_separators"))
-_UNIT_WORD: Final = word_re(words("unit_words"))
+SEPARATOR: Final = word_re(WORDS["list_separators"])
+_UNIT_WORD: Final = word_re(WORDS["unit_words"])
 _VAGUE: Final = frozenset(WORDS["vague_quantities"])
 _RANK_BEFORE: Final = frozenset(WORDS["rank_before"])
 _RANK_UNITS: Final = frozenset(WORDS["rank_units"])

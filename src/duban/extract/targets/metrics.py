@@ -8,20 +8,20 @@ from typing import Final
 from duban.extract.targets.comparators import Left
 from duban.extract.targets.mentions import MENTION, Mention
 from duban.extract.targets.text import Text
-from duban.extract.targets.vocabulary import SHARE_UNITS, WORDS, alt, ends_with, word_re, words
+from duban.extract.targets.vocabulary import SHARE_UNITS, WORDS, alt, ends_with, word_re
 from duban.extract.targets.years import EVENT_PHRASE, PERIOD_PHRASE, TRAILING_YEAR, YEAR_PHRASE
 
-EACH_REV: Final = word_re(words("each_words"), reverse=True)
-ALL_REV: Final = word_re(words("all_words"), reverse=True)
-CREATION_REV: Final = word_re(words("creation_verbs"), reverse=True)
+EACH_REV: Final = word_re(WORDS["each_words"], reverse=True)
+ALL_REV: Final = word_re(WORDS["all_words"], reverse=True)
+CREATION_REV: Final = word_re(WORDS["creation_verbs"], reverse=True)
 _LIST_NUMBER: Final = re.compile(
     r"^(?:\d{1,3}[.、]|[（(]\d{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十]{1,3}[）)])"
 )
-_STRIP_PREFIX: Final = re.compile(rf"^(?:{alt(words('metric_strip_prefixes'))})+")
+_STRIP_PREFIX: Final = re.compile(rf"^(?:{alt(WORDS['metric_strip_prefixes'])})+")
 # Words that end a subject but not a metric name: "…率分别", "…率均", "…率动态"; never the 均 of 年均.
 _NOT_ALL: Final = frozenset(WORDS["not_all_words"])
 _NOT_ALL_HEADS: Final = "".join(sorted({w[0] for w in _NOT_ALL}))
-_SUFFIX_WORDS: Final = words("each_words") + words("all_words") + words("metric_strip_suffixes")
+_SUFFIX_WORDS: Final = WORDS["each_words"] + WORDS["all_words"] + WORDS["metric_strip_suffixes"]
 _EACH_SUFFIX: Final = re.compile(rf"(?<![{_NOT_ALL_HEADS}])(?:{alt(_SUFFIX_WORDS)})+$")
 
 

@@ -3,29 +3,77 @@ and the helpers that turn word lists into compiled, bounded regular expressions.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
-from importlib import resources
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
+from duban.extract import vocab
 from duban.extract.model import Change, Comparator
 
 
-def _load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        resources.files("duban.extract").joinpath("data", name).read_text(encoding="utf-8")
-    )
-    return data
+class TargetWords(TypedDict):
+    """data/target_words.json (its "_" keys explain each list)."""
+
+    comparators: dict[Comparator, list[str]]
+    touching_only: list[str]
+    blocked_comparators: dict[str, str]
+    changes: dict[Change, list[str]]
+    change_default_cmp: Comparator
+    right: dict[Comparator, list[str]]
+    time_units: list[str]
+    window_units: list[str]
+    units: list[str]
+    frequency_units: list[str]
+    money_units: list[str]
+    money_verbs: list[str]
+    condition_before: list[str]
+    output_scopes: list[str]
+    approximate_before: list[str]
+    approximate_after: list[str]
+    rank_before: list[str]
+    rank_units: list[str]
+    blocked_before: list[str]
+    creation_verbs: list[str]
+    output_verbs: list[str]
+    count_verbs: list[str]
+    classifiers: list[str]
+    count_fronting: list[str]
+    fronted_verbs: list[str]
+    body_nouns: list[str]
+    agent_nouns: list[str]
+    agent_actions: list[str]
+    unit_words: list[str]
+    aspect_nouns: list[str]
+    measure_nouns: list[str]
+    score_verbs: list[str]
+    plan_year_objects: list[str]
+    percent_predicates: list[str]
+    object_verbs: list[str]
+    rate_nouns: list[str]
+    descriptive_markers: list[str]
+    possession_markers: list[str]
+    description_openers: list[str]
+    vague_quantities: list[str]
+    metric_strip_suffixes: list[str]
+    not_all_words: list[str]
+    ratio_nouns: list[str]
+    each_words: list[str]
+    all_words: list[str]
+    list_separators: list[str]
+    metric_strip_prefixes: list[str]
+    range_marks: str
 
 
-WORDS: Final = _load("target_words.json")
-EVENTS: Final = _load("events.json")
+class Events(TypedDict):
+    """data/events.json: named periods (十四五 → its last month) and events (青奥会 → 2014-08; an
+    event held more than once lists each month)."""
+
+    periods: dict[str, str]
+    events: dict[str, str | list[str]]
 
 
-def words(key: str) -> tuple[str, ...]:
-    """One word list of target_words.json."""
-    return tuple(WORDS[key])
+WORDS: Final = vocab.load("target_words.json", TargetWords)
+EVENTS: Final = vocab.load("events.json", Events)
 
 
 def alt(ws: Iterable[str], *, reverse: bool = False) -> str:
@@ -97,7 +145,7 @@ RIGHT_WORDS: Final[dict[str, Comparator]] = {w: c for c, ws in WORDS["right"].it
 # ---------------------------------------------------------------------------------------------
 # Units
 
-UNITS: Final = words("units")
+UNITS: Final = tuple(WORDS["units"])
 TIME_UNITS: Final = frozenset(WORDS["time_units"])
 WINDOW_UNITS: Final = frozenset(WORDS["window_units"])
 FREQUENCY_UNITS: Final = frozenset(WORDS["frequency_units"])

@@ -4,12 +4,12 @@ year).  `year_phrases` finds them all in a text; `year_of` gives the year of the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
 from duban.extract.numerals import cn2num, normalize_digits
-from duban.extract.targets.vocabulary import EVENTS, alt, heads, unspaced, words
+from duban.extract.targets.vocabulary import EVENTS, WORDS, alt, heads, unspaced
 
 YEAR: Final = r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}"
 YEAR_PHRASE: Final = re.compile(
@@ -28,7 +28,7 @@ _ATTRIBUTIVE_YEAR: Final = re.compile(r"^[^，,；;：:。、]{0,6}的")
 # "年度" of a plan for one year: "年度处置任务", "年度目标" (not the "年度" of a yearly rate).
 _PLAN_YEAR_PHRASE: Final = re.compile(
     r"(?=[今本当年明])(?<![\d〇零一二两三四五六七八九十每近上下去前])"
-    rf"(?P<w>今年|本年度|本年|当年|年内|年底前|年底|年末|明年|年度(?=[^，,；;。]{{0,4}}(?:{alt(words('plan_year_objects'))})))"
+    rf"(?P<w>今年|本年度|本年|当年|年内|年底前|年底|年末|明年|年度(?=[^，,；;。]{{0,4}}(?:{alt(WORDS['plan_year_objects'])})))"
 )
 
 
@@ -42,15 +42,12 @@ _YEARS_WITHIN: Final = re.compile(
 _CLAUSE_ENDS: Final = "，,；;：:。！？!?\n"
 
 
-def _month_table(section: str) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for name, v in EVENTS[section].items():
-        out[name] = (v,) if isinstance(v, str) else tuple(v)
-    return out
+def _month_table(months: Mapping[str, str | list[str]]) -> dict[str, tuple[str, ...]]:
+    return {name: (v,) if isinstance(v, str) else tuple(v) for name, v in months.items()}
 
 
-PERIODS: Final = _month_table("periods")
-NAMED_EVENTS: Final = _month_table("events")
+PERIODS: Final = _month_table(EVENTS["periods"])
+NAMED_EVENTS: Final = _month_table(EVENTS["events"])
 PERIOD_PHRASE: Final = re.compile(
     rf"(?=[“\"「『{heads(PERIODS)}])[“\"「『]?(?P<name>{alt(PERIODS)})[”\"」』]?(?P<when>期间|时期|期末|末)?"
 )
@@ -121,25 +118,9 @@ class Phrase:
 
 def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
     """Every deadline-year phrase in `s`, in order of position."""
-    out: list[Phrase] = []
-    for m in _near(YEAR_PHRASE, s, "年", _YEAR_BACK):
-        if m.group("pre") is None and m.start() > 0:
-            prev = s[m.start() - 1]
-            if prev in _NOT_DEADLINE_BEFORE or prev.isdigit():
-                continue
-        after = s[m.end() : m.end() + 6]
-        if _NOT_DEADLINE_AFTER.match(after):
-            continue
-        try:
-            year = cn_or_int(m.group("y2") or m.group("y"))
-        except ValueError:
-            continue
-        if m.group("before") and _ATTRIBUTIVE_YEAR.match(after):
-            continue  # "2000年前建成的小区": which houses, not when
-        if plan_year is not None and year < plan_year - 10:
-            continue
-        bare = not (m.group("pre") or m.group("suf") or m.group("before"))
-        out.append(Phrase(m.start(), m.end(), year, bare))
+    out = [
+        p for m in _near(YEAR_PHRASE, s, "年", _YEAR_BACK) if (p := _year_phrase(s, m, plan_year)) is not None
+    ]
     for m in _period_phrases(s):
         if m.start() > 0 and s[m.start() - 1] in _NOT_DEADLINE_BEFORE:
             continue  # "相比“十三五”期": a base period
@@ -148,12 +129,40 @@ def year_phrases(s: str, plan_year: int | None) -> list[Phrase]:
     for m in EVENT_PHRASE.finditer(s):
         out.append(Phrase(m.start(), m.end(), int(named_month(m.group("name"), plan_year)[:4])))
     if plan_year is not None:
-        for m in _near(_YEARS_WITHIN, s, "年", 2):
-            if m.start() == 0 or s[m.start() - 1] in _CLAUSE_ENDS:  # "5年内，…": not "在一年内绿化"
-                out.append(Phrase(m.start(), m.end(), plan_year + cn_or_int(m.group("n")) - 1))
-        for m in _near(_PLAN_YEAR_PHRASE, s, "年", 2):
-            out.append(Phrase(m.start(), m.end(), plan_year + (1 if m.group("w") == "明年" else 0)))
+        out += _plan_relative_phrases(s, plan_year)
     out.sort(key=lambda p: (p.start, -p.end))
+    return out
+
+
+def _year_phrase(s: str, m: re.Match[str], plan_year: int | None) -> Phrase | None:
+    """A YEAR_PHRASE match as a deadline year; None where it names no deadline."""
+    if m.group("pre") is None and m.start() > 0:
+        prev = s[m.start() - 1]
+        if prev in _NOT_DEADLINE_BEFORE or prev.isdigit():
+            return None
+    after = s[m.end() : m.end() + 6]
+    if _NOT_DEADLINE_AFTER.match(after):
+        return None
+    try:
+        year = cn_or_int(m.group("y2") or m.group("y"))
+    except ValueError:
+        return None
+    if m.group("before") and _ATTRIBUTIVE_YEAR.match(after):
+        return None  # "2000年前建成的小区": which houses, not when
+    if plan_year is not None and year < plan_year - 10:
+        return None
+    bare = not (m.group("pre") or m.group("suf") or m.group("before"))
+    return Phrase(m.start(), m.end(), year, bare)
+
+
+def _plan_relative_phrases(s: str, plan_year: int) -> list[Phrase]:
+    """Years counted from the plan's own: "5年内" opening a clause, "年内", "明年"."""
+    out: list[Phrase] = []
+    for m in _near(_YEARS_WITHIN, s, "年", 2):
+        if m.start() == 0 or s[m.start() - 1] in _CLAUSE_ENDS:  # "5年内，…": not "在一年内绿化"
+            out.append(Phrase(m.start(), m.end(), plan_year + cn_or_int(m.group("n")) - 1))
+    for m in _near(_PLAN_YEAR_PHRASE, s, "年", 2):
+        out.append(Phrase(m.start(), m.end(), plan_year + (1 if m.group("w") == "明年" else 0)))
     return out
 
 
