@@ -18,7 +18,8 @@ import pytest
 from duban import clock
 from duban.accounts.models import User
 from duban.plans.models import Plan, Task
-from duban.tracking.actions import IndicatorInput, ReportData, do_create_periods
+from duban.tracking.actions.periods import do_create_periods
+from duban.tracking.actions.report_data import IndicatorInput, ReportData
 from duban.tracking.models import Frequency, ReportingPeriod
 from duban.units.models import Unit
 

@@ -21,14 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.plans.models import Plan, Responsibility, Target, Task
-from duban.tracking.actions import (
-    TransitionError,
-    do_add_period,
-    do_edit_draft,
-    do_save_draft,
-    do_submit_report,
-)
-from duban.tracking.bulk import BulkUploadError, bulk_template, do_bulk_upload
+from duban.tracking.actions.bulk_uploads import do_bulk_upload
+from duban.tracking.actions.drafts import do_edit_draft, do_save_draft
+from duban.tracking.actions.periods import do_add_period
+from duban.tracking.actions.submissions import do_submit_report
+from duban.tracking.bulk.sheet import BulkUploadError
+from duban.tracking.bulk.template import bulk_template
 from duban.tracking.models import (
     IndicatorValue,
     Progress,
@@ -37,6 +35,7 @@ from duban.tracking.models import (
     ReportKind,
     ReportStatus,
 )
+from duban.tracking.transitions import TransitionError
 from duban.units.models import Unit
 
 from .conftest import filled

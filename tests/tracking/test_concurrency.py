@@ -15,15 +15,11 @@ from django.db import connection, connections
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.plans.models import Task
-from duban.tracking.actions import (
-    ConflictError,
-    TrackingError,
-    do_edit_draft,
-    do_issue_order,
-    do_save_draft,
-    do_submit_new_report,
-)
+from duban.tracking.actions.drafts import do_edit_draft, do_save_draft
+from duban.tracking.actions.orders import do_issue_order
+from duban.tracking.actions.submissions import do_submit_new_report
 from duban.tracking.models import ProgressReport, ReportingPeriod, SupervisionOrder
+from duban.tracking.transitions import ConflictError, TrackingError
 from duban.units.models import Unit
 
 from .conftest import filled

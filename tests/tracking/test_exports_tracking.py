@@ -15,7 +15,7 @@ from docx import Document
 from duban.accounts.models import User
 from duban.notifications.actions import do_set_unit_channel
 from duban.plans.models import Task
-from duban.tracking.actions import do_issue_order
+from duban.tracking.actions.orders import do_issue_order
 from duban.tracking.models import OrderLevel
 from duban.units.models import Unit
 

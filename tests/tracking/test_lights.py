@@ -13,15 +13,11 @@ from django.test.utils import CaptureQueriesContext
 
 from duban.accounts.models import User
 from duban.plans.models import Plan, Responsibility, Target, Task
-from duban.tracking.actions import (
-    do_accept_report,
-    do_close_order,
-    do_correct_report,
-    do_issue_order,
-    do_return_report,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.corrections import do_correct_report
+from duban.tracking.actions.drafts import do_save_draft
+from duban.tracking.actions.orders import do_close_order, do_issue_order
+from duban.tracking.actions.reviews import do_accept_report, do_return_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.lights import Color, plan_lights, rules_text, task_light
 from duban.tracking.models import OrderLevel, Progress, ProgressReport, ReportingPeriod
 from duban.units.models import Unit

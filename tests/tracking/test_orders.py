@@ -15,14 +15,10 @@ from duban.accounts.models import User
 from duban.notifications.models import Notification
 from duban.plans.models import Task
 from duban.tracking.access import access_order, can_reply_order
-from duban.tracking.actions import (
-    InvalidInput,
-    do_escalate_overdue_orders,
-    do_issue_order,
-    do_reply_order,
-)
+from duban.tracking.actions.orders import do_escalate_overdue_orders, do_issue_order, do_reply_order
 from duban.tracking.docx_order import order_docx_filename, render_order_docx
 from duban.tracking.models import NotificationKind, OrderLevel, OrderStatus, SupervisionOrder
+from duban.tracking.transitions import InvalidInput
 from duban.units.models import Unit
 
 from .conftest import at

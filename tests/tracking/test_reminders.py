@@ -34,7 +34,9 @@ from duban.notifications.channels import backoff, failed_deliveries
 from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
 from duban.notifications.notify import Message, _insert_new, send
 from duban.plans.models import Task
-from duban.tracking.actions import do_issue_order, do_save_draft, do_submit_report
+from duban.tracking.actions.drafts import do_save_draft
+from duban.tracking.actions.orders import do_issue_order
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import NotificationKind, OrderLevel, ReportingPeriod
 from duban.tracking.reminders import run_due_reminders
 from duban.units.models import Unit

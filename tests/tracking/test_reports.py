@@ -23,25 +23,13 @@ from duban.tracking.access import (
     can_review_report,
     visible_reports,
 )
-from duban.tracking.actions import (
-    STALE_DRAFT,
-    ConflictError,
-    IndicatorInput,
-    InvalidInput,
-    ReportData,
-    TransitionError,
-    do_accept_report,
-    do_add_contribution,
-    do_add_evidence,
-    do_add_period,
-    do_correct_report,
-    do_create_periods,
-    do_edit_draft,
-    do_remove_evidence,
-    do_return_report,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.corrections import do_correct_report
+from duban.tracking.actions.drafts import do_add_contribution, do_edit_draft, do_save_draft
+from duban.tracking.actions.evidence import do_add_evidence, do_remove_evidence
+from duban.tracking.actions.periods import do_add_period, do_create_periods
+from duban.tracking.actions.report_data import STALE_DRAFT, IndicatorInput, ReportData
+from duban.tracking.actions.reviews import do_accept_report, do_return_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import (
     Evidence,
     Frequency,
@@ -52,6 +40,7 @@ from duban.tracking.models import (
     TaskClosure,
     period_specs,
 )
+from duban.tracking.transitions import ConflictError, InvalidInput, TransitionError
 
 from .conftest import filled
 

@@ -15,19 +15,11 @@ import pytest
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.plans.models import Task
-from duban.tracking.actions import (
-    do_accept_report,
-    do_add_contribution,
-    do_close_order,
-    do_correct_report,
-    do_edit_draft,
-    do_escalate_order,
-    do_issue_order,
-    do_reply_order,
-    do_return_report,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.corrections import do_correct_report
+from duban.tracking.actions.drafts import do_add_contribution, do_edit_draft, do_save_draft
+from duban.tracking.actions.orders import do_close_order, do_escalate_order, do_issue_order, do_reply_order
+from duban.tracking.actions.reviews import do_accept_report, do_return_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import (
     IndicatorValue,
     OrderLevel,

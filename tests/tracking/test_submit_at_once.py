@@ -20,16 +20,10 @@ from duban.audit.models import AuditEvent
 from duban.evidence import EvidenceRejected, files_kept_only_on_commit
 from duban.notifications.models import Notification
 from duban.plans.models import Task
-from duban.tracking.actions import (
-    ConflictError,
-    EvidenceInput,
-    InvalidInput,
-    TransitionError,
-    do_add_evidence,
-    do_save_draft,
-    do_submit_new_report,
-    do_submit_report,
-)
+from duban.tracking.actions.drafts import do_save_draft
+from duban.tracking.actions.evidence import do_add_evidence
+from duban.tracking.actions.report_data import EvidenceInput
+from duban.tracking.actions.submissions import do_submit_new_report, do_submit_report
 from duban.tracking.models import (
     Evidence,
     NotificationKind,
@@ -39,6 +33,7 @@ from duban.tracking.models import (
     ReportKind,
     ReportStatus,
 )
+from duban.tracking.transitions import ConflictError, InvalidInput, TransitionError
 
 from .conftest import filled
 

@@ -26,17 +26,12 @@ from duban.notifications.actions import do_set_unit_channel
 from duban.notifications.models import Delivery, DeliveryStatus, Notification, UnitChannel
 from duban.notifications.notify import Message, send
 from duban.plans.models import Plan, Responsibility, Target, Task
-from duban.tracking.actions import (
-    STALE_DRAFT,
-    do_accept_report,
-    do_add_contribution,
-    do_add_evidence,
-    do_edit_draft,
-    do_issue_order,
-    do_return_report,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.drafts import do_add_contribution, do_edit_draft, do_save_draft
+from duban.tracking.actions.evidence import do_add_evidence
+from duban.tracking.actions.orders import do_issue_order
+from duban.tracking.actions.report_data import STALE_DRAFT
+from duban.tracking.actions.reviews import do_accept_report, do_return_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import (
     Evidence,
     NotificationKind,

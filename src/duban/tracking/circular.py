@@ -22,7 +22,7 @@ from duban.office.text import date_text
 from duban.office.xlsx import Table
 from duban.tracking.lights import Color
 from duban.tracking.models import OrderLevel, SupervisionOrder
-from duban.tracking.queries import PeriodReport
+from duban.tracking.queries.period_reports import PeriodReport
 
 LEVELS = dict(OrderLevel.choices)
 COLORS = dict(Color.choices)

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from duban.clock import today
 from duban.evidence import evidence_accept
 from duban.plans.models import Target
-from duban.tracking.actions import IndicatorInput, ReportData
+from duban.tracking.actions.report_data import IndicatorInput, ReportData
 from duban.tracking.models import Frequency, IndicatorValue, OrderLevel, Progress, ProgressReport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

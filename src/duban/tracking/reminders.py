@@ -25,7 +25,7 @@ from duban import clock
 from duban.notifications.channels import DeliveryRun, deliver_pending
 from duban.notifications.notify import Message, inbox_link, send
 from duban.tracking import conf
-from duban.tracking.actions import do_escalate_overdue_orders
+from duban.tracking.actions.orders import do_escalate_overdue_orders
 from duban.tracking.links import order_link, period_link
 from duban.tracking.models import (
     NotificationKind,
@@ -36,7 +36,7 @@ from duban.tracking.models import (
     ReportStatus,
     SupervisionOrder,
 )
-from duban.tracking.queries import Missing, missing_reports
+from duban.tracking.queries.missing import Missing, missing_reports
 
 MAX_LISTED = 20  # tasks listed in one message; the rest are counted
 

@@ -1,0 +1,146 @@
+"""The reporting periods of a plan, and a period's page with its Excel and Word (通报) exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_safe
+
+from duban.accounts.requests import signed_in
+from duban.clock import today
+from duban.downloads import download
+from duban.office.xlsx import Table, workbook
+from duban.plans.access import access_plan, can_manage, visible_tasks
+from duban.tracking import circular
+from duban.tracking.access import (
+    access_period,
+    visible_orders,
+)
+from duban.tracking.actions.periods import do_add_period, do_create_periods
+from duban.tracking.forms import (
+    CustomPeriodForm,
+    YearPeriodsForm,
+)
+from duban.tracking.models import (
+    ANSWERED,
+    OrderLevel,
+    ReportKind,
+)
+from duban.tracking.queries.period_reports import PeriodReport, period_report
+from duban.tracking.transitions import TrackingError
+from duban.tracking.views.charts import period_charts
+from duban.tracking.views.pages import (
+    LEVEL_NAMES,
+    export_url,
+    render_page,
+    shown_date,
+    wants_xlsx,
+    xlsx_download,
+)
+
+
+@login_required
+def period_list(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = signed_in(request)
+    plan = access_plan(user, plan_id)
+    manager = can_manage(user, plan)
+    year_form, custom_form = YearPeriodsForm(prefix="year"), CustomPeriodForm(prefix="custom")
+    error, status = "", 200
+    if request.method == "POST":
+        if not manager:
+            raise Http404("方案不存在或无权访问")
+        try:
+            if request.POST.get("kind") == "custom":
+                custom_form = CustomPeriodForm(request.POST, prefix="custom")
+                if custom_form.is_valid():
+                    d = custom_form.cleaned_data
+                    period = do_add_period(plan, d["name"], d["start"], d["end"], d["due"], acting_user=user)
+                    messages.success(request, f"已新增报送周期“{period.name}”")
+                    return redirect("tracking:periods", plan.pk)
+            else:
+                year_form = YearPeriodsForm(request.POST, prefix="year")
+                if year_form.is_valid():
+                    d = year_form.cleaned_data
+                    periods = do_create_periods(
+                        plan, d["year"], d["frequency"], d["due_day"], acting_user=user
+                    )
+                    messages.success(request, f"{d['year']}年共有 {len(periods)} 个报送周期")
+                    return redirect("tracking:periods", plan.pk)
+        except TrackingError as exc:
+            error = str(exc)
+        status = 400
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    received = Count("reports", filter=Q(reports__kind=ReportKind.REPORT, reports__status__in=ANSWERED))
+    periods = list(plan.periods.annotate(received=received).order_by("start", "end"))
+    day = today()
+    if wants_xlsx(request):
+        table = Table(f"{plan.title}报送周期", ("名称", "开始", "结束", "报送截止", "已收报告"), [
+            (p.name, shown_date(p.start), shown_date(p.end), shown_date(p.due), p.received) for p in periods  # type: ignore[attr-defined]
+        ], facts=f"导出日期：{day.isoformat()}", sheet="报送周期")  # fmt: skip
+        return xlsx_download(table, f"{plan.title}报送周期", f"periods-{plan.pk}")
+    return render_page(
+        request,
+        "tracking/periods.html",
+        {
+            "plan": plan,
+            "periods": periods,
+            "day": day,
+            "can_manage": manager,
+            "year_form": year_form,
+            "custom_form": custom_form,
+            "error": error,
+            "export_url": export_url(request),
+        },
+        status=status,
+    )
+
+
+def _period_report(request: HttpRequest, period_id: int) -> PeriodReport:
+    user = signed_in(request)
+    period = access_period(user, period_id)
+    return period_report(period, tasks=visible_tasks(user), orders=visible_orders(user))
+
+
+@login_required
+@require_safe
+def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
+    r = _period_report(request, period_id)
+    return render_page(
+        request,
+        "tracking/period.html",
+        {
+            "r": r,
+            "period": r.period,
+            "plan": r.period.plan,
+            "ov": r.overview,
+            "charts": period_charts(r),
+            "summary": circular.summary_lines(r),
+            "can_manage": can_manage(signed_in(request), r.period.plan),
+            "levels": [
+                (lv, LEVEL_NAMES[lv], r.overview.open_orders.get(lv, 0)) for lv in reversed(OrderLevel.values)
+            ],
+        },
+    )
+
+
+@login_required
+@require_safe
+def period_xlsx(request: HttpRequest, period_id: int) -> HttpResponse:
+    r = _period_report(request, period_id)
+    data = workbook(circular.period_tables(r))
+    return download(data, name=f"{r.period.plan.title}{r.period.name}督办情况", fallback=f"period-{r.period.pk}",
+                    fmt="xlsx")  # fmt: skip
+
+
+@login_required
+@require_safe
+def period_docx(request: HttpRequest, period_id: int) -> HttpResponse:
+    r = _period_report(request, period_id)
+    if not can_manage(signed_in(request), r.period.plan):
+        raise Http404("报送周期不存在或无权访问")
+    data = circular.period_docx(r)
+    return download(data, name=f"{r.period.name}通报（草稿）", fallback=f"circular-{r.period.pk}", fmt="docx")
