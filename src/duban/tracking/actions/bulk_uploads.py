@@ -20,7 +20,8 @@ from django.db import transaction
 from duban.audit.record import record
 from duban.tracking.actions.drafts import do_add_contribution, do_save_draft
 from duban.tracking.actions.submissions import do_submit_report
-from duban.tracking.bulk.reading import parse_rows, read_upload
+from duban.tracking.bulk.reading import read_upload
+from duban.tracking.bulk.rows import parse_rows
 from duban.tracking.bulk.sheet import (
     BulkUploadError,
     require_reporter,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.plans.models import Target, Task
 from duban.tracking.models import (
     ANSWERED,
@@ -25,58 +26,31 @@ from duban.tracking.transitions import (
 from duban.units.models import Unit
 
 FORMAT = "duban.bulk/1"
-
-
 SHEET = "进展报送"
-
-
 META_SHEET = "duban"
-
-
 STATUS_LABELS = dict(Progress.choices)  # value → 未启动 …
-
-
 STATUS_VALUES = {label: value for value, label in Progress.choices}
-
-
 STATUS_HINT = "/".join(STATUS_LABELS.values())
-
-
 MAX_ROWS = 5000  # more rows than any unit has tasks in a plan: a bigger sheet is not our template
-
-
 MAX_LISTED = 200  # errors listed in the message; .errors keeps them all
-
 
 # Columns, in order. The first three are hidden: they tie a row to the database.
 COL_TASK, COL_LOCK, COL_TARGETS = "任务ID", "草稿版本", "指标ID"
-
-
 COL_NUMBER, COL_TITLE, COL_KIND = "序号", "任务", "报送类型"
-
-
-COL_STATUS, COL_PERCENT, COL_REASON, COL_NARRATIVE = (
-    "进展状态",
-    "完成比例（%）",
-    "原因（滞后、暂缓必填）",
-    "工作进展",
-)
-
-
-FIXED = (COL_TASK, COL_LOCK, COL_TARGETS, COL_NUMBER, COL_TITLE, COL_KIND, COL_STATUS, COL_PERCENT, COL_REASON,
-         COL_NARRATIVE)  # fmt: skip
-
-
+COL_STATUS, COL_PERCENT = "进展状态", "完成比例（%）"
+COL_REASON, COL_NARRATIVE = "原因（滞后、暂缓必填）", "工作进展"
 HIDDEN = (COL_TASK, COL_LOCK, COL_TARGETS)
-
-
 INPUTS = (COL_STATUS, COL_PERCENT, COL_REASON, COL_NARRATIVE)
-
-
-WIDTHS = {COL_NUMBER: 8, COL_TITLE: 36, COL_KIND: 10, COL_STATUS: 10, COL_PERCENT: 10, COL_REASON: 24,
-          COL_NARRATIVE: 50}  # fmt: skip
-
-
+FIXED = (*HIDDEN, COL_NUMBER, COL_TITLE, COL_KIND, *INPUTS)
+WIDTHS = {
+    COL_NUMBER: 8,
+    COL_TITLE: 36,
+    COL_KIND: 10,
+    COL_STATUS: 10,
+    COL_PERCENT: 10,
+    COL_REASON: 24,
+    COL_NARRATIVE: 50,
+}
 HEADER_ROW = 3  # row 1: title; row 2: how to fill it in
 
 
@@ -86,8 +60,6 @@ def slot_headings(k: int) -> tuple[str, str, str]:
 
 
 SLOT_VALUE = re.compile(r"^指标(\d+)当前值$")
-
-
 SLOT_DATE = re.compile(r"^指标(\d+)数据截至$")
 
 
@@ -112,10 +84,9 @@ class Duty:
     targets: tuple[Target, ...]
 
 
-def require_reporter(user: Any, unit: Unit, what: str) -> None:
-    ok = (user is not None and user.is_authenticated and user.is_active and user.is_reporter
-          and user.unit_id == unit.pk)  # fmt: skip
-    if not ok:
+def require_reporter(user: Actor, unit: Unit, what: str) -> None:
+    """Only the unit's own active reporters fill its sheet."""
+    if not (isinstance(user, User) and user.is_active and user.is_reporter and user.unit_id == unit.pk):
         raise TransitionError(f"无权{what}：只有{unit.name}的填报员可以{what}")
 
 
