@@ -11,9 +11,9 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from duban.clock import today
-from duban.evidence import evidence_accept
+from duban.evidence import EvidenceRejected, check_evidence_upload, evidence_accept
 from duban.plans.models import Target
-from duban.tracking.actions.report_data import IndicatorInput, ReportData
+from duban.tracking.actions.report_data import EvidenceInput, IndicatorInput, ReportData
 from duban.tracking.models import Frequency, IndicatorValue, OrderLevel, Progress, ProgressReport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,9 +52,16 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+        posted = data if isinstance(data, list | tuple) else [data]
+        files = [single(d, initial) for d in posted if d]
+        for f in files:
+            # Type and size, before anything reads a large upload into memory; the content is the
+            # action's to check (duban.evidence.check_evidence).
+            try:
+                check_evidence_upload(f.name or "file", f.size or 0)
+            except EvidenceRejected as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return files
 
 
 class ReportForm(forms.Form):
@@ -109,8 +116,13 @@ class ReportForm(forms.Form):
         return ReportData(progress=d["progress"], reason=d["reason"], percent=d["percent"],
                           narrative=d["narrative"], values=values)  # fmt: skip
 
-    def files_posted(self) -> list[UploadedFile]:
-        return list(self.cleaned_data.get("evidence") or [])
+    def files_posted(self) -> list[EvidenceInput]:
+        return [EvidenceInput(f.name or "file", f.read()) for f in self.cleaned_data.get("evidence") or []]
+
+    def problem(self) -> str:
+        """What the page says when the form is refused: a refused file by name, else to check the fields."""
+        refused = [m for error in self.errors.as_data().get("evidence", []) for m in error.messages]
+        return "；".join(refused) or "请检查填写的内容"
 
 
 class ReviewForm(forms.Form):

@@ -7,13 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from duban.accounts.requests import signed_in
-from duban.evidence import EvidenceRejected, check_evidence_upload, files_kept_only_on_commit
+from duban.evidence import EvidenceRejected
 from duban.plans.models import Task
 from duban.tracking.access import (
     access_report,
@@ -24,10 +23,7 @@ from duban.tracking.access import (
     visible_reports,
 )
 from duban.tracking.actions.corrections import do_correct_report
-from duban.tracking.actions.drafts import do_add_contribution, do_edit_draft, do_save_draft
-from duban.tracking.actions.evidence import do_add_evidence
-from duban.tracking.actions.report_data import EvidenceInput, submit_problem
-from duban.tracking.actions.submissions import do_submit_new_report, do_submit_report
+from duban.tracking.actions.reports import SavedReport, do_save_report
 from duban.tracking.forms import (
     ReportForm,
     ReviewForm,
@@ -101,63 +97,58 @@ def report_page(
 def _save_report(
     request: HttpRequest, *, task: Task, period: ReportingPeriod, kind: str, report: ProgressReport | None
 ) -> HttpResponse:
-    """Save the draft (creating it if need be), attach the new files, and submit if asked.
-
-    The save and the files are one transaction: a rejected file leaves the draft as it was. A
-    submission the rules refuse (no narrative, say) leaves the saved draft and says why.
-    """
+    """The form's button (保存草稿 or 报送) as one action: do_save_report."""
     user = signed_in(request)
     form = ReportForm(request.POST, request.FILES, targets=task.target_list, report=report)
 
     def again(error: str, status: int, current: ProgressReport | None = None) -> HttpResponse:
-        return report_page(request, task=task, period=period, report=report, form=form, error=error,
-                            current=current, status=status)  # fmt: skip
+        return report_page(
+            request,
+            task=task,
+            period=period,
+            report=report,
+            form=form,
+            error=error,
+            current=current,
+            status=status,
+        )
 
     if not form.is_valid():
-        return again("请检查填写的内容", 400)
+        return again(form.problem(), 400)
     files = form.files_posted()
-    submit = request.POST.get("action") == "submit"
     try:
-        for f in files:
-            check_evidence_upload(f.name or "file", f.size or 0)
-        if report is None and submit and not submit_problem(kind, task, form.report_data()):
-            # A new report sent straight away (the common case): saved and submitted in one step.
-            with files_kept_only_on_commit():
-                saved = do_submit_new_report(task, period, form.report_data(), kind=kind, acting_user=user,
-                                             files=[EvidenceInput(f.name or "file", f.read()) for f in files])  # fmt: skip
-            messages.success(request, f"已报送第 {saved.version} 版{saved.get_kind_display()}")
-            return redirect("tracking:report", saved.pk)
-        with files_kept_only_on_commit(), transaction.atomic():
-            if report is None:
-                save = do_save_draft if kind == ReportKind.REPORT else do_add_contribution
-                saved = save(task, period, form.report_data(), lock_version=None, acting_user=user)
-            elif form.has_changed():
-                saved = do_edit_draft(report, form.report_data(), lock_version=form.cleaned_data["lock_version"],
-                                      acting_user=user)  # fmt: skip
-            else:
-                saved = report
-            for f in files:
-                do_add_evidence(saved, f.name or "file", f.read(), acting_user=user)
+        saved = do_save_report(
+            task,
+            period,
+            form.report_data(),
+            kind=kind,
+            draft=report,
+            lock_version=form.cleaned_data["lock_version"],
+            changed=form.has_changed(),
+            files=files,
+            submit=request.POST.get("action") == "submit",
+            acting_user=user,
+        )
     except ConflictError as exc:
         # Someone saved first: show what is stored now beside the user's own input, kept as typed.
-        current = visible_reports(user).filter(task=task, period=period, unit_id=user.unit_id or 0,
-                                               status=ReportStatus.DRAFT).first()  # fmt: skip
-        return again(str(exc), 409, current)
+        drafts = visible_reports(user).filter(status=ReportStatus.DRAFT)
+        return again(
+            str(exc), 409, drafts.filter(task=task, period=period, unit_id=user.unit_id or 0).first()
+        )
     except (TrackingError, EvidenceRejected) as exc:
         return again(str(exc), 400)
-    if submit:
-        lock = saved.lock_version if saved is not report else form.cleaned_data["lock_version"]
-        try:
-            do_submit_report(saved, lock_version=lock, acting_user=user)
-        except ConflictError as exc:  # someone saved the draft since this form was opened
-            return again(str(exc), 409, visible_reports(user).filter(pk=saved.pk).first())
-        except TrackingError as exc:
-            messages.error(request, f"草稿已保存，但未能报送：{exc}")
-        else:
-            messages.success(request, f"已报送第 {saved.version} 版{saved.get_kind_display()}")
+    _say_saved(request, saved, files=len(files))
+    return redirect("tracking:report", saved.report.pk)
+
+
+def _say_saved(request: HttpRequest, saved: SavedReport, *, files: int) -> None:
+    report = saved.report
+    if saved.submitted:
+        messages.success(request, f"已报送第 {report.version} 版{report.get_kind_display()}")
+    elif saved.refusal:
+        messages.error(request, f"草稿已保存，但未能报送：{saved.refusal}")
     else:
-        messages.success(request, "草稿已保存" + (f"，已上传 {len(files)} 个文件" if files else ""))
-    return redirect("tracking:report", saved.pk)
+        messages.success(request, "草稿已保存" + (f"，已上传 {files} 个文件" if files else ""))
 
 
 @login_required
