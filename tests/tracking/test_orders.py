@@ -11,6 +11,7 @@ import pytest
 from django.http import Http404
 from docx import Document
 
+from duban.accounts.actors import SYSTEM
 from duban.accounts.models import User
 from duban.notifications.models import Notification
 from duban.plans.models import Task
@@ -65,7 +66,7 @@ def test_it_refuses_an_order_it_cannot_issue(
 def _escalate_on(day: dt.date, frozen: Callable[[dt.datetime], None], capture: Any) -> list[SupervisionOrder]:
     frozen(at(day.year, day.month, day.day, 1))
     with capture(execute=True):
-        return do_escalate_overdue_orders(acting_user=None)
+        return do_escalate_overdue_orders(acting_user=SYSTEM)
 
 
 def _leader_notices(users: dict[str, User]) -> list[str]:

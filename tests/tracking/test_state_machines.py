@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from duban.accounts.actors import SYSTEM
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.plans.models import Task
@@ -184,7 +185,7 @@ def _order_snapshot() -> tuple[Any, ...]:
 def test_it_allows_exactly_the_order_transitions_of_the_table(
     users: dict[str, User], lead_reporter: User, task1: Task, status: str | None, action: str, who: str
 ) -> None:
-    people: dict[str, Any] = {**_users(users, lead_reporter), "system": None}
+    people: dict[str, Any] = {**_users(users, lead_reporter), "system": SYSTEM}
     units = list(Unit.objects.filter(name__in=["区委政法委", "区公安分局"]))
     deadline = dt.date(2025, 3, 10)
     order = None

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from duban import clock
+from duban.accounts.actors import SYSTEM
 from duban.notifications.channels import DeliveryRun, deliver_pending
 from duban.notifications.notify import Message, inbox_link, send
 from duban.tracking import conf
@@ -52,7 +53,7 @@ def run_due_reminders(now: dt.datetime | None = None) -> ReminderRun:
     """Run everything that is due at `now` (default: the clock's now)."""
     at = now or clock.now()
     day = timezone.localdate(at)
-    escalated = do_escalate_overdue_orders(acting_user=None, day=day)
+    escalated = do_escalate_overdue_orders(acting_user=SYSTEM, day=day)
     messages = [*due_soon(day), *overdue_reports(day), *overdue_orders(day), *digests(day)]
     created = send(messages, at=at)
     return ReminderRun(escalated=len(escalated), created=len(created), deliveries=deliver_pending(at))

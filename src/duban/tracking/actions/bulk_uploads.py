@@ -13,10 +13,9 @@ A row whose input cells are all empty is skipped: a unit may fill only the tasks
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.tracking.actions.drafts import do_add_contribution, do_save_draft
 from duban.tracking.actions.submissions import do_submit_report
@@ -39,7 +38,7 @@ from duban.units.models import Unit
 
 
 def do_bulk_upload(
-    unit: Unit, period: ReportingPeriod, data: bytes, *, acting_user: Any, submit: bool = False
+    unit: Unit, period: ReportingPeriod, data: bytes, *, acting_user: Actor, submit: bool = False
 ) -> list[ProgressReport]:
     """Save every filled row of an uploaded template as the unit's draft (and submit it with
     submit=True), all or nothing. BulkUploadError lists every bad cell; nothing is stored then."""

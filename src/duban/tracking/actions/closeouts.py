@@ -4,8 +4,7 @@ actions, in their transaction."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from duban.accounts.models import User
 from duban.audit.record import record
 from duban.clock import now
 from duban.tracking.models import (
@@ -21,7 +20,9 @@ from duban.tracking.transitions import (
 )
 
 
-def close_if_done(report: ProgressReport, acting_user: Any) -> bool:
+def close_if_done(report: ProgressReport, reviewer: User) -> bool:
+    """Close the report's task if it is a completion and every unit answering for the task has now
+    had one accepted; whether it did."""
     if report.kind != ReportKind.REPORT or report.progress != Progress.DONE:
         return False
     task = report.task
@@ -35,9 +36,9 @@ def close_if_done(report: ProgressReport, acting_user: Any) -> bool:
     if not reporting_unit_ids(task_roles(task)) <= done:
         return False
     closure = TaskClosure.objects.create(task=task, report=report, closed_at=report.reviewed_at or now(),
-                                         closed_by=acting_user)  # fmt: skip
+                                         closed_by=reviewer)  # fmt: skip
     record(
-        acting_user,
+        reviewer,
         "close_task",
         task,
         summary=f"销号 {task}",
@@ -46,7 +47,7 @@ def close_if_done(report: ProgressReport, acting_user: Any) -> bool:
     return True
 
 
-def reopen_task(correction: ProgressReport, acting_user: Any) -> None:
+def reopen_task(correction: ProgressReport, acting_user: User) -> None:
     """A correction now stands where an accepted completion stood: the task it closed (销号) is
     open again until the correction is reviewed (accepting a completion closes it anew)."""
     task = correction.task

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now
 from duban.tracking.actions.report_data import (
@@ -23,11 +22,12 @@ from duban.tracking.transitions import (
     ReportAction,
     actors_of_report,
     check_report,
+    person,
 )
 
 
 @transaction.atomic
-def do_correct_report(report: ProgressReport, *, acting_user: Any) -> ProgressReport:
+def do_correct_report(report: ProgressReport, *, acting_user: Actor) -> ProgressReport:
     """Start a correction: a new draft version with the same content, values and evidence. The
     corrected version stays as it is until the correction is submitted."""
     report = lock_report(report)
@@ -51,7 +51,7 @@ def do_correct_report(report: ProgressReport, *, acting_user: Any) -> ProgressRe
         previous=report,
         returned_count=report.returned_count,
         created_at=at,
-        created_by=acting_user,
+        created_by=person(acting_user),
         updated_at=at,
     )
     try:

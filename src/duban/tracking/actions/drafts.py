@@ -3,10 +3,9 @@ created, or edited under optimistic versioning (lock_version)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 
+from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now
 from duban.plans.models import Task
@@ -41,10 +40,10 @@ def _save(
     period: ReportingPeriod,
     data: ReportData,
     lock_version: int | None,
-    acting_user: Any,
+    acting_user: Actor,
 ) -> ProgressReport:
-    unit_id = reporting_unit(task, period, acting_user)
-    actors = report_actors(acting_user, task, unit_id, kind)
+    user, unit_id = reporting_unit(task, period, acting_user)
+    actors = report_actors(user, task, unit_id, kind)
     rows = list(
         ProgressReport.objects.select_for_update(of=("self",))
         .filter(task=task, period=period, unit_id=unit_id)
@@ -67,7 +66,7 @@ def _save(
             status=ReportStatus.DRAFT,
             version=max((r.version for r in rows), default=0) + 1,
             created_at=at,
-            created_by=acting_user,
+            created_by=user,
             updated_at=at,
             progress=data.progress,
             reason=data.reason.strip(),
@@ -92,7 +91,7 @@ def _save(
 
 
 def _edit(
-    draft: ProgressReport, data: ReportData, lock_version: int | None, acting_user: Any
+    draft: ProgressReport, data: ReportData, lock_version: int | None, acting_user: Actor
 ) -> ProgressReport:
     check_report(draft.status, ReportAction.SAVE, actors_of_report(acting_user, draft))
     check_data(data)
@@ -128,7 +127,7 @@ def do_save_draft(
     data: ReportData,
     *,
     lock_version: int | None = None,
-    acting_user: Any,
+    acting_user: Actor,
 ) -> ProgressReport:
     """Create or update the acting user's unit's draft report on the task for the period.
 
@@ -145,7 +144,7 @@ def do_add_contribution(
     data: ReportData,
     *,
     lock_version: int | None = None,
-    acting_user: Any,
+    acting_user: Actor,
 ) -> ProgressReport:
     """A partner unit's contribution to the lead unit's report: a draft, submitted like a report."""
     return _save(ReportKind.CONTRIBUTION, task, period, data, lock_version, acting_user)
@@ -153,7 +152,7 @@ def do_add_contribution(
 
 @transaction.atomic
 def do_edit_draft(
-    report: ProgressReport, data: ReportData, *, lock_version: int | None, acting_user: Any
+    report: ProgressReport, data: ReportData, *, lock_version: int | None, acting_user: Actor
 ) -> ProgressReport:
     """Save a given draft (report or contribution); `lock_version` as in do_save_draft."""
     return _edit(lock_report(report), data, lock_version, acting_user)

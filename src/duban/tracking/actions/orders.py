@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now, today
 from duban.notifications.notify import Message, leader_ids, send_on_commit
@@ -31,6 +31,7 @@ from duban.tracking.transitions import (
     TransitionError,
     check_order,
     order_actors,
+    person,
     task_roles,
 )
 from duban.units.models import Unit
@@ -83,7 +84,7 @@ def do_issue_order(
     reply_deadline: dt.date,
     *,
     level: str = OrderLevel.BLUE,
-    acting_user: Any,
+    acting_user: Actor,
 ) -> SupervisionOrder:
     """Issue a 督办单 on a task to some of its units; it gets the year's next serial number."""
     task = Task.objects.select_related("plan").get(pk=task.pk)
@@ -118,7 +119,7 @@ def do_issue_order(
             text=text,
             reply_deadline=reply_deadline,
             issued_at=now(),
-            issued_by=acting_user,
+            issued_by=person(acting_user),
         )
         try:
             with transaction.atomic():  # another manager may take the same number at the same moment
@@ -155,7 +156,7 @@ def do_issue_order(
 
 
 @transaction.atomic
-def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Any) -> SupervisionOrder:
+def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Actor) -> SupervisionOrder:
     """A unit of the order replies; the order waits for the office to close it."""
     order = _lock_order(order)
     after = check_order(order.status, OrderAction.REPLY, order_actors(acting_user, order.task, order))
@@ -163,7 +164,8 @@ def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Any) -> S
     if not text:
         raise InvalidInput("请填写回复内容")
     order.status, order.reply_text, order.replied_at = after, text, now()
-    order.replied_by, order.reply_unit_id = acting_user, acting_user.unit_id
+    replier = person(acting_user)  # an order unit's reporter: check_order let no one else through
+    order.replied_by, order.reply_unit_id = replier, replier.unit_id
     order.save(update_fields=["status", "reply_text", "replied_at", "replied_by", "reply_unit"])
     record(acting_user, "reply_order", order, summary=f"回复督办单 {order.serial}", after={"reply": text})
     users = tuple(
@@ -175,7 +177,7 @@ def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Any) -> S
             NotificationKind.ORDER_REPLIED,
             "replied",
             f"督办单 {order.serial} 已回复",
-            f"{acting_user.unit}回复：{text}",
+            f"{replier.unit}回复：{text}",
             users=users,
         )
     )
@@ -183,12 +185,12 @@ def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Any) -> S
 
 
 @transaction.atomic
-def do_close_order(order: SupervisionOrder, *, comment: str = "", acting_user: Any) -> SupervisionOrder:
+def do_close_order(order: SupervisionOrder, *, comment: str = "", acting_user: Actor) -> SupervisionOrder:
     """The office closes (办结) an order, normally after the reply."""
     order = _lock_order(order)
     after = check_order(order.status, OrderAction.CLOSE, order_actors(acting_user, order.task, order))
     before = order.status
-    order.status, order.closed_at, order.closed_by = after, now(), acting_user
+    order.status, order.closed_at, order.closed_by = after, now(), person(acting_user)
     order.close_comment = (comment or "").strip()
     order.save(update_fields=["status", "closed_at", "closed_by", "close_comment"])
     record(
@@ -212,7 +214,7 @@ def do_close_order(order: SupervisionOrder, *, comment: str = "", acting_user: A
     return order
 
 
-def _escalate(order: SupervisionOrder, acting_user: Any, day: dt.date) -> SupervisionOrder:
+def _escalate(order: SupervisionOrder, acting_user: Actor, day: dt.date) -> SupervisionOrder:
     after = check_order(order.status, OrderAction.ESCALATE, order_actors(acting_user, order.task, order))
     if order.level == OrderLevel.RED:
         raise TransitionError("不能升级督办单：已是最高级别（红色）")
@@ -251,14 +253,14 @@ def _escalate(order: SupervisionOrder, acting_user: Any, day: dt.date) -> Superv
 
 
 @transaction.atomic
-def do_escalate_order(order: SupervisionOrder, *, acting_user: Any) -> SupervisionOrder:
+def do_escalate_order(order: SupervisionOrder, *, acting_user: Actor) -> SupervisionOrder:
     """Raise an open order one level by hand (the office), with a new reply deadline."""
     return _escalate(_lock_order(order), acting_user, today())
 
 
-def do_escalate_overdue_orders(*, acting_user: Any, day: dt.date | None = None) -> list[SupervisionOrder]:
+def do_escalate_overdue_orders(*, acting_user: Actor, day: dt.date | None = None) -> list[SupervisionOrder]:
     """Raise every open order whose reply deadline has passed one level (blue → yellow → red) and
-    notify the leaders; red ones stay red. `acting_user` None is the scheduled run (系统)."""
+    notify the leaders; red ones stay red. The scheduled run acts as SYSTEM."""
     day = day or today()
     escalated = []
     due = SupervisionOrder.objects.filter(status=OrderStatus.OPEN, reply_deadline__lt=day).exclude(

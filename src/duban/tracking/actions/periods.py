@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.audit.record import record
 from duban.plans.access import can_manage
 from duban.plans.models import Plan
@@ -20,14 +21,14 @@ from duban.tracking.transitions import (
 )
 
 
-def _require_manager(plan: Plan, acting_user: Any, what: str) -> None:
-    if acting_user is None or not can_manage(acting_user, plan):
+def _require_manager(plan: Plan, acting_user: Actor, what: str) -> None:
+    if not isinstance(acting_user, User) or not can_manage(acting_user, plan):
         raise TransitionError(f"无权{what}：只有方案管理员可以{what}")
 
 
 @transaction.atomic
 def do_create_periods(
-    plan: Plan, year: int, frequency: str, due_day: int, *, acting_user: Any
+    plan: Plan, year: int, frequency: str, due_day: int, *, acting_user: Actor
 ) -> list[ReportingPeriod]:
     """The monthly / quarterly / half-yearly / yearly periods of a year; existing spans are kept."""
     _require_manager(plan, acting_user, "设置报送周期")
@@ -58,7 +59,7 @@ def do_create_periods(
 
 @transaction.atomic
 def do_add_period(
-    plan: Plan, name: str, start: dt.date, end: dt.date, due: dt.date, *, acting_user: Any
+    plan: Plan, name: str, start: dt.date, end: dt.date, due: dt.date, *, acting_user: Actor
 ) -> ReportingPeriod:
     """A period with custom dates."""
     _require_manager(plan, acting_user, "设置报送周期")

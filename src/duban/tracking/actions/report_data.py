@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.clock import today
 from duban.dbinsert import insert_rows
 from duban.plans.models import Target, Task
@@ -118,14 +120,13 @@ def snapshot(report: ProgressReport) -> dict[str, Any]:
             "narrative": report.narrative, "lock_version": report.lock_version}  # fmt: skip
 
 
-def reporting_unit(task: Task, period: ReportingPeriod, acting_user: Any) -> int:
-    """The unit the acting user starts a report for (its own), once the period is the task's."""
+def reporting_unit(task: Task, period: ReportingPeriod, acting_user: Actor) -> tuple[User, int]:
+    """The acting user and the unit it starts a report for (its own), once the period is the task's."""
     if period.plan_id != task.plan_id:
         raise InvalidInput("报送周期不属于该任务所在的方案")
-    unit_id: int | None = getattr(acting_user, "unit_id", None)
-    if unit_id is None:
+    if not isinstance(acting_user, User) or acting_user.unit_id is None:
         raise TransitionError(f"无权{ReportAction.SAVE.label}：只有任务责任单位的填报员可以填报")
-    return unit_id
+    return acting_user, acting_user.unit_id
 
 
 def lock_report(report: ProgressReport) -> ProgressReport:

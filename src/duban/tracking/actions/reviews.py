@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now
 from duban.notifications.notify import Message, send_on_commit
@@ -23,23 +22,20 @@ from duban.tracking.transitions import (
     ReportAction,
     actors_of_report,
     check_report,
+    person,
 )
 
 
 @transaction.atomic
-def do_return_report(report: ProgressReport, comment: str, *, acting_user: Any) -> ProgressReport:
+def do_return_report(report: ProgressReport, comment: str, *, acting_user: Actor) -> ProgressReport:
     """Return a submitted report to its unit with a comment (required)."""
     report = lock_report(report)
     after = check_report(report.status, ReportAction.RETURN, actors_of_report(acting_user, report))
     comment = (comment or "").strip()
     if not comment:
         raise InvalidInput("退回时必须填写退回意见")
-    report.status, report.reviewed_at, report.reviewed_by, report.review_comment = (
-        after,
-        now(),
-        acting_user,
-        comment,
-    )
+    report.status, report.reviewed_at, report.reviewed_by = after, now(), person(acting_user)
+    report.review_comment = comment
     report.returned_count += 1
     report.updated_at = report.reviewed_at
     report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "returned_count",
@@ -63,18 +59,19 @@ def do_return_report(report: ProgressReport, comment: str, *, acting_user: Any) 
 
 
 @transaction.atomic
-def do_accept_report(report: ProgressReport, *, comment: str = "", acting_user: Any) -> ProgressReport:
+def do_accept_report(report: ProgressReport, *, comment: str = "", acting_user: Actor) -> ProgressReport:
     """Accept a submitted report. Accepting a task report that claims 已完成 closes the task (销号)
     once every unit that reports on it has had such a report accepted."""
     report = lock_report(report)
     after = check_report(report.status, ReportAction.ACCEPT, actors_of_report(acting_user, report))
-    report.status, report.reviewed_at, report.reviewed_by = after, now(), acting_user
+    reviewer = person(acting_user)
+    report.status, report.reviewed_at, report.reviewed_by = after, now(), reviewer
     report.review_comment = (comment or "").strip()
     report.accepted_at = report.updated_at = report.reviewed_at
     report.save(
         update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "accepted_at", "updated_at"]
     )
-    closed = close_if_done(report, acting_user)
+    closed = close_if_done(report, reviewer)
     record(
         acting_user,
         "accept_report",

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from duban.accounts.actors import Actor
 from duban.accounts.models import User
 from duban.audit.record import record, record_many
 from duban.clock import now
@@ -45,6 +46,7 @@ from duban.tracking.transitions import (
     ReportAction,
     actors_of_report,
     check_report,
+    person,
     report_actors,
     reporting_unit_ids,
     task_roles,
@@ -53,7 +55,7 @@ from duban.tracking.transitions import (
 
 @transaction.atomic
 def do_submit_report(
-    report: ProgressReport, *, lock_version: int | None = None, acting_user: Any
+    report: ProgressReport, *, lock_version: int | None = None, acting_user: Actor
 ) -> ProgressReport:
     """Submit a draft. It becomes immutable; the version it corrects (if any) is SUPERSEDED."""
     report = lock_report(report)
@@ -74,7 +76,7 @@ def do_submit_report(
     ProgressReport.objects.filter(pk__in=[pk for pk, *_ in replaced]).update(
         status=ReportStatus.SUPERSEDED, updated_at=at
     )
-    report.status, report.submitted_at, report.submitted_by = after, at, acting_user
+    report.status, report.submitted_at, report.submitted_by = after, at, person(acting_user)
     report.lock_version += 1
     report.updated_at = at
     report.save(update_fields=["status", "submitted_at", "submitted_by", "lock_version", "updated_at"])
@@ -88,7 +90,7 @@ def do_submit_report(
     if report.kind == ReportKind.REPORT and any(
         st == ReportStatus.ACCEPTED and progress == Progress.DONE for *_, st, progress in replaced
     ):
-        reopen_task(report, acting_user)
+        reopen_task(report, person(acting_user))
     send_on_commit(_reviewer_message(report))
     return report
 
@@ -100,7 +102,7 @@ def do_submit_new_report(
     *,
     kind: str = ReportKind.REPORT,
     files: Iterable[EvidenceInput] = (),
-    acting_user: Any,
+    acting_user: Actor,
 ) -> ProgressReport:
     """Save and submit at once a report (or contribution) the unit has not begun: the form's 报送
     button on a new report. The same checks and the same audit trail as do_save_draft, do_add_evidence
@@ -111,17 +113,18 @@ def do_submit_new_report(
     The unit's first version is written without a read before: if the unit has begun or sent the
     report meanwhile, the unique constraints on its versions refuse the row, and only then is what
     stands in the way read, to say so."""
+    user, unit_id = reporting_unit(task, period, acting_user)
     try:
-        return _submit_new(task, period, data, kind, files, acting_user)
+        return _submit_new(task, period, data, kind, files, user, unit_id)
     except IntegrityError as exc:
         refused = exc
-    statuses = set(ProgressReport.objects.filter(task=task, period=period, unit_id=acting_user.unit_id)
+    statuses = set(ProgressReport.objects.filter(task=task, period=period, unit_id=unit_id)
                    .values_list("status", flat=True))  # fmt: skip
     if not statuses:
         raise refused
     if ReportStatus.DRAFT not in statuses:
         answered = next((st for st in statuses if st in ANSWERED), None)
-        check_report(answered, ReportAction.SAVE, report_actors(acting_user, task, acting_user.unit_id, kind))
+        check_report(answered, ReportAction.SAVE, report_actors(user, task, unit_id, kind))
     raise ConflictError(STALE_DRAFT) from None  # begun by someone else since the form was opened
 
 
@@ -132,10 +135,10 @@ def _submit_new(
     data: ReportData,
     kind: str,
     files: Iterable[EvidenceInput],
-    acting_user: Any,
+    user: User,
+    unit_id: int,
 ) -> ProgressReport:
-    unit_id = reporting_unit(task, period, acting_user)
-    actors = report_actors(acting_user, task, unit_id, kind)
+    actors = report_actors(user, task, unit_id, kind)
     check_report(None, ReportAction.SAVE, actors)
     after = check_report(ReportStatus.DRAFT, ReportAction.SUBMIT, actors)
     check_data(data)
@@ -147,10 +150,11 @@ def _submit_new(
     at = now()
     report = ProgressReport(
         task=task, period=period, unit_id=unit_id, kind=kind, status=after, version=1,
-        created_at=at, created_by=acting_user, updated_at=at, submitted_at=at, submitted_by=acting_user, lock_version=1,
+        created_at=at, created_by=user, updated_at=at, submitted_at=at, submitted_by=user, lock_version=1,
         progress=data.progress, reason=data.reason.strip(), percent=data.percent, narrative=data.narrative.strip(),
     )  # fmt: skip
-    report.unit = acting_user.unit  # read with the user (accounts.backends): the message below names it
+    assert user.unit is not None  # read with the user (accounts.backends): the message below names it
+    report.unit = user.unit
     # IntegrityError if the unit has any version already. A plain INSERT: no signal listens.
     ((report.pk,),) = insert_rows(ProgressReport, [report], returning=("id",))
     report._state.adding = False
@@ -160,12 +164,12 @@ def _submit_new(
         ("save_draft", report, f"新建{report.get_kind_display()}草稿 {task} {period}", draft)
     ]
     for (name, content), content_type in zip(named, types, strict=True):
-        evidence = store_evidence(report, name, content, content_type, acting_user)
+        evidence = store_evidence(report, name, content, content_type, user)
         events.append(("add_evidence", report, f"上传佐证材料 {name}", evidence_facts(evidence)))
     events.append(("submit_report", report,
                    f"报送{report.get_kind_display()} {task} {period}（第 {report.version} 版）",
                    {"status": report.status, "supersedes": []}))  # fmt: skip
-    record_many(acting_user, events)
+    record_many(user, events)
     send_on_commit(_reviewer_message(report))
     return report
 

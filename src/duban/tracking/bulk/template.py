@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from duban.accounts.models import User
 from duban.tracking.bulk.sheet import (
     COL_KIND,
     COL_LOCK,
@@ -37,7 +38,7 @@ from duban.tracking.models import (
 from duban.units.models import Unit
 
 
-def bulk_template(unit: Unit, period: ReportingPeriod, *, user: Any) -> bytes:
+def bulk_template(unit: Unit, period: ReportingPeriod, *, user: User) -> bytes:
     """The period's Excel template for `unit`: one row per task it still has to report on."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
