@@ -49,8 +49,9 @@ def frozen() -> Iterator[Callable[[dt.datetime], None]]:
 
 @pytest.fixture
 def lead_reporter(small_plan: Plan) -> User:
-    return User.objects.create_user("zfw", password="pw-zfw-12345", role="reporter",
-                                    unit=Unit.objects.get(name="区委政法委"))  # fmt: skip
+    return User.objects.create_user(
+        "zfw", password="pw-zfw-12345", role="reporter", unit=Unit.objects.get(name="区委政法委")
+    )
 
 
 @pytest.fixture

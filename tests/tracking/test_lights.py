@@ -32,10 +32,17 @@ def near_days(settings: Any) -> None:
     settings.DUBAN_LIGHT_NEAR_DAYS = 14
 
 
-def _submit(task: Task, period: ReportingPeriod, user: User, value: str = "60", as_of: dt.date | None = None,
-            **kw: Any) -> ProgressReport:  # fmt: skip
-    return do_submit_report(do_save_draft(task, period, filled(task, value, as_of, **kw), acting_user=user),
-                            acting_user=user)  # fmt: skip
+def _submit(
+    task: Task,
+    period: ReportingPeriod,
+    user: User,
+    value: str = "60",
+    as_of: dt.date | None = None,
+    **kw: Any,
+) -> ProgressReport:
+    return do_submit_report(
+        do_save_draft(task, period, filled(task, value, as_of, **kw), acting_user=user), acting_user=user
+    )
 
 
 @pytest.mark.parametrize(
@@ -200,8 +207,9 @@ def test_it_computes_a_whole_plan_in_a_fixed_number_of_queries(
         plan_lights(small_plan, day=dt.date(2025, 4, 20))
     unit = Unit.objects.get(name="区司法局")
     for i in range(30):
-        t = Task.objects.create(plan=small_plan, number=f"x{i}", text="新增任务", order=10 + i,
-                                deadline=dt.date(2025, 12, 31))  # fmt: skip
+        t = Task.objects.create(
+            plan=small_plan, number=f"x{i}", text="新增任务", order=10 + i, deadline=dt.date(2025, 12, 31)
+        )
         Responsibility.objects.create(task=t, unit=unit, role="lead")
         Target.objects.create(task=t, metric="覆盖率", cmp=">=", value=Decimal(90), unit="%", by_year=2025)
     with CaptureQueriesContext(connection) as big:

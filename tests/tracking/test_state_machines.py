@@ -71,10 +71,15 @@ def _users(users: dict[str, User], lead_reporter: User) -> dict[str, User]:
 
 def _snapshot() -> tuple[Any, ...]:
     return (
-        sorted(ProgressReport.objects.values_list("pk", "status", "version", "lock_version", "returned_count",
-                                                  "narrative", "review_comment")),
-        IndicatorValue.objects.count(), TaskClosure.objects.count(), AuditEvent.objects.count(),
-    )  # fmt: skip
+        sorted(
+            ProgressReport.objects.values_list(
+                "pk", "status", "version", "lock_version", "returned_count", "narrative", "review_comment"
+            )
+        ),
+        IndicatorValue.objects.count(),
+        TaskClosure.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def _report_in(
@@ -131,9 +136,10 @@ def test_it_allows_exactly_the_report_transitions_of_the_table(
 ) -> None:
     people = _users(users, lead_reporter)
     task, owner, reviewer = (
-        (task2, people["other_reporter"], people["manager"]) if kind == ReportKind.REPORT
+        (task2, people["other_reporter"], people["manager"])
+        if kind == ReportKind.REPORT
         else (task1, people["reporter"], people["lead_reporter"])
-    )  # fmt: skip
+    )
     report = _report_in(status, kind, task, q1, owner, reviewer) if status else None
     rule = REPORT_TRANSITIONS.get((status, action))
     allowed = rule is not None and REPORT_ACTORS[ReportKind(kind)].get(who) in rule.actors
@@ -164,8 +170,13 @@ def test_it_allows_exactly_the_report_transitions_of_the_table(
         assert result.status == rule.after
 
 
-ORDER_ACTORS = {"manager": Actor.MANAGER, "admin": Actor.MANAGER, "reporter": Actor.ORDER_UNIT,
-                "lead_reporter": Actor.ORDER_UNIT, "system": Actor.SYSTEM}  # fmt: skip
+ORDER_ACTORS = {
+    "manager": Actor.MANAGER,
+    "admin": Actor.MANAGER,
+    "reporter": Actor.ORDER_UNIT,
+    "lead_reporter": Actor.ORDER_UNIT,
+    "system": Actor.SYSTEM,
+}
 ORDER_CASES = [
     (None, OrderAction.ISSUE),
     *itertools.product(OrderStatus, [OrderAction.REPLY, OrderAction.CLOSE, OrderAction.ESCALATE]),
@@ -174,10 +185,13 @@ ORDER_CASES = [
 
 def _order_snapshot() -> tuple[Any, ...]:
     return (
-        sorted(SupervisionOrder.objects.values_list("pk", "status", "level", "reply_deadline", "reply_text",
-                                                    "close_comment")),
+        sorted(
+            SupervisionOrder.objects.values_list(
+                "pk", "status", "level", "reply_deadline", "reply_text", "close_comment"
+            )
+        ),
         AuditEvent.objects.count(),
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("who", [*USERS, "system"])
@@ -229,8 +243,14 @@ def test_it_allows_exactly_the_order_transitions_of_the_table(
 
 
 def test_it_refuses_to_escalate_a_red_order_and_changes_nothing(users: dict[str, User], task1: Task) -> None:
-    order = do_issue_order(task1, [u for u in Unit.objects.filter(name="区委政法委")], "请说明", dt.date(2025, 3, 5),
-                           level=OrderLevel.RED, acting_user=users["manager"])  # fmt: skip
+    order = do_issue_order(
+        task1,
+        [u for u in Unit.objects.filter(name="区委政法委")],
+        "请说明",
+        dt.date(2025, 3, 5),
+        level=OrderLevel.RED,
+        acting_user=users["manager"],
+    )
     before = _order_snapshot()
     with pytest.raises(TransitionError, match="已是最高级别"):
         do_escalate_order(order, acting_user=users["manager"])

@@ -93,8 +93,9 @@ def review_queue(user: User) -> QuerySet[ProgressReport]:
     if user.is_reporter and user.unit_id:
         return submitted.filter(
             kind=ReportKind.CONTRIBUTION,
-            task__responsibilities__unit_id=user.unit_id, task__responsibilities__role=Role.LEAD,
-        )  # fmt: skip
+            task__responsibilities__unit_id=user.unit_id,
+            task__responsibilities__role=Role.LEAD,
+        )
     return submitted.none()
 
 

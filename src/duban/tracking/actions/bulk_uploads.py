@@ -79,6 +79,11 @@ def do_bulk_upload(
         if errors:
             raise BulkUploadError(errors)  # leaving the block rolls every row back
         what = "并报送" if submit else "保存草稿"
-        record(acting_user, "bulk_upload", period, summary=f"{unit.name}通过 Excel 批量填报{period.name} {len(saved)} 项（{what}）",
-               after={"unit": unit.pk, "reports": [r.pk for r in saved], "submit": submit})  # fmt: skip
+        record(
+            acting_user,
+            "bulk_upload",
+            period,
+            summary=f"{unit.name}通过 Excel 批量填报{period.name} {len(saved)} 项（{what}）",
+            after={"unit": unit.pk, "reports": [r.pk for r in saved], "submit": submit},
+        )
     return saved

@@ -35,8 +35,9 @@ def close_if_done(report: ProgressReport, reviewer: User) -> bool:
     )
     if not reporting_unit_ids(task_roles(task)) <= done:
         return False
-    closure = TaskClosure.objects.create(task=task, report=report, closed_at=report.reviewed_at or now(),
-                                         closed_by=reviewer)  # fmt: skip
+    closure = TaskClosure.objects.create(
+        task=task, report=report, closed_at=report.reviewed_at or now(), closed_by=reviewer
+    )
     record(
         reviewer,
         "close_task",

@@ -32,8 +32,9 @@ def do_correct_report(report: ProgressReport, *, acting_user: Actor) -> Progress
     corrected version stays as it is until the correction is submitted."""
     report = lock_report(report)
     check_report(report.status, ReportAction.CORRECT, actors_of_report(acting_user, report))
-    siblings = ProgressReport.objects.filter(task_id=report.task_id, period_id=report.period_id,
-                                             unit_id=report.unit_id)  # fmt: skip
+    siblings = ProgressReport.objects.filter(
+        task_id=report.task_id, period_id=report.period_id, unit_id=report.unit_id
+    )
     if siblings.filter(status=ReportStatus.DRAFT).exists():
         raise ConflictError("已有未报送的更正草稿，请在该草稿中修改")
     at = now()
@@ -59,15 +60,27 @@ def do_correct_report(report: ProgressReport, *, acting_user: Actor) -> Progress
             new.save(force_insert=True)
     except IntegrityError:
         raise ConflictError("已有未报送的更正草稿，请在该草稿中修改") from None
-    IndicatorValue.objects.bulk_create([
-        IndicatorValue(report=new, target_id=v.target_id, value=v.value, unit=v.unit, as_of=v.as_of)
-        for v in report.values.all()
-    ])  # fmt: skip
-    Evidence.objects.bulk_create([
-        Evidence(report=new, file=e.file.name, name=e.name, sha256=e.sha256, size=e.size,
-                 content_type=e.content_type, uploaded_at=e.uploaded_at, uploaded_by_id=e.uploaded_by_id)
-        for e in report.evidence.all()
-    ])  # fmt: skip
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(report=new, target_id=v.target_id, value=v.value, unit=v.unit, as_of=v.as_of)
+            for v in report.values.all()
+        ]
+    )
+    Evidence.objects.bulk_create(
+        [
+            Evidence(
+                report=new,
+                file=e.file.name,
+                name=e.name,
+                sha256=e.sha256,
+                size=e.size,
+                content_type=e.content_type,
+                uploaded_at=e.uploaded_at,
+                uploaded_by_id=e.uploaded_by_id,
+            )
+            for e in report.evidence.all()
+        ]
+    )
     record(
         acting_user,
         "correct_report",

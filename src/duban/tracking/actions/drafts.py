@@ -98,8 +98,12 @@ def _edit(
     if lock_version != draft.lock_version:
         raise ConflictError(STALE_DRAFT)
     before = snapshot(draft)
-    fields = {"progress": data.progress, "reason": data.reason.strip(), "percent": data.percent,
-              "narrative": data.narrative.strip()}  # fmt: skip
+    fields = {
+        "progress": data.progress,
+        "reason": data.reason.strip(),
+        "percent": data.percent,
+        "narrative": data.narrative.strip(),
+    }
     # The version check and the write are one statement, so no second writer slips in between
     # (on SQLite there is no row lock behind select_for_update).
     updated = ProgressReport.objects.filter(pk=draft.pk, lock_version=lock_version).update(

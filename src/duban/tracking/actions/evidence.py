@@ -31,8 +31,15 @@ from duban.tracking.transitions import (
 def store_evidence(
     report: ProgressReport, name: str, data: bytes, content_type: str, uploaded_by: User
 ) -> Evidence:
-    evidence = Evidence(report=report, name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                        content_type=content_type, uploaded_at=now(), uploaded_by=uploaded_by)  # fmt: skip
+    evidence = Evidence(
+        report=report,
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        content_type=content_type,
+        uploaded_at=now(),
+        uploaded_by=uploaded_by,
+    )
     store_file(evidence.file, name, data)
     evidence.save()
     return evidence

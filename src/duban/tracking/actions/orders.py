@@ -223,10 +223,16 @@ def _escalate(order: SupervisionOrder, acting_user: Actor, day: dt.date) -> Supe
     order.status = after
     # The unit gets a new deadline at the new level; when that passes too, the next level follows.
     order.reply_deadline = day + dt.timedelta(days=conf.order_escalation_days())
-    order.escalations = [*order.escalations, {
-        "at": now().isoformat(), "from": before, "to": order.level, "deadline": order.reply_deadline.isoformat(),
-        "by": getattr(acting_user, "pk", None),
-    }]  # fmt: skip
+    order.escalations = [
+        *order.escalations,
+        {
+            "at": now().isoformat(),
+            "from": before,
+            "to": order.level,
+            "deadline": order.reply_deadline.isoformat(),
+            "by": getattr(acting_user, "pk", None),
+        },
+    ]
     order.save(update_fields=["level", "status", "reply_deadline", "escalations"])
     level = order.get_level_display()
     record(

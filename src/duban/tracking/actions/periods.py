@@ -38,10 +38,13 @@ def do_create_periods(
         raise InvalidInput(str(exc)) from exc
     periods = ReportingPeriod.objects.filter(plan=plan)
     have = set(periods.values_list("start", "end"))
-    created = ReportingPeriod.objects.bulk_create([
-        ReportingPeriod(plan=plan, name=s.name, start=s.start, end=s.end, due=s.due)
-        for s in specs if (s.start, s.end) not in have
-    ])  # fmt: skip
+    created = ReportingPeriod.objects.bulk_create(
+        [
+            ReportingPeriod(plan=plan, name=s.name, start=s.start, end=s.end, due=s.due)
+            for s in specs
+            if (s.start, s.end) not in have
+        ]
+    )
     record(
         acting_user,
         "create_periods",

@@ -92,8 +92,9 @@ def submit_problem(kind: str, task: Task, data: ReportData) -> str:
 
 def check_complete(report: ProgressReport) -> None:
     """What a report must hold before it is submitted."""
-    data = ReportData(progress=report.progress, reason=report.reason, percent=report.percent,
-                      narrative=report.narrative)  # fmt: skip
+    data = ReportData(
+        progress=report.progress, reason=report.reason, percent=report.percent, narrative=report.narrative
+    )
     given = report.values.values_list("target_id", flat=True) if report.kind == ReportKind.REPORT else ()
     problem = _incomplete(report.kind, data, given, report.task.target_list)
     if problem:
@@ -108,16 +109,29 @@ def store_values(report: ProgressReport, data: ReportData, *, new: bool = False)
     default_day = min(today(), report.period.end)
     if not new:
         IndicatorValue.objects.filter(report=report).delete()
-    insert_rows(IndicatorValue, [
-        IndicatorValue(report=report, target=targets[k], value=Decimal(v.value),
-                       unit=(targets[k].unit if v.unit is None else v.unit)[:20], as_of=v.as_of or default_day)
-        for k, v in data.values.items()
-    ])  # fmt: skip
+    insert_rows(
+        IndicatorValue,
+        [
+            IndicatorValue(
+                report=report,
+                target=targets[k],
+                value=Decimal(v.value),
+                unit=(targets[k].unit if v.unit is None else v.unit)[:20],
+                as_of=v.as_of or default_day,
+            )
+            for k, v in data.values.items()
+        ],
+    )
 
 
 def snapshot(report: ProgressReport) -> dict[str, Any]:
-    return {"progress": report.progress, "reason": report.reason, "percent": report.percent,
-            "narrative": report.narrative, "lock_version": report.lock_version}  # fmt: skip
+    return {
+        "progress": report.progress,
+        "reason": report.reason,
+        "percent": report.percent,
+        "narrative": report.narrative,
+        "lock_version": report.lock_version,
+    }
 
 
 def reporting_unit(task: Task, period: ReportingPeriod, acting_user: Actor) -> tuple[User, int]:

@@ -38,8 +38,16 @@ def do_return_report(report: ProgressReport, comment: str, *, acting_user: Actor
     report.review_comment = comment
     report.returned_count += 1
     report.updated_at = report.reviewed_at
-    report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "returned_count",
-                               "updated_at"])  # fmt: skip
+    report.save(
+        update_fields=[
+            "status",
+            "reviewed_at",
+            "reviewed_by",
+            "review_comment",
+            "returned_count",
+            "updated_at",
+        ]
+    )
     record(
         acting_user,
         "return_report",

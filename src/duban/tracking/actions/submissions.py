@@ -118,8 +118,11 @@ def do_submit_new_report(
         return _submit_new(task, period, data, kind, files, user, unit_id)
     except IntegrityError as exc:
         refused = exc
-    statuses = set(ProgressReport.objects.filter(task=task, period=period, unit_id=unit_id)
-                   .values_list("status", flat=True))  # fmt: skip
+    statuses = set(
+        ProgressReport.objects.filter(task=task, period=period, unit_id=unit_id).values_list(
+            "status", flat=True
+        )
+    )
     if not statuses:
         raise refused
     if ReportStatus.DRAFT not in statuses:
@@ -149,10 +152,23 @@ def _submit_new(
     types = [check_evidence(name, content) for name, content in named]
     at = now()
     report = ProgressReport(
-        task=task, period=period, unit_id=unit_id, kind=kind, status=after, version=1,
-        created_at=at, created_by=user, updated_at=at, submitted_at=at, submitted_by=user, lock_version=1,
-        progress=data.progress, reason=data.reason.strip(), percent=data.percent, narrative=data.narrative.strip(),
-    )  # fmt: skip
+        task=task,
+        period=period,
+        unit_id=unit_id,
+        kind=kind,
+        status=after,
+        version=1,
+        created_at=at,
+        created_by=user,
+        updated_at=at,
+        submitted_at=at,
+        submitted_by=user,
+        lock_version=1,
+        progress=data.progress,
+        reason=data.reason.strip(),
+        percent=data.percent,
+        narrative=data.narrative.strip(),
+    )
     assert user.unit is not None  # read with the user (accounts.backends): the message below names it
     report.unit = user.unit
     # IntegrityError if the unit has any version already. A plain INSERT: no signal listens.
@@ -166,9 +182,14 @@ def _submit_new(
     for (name, content), content_type in zip(named, types, strict=True):
         evidence = store_evidence(report, name, content, content_type, user)
         events.append(("add_evidence", report, f"上传佐证材料 {name}", evidence_facts(evidence)))
-    events.append(("submit_report", report,
-                   f"报送{report.get_kind_display()} {task} {period}（第 {report.version} 版）",
-                   {"status": report.status, "supersedes": []}))  # fmt: skip
+    events.append(
+        (
+            "submit_report",
+            report,
+            f"报送{report.get_kind_display()} {task} {period}（第 {report.version} 版）",
+            {"status": report.status, "supersedes": []},
+        )
+    )
     record_many(user, events)
     send_on_commit(_reviewer_message(report))
     return report
@@ -178,8 +199,11 @@ def _reviewer_message(report: ProgressReport) -> Message:
     task = report.task
     addresses: tuple[tuple[int, str], ...] = ()
     if report.kind == ReportKind.REPORT:
-        addresses = tuple(User.objects.filter(managed_plans=task.plan_id, is_active=True).order_by()
-                          .values_list("pk", "email"))  # fmt: skip
+        addresses = tuple(
+            User.objects.filter(managed_plans=task.plan_id, is_active=True)
+            .order_by()
+            .values_list("pk", "email")
+        )
         units: tuple[int, ...] = ()
     else:
         units = tuple(reporting_unit_ids(task_roles(task)))

@@ -50,7 +50,12 @@ def report_grid(
         key = (rep.period_id, rep.unit_id)
         (drafts if rep.status == ReportStatus.DRAFT else answers)[key] = rep
     return [
-        GridRow(p, [GridCell(u, name, kind, answers.get((p.pk, u)), drafts.get((p.pk, u)))
-                    for u, (name, kind) in units.items()])
+        GridRow(
+            p,
+            [
+                GridCell(u, name, kind, answers.get((p.pk, u)), drafts.get((p.pk, u)))
+                for u, (name, kind) in units.items()
+            ],
+        )
         for p in periods
-    ]  # fmt: skip
+    ]

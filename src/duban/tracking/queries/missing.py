@@ -32,8 +32,11 @@ def missing_reports(periods: Iterable[ReportingPeriod]) -> list[Missing]:
     if not periods:
         return []
     plan_ids = {p.plan_id for p in periods}
-    tasks = list(Task.objects.filter(plan_id__in=plan_ids).exclude(
-        pk__in=TaskClosure.objects.values("task_id")).order_by("plan_id", "order"))  # fmt: skip
+    tasks = list(
+        Task.objects.filter(plan_id__in=plan_ids)
+        .exclude(pk__in=TaskClosure.objects.values("task_id"))
+        .order_by("plan_id", "order")
+    )
     roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
     names: dict[int, str] = {}
     for task_id, unit_id, role, name in Responsibility.objects.filter(task__plan_id__in=plan_ids).values_list(
@@ -43,10 +46,11 @@ def missing_reports(periods: Iterable[ReportingPeriod]) -> list[Missing]:
         names[unit_id] = name
     answered = set(
         ProgressReport.objects.filter(
-            period__in=[p.pk for p in periods], kind=ReportKind.REPORT,
+            period__in=[p.pk for p in periods],
+            kind=ReportKind.REPORT,
             status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
         ).values_list("task_id", "period_id", "unit_id")
-    )  # fmt: skip
+    )
     out = []
     for period in sorted(periods, key=lambda p: (p.due, p.pk)):
         for task in tasks:

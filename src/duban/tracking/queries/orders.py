@@ -40,8 +40,12 @@ class OrderFilter:
         if self.plan is not None:
             orders = orders.filter(task__plan_id=self.plan)
         if self.q:
-            orders = orders.filter(Q(serial__icontains=self.q) | Q(text__icontains=self.q)
-                                   | Q(task__title__icontains=self.q) | Q(task__text__icontains=self.q))  # fmt: skip
+            orders = orders.filter(
+                Q(serial__icontains=self.q)
+                | Q(text__icontains=self.q)
+                | Q(task__title__icontains=self.q)
+                | Q(task__text__icontains=self.q)
+            )
         return orders
 
     def is_empty(self) -> bool:

@@ -123,9 +123,13 @@ def period_overviews(
             for u, n in sorted(counts.items(), key=lambda kv: names[kv[0]])
         ]
         out[period.pk] = PeriodOverview(
-            period=period, overdue=period.due < day, missing=missing, awaiting_review=waiting[period.pk],
-            open_orders=dict(orders[period.plan_id]), units=units,
-        )  # fmt: skip
+            period=period,
+            overdue=period.due < day,
+            missing=missing,
+            awaiting_review=waiting[period.pk],
+            open_orders=dict(orders[period.plan_id]),
+            units=units,
+        )
     return out
 
 
@@ -169,8 +173,9 @@ def plan_summaries(plans: Iterable[Plan], *, day: dt.date | None = None) -> list
         periods[period.plan_id].append(period)
     current = {pk: current_period(periods[pk], day) for pk in ids}
     overviews = period_overviews([c for c in current.values() if c is not None], day=day)
-    overdue = Counter(m.period.plan_id for m in missing_reports(
-        [p for ps in periods.values() for p in ps if p.due < day]))  # fmt: skip
+    overdue = Counter(
+        m.period.plan_id for m in missing_reports([p for ps in periods.values() for p in ps if p.due < day])
+    )
     orders: dict[int, Counter[str]] = defaultdict(Counter)
     late: Counter[int] = Counter()
     for plan_id, level, status, deadline in (
@@ -184,9 +189,15 @@ def plan_summaries(plans: Iterable[Plan], *, day: dt.date | None = None) -> list
     out = []
     for plan in plans:
         now_period = current[plan.pk]
-        out.append(PlanSummary(
-            plan=plan, period=now_period, overview=overviews.get(now_period.pk) if now_period else None,
-            periods=len(periods[plan.pk]), overdue_reports=overdue[plan.pk], open_orders=dict(orders[plan.pk]),
-            overdue_orders=late[plan.pk],
-        ))  # fmt: skip
+        out.append(
+            PlanSummary(
+                plan=plan,
+                period=now_period,
+                overview=overviews.get(now_period.pk) if now_period else None,
+                periods=len(periods[plan.pk]),
+                overdue_reports=overdue[plan.pk],
+                open_orders=dict(orders[plan.pk]),
+                overdue_orders=late[plan.pk],
+            )
+        )
     return out

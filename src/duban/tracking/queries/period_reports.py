@@ -47,8 +47,12 @@ def section_rows(overview: PeriodOverview, colors: Mapping[int, str]) -> list[Se
     """Per top-level section of the period's plan (tasks outside any section last, as 其他):
     `colors` is each task's light (lights.compute_lights(...).tasks)."""
     plan_id = overview.period.plan_id
-    sections = {pk: (parent, title, order) for pk, parent, title, order in
-                Section.objects.filter(plan_id=plan_id).values_list("pk", "parent_id", "title", "order")}  # fmt: skip
+    sections = {
+        pk: (parent, title, order)
+        for pk, parent, title, order in Section.objects.filter(plan_id=plan_id).values_list(
+            "pk", "parent_id", "title", "order"
+        )
+    }
 
     def root(pk: int | None) -> int | None:
         seen = set()
@@ -78,11 +82,15 @@ def section_rows(overview: PeriodOverview, colors: Mapping[int, str]) -> list[Se
             row["lacking"] += lacking[task_id]
     ordered = sorted(rows, key=lambda k: (k is None, sections[k][2] if k is not None else 0))
     return [
-        SectionRow(title=sections[k][1] if k is not None else "其他", tasks=rows[k]["tasks"],
-                   lights={c: rows[k]["lights"].get(c, 0) for c in ("green", "yellow", "red")},
-                   expected=rows[k]["expected"], reported=rows[k]["expected"] - rows[k]["lacking"])
+        SectionRow(
+            title=sections[k][1] if k is not None else "其他",
+            tasks=rows[k]["tasks"],
+            lights={c: rows[k]["lights"].get(c, 0) for c in ("green", "yellow", "red")},
+            expected=rows[k]["expected"],
+            reported=rows[k]["expected"] - rows[k]["lacking"],
+        )
         for k in ordered
-    ]  # fmt: skip
+    ]
 
 
 def received_over_time(period: ReportingPeriod) -> list[tuple[dt.date, int]]:
@@ -148,10 +156,18 @@ def period_report(
     visible = set(tasks.filter(plan_id=period.plan_id).values_list("pk", flat=True))
     lights = compute_lights(Task.objects.filter(plan_id=period.plan_id), day=day)
     return PeriodReport(
-        period=period, day=day, overview=overview, missing=[m for m in overview.missing if m.task.pk in visible],
-        lights=lights, sections=section_rows(overview, {pk: t.color for pk, t in lights.tasks.items()}), received=received_over_time(period),
+        period=period,
+        day=day,
+        overview=overview,
+        missing=[m for m in overview.missing if m.task.pk in visible],
+        lights=lights,
+        sections=section_rows(overview, {pk: t.color for pk, t in lights.tasks.items()}),
+        received=received_over_time(period),
         open_orders=list(
-            orders.filter(task__plan_id=period.plan_id).exclude(status=OrderStatus.CLOSED)
-            .select_related("task").prefetch_related("units").order_by("reply_deadline", "serial")
+            orders.filter(task__plan_id=period.plan_id)
+            .exclude(status=OrderStatus.CLOSED)
+            .select_related("task")
+            .prefetch_related("units")
+            .order_by("reply_deadline", "serial")
         ),
-    )  # fmt: skip
+    )

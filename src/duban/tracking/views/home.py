@@ -8,20 +8,36 @@ from django.views.decorators.http import require_safe
 
 from duban.accounts.requests import signed_in
 from duban.clock import today
-from duban.office.xlsx import Table
 from duban.plans.access import visible_plans
 from duban.plans.models import Plan
 from duban.tracking.access import (
     review_queue,
 )
 from duban.tracking.queries.missing import Missing
-from duban.tracking.queries.overviews import plan_summaries
+from duban.tracking.queries.overviews import PlanSummary, plan_summaries
 from duban.tracking.views.pages import (
+    Columns,
+    column_table,
     export_url,
     render_page,
     shown_date,
     wants_xlsx,
     xlsx_download,
+)
+
+HOME_COLUMNS: Columns[PlanSummary] = (
+    ("方案", lambda s: s.plan.title),
+    ("当前报送周期", lambda s: s.period.name if s.period else ""),
+    ("报送截止", lambda s: shown_date(s.period.due) if s.period else ""),
+    ("应报", lambda s: s.overview.expected if s.overview else ""),
+    ("已报", lambda s: s.overview.reported if s.overview else ""),
+    ("报送率（%）", lambda s: s.overview.percent if s.overview else ""),
+    ("往期及本期逾期未报", lambda s: s.overdue_reports),
+    ("未办结督办单", lambda s: s.open_order_count),
+    ("红色", lambda s: s.open_orders.get("red", 0)),
+    ("黄色", lambda s: s.open_orders.get("yellow", 0)),
+    ("蓝色", lambda s: s.open_orders.get("blue", 0)),
+    ("逾期未回复", lambda s: s.overdue_orders),
 )
 
 
@@ -33,15 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.filter(pk__in=visible_plans(user).filter(is_current=True).values("pk"))
     rows = plan_summaries(plans.order_by("-created_at", "-id"), day=day)
     if wants_xlsx(request):
-        table = Table("督办概览", ("方案", "当前报送周期", "报送截止", "应报", "已报", "报送率（%）", "往期及本期逾期未报",
-                                 "未办结督办单", "红色", "黄色", "蓝色", "逾期未回复"), [
-            (s.plan.title, s.period.name if s.period else "", shown_date(s.period.due) if s.period else "",
-             s.overview.expected if s.overview else "", s.overview.reported if s.overview else "",
-             s.overview.percent if s.overview else "", s.overdue_reports, s.open_order_count,
-             s.open_orders.get("red", 0), s.open_orders.get("yellow", 0), s.open_orders.get("blue", 0),
-             s.overdue_orders)
-            for s in rows
-        ], facts=f"统计日期：{day.isoformat()}", sheet="督办概览")  # fmt: skip
+        table = column_table(
+            "督办概览", HOME_COLUMNS, rows, facts=f"统计日期：{day.isoformat()}", sheet="督办概览"
+        )
         return xlsx_download(table, "督办概览", "tracking")
     # A reporter's own outstanding reports, with a link to write each.
     mine: list[Missing] = []

@@ -4,7 +4,7 @@ escalated, printed as .docx."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from duban.accounts.models import User
 from duban.accounts.requests import signed_in
 from duban.clock import today
 from duban.downloads import download
-from duban.office.xlsx import Cell, Table
+from duban.office.xlsx import Table
 from duban.plans.access import access_task, can_manage, visible_plans
 from duban.tracking.access import (
     access_order,
@@ -41,6 +41,8 @@ from duban.tracking.transitions import TrackingError
 from duban.tracking.views.pages import (
     LEVEL_NAMES,
     LIST_LIMIT,
+    Columns,
+    column_table,
     export_url,
     render_page,
     shown_date,
@@ -62,8 +64,9 @@ def order_issue(request: HttpRequest, task_id: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            order = do_issue_order(task, d["units"], d["text"], d["reply_deadline"], level=d["level"],
-                                   acting_user=user)  # fmt: skip
+            order = do_issue_order(
+                task, d["units"], d["text"], d["reply_deadline"], level=d["level"], acting_user=user
+            )
         except TrackingError as exc:
             form.add_error(None, str(exc))
         else:
@@ -72,17 +75,28 @@ def order_issue(request: HttpRequest, task_id: int) -> HttpResponse:
     return task_page(request, task, issue_form=form, status=400)
 
 
+def _order_columns(day: dt.date) -> Columns[SupervisionOrder]:
+    return (
+        ("编号", lambda o: o.serial),
+        ("级别", lambda o: LEVEL_NAMES.get(o.level, o.level)),
+        ("状态", lambda o: o.get_status_display()),
+        ("方案", lambda o: o.task.plan.title),
+        ("序号", lambda o: o.task.number),
+        ("任务", lambda o: o.task.title or o.task.text),
+        ("督办单位", lambda o: "、".join(u.name for u in o.units.all())),
+        ("督办事项", lambda o: o.text),
+        ("签发时间", lambda o: shown_date(o.issued_at)),
+        ("回复期限", lambda o: shown_date(o.reply_deadline)),
+        ("逾期", lambda o: "是" if o.status == OrderStatus.OPEN and o.reply_deadline < day else ""),
+        ("回复", lambda o: o.reply_text),
+        ("办结时间", lambda o: shown_date(o.closed_at)),
+    )
+
+
 def _order_table(orders: Iterable[SupervisionOrder], day: dt.date, title: str) -> Table:
-    rows: list[Sequence[Cell]] = [
-        (o.serial, LEVEL_NAMES.get(o.level, o.level), o.get_status_display(), o.task.plan.title, o.task.number,
-         o.task.title or o.task.text, "、".join(u.name for u in o.units.all()), o.text, shown_date(o.issued_at),
-         shown_date(o.reply_deadline), "是" if o.status == OrderStatus.OPEN and o.reply_deadline < day else "",
-         o.reply_text, shown_date(o.closed_at))
-        for o in orders
-    ]  # fmt: skip
-    headings = ("编号", "级别", "状态", "方案", "序号", "任务", "督办单位", "督办事项", "签发时间", "回复期限", "逾期",
-                "回复", "办结时间")  # fmt: skip
-    return Table(title, headings, rows, facts=f"导出日期：{day.isoformat()}", sheet="督办单")
+    return column_table(
+        title, _order_columns(day), orders, facts=f"导出日期：{day.isoformat()}", sheet="督办单"
+    )
 
 
 @login_required
@@ -90,8 +104,12 @@ def _order_table(orders: Iterable[SupervisionOrder], day: dt.date, title: str) -
 def order_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     flt = OrderFilter.from_params(request.GET)
-    orders = (flt.apply(visible_orders(user)).select_related("task__plan").prefetch_related("units")
-              .order_by("-year", "-seq"))  # fmt: skip
+    orders = (
+        flt.apply(visible_orders(user))
+        .select_related("task__plan")
+        .prefetch_related("units")
+        .order_by("-year", "-seq")
+    )
     day = today()
     if wants_xlsx(request):
         return xlsx_download(
@@ -118,14 +136,26 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _order_page(request: HttpRequest, order: SupervisionOrder, *, reply_form: OrderReplyForm | None = None,
-                close_form: OrderCloseForm | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
+def _order_page(
+    request: HttpRequest,
+    order: SupervisionOrder,
+    *,
+    reply_form: OrderReplyForm | None = None,
+    close_form: OrderCloseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = signed_in(request)
     open_ = order.status == OrderStatus.OPEN
     manager = can_manage_order(user, order)
-    escalations = [{"at": e.get("at", "")[:16].replace("T", " "), "from": LEVEL_NAMES.get(e.get("from"), ""),
-                    "to": LEVEL_NAMES.get(e.get("to"), ""), "deadline": e.get("deadline", "")}
-                   for e in order.escalations]  # fmt: skip
+    escalations = [
+        {
+            "at": e.get("at", "")[:16].replace("T", " "),
+            "from": LEVEL_NAMES.get(e.get("from"), ""),
+            "to": LEVEL_NAMES.get(e.get("to"), ""),
+            "deadline": e.get("deadline", ""),
+        }
+        for e in order.escalations
+    ]
     return render_page(
         request,
         "tracking/order.html",

@@ -4,7 +4,8 @@ export of a list page, and dates as the pages and their exports print them."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,15 +14,17 @@ from django.utils import timezone
 from duban.accounts.requests import signed_in
 from duban.downloads import download
 from duban.notifications.context import unread_badge
-from duban.office.xlsx import Table, table_to_xlsx
+from duban.office.xlsx import Cell, Table, table_to_xlsx
 from duban.tracking.lights import Color
-from duban.tracking.models import (
-    OrderLevel,
-)
+from duban.tracking.models import OrderLevel
 
 COLOR_NAMES = dict(Color.choices)
 LEVEL_NAMES = dict(OrderLevel.choices)
 LIST_LIMIT = 500  # rows a list page shows; its Excel export holds them all
+
+T = TypeVar("T")
+# An exported list's columns: each a heading and how to read its cell from one row's object.
+Columns = Sequence[tuple[str, Callable[[T], Cell]]]
 
 
 def render_page(
@@ -37,6 +40,11 @@ def render_page(
 
 def wants_xlsx(request: HttpRequest) -> bool:
     return request.GET.get("format") == "xlsx"
+
+
+def column_table(title: str, columns: Columns[T], items: Iterable[T], *, facts: str, sheet: str) -> Table:
+    rows = [tuple(cell(item) for _, cell in columns) for item in items]
+    return Table(title, tuple(heading for heading, _ in columns), rows, facts=facts, sheet=sheet)
 
 
 def xlsx_download(table: Table, name: str, fallback: str) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from duban.accounts.requests import signed_in
 from duban.clock import today
 from duban.downloads import download
-from duban.office.xlsx import Table, workbook
+from duban.office.xlsx import workbook
 from duban.plans.access import access_plan, can_manage, visible_tasks
 from duban.tracking import circular
 from duban.tracking.access import (
@@ -27,6 +27,7 @@ from duban.tracking.forms import (
 from duban.tracking.models import (
     ANSWERED,
     OrderLevel,
+    ReportingPeriod,
     ReportKind,
 )
 from duban.tracking.queries.period_reports import PeriodReport, period_report
@@ -34,11 +35,26 @@ from duban.tracking.transitions import TrackingError
 from duban.tracking.views.charts import period_charts
 from duban.tracking.views.pages import (
     LEVEL_NAMES,
+    Columns,
+    column_table,
     export_url,
     render_page,
     shown_date,
     wants_xlsx,
     xlsx_download,
+)
+
+
+def _received(period: ReportingPeriod) -> int:
+    return period.received  # type: ignore[attr-defined, no-any-return]  # annotated by period_list
+
+
+PERIOD_COLUMNS: Columns[ReportingPeriod] = (
+    ("名称", lambda p: p.name),
+    ("开始", lambda p: shown_date(p.start)),
+    ("结束", lambda p: shown_date(p.end)),
+    ("报送截止", lambda p: shown_date(p.due)),
+    ("已收报告", _received),
 )
 
 
@@ -78,9 +94,8 @@ def period_list(request: HttpRequest, plan_id: int) -> HttpResponse:
     periods = list(plan.periods.annotate(received=received).order_by("start", "end"))
     day = today()
     if wants_xlsx(request):
-        table = Table(f"{plan.title}报送周期", ("名称", "开始", "结束", "报送截止", "已收报告"), [
-            (p.name, shown_date(p.start), shown_date(p.end), shown_date(p.due), p.received) for p in periods  # type: ignore[attr-defined]
-        ], facts=f"导出日期：{day.isoformat()}", sheet="报送周期")  # fmt: skip
+        facts = f"导出日期：{day.isoformat()}"
+        table = column_table(f"{plan.title}报送周期", PERIOD_COLUMNS, periods, facts=facts, sheet="报送周期")
         return xlsx_download(table, f"{plan.title}报送周期", f"periods-{plan.pk}")
     return render_page(
         request,
@@ -132,8 +147,12 @@ def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
 def period_xlsx(request: HttpRequest, period_id: int) -> HttpResponse:
     r = _period_report(request, period_id)
     data = workbook(circular.period_tables(r))
-    return download(data, name=f"{r.period.plan.title}{r.period.name}督办情况", fallback=f"period-{r.period.pk}",
-                    fmt="xlsx")  # fmt: skip
+    return download(
+        data,
+        name=f"{r.period.plan.title}{r.period.name}督办情况",
+        fallback=f"period-{r.period.pk}",
+        fmt="xlsx",
+    )
 
 
 @login_required

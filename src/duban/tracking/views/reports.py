@@ -76,21 +76,33 @@ def report_page(
         "current": current,
     }
     if report is not None:
-        versions = list(visible_reports(user).filter(task=task, period=period, unit_id=report.unit_id)
-                        .order_by("-version"))  # fmt: skip
-        context.update({
-            "values": list(report.values.select_related("target")),
-            "evidence": list(report.evidence.all()),
-            "versions": versions,
-            "can_review": can_review_report(user, report),
-            "review_form": review_form or ReviewForm(),
-            "can_correct": can_correct_report(user, report),
-            "open_draft": next((v for v in versions if v.status == ReportStatus.DRAFT and v.pk != report.pk), None),
-            "contributions": list(
-                visible_reports(user).filter(task=task, period=period, kind=ReportKind.CONTRIBUTION)
-                .exclude(status=ReportStatus.SUPERSEDED).select_related("unit").order_by("unit__name")
-            ) if report.kind == ReportKind.REPORT else [],
-        })  # fmt: skip
+        versions = list(
+            visible_reports(user)
+            .filter(task=task, period=period, unit_id=report.unit_id)
+            .order_by("-version")
+        )
+        context.update(
+            {
+                "values": list(report.values.select_related("target")),
+                "evidence": list(report.evidence.all()),
+                "versions": versions,
+                "can_review": can_review_report(user, report),
+                "review_form": review_form or ReviewForm(),
+                "can_correct": can_correct_report(user, report),
+                "open_draft": next(
+                    (v for v in versions if v.status == ReportStatus.DRAFT and v.pk != report.pk), None
+                ),
+                "contributions": list(
+                    visible_reports(user)
+                    .filter(task=task, period=period, kind=ReportKind.CONTRIBUTION)
+                    .exclude(status=ReportStatus.SUPERSEDED)
+                    .select_related("unit")
+                    .order_by("unit__name")
+                )
+                if report.kind == ReportKind.REPORT
+                else [],
+            }
+        )
     return render_page(request, "tracking/report.html", context, status=status)
 
 
@@ -162,8 +174,13 @@ def report_new(request: HttpRequest, task_id: int, period_id: int) -> HttpRespon
         return _save_report(request, task=task, period=period, kind=kind, report=None)
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)
-    existing = (visible_reports(user).filter(task=task, period=period, unit_id=user.unit_id or 0)
-                .exclude(status=ReportStatus.SUPERSEDED).order_by("-version").first())  # fmt: skip
+    existing = (
+        visible_reports(user)
+        .filter(task=task, period=period, unit_id=user.unit_id or 0)
+        .exclude(status=ReportStatus.SUPERSEDED)
+        .order_by("-version")
+        .first()
+    )
     if existing is not None:
         return redirect("tracking:report", existing.pk)
     return report_page(request, task=task, period=period, report=None)

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.requests import signed_in
 from duban.clock import today
-from duban.office.xlsx import Table
 from duban.tracking.access import (
     access_report,
     review_queue,
@@ -20,10 +19,13 @@ from duban.tracking.forms import (
     ReviewForm,
 )
 from duban.tracking.models import (
+    ProgressReport,
     TaskClosure,
 )
 from duban.tracking.transitions import Actor, TrackingError, actors_of_report
 from duban.tracking.views.pages import (
+    Columns,
+    column_table,
     export_url,
     render_page,
     shown_date,
@@ -31,6 +33,19 @@ from duban.tracking.views.pages import (
     xlsx_download,
 )
 from duban.tracking.views.reports import report_page
+
+REVIEW_COLUMNS: Columns[ProgressReport] = (
+    ("方案", lambda r: r.task.plan.title),
+    ("报送周期", lambda r: r.period.name),
+    ("序号", lambda r: r.task.number),
+    ("任务", lambda r: r.task.title or r.task.text),
+    ("单位", lambda r: r.unit.name),
+    ("类型", lambda r: r.get_kind_display()),
+    ("版本", lambda r: r.version),
+    ("报送时间", lambda r: shown_date(r.submitted_at)),
+    ("进展", lambda r: r.get_progress_display()),
+    ("完成比例（%）", lambda r: r.percent),
+)
 
 
 @login_required
@@ -41,11 +56,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
         review_queue(user).select_related("task__plan", "period", "unit").order_by("submitted_at", "pk")
     )
     if wants_xlsx(request):
-        table = Table("待审核报告", ("方案", "报送周期", "序号", "任务", "单位", "类型", "版本", "报送时间", "进展", "完成比例（%）"), [
-            (r.task.plan.title, r.period.name, r.task.number, r.task.title or r.task.text, r.unit.name,
-             r.get_kind_display(), r.version, shown_date(r.submitted_at), r.get_progress_display(), r.percent)
-            for r in reports
-        ], facts=f"导出日期：{today().isoformat()}", sheet="待审核")  # fmt: skip
+        facts = f"导出日期：{today().isoformat()}"
+        table = column_table("待审核报告", REVIEW_COLUMNS, reports, facts=facts, sheet="待审核")
         return xlsx_download(table, "待审核报告", "review")
     return render_page(
         request, "tracking/review.html", {"reports": reports, "export_url": export_url(request)}
@@ -61,8 +73,15 @@ def report_review(request: HttpRequest, report_id: int) -> HttpResponse:
         raise Http404("报告不存在或无权访问")
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return report_page(request, task=report.task, period=report.period, report=report, review_form=form,
-                            error="请选择审核结果", status=400)  # fmt: skip
+        return report_page(
+            request,
+            task=report.task,
+            period=report.period,
+            report=report,
+            review_form=form,
+            error="请选择审核结果",
+            status=400,
+        )
     comment = form.cleaned_data["comment"]
     try:
         if form.cleaned_data["decision"] == "return":
@@ -73,6 +92,13 @@ def report_review(request: HttpRequest, report_id: int) -> HttpResponse:
             closed = TaskClosure.objects.filter(task_id=report.task_id, report=report).exists()
             messages.success(request, "已审核通过" + ("，任务已销号" if closed else ""))
     except TrackingError as exc:
-        return report_page(request, task=report.task, period=report.period, report=report, review_form=form,
-                            error=str(exc), status=400)  # fmt: skip
+        return report_page(
+            request,
+            task=report.task,
+            period=report.period,
+            report=report,
+            review_form=form,
+            error=str(exc),
+            status=400,
+        )
     return redirect("tracking:report", report.pk)

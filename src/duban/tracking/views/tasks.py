@@ -75,16 +75,19 @@ def _cell_view(cell: GridCell, period: ReportingPeriod, task: Task, user: User, 
     return CellView(cell, ReportKind(cell.kind).label, status, css, link, action)
 
 
-def task_page(request: HttpRequest, task: Task, *, issue_form: OrderIssueForm | None = None,
-               status: int = 200) -> HttpResponse:  # fmt: skip
+def task_page(
+    request: HttpRequest, task: Task, *, issue_form: OrderIssueForm | None = None, status: int = 200
+) -> HttpResponse:
     user = signed_in(request)
     day = today()
     plan = task.plan
     light = task_light(task, day=day)
     periods = list(plan.periods.order_by("start", "end"))
     reports = visible_reports(user)
-    grid = [(row.period, [_cell_view(c, row.period, task, user, day) for c in row.cells])
-            for row in report_grid(task, periods, reports)]  # fmt: skip
+    grid = [
+        (row.period, [_cell_view(c, row.period, task, user, day) for c in row.cells])
+        for row in report_grid(task, periods, reports)
+    ]
     series = target_series(task, reports.filter(task=task))
     manager = can_manage(user, plan)
     resps = list(task.responsibilities.select_related("unit").order_by("order"))
