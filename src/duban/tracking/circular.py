@@ -67,24 +67,15 @@ def summary_lines(r: PeriodReport) -> list[str]:
 
 
 def period_tables(r: PeriodReport) -> list[Table]:
+    """The period page's tables, one sheet each: overview, units, missing, sections, lights,
+    orders, receipts."""
     p, ov = r.period, r.overview
-    plan = p.plan.title
-    facts = f"{plan} · 统计日期：{r.day.isoformat()}"
+    facts = f"{p.plan.title} · 统计日期：{r.day.isoformat()}"
+    missing = [
+        (m.unit_name, m.task.number, m.task.title or m.task.text, p.due.isoformat()) for m in r.missing
+    ]
     return [
-        Table(
-            f"{p.name}报送概况",
-            ("项目", "内容"),
-            [
-                ("方案", plan),
-                ("报送周期", p.name),
-                ("起止日期", f"{p.start.isoformat()} 至 {p.end.isoformat()}"),
-                ("报送截止", p.due.isoformat()),
-                ("统计日期", r.day.isoformat()),
-                *(("概况", line) for line in summary_lines(r)),
-            ],
-            facts=facts,
-            sheet="概况",
-        ),
+        Table(f"{p.name}报送概况", ("项目", "内容"), _overview_rows(r), facts=facts, sheet="概况"),
         Table(
             f"{p.name}各单位报送率",
             ("单位", "应报", "已报", "未报", "报送率（%）"),
@@ -95,42 +86,15 @@ def period_tables(r: PeriodReport) -> list[Table]:
         Table(
             f"{p.name}{'逾期未报送' if ov.overdue else '未报送'}清单",
             ("单位", "序号", "任务", "报送截止"),
-            [(m.unit_name, m.task.number, m.task.title or m.task.text, p.due.isoformat()) for m in r.missing],
+            missing,
             facts=facts,
             sheet="未报送",
         ),
-        Table(
-            f"{p.name}各部分报送与灯色",
-            ("部分", "任务数", "应报", "已报", "报送率（%）", "绿灯", "黄灯", "红灯"),
-            [
-                (
-                    s.title,
-                    s.tasks,
-                    s.expected,
-                    s.reported,
-                    s.percent,
-                    s.lights["green"],
-                    s.lights["yellow"],
-                    s.lights["red"],
-                )
-                for s in r.sections
-            ],
-            facts=facts,
-            sheet="各部分",
-        ),
+        Table(f"{p.name}各部分报送与灯色", SECTION_HEADINGS, _section_rows(r), facts=facts, sheet="各部分"),
         Table(
             "各单位任务灯色",
             ("单位", "灯色", "绿灯", "黄灯", "红灯"),
-            [
-                (
-                    u.name,
-                    COLORS.get(u.color, u.color),
-                    u.counts.get("green", 0),
-                    u.counts.get("yellow", 0),
-                    u.counts.get("red", 0),
-                )
-                for u in r.lights.units
-            ],
+            _unit_light_rows(r),
             facts=facts,
             sheet="单位灯色",
         ),
@@ -148,6 +112,36 @@ def period_tables(r: PeriodReport) -> list[Table]:
             facts=facts,
             sheet="报告接收",
         ),
+    ]
+
+
+def _overview_rows(r: PeriodReport) -> list[tuple[str, str]]:
+    p = r.period
+    return [
+        ("方案", p.plan.title),
+        ("报送周期", p.name),
+        ("起止日期", f"{p.start.isoformat()} 至 {p.end.isoformat()}"),
+        ("报送截止", p.due.isoformat()),
+        ("统计日期", r.day.isoformat()),
+        *(("概况", line) for line in summary_lines(r)),
+    ]
+
+
+SECTION_HEADINGS = ("部分", "任务数", "应报", "已报", "报送率（%）", "绿灯", "黄灯", "红灯")
+
+
+def _section_rows(r: PeriodReport) -> list[tuple[str | int | float, ...]]:
+    lights = ("green", "yellow", "red")
+    return [
+        (s.title, s.tasks, s.expected, s.reported, s.percent, *(s.lights[c] for c in lights))
+        for s in r.sections
+    ]
+
+
+def _unit_light_rows(r: PeriodReport) -> list[tuple[str | int, ...]]:
+    lights = ("green", "yellow", "red")
+    return [
+        (u.name, COLORS.get(u.color, u.color), *(u.counts.get(c, 0) for c in lights)) for u in r.lights.units
     ]
 
 

@@ -60,27 +60,7 @@ def do_correct_report(report: ProgressReport, *, acting_user: Actor) -> Progress
             new.save(force_insert=True)
     except IntegrityError:
         raise ConflictError("已有未报送的更正草稿，请在该草稿中修改") from None
-    IndicatorValue.objects.bulk_create(
-        [
-            IndicatorValue(report=new, target_id=v.target_id, value=v.value, unit=v.unit, as_of=v.as_of)
-            for v in report.values.all()
-        ]
-    )
-    Evidence.objects.bulk_create(
-        [
-            Evidence(
-                report=new,
-                file=e.file.name,
-                name=e.name,
-                sha256=e.sha256,
-                size=e.size,
-                content_type=e.content_type,
-                uploaded_at=e.uploaded_at,
-                uploaded_by_id=e.uploaded_by_id,
-            )
-            for e in report.evidence.all()
-        ]
-    )
+    _copy_figures_and_files(report, new)
     record(
         acting_user,
         "correct_report",
@@ -89,3 +69,28 @@ def do_correct_report(report: ProgressReport, *, acting_user: Actor) -> Progress
         after={"corrects": report.pk, "version": new.version},
     )
     return new
+
+
+def _copy_figures_and_files(report: ProgressReport, new: ProgressReport) -> None:
+    """The corrected version's figures and evidence, now the correction's too (the files themselves
+    are shared, not copied: do_remove_evidence deletes a file only when no report names it)."""
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(report=new, target_id=v.target_id, value=v.value, unit=v.unit, as_of=v.as_of)
+            for v in report.values.all()
+        ]
+    )
+    Evidence.objects.bulk_create([_evidence_copy(e, new) for e in report.evidence.all()])
+
+
+def _evidence_copy(e: Evidence, report: ProgressReport) -> Evidence:
+    return Evidence(
+        report=report,
+        file=e.file.name,
+        name=e.name,
+        sha256=e.sha256,
+        size=e.size,
+        content_type=e.content_type,
+        uploaded_at=e.uploaded_at,
+        uploaded_by_id=e.uploaded_by_id,
+    )

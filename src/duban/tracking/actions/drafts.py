@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.audit.record import record
 from duban.clock import now
 from duban.plans.models import Task
@@ -50,44 +51,46 @@ def _save(
         .order_by()
     )
     draft = next((r for r in rows if r.status == ReportStatus.DRAFT), None)
+    if draft is not None:
+        return _edit(draft, data, lock_version, acting_user)
     answered = next((r for r in rows if r.status in ANSWERED), None)
-    if draft is None:
-        check_report(answered.status if answered else None, ReportAction.SAVE, actors)
-        check_data(data)
-        if lock_version is not None:
-            # The form was of a draft that has since been submitted or replaced by someone else.
-            raise ConflictError(STALE_DRAFT)
-        at = now()
-        report = ProgressReport(
-            task=task,
-            period=period,
-            unit_id=unit_id,
-            kind=kind,
-            status=ReportStatus.DRAFT,
-            version=max((r.version for r in rows), default=0) + 1,
-            created_at=at,
-            created_by=user,
-            updated_at=at,
-            progress=data.progress,
-            reason=data.reason.strip(),
-            percent=data.percent,
-            narrative=data.narrative.strip(),
-        )
-        try:
-            with transaction.atomic():  # two people starting the same report at once: one wins
-                report.save(force_insert=True)
-        except IntegrityError:
-            raise ConflictError(STALE_DRAFT) from None
-        store_values(report, data, new=True)
-        record(
-            acting_user,
-            "save_draft",
-            report,
-            summary=f"新建{report.get_kind_display()}草稿 {task} {period}",
-            after=snapshot(report),
-        )
-        return report
-    return _edit(draft, data, lock_version, acting_user)
+    check_report(answered.status if answered else None, ReportAction.SAVE, actors)
+    check_data(data)
+    if lock_version is not None:
+        # The form was of a draft that has since been submitted or replaced by someone else.
+        raise ConflictError(STALE_DRAFT)
+    version = max((r.version for r in rows), default=0) + 1
+    return _create(kind, task, period, data, version, user, unit_id)
+
+
+def _create(
+    kind: str, task: Task, period: ReportingPeriod, data: ReportData, version: int, user: User, unit_id: int
+) -> ProgressReport:
+    at = now()
+    report = ProgressReport(
+        task=task,
+        period=period,
+        unit_id=unit_id,
+        kind=kind,
+        status=ReportStatus.DRAFT,
+        version=version,
+        created_at=at,
+        created_by=user,
+        updated_at=at,
+        progress=data.progress,
+        reason=data.reason.strip(),
+        percent=data.percent,
+        narrative=data.narrative.strip(),
+    )
+    try:
+        with transaction.atomic():  # two people starting the same report at once: one wins
+            report.save(force_insert=True)
+    except IntegrityError:
+        raise ConflictError(STALE_DRAFT) from None
+    store_values(report, data, new=True)
+    summary = f"新建{report.get_kind_display()}草稿 {task} {period}"
+    record(user, "save_draft", report, summary=summary, after=snapshot(report))
+    return report
 
 
 def _edit(

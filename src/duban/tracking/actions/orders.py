@@ -89,16 +89,7 @@ def do_issue_order(
     """Issue a 督办单 on a task to some of its units; it gets the year's next serial number."""
     task = Task.objects.select_related("plan").get(pk=task.pk)
     status = check_order(None, OrderAction.ISSUE, order_actors(acting_user, task))
-    unit_ids = list(dict.fromkeys(u if isinstance(u, int) else u.pk for u in units))
-    task_units = {u for u, _ in task_roles(task)}
-    if not unit_ids:
-        raise InvalidInput("请选择督办单位")
-    strangers = [str(u) for u in unit_ids if u not in task_units]
-    if strangers:
-        names = "、".join(Unit.objects.filter(pk__in=strangers).values_list("name", flat=True)) or "、".join(
-            strangers
-        )
-        raise InvalidInput(f"督办单位必须是该任务的责任单位：{names}")
+    unit_ids = _order_unit_ids(task, units)
     text = (text or "").strip()
     if not text:
         raise InvalidInput("请填写督办事项")
@@ -106,42 +97,20 @@ def do_issue_order(
         raise InvalidInput(f"回复期限 {reply_deadline} 早于今天")
     if level not in OrderLevel.values:
         raise InvalidInput(f"未知的督办级别“{level}”")
-    year = today().year
-    for _attempt in range(10):
-        seq = _next_serial(year)
-        order = SupervisionOrder(
-            year=year,
-            seq=seq,
-            serial=f"{conf.order_prefix()}〔{year}〕{seq}号",
-            task=task,
-            level=level,
-            status=status,
-            text=text,
-            reply_deadline=reply_deadline,
-            issued_at=now(),
-            issued_by=person(acting_user),
-        )
-        try:
-            with transaction.atomic():  # another manager may take the same number at the same moment
-                order.save(force_insert=True)
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise ConflictError("督办单编号分配冲突，请重试")
-    order.units.set(unit_ids)
-    record(
-        acting_user,
-        "issue_order",
-        order,
-        summary=f"签发督办单 {order.serial}（{order.get_level_display()}）{task}",
-        after={
-            "serial": order.serial,
-            "units": unit_ids,
-            "level": level,
-            "reply_deadline": str(reply_deadline),
-        },
+    order = SupervisionOrder(
+        task=task,
+        level=level,
+        status=status,
+        text=text,
+        reply_deadline=reply_deadline,
+        issued_at=now(),
+        issued_by=person(acting_user),
     )
+    _save_numbered(order, today().year)
+    order.units.set(unit_ids)
+    facts = {"serial": order.serial, "units": unit_ids, "level": level, "reply_deadline": str(reply_deadline)}
+    summary = f"签发督办单 {order.serial}（{order.get_level_display()}）{task}"
+    record(acting_user, "issue_order", order, summary=summary, after=facts)
     send_on_commit(
         _order_message(
             order,
@@ -153,6 +122,33 @@ def do_issue_order(
         )
     )
     return order
+
+
+def _order_unit_ids(task: Task, units: Iterable[Unit | int]) -> list[int]:
+    """The units an order goes to, each once: some of the task's own."""
+    unit_ids = list(dict.fromkeys(u if isinstance(u, int) else u.pk for u in units))
+    if not unit_ids:
+        raise InvalidInput("请选择督办单位")
+    task_units = {u for u, _ in task_roles(task)}
+    strangers = [str(u) for u in unit_ids if u not in task_units]
+    if strangers:
+        names = Unit.objects.filter(pk__in=strangers).values_list("name", flat=True)
+        raise InvalidInput(f"督办单位必须是该任务的责任单位：{'、'.join(names) or '、'.join(strangers)}")
+    return unit_ids
+
+
+def _save_numbered(order: SupervisionOrder, year: int) -> None:
+    """Save a new order under the year's next serial number."""
+    for _attempt in range(10):
+        order.year, order.seq = year, _next_serial(year)
+        order.serial = f"{conf.order_prefix()}〔{year}〕{order.seq}号"
+        try:
+            with transaction.atomic():  # another manager may take the same number at the same moment
+                order.save(force_insert=True)
+            return
+        except IntegrityError:
+            order.pk = None
+    raise ConflictError("督办单编号分配冲突，请重试")
 
 
 @transaction.atomic

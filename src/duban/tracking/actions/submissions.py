@@ -150,25 +150,7 @@ def _submit_new(
         raise InvalidInput(problem)
     named = [(file_name(f.name), f.data) for f in files]
     types = [check_evidence(name, content) for name, content in named]
-    at = now()
-    report = ProgressReport(
-        task=task,
-        period=period,
-        unit_id=unit_id,
-        kind=kind,
-        status=after,
-        version=1,
-        created_at=at,
-        created_by=user,
-        updated_at=at,
-        submitted_at=at,
-        submitted_by=user,
-        lock_version=1,
-        progress=data.progress,
-        reason=data.reason.strip(),
-        percent=data.percent,
-        narrative=data.narrative.strip(),
-    )
+    report = _first_version(task, period, data, kind, after, user, unit_id)
     assert user.unit is not None  # read with the user (accounts.backends): the message below names it
     report.unit = user.unit
     # IntegrityError if the unit has any version already. A plain INSERT: no signal listens.
@@ -182,17 +164,36 @@ def _submit_new(
     for (name, content), content_type in zip(named, types, strict=True):
         evidence = store_evidence(report, name, content, content_type, user)
         events.append(("add_evidence", report, f"上传佐证材料 {name}", evidence_facts(evidence)))
-    events.append(
-        (
-            "submit_report",
-            report,
-            f"报送{report.get_kind_display()} {task} {period}（第 {report.version} 版）",
-            {"status": report.status, "supersedes": []},
-        )
-    )
+    submitted = f"报送{report.get_kind_display()} {task} {period}（第 {report.version} 版）"
+    events.append(("submit_report", report, submitted, {"status": report.status, "supersedes": []}))
     record_many(user, events)
     send_on_commit(_reviewer_message(report))
     return report
+
+
+def _first_version(
+    task: Task, period: ReportingPeriod, data: ReportData, kind: str, status: str, user: User, unit_id: int
+) -> ProgressReport:
+    """The unit's first version of its report, submitted as it is made (not saved yet)."""
+    at = now()
+    return ProgressReport(
+        task=task,
+        period=period,
+        unit_id=unit_id,
+        kind=kind,
+        status=status,
+        version=1,
+        created_at=at,
+        created_by=user,
+        updated_at=at,
+        submitted_at=at,
+        submitted_by=user,
+        lock_version=1,
+        progress=data.progress,
+        reason=data.reason.strip(),
+        percent=data.percent,
+        narrative=data.narrative.strip(),
+    )
 
 
 def _reviewer_message(report: ProgressReport) -> Message:

@@ -87,20 +87,7 @@ def period_overviews(
     missing_by_period: dict[int, list[Missing]] = defaultdict(list)
     for m in missing_reports(periods):
         missing_by_period[m.period.pk].append(m)
-    names: dict[int, str] = {}
-    roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    plan_of: dict[int, int] = {}
-    for task_id, plan_id, unit_id, role, name in (
-        Responsibility.objects.filter(task__plan_id__in=plan_ids)
-        .exclude(task__in=TaskClosure.objects.values("task_id"))
-        .values_list("task_id", "task__plan_id", "unit_id", "role", "unit__name")
-    ):
-        roles[task_id].append((unit_id, role))
-        plan_of[task_id] = plan_id
-        names[unit_id] = name
-    expected: dict[int, Counter[int]] = defaultdict(Counter)
-    for task_id, r in roles.items():
-        expected[plan_of[task_id]].update(reporting_unit_ids(r))
+    expected, names = _expected_reports(plan_ids)
     orders: dict[int, Counter[str]] = defaultdict(Counter)
     for plan_id, level in (
         SupervisionOrder.objects.filter(task__plan_id__in=plan_ids)
@@ -131,6 +118,26 @@ def period_overviews(
             units=units,
         )
     return out
+
+
+def _expected_reports(plan_ids: set[int]) -> tuple[dict[int, Counter[int]], dict[int, str]]:
+    """Per plan, how many task reports each unit owes a period (one per open task it answers
+    for); and the units' names."""
+    names: dict[int, str] = {}
+    roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    plan_of: dict[int, int] = {}
+    for task_id, plan_id, unit_id, role, name in (
+        Responsibility.objects.filter(task__plan_id__in=plan_ids)
+        .exclude(task__in=TaskClosure.objects.values("task_id"))
+        .values_list("task_id", "task__plan_id", "unit_id", "role", "unit__name")
+    ):
+        roles[task_id].append((unit_id, role))
+        plan_of[task_id] = plan_id
+        names[unit_id] = name
+    expected: dict[int, Counter[int]] = defaultdict(Counter)
+    for task_id, r in roles.items():
+        expected[plan_of[task_id]].update(reporting_unit_ids(r))
+    return expected, names
 
 
 def current_period(periods: Iterable[ReportingPeriod], day: dt.date) -> ReportingPeriod | None:

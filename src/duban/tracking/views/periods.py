@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -9,11 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 
+from duban.accounts.models import User
 from duban.accounts.requests import signed_in
 from duban.clock import today
 from duban.downloads import download
 from duban.office.xlsx import workbook
 from duban.plans.access import access_plan, can_manage, visible_tasks
+from duban.plans.models import Plan
 from duban.tracking import circular
 from duban.tracking.access import (
     access_period,
@@ -62,34 +65,52 @@ PERIOD_COLUMNS: Columns[ReportingPeriod] = (
 def period_list(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = signed_in(request)
     plan = access_plan(user, plan_id)
-    manager = can_manage(user, plan)
-    year_form, custom_form = YearPeriodsForm(prefix="year"), CustomPeriodForm(prefix="custom")
-    error, status = "", 200
     if request.method == "POST":
-        if not manager:
+        if not can_manage(user, plan):
             raise Http404("方案不存在或无权访问")
+        return _add_periods(request, plan, user)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    return _periods_page(request, plan, manager=can_manage(user, plan))
+
+
+def _add_periods(request: HttpRequest, plan: Plan, user: User) -> HttpResponse:
+    """Either form: the periods of a year at a frequency, or one period with its own dates."""
+    custom = request.POST.get("kind") == "custom"
+    year_form = YearPeriodsForm(None if custom else request.POST, prefix="year")
+    custom_form = CustomPeriodForm(request.POST if custom else None, prefix="custom")
+    form: forms.Form = custom_form if custom else year_form
+    error = ""
+    if form.is_valid():
+        d = form.cleaned_data
         try:
-            if request.POST.get("kind") == "custom":
-                custom_form = CustomPeriodForm(request.POST, prefix="custom")
-                if custom_form.is_valid():
-                    d = custom_form.cleaned_data
-                    period = do_add_period(plan, d["name"], d["start"], d["end"], d["due"], acting_user=user)
-                    messages.success(request, f"已新增报送周期“{period.name}”")
-                    return redirect("tracking:periods", plan.pk)
+            if custom:
+                period = do_add_period(plan, d["name"], d["start"], d["end"], d["due"], acting_user=user)
+                said = f"已新增报送周期“{period.name}”"
             else:
-                year_form = YearPeriodsForm(request.POST, prefix="year")
-                if year_form.is_valid():
-                    d = year_form.cleaned_data
-                    periods = do_create_periods(
-                        plan, d["year"], d["frequency"], d["due_day"], acting_user=user
-                    )
-                    messages.success(request, f"{d['year']}年共有 {len(periods)} 个报送周期")
-                    return redirect("tracking:periods", plan.pk)
+                periods = do_create_periods(plan, d["year"], d["frequency"], d["due_day"], acting_user=user)
+                said = f"{d['year']}年共有 {len(periods)} 个报送周期"
         except TrackingError as exc:
             error = str(exc)
-        status = 400
-    elif request.method not in ("GET", "HEAD"):
-        return HttpResponse(status=405)
+        else:
+            messages.success(request, said)
+            return redirect("tracking:periods", plan.pk)
+    # Only a manager gets here.
+    return _periods_page(
+        request, plan, manager=True, year_form=year_form, custom_form=custom_form, error=error, status=400
+    )
+
+
+def _periods_page(
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    manager: bool,
+    year_form: YearPeriodsForm | None = None,
+    custom_form: CustomPeriodForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     received = Count("reports", filter=Q(reports__kind=ReportKind.REPORT, reports__status__in=ANSWERED))
     periods = list(plan.periods.annotate(received=received).order_by("start", "end"))
     day = today()
@@ -97,21 +118,17 @@ def period_list(request: HttpRequest, plan_id: int) -> HttpResponse:
         facts = f"导出日期：{day.isoformat()}"
         table = column_table(f"{plan.title}报送周期", PERIOD_COLUMNS, periods, facts=facts, sheet="报送周期")
         return xlsx_download(table, f"{plan.title}报送周期", f"periods-{plan.pk}")
-    return render_page(
-        request,
-        "tracking/periods.html",
-        {
-            "plan": plan,
-            "periods": periods,
-            "day": day,
-            "can_manage": manager,
-            "year_form": year_form,
-            "custom_form": custom_form,
-            "error": error,
-            "export_url": export_url(request),
-        },
-        status=status,
-    )
+    context = {
+        "plan": plan,
+        "periods": periods,
+        "day": day,
+        "can_manage": manager,
+        "year_form": year_form or YearPeriodsForm(prefix="year"),
+        "custom_form": custom_form or CustomPeriodForm(prefix="custom"),
+        "error": error,
+        "export_url": export_url(request),
+    }
+    return render_page(request, "tracking/periods.html", context, status=status)
 
 
 def _period_report(request: HttpRequest, period_id: int) -> PeriodReport:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from duban.accounts.models import User
 from duban.accounts.requests import signed_in
 from duban.evidence import EvidenceRejected
 from duban.plans.models import Task
@@ -76,34 +77,38 @@ def report_page(
         "current": current,
     }
     if report is not None:
-        versions = list(
-            visible_reports(user)
-            .filter(task=task, period=period, unit_id=report.unit_id)
-            .order_by("-version")
-        )
-        context.update(
-            {
-                "values": list(report.values.select_related("target")),
-                "evidence": list(report.evidence.all()),
-                "versions": versions,
-                "can_review": can_review_report(user, report),
-                "review_form": review_form or ReviewForm(),
-                "can_correct": can_correct_report(user, report),
-                "open_draft": next(
-                    (v for v in versions if v.status == ReportStatus.DRAFT and v.pk != report.pk), None
-                ),
-                "contributions": list(
-                    visible_reports(user)
-                    .filter(task=task, period=period, kind=ReportKind.CONTRIBUTION)
-                    .exclude(status=ReportStatus.SUPERSEDED)
-                    .select_related("unit")
-                    .order_by("unit__name")
-                )
-                if report.kind == ReportKind.REPORT
-                else [],
-            }
-        )
+        context.update(_report_context(user, report, review_form))
     return render_page(request, "tracking/report.html", context, status=status)
+
+
+def _report_context(user: User, report: ProgressReport, review_form: ReviewForm | None) -> dict[str, Any]:
+    """What the page of an existing report adds: its figures, files, versions, review, contributions."""
+    versions = list(
+        visible_reports(user)
+        .filter(task=report.task, period=report.period, unit_id=report.unit_id)
+        .order_by("-version")
+    )
+    contributions: list[ProgressReport] = []
+    if report.kind == ReportKind.REPORT:
+        contributions = list(
+            visible_reports(user)
+            .filter(task=report.task, period=report.period, kind=ReportKind.CONTRIBUTION)
+            .exclude(status=ReportStatus.SUPERSEDED)
+            .select_related("unit")
+            .order_by("unit__name")
+        )
+    return {
+        "values": list(report.values.select_related("target")),
+        "evidence": list(report.evidence.all()),
+        "versions": versions,
+        "can_review": can_review_report(user, report),
+        "review_form": review_form or ReviewForm(),
+        "can_correct": can_correct_report(user, report),
+        "open_draft": next(
+            (v for v in versions if v.status == ReportStatus.DRAFT and v.pk != report.pk), None
+        ),
+        "contributions": contributions,
+    }
 
 
 def _save_report(
