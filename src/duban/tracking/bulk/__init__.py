@@ -5,7 +5,9 @@ template  bulk_template(unit, period, *, user) writes the workbook: one row per 
           still has to report on in the period (its draft, if any, filled in), hidden columns
           naming the task, the draft's lock_version and the task's targets, drop-down and range
           validation on the input cells, and everything else locked
-reading   an upload read back and checked cell by cell, without a database write
+reading   an upload opened and recognised (format, unit, period, header), its cells read
+rows      each filled row checked by a form (RowForm), without a database write
+cells     how a cell is read (numbers, percentages, dates as people type them), a field per cell
 
 The upload itself is an action: duban.tracking.actions.bulk_uploads.do_bulk_upload.
 """
