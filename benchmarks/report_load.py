@@ -243,14 +243,11 @@ def child_actions(args: argparse.Namespace, jobs: list[dict[str, Any]]) -> dict[
 
     from duban.accounts.models import User
     from duban.plans.models import Task
-    from duban.tracking.actions import (
-        IndicatorInput,
-        ReportData,
-        TrackingError,
-        do_save_draft,
-        do_submit_report,
-    )
+    from duban.tracking.actions.drafts import do_save_draft
+    from duban.tracking.actions.report_data import IndicatorInput, ReportData
+    from duban.tracking.actions.submissions import do_submit_report
     from duban.tracking.models import ReportingPeriod
+    from duban.tracking.transitions import TrackingError
 
     users = {u.pk: u for u in User.objects.filter(pk__in={j["user"] for j in jobs}).select_related("unit")}
     period = ReportingPeriod.objects.select_related("plan").get(pk=jobs[0]["period"])

@@ -47,14 +47,11 @@ from duban.assessment.models import (
     VetoItem,
 )
 from duban.plans.models import Deduction, Plan, Responsibility, Section, Target, Task
-from duban.tracking.actions import (
-    IndicatorInput,
-    ReportData,
-    do_accept_report,
-    do_create_periods,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.drafts import do_save_draft
+from duban.tracking.actions.periods import do_create_periods
+from duban.tracking.actions.report_data import IndicatorInput, ReportData
+from duban.tracking.actions.reviews import do_accept_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import Frequency, Progress, ProgressReport, ReportingPeriod
 from duban.units.models import Unit
 

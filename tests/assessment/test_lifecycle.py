@@ -27,14 +27,11 @@ from duban.assessment.engine import compute
 from duban.assessment.models import Appeal, AppealStatus, Assessment, AssessmentStatus, Result, ResultLine
 from duban.audit.models import AuditEvent
 from duban.plans.models import Plan
-from duban.tracking.actions import (
-    IndicatorInput,
-    ReportData,
-    do_accept_report,
-    do_correct_report,
-    do_edit_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.corrections import do_correct_report
+from duban.tracking.actions.drafts import do_edit_draft
+from duban.tracking.actions.report_data import IndicatorInput, ReportData
+from duban.tracking.actions.reviews import do_accept_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import Progress, ProgressReport
 from duban.units.models import Unit
 

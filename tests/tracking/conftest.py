@@ -18,7 +18,8 @@ import pytest
 from duban import clock
 from duban.accounts.models import User
 from duban.plans.models import Plan, Task
-from duban.tracking.actions import IndicatorInput, ReportData, do_create_periods
+from duban.tracking.actions.periods import do_create_periods
+from duban.tracking.actions.report_data import IndicatorInput, ReportData
 from duban.tracking.models import Frequency, ReportingPeriod
 from duban.units.models import Unit
 
@@ -48,8 +49,9 @@ def frozen() -> Iterator[Callable[[dt.datetime], None]]:
 
 @pytest.fixture
 def lead_reporter(small_plan: Plan) -> User:
-    return User.objects.create_user("zfw", password="pw-zfw-12345", role="reporter",
-                                    unit=Unit.objects.get(name="区委政法委"))  # fmt: skip
+    return User.objects.create_user(
+        "zfw", password="pw-zfw-12345", role="reporter", unit=Unit.objects.get(name="区委政法委")
+    )
 
 
 @pytest.fixture

@@ -21,14 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.plans.models import Plan, Responsibility, Target, Task
-from duban.tracking.actions import (
-    TransitionError,
-    do_add_period,
-    do_edit_draft,
-    do_save_draft,
-    do_submit_report,
-)
-from duban.tracking.bulk import BulkUploadError, bulk_template, do_bulk_upload
+from duban.tracking.actions.bulk_uploads import do_bulk_upload
+from duban.tracking.actions.drafts import do_edit_draft, do_save_draft
+from duban.tracking.actions.periods import do_add_period
+from duban.tracking.actions.submissions import do_submit_report
+from duban.tracking.bulk.sheet import BulkUploadError
+from duban.tracking.bulk.template import bulk_template
 from duban.tracking.models import (
     IndicatorValue,
     Progress,
@@ -37,6 +35,7 @@ from duban.tracking.models import (
     ReportKind,
     ReportStatus,
 )
+from duban.tracking.transitions import TransitionError
 from duban.units.models import Unit
 
 from .conftest import filled
@@ -117,10 +116,31 @@ def good_workbook(
 ) -> openpyxl.Workbook:
     wb = load(bulk_template(zfw, q1, user=user))
     ws = sheet(wb)
-    fill(ws, task1, 进展状态="推进中", **{"完成比例（%）": 60, "工作进展": "已完成网格划分。", "指标1当前值": 72.5,
-                                   "指标1数据截至": dt.date(2025, 2, 28)})  # fmt: skip
-    fill(ws, t3, 进展状态="滞后", **{"完成比例（%）": "30", "原因（滞后、暂缓必填）": "选址未定", "工作进展": "正在选址。",
-                                "指标1当前值": 3, "指标1数据截至": "2025/2/28", "指标2当前值": "85.5", "指标2数据截至": "2025年3月1日"})  # fmt: skip
+    fill(
+        ws,
+        task1,
+        进展状态="推进中",
+        **{
+            "完成比例（%）": 60,
+            "工作进展": "已完成网格划分。",
+            "指标1当前值": 72.5,
+            "指标1数据截至": dt.date(2025, 2, 28),
+        },
+    )
+    fill(
+        ws,
+        t3,
+        进展状态="滞后",
+        **{
+            "完成比例（%）": "30",
+            "原因（滞后、暂缓必填）": "选址未定",
+            "工作进展": "正在选址。",
+            "指标1当前值": 3,
+            "指标1数据截至": "2025/2/28",
+            "指标2当前值": "85.5",
+            "指标2数据截至": "2025年3月1日",
+        },
+    )
     fill(ws, t4, 进展状态="已完成", **{"完成比例（%）": 100, "工作进展": "配合开展普法宣传 12 场。"})
     return wb
 
@@ -173,8 +193,12 @@ def test_it_fills_in_a_draft_and_leaves_out_tasks_already_submitted(
 ) -> None:
     t3, _t4 = extra_tasks
     do_submit_report(do_save_draft(t3, q1, filled(t3), acting_user=lead_reporter), acting_user=lead_reporter)
-    draft = do_save_draft(task1, q1, filled(task1, value="72.5", progress=Progress.LAGGING, reason="人手不足"),
-                          acting_user=lead_reporter)  # fmt: skip
+    draft = do_save_draft(
+        task1,
+        q1,
+        filled(task1, value="72.5", progress=Progress.LAGGING, reason="人手不足"),
+        acting_user=lead_reporter,
+    )
     ws = sheet(load(bulk_template(zfw, q1, user=lead_reporter)))
     cols = columns(ws)
     assert [ws[f"{cols['序号']}{r}"].value for r in range(4, ws.max_row + 1)] == ["1", "4"]
@@ -202,8 +226,9 @@ def test_it_stores_one_draft_per_filled_row(
     zfw: Unit, q1: ReportingPeriod, lead_reporter: User, task1: Task, extra_tasks: tuple[Task, Task]
 ) -> None:
     t3, t4 = extra_tasks
-    reports = do_bulk_upload(zfw, q1, to_bytes(good_workbook(zfw, q1, lead_reporter, task1, t3, t4)),
-                             acting_user=lead_reporter)  # fmt: skip
+    reports = do_bulk_upload(
+        zfw, q1, to_bytes(good_workbook(zfw, q1, lead_reporter, task1, t3, t4)), acting_user=lead_reporter
+    )
     assert len(reports) == 3 == ProgressReport.objects.count()
     assert all(r.status == ReportStatus.DRAFT for r in reports)
     by_task = {r.task_id: r for r in ProgressReport.objects.all()}
@@ -219,8 +244,9 @@ def test_it_stores_one_draft_per_filled_row(
     (v1,) = r1.values.all()
     assert (v1.value, v1.unit, v1.as_of) == (Decimal("72.5"), "%", dt.date(2025, 2, 28))
     assert [(v.value, v.as_of) for v in r3.values.all()] == [
-        (Decimal(3), dt.date(2025, 2, 28)), (Decimal("85.5"), dt.date(2025, 3, 1))
-    ]  # fmt: skip
+        (Decimal(3), dt.date(2025, 2, 28)),
+        (Decimal("85.5"), dt.date(2025, 3, 1)),
+    ]
     assert AuditEvent.objects.filter(action="save_draft").count() == 3
     assert AuditEvent.objects.get(action="bulk_upload").after["reports"] == [r.pk for r in reports]
 
@@ -287,9 +313,16 @@ def _spoil_cell(heading: str, value: Any) -> Callable[[Worksheet, Task, Task, Ta
     ],
 )
 def test_it_rejects_the_whole_upload_for_a_bad_cell_naming_its_address(
-    zfw: Unit, q1: ReportingPeriod, lead_reporter: User, task1: Task, extra_tasks: tuple[Task, Task],
-    heading: str, value: Any, address_of: str, message: str,
-) -> None:  # fmt: skip
+    zfw: Unit,
+    q1: ReportingPeriod,
+    lead_reporter: User,
+    task1: Task,
+    extra_tasks: tuple[Task, Task],
+    heading: str,
+    value: Any,
+    address_of: str,
+    message: str,
+) -> None:
     t3, t4 = extra_tasks
     wb = good_workbook(zfw, q1, lead_reporter, task1, t3, t4)
     ws = sheet(wb)
@@ -350,8 +383,10 @@ def test_it_lists_every_bad_cell_of_every_row(
     with pytest.raises(BulkUploadError) as info:
         do_bulk_upload(zfw, q1, to_bytes(wb), acting_user=lead_reporter)
     assert [e.split(":")[0] for e in info.value.errors] == [
-        f"{cols['进展状态']}{r1}", f"{cols['完成比例（%）']}{r3}", f"{cols['指标2数据截至']}{r3}"
-    ]  # fmt: skip
+        f"{cols['进展状态']}{r1}",
+        f"{cols['完成比例（%）']}{r3}",
+        f"{cols['指标2数据截至']}{r3}",
+    ]
     assert not ProgressReport.objects.exists()
 
 
@@ -440,9 +475,13 @@ def test_it_explains_a_file_that_is_not_the_template(
 
 
 def test_it_refuses_the_template_of_another_period(
-    zfw: Unit, q1: ReportingPeriod, periods: list[ReportingPeriod], users: dict[str, User], lead_reporter: User,
+    zfw: Unit,
+    q1: ReportingPeriod,
+    periods: list[ReportingPeriod],
+    users: dict[str, User],
+    lead_reporter: User,
     task1: Task,
-) -> None:  # fmt: skip
+) -> None:
     wb = load(bulk_template(zfw, periods[1], user=lead_reporter))
     fill(sheet(wb), task1, 进展状态="推进中", 工作进展="……")
     with pytest.raises(BulkUploadError, match="这不是区委政法委2025年第一季度的报送模板"):
@@ -470,10 +509,17 @@ def test_it_takes_uploads_only_from_the_units_own_reporters(
     assert not ProgressReport.objects.exists()
 
 
-def test_it_handles_a_custom_period(small_plan: Plan, zfw: Unit, users: dict[str, User], lead_reporter: User,
-                                    task1: Task) -> None:  # fmt: skip
-    period = do_add_period(small_plan, "专项督查期", dt.date(2025, 3, 1), dt.date(2025, 3, 20), dt.date(2025, 3, 25),
-                           acting_user=users["manager"])  # fmt: skip
+def test_it_handles_a_custom_period(
+    small_plan: Plan, zfw: Unit, users: dict[str, User], lead_reporter: User, task1: Task
+) -> None:
+    period = do_add_period(
+        small_plan,
+        "专项督查期",
+        dt.date(2025, 3, 1),
+        dt.date(2025, 3, 20),
+        dt.date(2025, 3, 25),
+        acting_user=users["manager"],
+    )
     wb = load(bulk_template(zfw, period, user=lead_reporter))
     fill(sheet(wb), task1, 进展状态="推进中", 工作进展="……", 指标1当前值=80)
     (report,) = do_bulk_upload(zfw, period, to_bytes(wb), acting_user=lead_reporter)

@@ -15,15 +15,11 @@ from django.db import connection, connections
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.plans.models import Task
-from duban.tracking.actions import (
-    ConflictError,
-    TrackingError,
-    do_edit_draft,
-    do_issue_order,
-    do_save_draft,
-    do_submit_new_report,
-)
+from duban.tracking.actions.drafts import do_edit_draft, do_save_draft
+from duban.tracking.actions.orders import do_issue_order
+from duban.tracking.actions.submissions import do_submit_new_report
 from duban.tracking.models import ProgressReport, ReportingPeriod, SupervisionOrder
+from duban.tracking.transitions import ConflictError, TrackingError
 from duban.units.models import Unit
 
 from .conftest import filled
@@ -63,8 +59,11 @@ def test_it_lets_exactly_one_of_many_simultaneous_saves_of_a_draft_win(
     owner = users["other_reporter"]
     draft = do_save_draft(task2, q1, filled(task2), acting_user=owner)
     seen = draft.lock_version
-    results = _race(lambda i: do_edit_draft(draft, filled(task2, narrative=f"第{i}人的修改"), lock_version=seen,
-                                            acting_user=owner))  # fmt: skip
+    results = _race(
+        lambda i: do_edit_draft(
+            draft, filled(task2, narrative=f"第{i}人的修改"), lock_version=seen, acting_user=owner
+        )
+    )
     winners = [r for r in results if isinstance(r, ProgressReport)]
     assert len(winners) == 1
     assert all(isinstance(r, ConflictError) for r in results if r not in winners)
@@ -100,7 +99,10 @@ def test_it_stores_one_report_when_many_send_the_same_new_report_at_once(
 
 def test_it_gives_simultaneous_orders_distinct_serial_numbers(users: dict[str, User], task1: Task) -> None:
     unit = Unit.objects.get(name="区委政法委")
-    results = _race(lambda i: do_issue_order(task1, [unit], f"督办事项{i}", dt.date(2025, 12, 31),
-                                             acting_user=users["manager"]))  # fmt: skip
+    results = _race(
+        lambda i: do_issue_order(
+            task1, [unit], f"督办事项{i}", dt.date(2025, 12, 31), acting_user=users["manager"]
+        )
+    )
     assert all(isinstance(r, SupervisionOrder) for r in results), results
     assert sorted(SupervisionOrder.objects.values_list("seq", flat=True)) == list(range(1, THREADS + 1))

@@ -15,7 +15,7 @@ from docx import Document
 from duban.accounts.models import User
 from duban.notifications.actions import do_set_unit_channel
 from duban.plans.models import Task
-from duban.tracking.actions import do_issue_order
+from duban.tracking.actions.orders import do_issue_order
 from duban.tracking.models import OrderLevel
 from duban.units.models import Unit
 
@@ -140,8 +140,14 @@ def test_it_exports_the_home_overview(people: dict[str, User | None], world: dic
 def test_it_exports_the_order_list_as_filtered(
     people: dict[str, User | None], world: dict[str, Any], query: str, serials: int
 ) -> None:
-    do_issue_order(world["task"], [world["zfw"]], "紧急", dt.date(2025, 3, 4), level=OrderLevel.RED,
-                   acting_user=people["manager"])  # fmt: skip
+    do_issue_order(
+        world["task"],
+        [world["zfw"]],
+        "紧急",
+        dt.date(2025, 3, 4),
+        level=OrderLevel.RED,
+        acting_user=people["manager"],
+    )
     book = sheets(client_for(people["manager"]).get(f"/tracking/orders/?format=xlsx{query}"))
     rows = rows_after_header(book["督办单"], "编号")
     assert len(rows) == serials
@@ -154,10 +160,15 @@ def test_it_exports_the_order_list_as_filtered(
         ("review", "manager", "待审核", "方案", [("XX区平安建设任务分解方案", "2025年第一季度", 1)]),
         ("inbox", "reporter", "消息", "时间", [("督办通知",)]),
         ("deliveries", "admin", "发送失败", "消息时间", [("汇总",)]),
-        ("periods", "manager", "报送周期", "名称", [("2025年第一季度",), ("2025年第二季度",), ("2025年第三季度",),
-                                                     ("2025年第四季度",)]),
+        (
+            "periods",
+            "manager",
+            "报送周期",
+            "名称",
+            [("2025年第一季度",), ("2025年第二季度",), ("2025年第三季度",), ("2025年第四季度",)],
+        ),
     ],
-)  # fmt: skip
+)
 def test_it_exports_each_list_to_excel(
     people: dict[str, User | None],
     world: dict[str, Any],
@@ -182,8 +193,13 @@ def test_it_exports_each_list_to_excel(
 def test_it_never_exports_a_robots_signing_secret(
     people: dict[str, User | None], world: dict[str, Any]
 ) -> None:
-    do_set_unit_channel(Unit.objects.get(name="区委政法委"), "dingtalk", url="https://oapi.dingtalk.com/robot/send?a=1",
-                        secret="SECxyz", acting_user=people["admin"])  # fmt: skip
+    do_set_unit_channel(
+        Unit.objects.get(name="区委政法委"),
+        "dingtalk",
+        url="https://oapi.dingtalk.com/robot/send?a=1",
+        secret="SECxyz",
+        acting_user=people["admin"],
+    )
     response = client_for(people["admin"]).get("/tracking/channels/?format=xlsx")
     book = sheets(response)
     rows = rows_after_header(book["通知渠道"], "单位")
@@ -228,8 +244,12 @@ def test_it_needs_no_extra_client_to_read_the_exports(
 ) -> None:
     """Every tracking download is a plain attachment a browser saves as is (no inline rendering)."""
     c: Client = client_for(people["admin"])
-    for link in (url("period_xlsx", world), url("period_docx", world), url("order_docx", world),
-                 url("orders", world) + "?format=xlsx"):  # fmt: skip
+    for link in (
+        url("period_xlsx", world),
+        url("period_docx", world),
+        url("order_docx", world),
+        url("orders", world) + "?format=xlsx",
+    ):
         response = c.get(link)
         assert response["Content-Disposition"].startswith("attachment;"), link
         assert "no-store" in response["Cache-Control"], link

@@ -13,15 +13,11 @@ from django.test.utils import CaptureQueriesContext
 
 from duban.accounts.models import User
 from duban.plans.models import Plan, Responsibility, Target, Task
-from duban.tracking.actions import (
-    do_accept_report,
-    do_close_order,
-    do_correct_report,
-    do_issue_order,
-    do_return_report,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.corrections import do_correct_report
+from duban.tracking.actions.drafts import do_save_draft
+from duban.tracking.actions.orders import do_close_order, do_issue_order
+from duban.tracking.actions.reviews import do_accept_report, do_return_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.lights import Color, plan_lights, rules_text, task_light
 from duban.tracking.models import OrderLevel, Progress, ProgressReport, ReportingPeriod
 from duban.units.models import Unit
@@ -36,10 +32,17 @@ def near_days(settings: Any) -> None:
     settings.DUBAN_LIGHT_NEAR_DAYS = 14
 
 
-def _submit(task: Task, period: ReportingPeriod, user: User, value: str = "60", as_of: dt.date | None = None,
-            **kw: Any) -> ProgressReport:  # fmt: skip
-    return do_submit_report(do_save_draft(task, period, filled(task, value, as_of, **kw), acting_user=user),
-                            acting_user=user)  # fmt: skip
+def _submit(
+    task: Task,
+    period: ReportingPeriod,
+    user: User,
+    value: str = "60",
+    as_of: dt.date | None = None,
+    **kw: Any,
+) -> ProgressReport:
+    return do_submit_report(
+        do_save_draft(task, period, filled(task, value, as_of, **kw), acting_user=user), acting_user=user
+    )
 
 
 @pytest.mark.parametrize(
@@ -204,8 +207,9 @@ def test_it_computes_a_whole_plan_in_a_fixed_number_of_queries(
         plan_lights(small_plan, day=dt.date(2025, 4, 20))
     unit = Unit.objects.get(name="区司法局")
     for i in range(30):
-        t = Task.objects.create(plan=small_plan, number=f"x{i}", text="新增任务", order=10 + i,
-                                deadline=dt.date(2025, 12, 31))  # fmt: skip
+        t = Task.objects.create(
+            plan=small_plan, number=f"x{i}", text="新增任务", order=10 + i, deadline=dt.date(2025, 12, 31)
+        )
         Responsibility.objects.create(task=t, unit=unit, role="lead")
         Target.objects.create(task=t, metric="覆盖率", cmp=">=", value=Decimal(90), unit="%", by_year=2025)
     with CaptureQueriesContext(connection) as big:

@@ -11,18 +11,15 @@ import pytest
 from django.http import Http404
 from docx import Document
 
+from duban.accounts.actors import SYSTEM
 from duban.accounts.models import User
 from duban.notifications.models import Notification
 from duban.plans.models import Task
 from duban.tracking.access import access_order, can_reply_order
-from duban.tracking.actions import (
-    InvalidInput,
-    do_escalate_overdue_orders,
-    do_issue_order,
-    do_reply_order,
-)
+from duban.tracking.actions.orders import do_escalate_overdue_orders, do_issue_order, do_reply_order
 from duban.tracking.docx_order import order_docx_filename, render_order_docx
 from duban.tracking.models import NotificationKind, OrderLevel, OrderStatus, SupervisionOrder
+from duban.tracking.transitions import InvalidInput
 from duban.units.models import Unit
 
 from .conftest import at
@@ -35,15 +32,23 @@ def _units(*names: str) -> list[Unit]:
 @pytest.fixture
 def order(users: dict[str, User], task1: Task) -> SupervisionOrder:
     """Blue, issued 2025-03-01, reply due 2025-03-05, to 区委政法委 and 区公安分局."""
-    return do_issue_order(task1, _units("区委政法委", "区公安分局"), "网格员配备不足，请报送整改措施",
-                          dt.date(2025, 3, 5), acting_user=users["manager"])  # fmt: skip
+    return do_issue_order(
+        task1,
+        _units("区委政法委", "区公安分局"),
+        "网格员配备不足，请报送整改措施",
+        dt.date(2025, 3, 5),
+        acting_user=users["manager"],
+    )
 
 
 def test_it_numbers_orders_per_year(
     users: dict[str, User], task1: Task, frozen: Callable[[dt.datetime], None]
 ) -> None:
-    issue = lambda: do_issue_order(task1, _units("区委政法委"), "请说明", dt.date(2026, 12, 31),  # noqa: E731
-                                   acting_user=users["manager"])  # fmt: skip
+    def issue() -> SupervisionOrder:
+        return do_issue_order(
+            task1, _units("区委政法委"), "请说明", dt.date(2026, 12, 31), acting_user=users["manager"]
+        )
+
     assert [issue().serial, issue().serial] == ["督〔2025〕1号", "督〔2025〕2号"]
     frozen(at(2026, 1, 2))
     assert issue().serial == "督〔2026〕1号"
@@ -69,12 +74,15 @@ def test_it_refuses_an_order_it_cannot_issue(
 def _escalate_on(day: dt.date, frozen: Callable[[dt.datetime], None], capture: Any) -> list[SupervisionOrder]:
     frozen(at(day.year, day.month, day.day, 1))
     with capture(execute=True):
-        return do_escalate_overdue_orders(acting_user=None)
+        return do_escalate_overdue_orders(acting_user=SYSTEM)
 
 
 def _leader_notices(users: dict[str, User]) -> list[str]:
-    return list(Notification.objects.filter(recipient=users["leader"], kind=NotificationKind.ORDER_ESCALATED)
-                .order_by("id").values_list("title", flat=True))  # fmt: skip
+    return list(
+        Notification.objects.filter(recipient=users["leader"], kind=NotificationKind.ORDER_ESCALATED)
+        .order_by("id")
+        .values_list("title", flat=True)
+    )
 
 
 def test_it_escalates_blue_to_yellow_to_red_and_then_stays_red(
@@ -119,8 +127,11 @@ def test_it_tells_the_units_and_the_office_about_an_escalation(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     _escalate_on(dt.date(2025, 3, 6), frozen, django_capture_on_commit_callbacks)
-    told = set(Notification.objects.filter(kind=NotificationKind.ORDER_ESCALATED).values_list("recipient__username",
-                                                                                                 flat=True))  # fmt: skip
+    told = set(
+        Notification.objects.filter(kind=NotificationKind.ORDER_ESCALATED).values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert told == {"leader", "manager", "police", "zfw"}
 
 

@@ -75,8 +75,14 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def _duban(env: dict[str, str], *argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "duban", *argv], env=env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "duban", *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_it_runs_from_the_command_line_and_says_what_it_did_in_one_line(tmp_path: Path) -> None:
@@ -101,20 +107,37 @@ def test_it_says_so_when_the_database_is_not_set_up(tmp_path: Path) -> None:
     [
         ({}, {"backend": "django.core.mail.backends.console.EmailBackend", "from": "duban@localhost"}),
         (
-            {"DUBAN_EMAIL_HOST": "smtp.example.gov.cn", "DUBAN_EMAIL_USER": "duban@example.gov.cn",
-             "DUBAN_EMAIL_PASSWORD": "s3cret"},
-            {"backend": "django.core.mail.backends.smtp.EmailBackend", "host": "smtp.example.gov.cn", "port": 587,
-             "user": "duban@example.gov.cn", "password": "s3cret", "tls": True, "ssl": False,
-             "from": "duban@example.gov.cn"},
+            {
+                "DUBAN_EMAIL_HOST": "smtp.example.gov.cn",
+                "DUBAN_EMAIL_USER": "duban@example.gov.cn",
+                "DUBAN_EMAIL_PASSWORD": "s3cret",
+            },
+            {
+                "backend": "django.core.mail.backends.smtp.EmailBackend",
+                "host": "smtp.example.gov.cn",
+                "port": 587,
+                "user": "duban@example.gov.cn",
+                "password": "s3cret",
+                "tls": True,
+                "ssl": False,
+                "from": "duban@example.gov.cn",
+            },
         ),
         (
-            {"DUBAN_EMAIL_HOST": "smtp.exmail.qq.com", "DUBAN_EMAIL_PORT": "465", "DUBAN_EMAIL_FROM": "督办 <db@x.cn>"},
+            {
+                "DUBAN_EMAIL_HOST": "smtp.exmail.qq.com",
+                "DUBAN_EMAIL_PORT": "465",
+                "DUBAN_EMAIL_FROM": "督办 <db@x.cn>",
+            },
             {"port": 465, "tls": False, "ssl": True, "from": "督办 <db@x.cn>"},
         ),
-        ({"DUBAN_EMAIL_HOST": "10.0.0.5", "DUBAN_EMAIL_TLS": "off"}, {"port": 25, "tls": False, "ssl": False}),
+        (
+            {"DUBAN_EMAIL_HOST": "10.0.0.5", "DUBAN_EMAIL_TLS": "off"},
+            {"port": 25, "tls": False, "ssl": False},
+        ),
     ],
     ids=["none", "starttls", "port-465", "plain"],
-)  # fmt: skip
+)
 def test_it_reads_the_smtp_settings_from_the_environment(
     tmp_path: Path, extra: dict[str, str], expected: dict[str, Any]
 ) -> None:
@@ -133,8 +156,13 @@ def test_it_reads_the_smtp_settings_from_the_environment(
 
 def test_it_refuses_a_bad_smtp_port(tmp_path: Path) -> None:
     env = _env(tmp_path, DJANGO_SETTINGS_MODULE="duban.web.settings", DUBAN_EMAIL_PORT="smtp")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
-                            text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0 and "DUBAN_EMAIL_PORT" in result.stderr
 
 
@@ -192,11 +220,26 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]
     with log.open("wb") as out:
         # A session of its own, so that whatever happens the whole tree can be stopped by its id.
         proc = subprocess.Popen(
-            [sys.executable, "-m", "duban", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "3",
-             "--remind-every", "3600"],
-            env=_env(tmp_path / "data"), stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "duban",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "3",
+                "--remind-every",
+                "3600",
+            ],
+            env=_env(tmp_path / "data"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
-        )  # fmt: skip
+        )
     try:
         yield proc, port, log
     finally:
@@ -241,8 +284,12 @@ def test_serve_runs_exactly_one_reminder_process_beside_the_workers_and_stops_it
     assert len(reminders) == 1, tree
     assert reminders[0] in _children(proc.pid)  # beside gunicorn, not in a worker
     # It ran once on start (a fresh database: nothing due).
-    _wait_for(lambda: any(SUMMARY.match(line) for line in log.read_text("utf-8", "replace").splitlines()),
-              30, "the reminder process printed no summary", log)  # fmt: skip
+    _wait_for(
+        lambda: any(SUMMARY.match(line) for line in log.read_text("utf-8", "replace").splitlines()),
+        30,
+        "the reminder process printed no summary",
+        log,
+    )
 
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 0

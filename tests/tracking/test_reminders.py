@@ -34,7 +34,9 @@ from duban.notifications.channels import backoff, failed_deliveries
 from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
 from duban.notifications.notify import Message, _insert_new, send
 from duban.plans.models import Task
-from duban.tracking.actions import do_issue_order, do_save_draft, do_submit_report
+from duban.tracking.actions.drafts import do_save_draft
+from duban.tracking.actions.orders import do_issue_order
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import NotificationKind, OrderLevel, ReportingPeriod
 from duban.tracking.reminders import run_due_reminders
 from duban.units.models import Unit
@@ -225,10 +227,12 @@ def test_it_never_creates_a_notification_twice_even_when_racing(db: None) -> Non
     (n,) = send([Message(key="race", kind=NotificationKind.DIGEST, title="t", text="x", users=(user.pk,))])
     # A second process creating the same key at the same moment: the database skips it, and takes
     # the rows beside it that are new.
-    twin = Notification(recipient=user, kind=n.kind, title="t", text="x", created_at=n.created_at,
-                        dedupe_key=n.dedupe_key)  # fmt: skip
-    other = Notification(recipient=user, kind=n.kind, title="t", text="y", created_at=n.created_at,
-                         dedupe_key="race-2")  # fmt: skip
+    twin = Notification(
+        recipient=user, kind=n.kind, title="t", text="x", created_at=n.created_at, dedupe_key=n.dedupe_key
+    )
+    other = Notification(
+        recipient=user, kind=n.kind, title="t", text="y", created_at=n.created_at, dedupe_key="race-2"
+    )
     assert _insert_new([twin, other]) == [other] and other.pk is not None and twin.pk is None
     assert Notification.objects.count() == 2 and Delivery.objects.count() == 1
     assert (
@@ -417,8 +421,12 @@ def test_it_refuses_a_bad_channel_setting(
     with pytest.raises(InvalidInput, match=message):
         do_set_unit_channel(users["reporter"].unit, channel, acting_user=users["admin"], **kw)
     with pytest.raises(TransitionError, match="只有系统管理员"):
-        do_set_unit_channel(users["reporter"].unit, Channel.WECOM, url="https://qyapi.weixin.qq.com/x",
-                            acting_user=users["manager"])  # fmt: skip
+        do_set_unit_channel(
+            users["reporter"].unit,
+            Channel.WECOM,
+            url="https://qyapi.weixin.qq.com/x",
+            acting_user=users["manager"],
+        )
     assert not UnitChannel.objects.exists()
 
 
@@ -452,15 +460,29 @@ def test_it_uses_the_addresses_a_message_brings_and_reads_the_others(
     known = User.objects.create_user("known", password="pw-known-1234", email="known@example.gov.cn")
     other = User.objects.create_user("other", password="pw-other-1234", email="other@example.gov.cn")
     quiet = User.objects.create_user("quiet", password="pw-quiet-1234", is_active=False)
-    message = Message(key="hint", kind=NotificationKind.DIGEST, title="t", text="x",
-                      users=(known.pk,), addresses=((known.pk, known.email),))  # fmt: skip
+    message = Message(
+        key="hint",
+        kind=NotificationKind.DIGEST,
+        title="t",
+        text="x",
+        users=(known.pk,),
+        addresses=((known.pk, known.email),),
+    )
     with django_assert_num_queries(4):  # no read of the users; the notice, its deliveries (+ savepoint)
         send([message])
-    later = Message(key="hint-2", kind=NotificationKind.DIGEST, title="t", text="x",
-                    users=(known.pk, other.pk, quiet.pk), addresses=((known.pk, known.email),))  # fmt: skip
+    later = Message(
+        key="hint-2",
+        kind=NotificationKind.DIGEST,
+        title="t",
+        text="x",
+        users=(known.pk, other.pk, quiet.pk),
+        addresses=((known.pk, known.email),),
+    )
     send([later])
-    got = {(d.notification.recipient_id, d.channel)
-           for d in Delivery.objects.filter(notification__dedupe_key__startswith="hint-2")}  # fmt: skip
+    got = {
+        (d.notification.recipient_id, d.channel)
+        for d in Delivery.objects.filter(notification__dedupe_key__startswith="hint-2")
+    }
     assert got == {
         (known.pk, "inbox"),
         (known.pk, "email"),

@@ -23,25 +23,13 @@ from duban.tracking.access import (
     can_review_report,
     visible_reports,
 )
-from duban.tracking.actions import (
-    STALE_DRAFT,
-    ConflictError,
-    IndicatorInput,
-    InvalidInput,
-    ReportData,
-    TransitionError,
-    do_accept_report,
-    do_add_contribution,
-    do_add_evidence,
-    do_add_period,
-    do_correct_report,
-    do_create_periods,
-    do_edit_draft,
-    do_remove_evidence,
-    do_return_report,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.corrections import do_correct_report
+from duban.tracking.actions.drafts import do_add_contribution, do_edit_draft, do_save_draft
+from duban.tracking.actions.evidence import do_add_evidence, do_remove_evidence
+from duban.tracking.actions.periods import do_add_period, do_create_periods
+from duban.tracking.actions.report_data import STALE_DRAFT, IndicatorInput, ReportData
+from duban.tracking.actions.reviews import do_accept_report, do_return_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import (
     Evidence,
     Frequency,
@@ -52,6 +40,7 @@ from duban.tracking.models import (
     TaskClosure,
     period_specs,
 )
+from duban.tracking.transitions import ConflictError, InvalidInput, TransitionError
 
 from .conftest import filled
 
@@ -62,16 +51,32 @@ from .conftest import filled
 @pytest.mark.parametrize(
     ("frequency", "count", "first", "last"),
     [
-        (Frequency.MONTHLY, 12, ("2025年1月", "2025-01-01", "2025-01-31", "2025-02-05"),
-         ("2025年12月", "2025-12-01", "2025-12-31", "2026-01-05")),
-        (Frequency.QUARTERLY, 4, ("2025年第一季度", "2025-01-01", "2025-03-31", "2025-04-05"),
-         ("2025年第四季度", "2025-10-01", "2025-12-31", "2026-01-05")),
-        (Frequency.HALF_YEARLY, 2, ("2025年上半年", "2025-01-01", "2025-06-30", "2025-07-05"),
-         ("2025年下半年", "2025-07-01", "2025-12-31", "2026-01-05")),
-        (Frequency.YEARLY, 1, ("2025年度", "2025-01-01", "2025-12-31", "2026-01-05"),
-         ("2025年度", "2025-01-01", "2025-12-31", "2026-01-05")),
+        (
+            Frequency.MONTHLY,
+            12,
+            ("2025年1月", "2025-01-01", "2025-01-31", "2025-02-05"),
+            ("2025年12月", "2025-12-01", "2025-12-31", "2026-01-05"),
+        ),
+        (
+            Frequency.QUARTERLY,
+            4,
+            ("2025年第一季度", "2025-01-01", "2025-03-31", "2025-04-05"),
+            ("2025年第四季度", "2025-10-01", "2025-12-31", "2026-01-05"),
+        ),
+        (
+            Frequency.HALF_YEARLY,
+            2,
+            ("2025年上半年", "2025-01-01", "2025-06-30", "2025-07-05"),
+            ("2025年下半年", "2025-07-01", "2025-12-31", "2026-01-05"),
+        ),
+        (
+            Frequency.YEARLY,
+            1,
+            ("2025年度", "2025-01-01", "2025-12-31", "2026-01-05"),
+            ("2025年度", "2025-01-01", "2025-12-31", "2026-01-05"),
+        ),
     ],
-)  # fmt: skip
+)
 def test_it_generates_the_periods_of_a_year(
     frequency: str, count: int, first: tuple[str, ...], last: tuple[str, ...]
 ) -> None:
@@ -93,10 +98,22 @@ def test_it_creates_periods_once_and_only_for_the_manager(small_plan: Plan, user
     with pytest.raises(TransitionError):
         do_create_periods(small_plan, 2026, Frequency.QUARTERLY, 10, acting_user=users["other_manager"])
     with pytest.raises(InvalidInput, match="结束日期"):
-        do_add_period(small_plan, "专项", dt.date(2025, 5, 1), dt.date(2025, 4, 1), dt.date(2025, 5, 5),
-                      acting_user=users["manager"])  # fmt: skip
-    special = do_add_period(small_plan, "青奥会专项", dt.date(2025, 5, 1), dt.date(2025, 8, 31), dt.date(2025, 9, 5),
-                            acting_user=users["manager"])  # fmt: skip
+        do_add_period(
+            small_plan,
+            "专项",
+            dt.date(2025, 5, 1),
+            dt.date(2025, 4, 1),
+            dt.date(2025, 5, 5),
+            acting_user=users["manager"],
+        )
+    special = do_add_period(
+        small_plan,
+        "青奥会专项",
+        dt.date(2025, 5, 1),
+        dt.date(2025, 8, 31),
+        dt.date(2025, 9, 5),
+        acting_user=users["manager"],
+    )
     assert special.due == dt.date(2025, 9, 5)
 
 
@@ -224,8 +241,11 @@ def test_it_keeps_every_submitted_version_and_supersedes_on_resubmission(
     assert ProgressReport.objects.get(pk=v1.pk).status == ReportStatus.RETURNED  # until v2 is submitted
     v2 = do_edit_draft(v2, filled(task2, narrative="第二版"), lock_version=v2.lock_version, acting_user=owner)
     do_submit_report(v2, acting_user=owner)
-    rows = list(ProgressReport.objects.order_by("version").values_list("version", "status", "narrative",
-                                                                       "returned_count"))  # fmt: skip
+    rows = list(
+        ProgressReport.objects.order_by("version").values_list(
+            "version", "status", "narrative", "returned_count"
+        )
+    )
     assert rows == [(1, ReportStatus.SUPERSEDED, "第一版", 1), (2, ReportStatus.SUBMITTED, "第二版", 1)]
 
 
@@ -272,8 +292,9 @@ def test_it_allows_one_correction_draft_at_a_time(
 def test_it_closes_the_task_when_a_completion_claim_is_accepted(
     users: dict[str, User], lead_reporter: User, task1: Task, q1: ReportingPeriod
 ) -> None:
-    report = do_save_draft(task1, q1, filled(task1, progress=Progress.DONE, percent=100, value="100"),
-                           acting_user=lead_reporter)  # fmt: skip
+    report = do_save_draft(
+        task1, q1, filled(task1, progress=Progress.DONE, percent=100, value="100"), acting_user=lead_reporter
+    )
     report = do_submit_report(report, acting_user=lead_reporter)
     assert not TaskClosure.objects.exists()  # not before review
     do_accept_report(report, acting_user=users["manager"])
@@ -292,8 +313,12 @@ def test_a_submitted_correction_of_the_closing_report_reopens_the_task_until_rev
     do_accept_report(report, acting_user=users["manager"])
     correction = do_correct_report(report, acting_user=lead_reporter)
     assert TaskClosure.objects.filter(task=task1).exists()  # a correction not yet sent changes nothing
-    do_edit_draft(correction, filled(task1, progress=Progress.IN_PROGRESS, percent=80, value="90"),
-                  lock_version=correction.lock_version, acting_user=lead_reporter)  # fmt: skip
+    do_edit_draft(
+        correction,
+        filled(task1, progress=Progress.IN_PROGRESS, percent=80, value="90"),
+        lock_version=correction.lock_version,
+        acting_user=lead_reporter,
+    )
     correction = do_submit_report(correction, acting_user=lead_reporter)
     assert not TaskClosure.objects.filter(task=task1).exists()
     event = AuditEvent.objects.get(action="reopen_task", object_id=str(task1.pk))
@@ -310,8 +335,9 @@ def test_a_submitted_correction_of_the_closing_report_reopens_the_task_until_rev
 def test_it_does_not_close_the_task_on_an_accepted_progress_report_or_contribution(
     users: dict[str, User], lead_reporter: User, task1: Task, q1: ReportingPeriod
 ) -> None:
-    report = do_submit_report(do_save_draft(task1, q1, filled(task1), acting_user=lead_reporter),
-                              acting_user=lead_reporter)  # fmt: skip
+    report = do_submit_report(
+        do_save_draft(task1, q1, filled(task1), acting_user=lead_reporter), acting_user=lead_reporter
+    )
     do_accept_report(report, acting_user=users["manager"])
     partner = users["reporter"]
     c = do_add_contribution(
@@ -418,8 +444,9 @@ def test_it_shows_a_draft_only_to_its_own_unit(
 def test_it_shows_a_submitted_report_to_the_office_the_leaders_and_the_tasks_units(
     users: dict[str, User], lead_reporter: User, task1: Task, q1: ReportingPeriod
 ) -> None:
-    report = do_submit_report(do_save_draft(task1, q1, filled(task1), acting_user=lead_reporter),
-                              acting_user=lead_reporter)  # fmt: skip
+    report = do_submit_report(
+        do_save_draft(task1, q1, filled(task1), acting_user=lead_reporter), acting_user=lead_reporter
+    )
     for who in ("admin", "manager", "leader", "reporter"):  # reporter: a partner of task 1
         assert access_report(users[who], report.pk) == report
     for who in ("other_manager", "other_reporter", "outsider"):
@@ -434,8 +461,12 @@ def test_it_shows_a_contribution_to_the_lead_unit_but_not_to_other_partners(
 ) -> None:
     c = do_add_contribution(task1, q1, filled(task1), acting_user=users["reporter"])
     c = do_submit_report(c, acting_user=users["reporter"])
-    other_partner = User.objects.create_user("mz", password="pw-mz-123456", role="reporter",
-                                             unit=task1.responsibilities.get(unit__name="区民政局").unit)  # fmt: skip
+    other_partner = User.objects.create_user(
+        "mz",
+        password="pw-mz-123456",
+        role="reporter",
+        unit=task1.responsibilities.get(unit__name="区民政局").unit,
+    )
     assert c in visible_reports(lead_reporter)
     assert c not in visible_reports(other_partner)
     assert can_review_report(lead_reporter, c) and not can_review_report(users["manager"], c)

@@ -12,22 +12,15 @@ from typing import Any
 
 import pytest
 
+from duban.accounts.actors import SYSTEM
 from duban.accounts.models import User
 from duban.audit.models import AuditEvent
 from duban.plans.models import Task
-from duban.tracking.actions import (
-    do_accept_report,
-    do_add_contribution,
-    do_close_order,
-    do_correct_report,
-    do_edit_draft,
-    do_escalate_order,
-    do_issue_order,
-    do_reply_order,
-    do_return_report,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.corrections import do_correct_report
+from duban.tracking.actions.drafts import do_add_contribution, do_edit_draft, do_save_draft
+from duban.tracking.actions.orders import do_close_order, do_escalate_order, do_issue_order, do_reply_order
+from duban.tracking.actions.reviews import do_accept_report, do_return_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import (
     IndicatorValue,
     OrderLevel,
@@ -78,10 +71,15 @@ def _users(users: dict[str, User], lead_reporter: User) -> dict[str, User]:
 
 def _snapshot() -> tuple[Any, ...]:
     return (
-        sorted(ProgressReport.objects.values_list("pk", "status", "version", "lock_version", "returned_count",
-                                                  "narrative", "review_comment")),
-        IndicatorValue.objects.count(), TaskClosure.objects.count(), AuditEvent.objects.count(),
-    )  # fmt: skip
+        sorted(
+            ProgressReport.objects.values_list(
+                "pk", "status", "version", "lock_version", "returned_count", "narrative", "review_comment"
+            )
+        ),
+        IndicatorValue.objects.count(),
+        TaskClosure.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def _report_in(
@@ -138,9 +136,10 @@ def test_it_allows_exactly_the_report_transitions_of_the_table(
 ) -> None:
     people = _users(users, lead_reporter)
     task, owner, reviewer = (
-        (task2, people["other_reporter"], people["manager"]) if kind == ReportKind.REPORT
+        (task2, people["other_reporter"], people["manager"])
+        if kind == ReportKind.REPORT
         else (task1, people["reporter"], people["lead_reporter"])
-    )  # fmt: skip
+    )
     report = _report_in(status, kind, task, q1, owner, reviewer) if status else None
     rule = REPORT_TRANSITIONS.get((status, action))
     allowed = rule is not None and REPORT_ACTORS[ReportKind(kind)].get(who) in rule.actors
@@ -171,8 +170,13 @@ def test_it_allows_exactly_the_report_transitions_of_the_table(
         assert result.status == rule.after
 
 
-ORDER_ACTORS = {"manager": Actor.MANAGER, "admin": Actor.MANAGER, "reporter": Actor.ORDER_UNIT,
-                "lead_reporter": Actor.ORDER_UNIT, "system": Actor.SYSTEM}  # fmt: skip
+ORDER_ACTORS = {
+    "manager": Actor.MANAGER,
+    "admin": Actor.MANAGER,
+    "reporter": Actor.ORDER_UNIT,
+    "lead_reporter": Actor.ORDER_UNIT,
+    "system": Actor.SYSTEM,
+}
 ORDER_CASES = [
     (None, OrderAction.ISSUE),
     *itertools.product(OrderStatus, [OrderAction.REPLY, OrderAction.CLOSE, OrderAction.ESCALATE]),
@@ -181,10 +185,13 @@ ORDER_CASES = [
 
 def _order_snapshot() -> tuple[Any, ...]:
     return (
-        sorted(SupervisionOrder.objects.values_list("pk", "status", "level", "reply_deadline", "reply_text",
-                                                    "close_comment")),
+        sorted(
+            SupervisionOrder.objects.values_list(
+                "pk", "status", "level", "reply_deadline", "reply_text", "close_comment"
+            )
+        ),
         AuditEvent.objects.count(),
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("who", [*USERS, "system"])
@@ -192,7 +199,7 @@ def _order_snapshot() -> tuple[Any, ...]:
 def test_it_allows_exactly_the_order_transitions_of_the_table(
     users: dict[str, User], lead_reporter: User, task1: Task, status: str | None, action: str, who: str
 ) -> None:
-    people: dict[str, Any] = {**_users(users, lead_reporter), "system": None}
+    people: dict[str, Any] = {**_users(users, lead_reporter), "system": SYSTEM}
     units = list(Unit.objects.filter(name__in=["区委政法委", "区公安分局"]))
     deadline = dt.date(2025, 3, 10)
     order = None
@@ -236,8 +243,14 @@ def test_it_allows_exactly_the_order_transitions_of_the_table(
 
 
 def test_it_refuses_to_escalate_a_red_order_and_changes_nothing(users: dict[str, User], task1: Task) -> None:
-    order = do_issue_order(task1, [u for u in Unit.objects.filter(name="区委政法委")], "请说明", dt.date(2025, 3, 5),
-                           level=OrderLevel.RED, acting_user=users["manager"])  # fmt: skip
+    order = do_issue_order(
+        task1,
+        [u for u in Unit.objects.filter(name="区委政法委")],
+        "请说明",
+        dt.date(2025, 3, 5),
+        level=OrderLevel.RED,
+        acting_user=users["manager"],
+    )
     before = _order_snapshot()
     with pytest.raises(TransitionError, match="已是最高级别"):
         do_escalate_order(order, acting_user=users["manager"])

@@ -20,16 +20,10 @@ from duban.audit.models import AuditEvent
 from duban.evidence import EvidenceRejected, files_kept_only_on_commit
 from duban.notifications.models import Notification
 from duban.plans.models import Task
-from duban.tracking.actions import (
-    ConflictError,
-    EvidenceInput,
-    InvalidInput,
-    TransitionError,
-    do_add_evidence,
-    do_save_draft,
-    do_submit_new_report,
-    do_submit_report,
-)
+from duban.tracking.actions.drafts import do_save_draft
+from duban.tracking.actions.evidence import do_add_evidence
+from duban.tracking.actions.report_data import EvidenceInput
+from duban.tracking.actions.submissions import do_submit_new_report, do_submit_report
 from duban.tracking.models import (
     Evidence,
     NotificationKind,
@@ -39,6 +33,7 @@ from duban.tracking.models import (
     ReportKind,
     ReportStatus,
 )
+from duban.tracking.transitions import ConflictError, InvalidInput, TransitionError
 
 from .conftest import filled
 
@@ -46,8 +41,11 @@ PDF = b"%PDF-1.4 ledger"
 
 
 def _trail(report: ProgressReport) -> list[str]:
-    return list(AuditEvent.objects.filter(object_type="tracking.progressreport", object_id=str(report.pk))
-                .order_by("id").values_list("action", flat=True))  # fmt: skip
+    return list(
+        AuditEvent.objects.filter(object_type="tracking.progressreport", object_id=str(report.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
 
 
 def _stored_files() -> set[Path]:
@@ -57,8 +55,16 @@ def _stored_files() -> set[Path]:
 
 def _shape(report: ProgressReport) -> tuple[Any, ...]:
     r = ProgressReport.objects.get(pk=report.pk)
-    return (r.status, r.version, r.lock_version, r.kind, r.submitted_by_id is not None, r.submitted_at == r.created_at,
-            r.previous_id, r.returned_count)  # fmt: skip
+    return (
+        r.status,
+        r.version,
+        r.lock_version,
+        r.kind,
+        r.submitted_by_id is not None,
+        r.submitted_at == r.created_at,
+        r.previous_id,
+        r.returned_count,
+    )
 
 
 def test_it_ends_as_saving_then_submitting_would(
@@ -134,16 +140,18 @@ def test_it_lets_only_the_tasks_units_send_their_own_kind(
     for outsider in (users["other_reporter"], users["manager"]):
         with pytest.raises(TransitionError):
             do_submit_new_report(task1, q1, filled(task1), kind=ReportKind.CONTRIBUTION, acting_user=outsider)
-    contribution = do_submit_new_report(task1, q1, filled(task1, values={}), kind=ReportKind.CONTRIBUTION,
-                                        acting_user=partner)  # fmt: skip
+    contribution = do_submit_new_report(
+        task1, q1, filled(task1, values={}), kind=ReportKind.CONTRIBUTION, acting_user=partner
+    )
     assert (contribution.kind, contribution.status) == (ReportKind.CONTRIBUTION, ReportStatus.SUBMITTED)
 
 
 def test_it_stores_the_evidence_and_audits_each_file(
     lead_reporter: User, task1: Task, q1: ReportingPeriod
 ) -> None:
-    report = do_submit_new_report(task1, q1, filled(task1), acting_user=lead_reporter,
-                                  files=[EvidenceInput("C:\\材料\\台账.pdf", PDF)])  # fmt: skip
+    report = do_submit_new_report(
+        task1, q1, filled(task1), acting_user=lead_reporter, files=[EvidenceInput("C:\\材料\\台账.pdf", PDF)]
+    )
     (evidence,) = report.evidence.all()
     assert (evidence.name, evidence.size, len(evidence.sha256)) == ("台账.pdf", len(PDF), 64)
     assert _trail(report) == ["save_draft", "add_evidence", "submit_report"]
@@ -154,8 +162,13 @@ def test_a_bad_file_stores_nothing_and_leaves_no_file_on_disk(
 ) -> None:
     before = _stored_files()
     with pytest.raises(EvidenceRejected, match="不是 pdf 格式"), files_kept_only_on_commit():
-        do_submit_new_report(task1, q1, filled(task1), acting_user=lead_reporter,
-                             files=[EvidenceInput("好.pdf", PDF), EvidenceInput("伪装.pdf", b"MZ")])  # fmt: skip
+        do_submit_new_report(
+            task1,
+            q1,
+            filled(task1),
+            acting_user=lead_reporter,
+            files=[EvidenceInput("好.pdf", PDF), EvidenceInput("伪装.pdf", b"MZ")],
+        )
     assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
     assert _stored_files() == before
 
@@ -178,8 +191,13 @@ def test_files_written_in_a_transaction_that_rolls_back_are_deleted(
 
 
 def _form(task: Task, **extra: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"progress": "in_progress", "percent": "40", "narrative": "已完成网格划分。", "reason": "",
-                            "action": "submit"}  # fmt: skip
+    data: dict[str, Any] = {
+        "progress": "in_progress",
+        "percent": "40",
+        "narrative": "已完成网格划分。",
+        "reason": "",
+        "action": "submit",
+    }
     for t in task.targets.all():
         data.update({f"value_{t.pk}": "40", f"unit_{t.pk}": t.unit, f"as_of_{t.pk}": "2025-06-30"})
     return {**data, **extra}

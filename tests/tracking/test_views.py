@@ -26,17 +26,12 @@ from duban.notifications.actions import do_set_unit_channel
 from duban.notifications.models import Delivery, DeliveryStatus, Notification, UnitChannel
 from duban.notifications.notify import Message, send
 from duban.plans.models import Plan, Responsibility, Target, Task
-from duban.tracking.actions import (
-    STALE_DRAFT,
-    do_accept_report,
-    do_add_contribution,
-    do_add_evidence,
-    do_edit_draft,
-    do_issue_order,
-    do_return_report,
-    do_save_draft,
-    do_submit_report,
-)
+from duban.tracking.actions.drafts import do_add_contribution, do_edit_draft, do_save_draft
+from duban.tracking.actions.evidence import do_add_evidence
+from duban.tracking.actions.orders import do_issue_order
+from duban.tracking.actions.report_data import STALE_DRAFT
+from duban.tracking.actions.reviews import do_accept_report, do_return_report
+from duban.tracking.actions.submissions import do_submit_report
 from duban.tracking.models import (
     Evidence,
     NotificationKind,
@@ -95,13 +90,20 @@ def world(
         draft = do_save_draft(task1, q1, filled(task1), acting_user=lead_reporter)
         evidence = do_add_evidence(draft, "现场照片.pdf", PDF, acting_user=lead_reporter)
         report = do_submit_report(draft, acting_user=lead_reporter)
-        contribution = do_add_contribution(task1, q1, filled(task1, narrative="公安配合情况"),
-                                           acting_user=users["reporter"])  # fmt: skip
-        order = do_issue_order(task1, [zfw, police], "请报送网格员配备整改措施", dt.date(2025, 3, 10),
-                               acting_user=users["manager"])  # fmt: skip
+        contribution = do_add_contribution(
+            task1, q1, filled(task1, narrative="公安配合情况"), acting_user=users["reporter"]
+        )
+        order = do_issue_order(
+            task1,
+            [zfw, police],
+            "请报送网格员配备整改措施",
+            dt.date(2025, 3, 10),
+            acting_user=users["manager"],
+        )
     note = Notification.objects.filter(recipient=users["reporter"]).get()
-    do_set_unit_channel(zfw, "wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
-                        acting_user=users["admin"])  # fmt: skip
+    do_set_unit_channel(
+        zfw, "wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", acting_user=users["admin"]
+    )
     robot = send(
         [Message(key="test:failed", kind=NotificationKind.DIGEST, title="汇总", text="待办", units=(zfw.pk,))]
     )
@@ -227,9 +229,14 @@ def test_it_shows_each_page_only_to_whoever_may_see_it(
 # Writes: a POST by someone without the right changes nothing (no audit row) and gets the same
 # 404 as a missing object.
 WRITES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
-    "periods": ({"kind": "year", "year-year": "2026", "year-frequency": "quarterly", "year-due_day": "10"},
-                ("admin", "manager")),
-    "order_issue": ({"units": [], "text": "请说明", "reply_deadline": "2025-03-20", "level": "blue"}, ("admin", "manager")),
+    "periods": (
+        {"kind": "year", "year-year": "2026", "year-frequency": "quarterly", "year-due_day": "10"},
+        ("admin", "manager"),
+    ),
+    "order_issue": (
+        {"units": [], "text": "请说明", "reply_deadline": "2025-03-20", "level": "blue"},
+        ("admin", "manager"),
+    ),
     "report_review": ({"decision": "accept"}, ("admin", "manager")),
     "report_correct": ({}, ("lead",)),
     "order_reply": ({"text": "已整改"}, ("reporter", "lead")),
@@ -238,7 +245,7 @@ WRITES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "delivery_retry": ({}, ("admin",)),
     "channels": ({"unit": "", "channel": "email", "email": "a@example.com"}, ("admin",)),
     "evidence_remove": ({}, ()),  # its report is submitted: nobody may remove the file any more
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize(
@@ -370,8 +377,10 @@ def test_it_keeps_the_users_input_and_says_so_when_someone_saved_the_draft_first
     draft = do_save_draft(task, q2, filled(task, narrative="初稿"), acting_user=lead)
     seen = draft.lock_version
     do_edit_draft(draft, filled(task, narrative="同事先保存的内容"), lock_version=seen, acting_user=lead)
-    response = client_for(lead).post(f"/tracking/reports/{draft.pk}/",
-                                     _form(task, narrative="我的修改，不能丢", lock_version=str(seen), action=action))  # fmt: skip
+    response = client_for(lead).post(
+        f"/tracking/reports/{draft.pk}/",
+        _form(task, narrative="我的修改，不能丢", lock_version=str(seen), action=action),
+    )
     body = response.content.decode()
     assert response.status_code == 409
     assert STALE_DRAFT in body
@@ -446,8 +455,13 @@ def test_it_rejects_a_bad_evidence_file_and_saves_nothing(
 ) -> None:
     lead, task = people["lead"], world["task"]
     draft = do_save_draft(task, world["q2"], filled(task, narrative="原文"), acting_user=lead)
-    data = _form(task, narrative="新文", lock_version=str(draft.lock_version), action="save",
-                 evidence=SimpleUploadedFile(name, content))  # fmt: skip
+    data = _form(
+        task,
+        narrative="新文",
+        lock_version=str(draft.lock_version),
+        action="save",
+        evidence=SimpleUploadedFile(name, content),
+    )
     response = client_for(lead).post(f"/tracking/reports/{draft.pk}/", data)
     assert response.status_code == 400 and message in response.content.decode()
     draft.refresh_from_db()
@@ -546,8 +560,9 @@ def test_it_closes_the_task_when_the_manager_accepts_a_completion_report(
         task, world["q2"], filled(task, "100", progress=Progress.DONE, percent=100), acting_user=lead
     )
     done = do_submit_report(draft, acting_user=lead)
-    response = client_for(people["manager"]).post(reverse("tracking:report_review", args=[done.pk]),
-                                                  {"decision": "accept"}, follow=True)  # fmt: skip
+    response = client_for(people["manager"]).post(
+        reverse("tracking:report_review", args=[done.pk]), {"decision": "accept"}, follow=True
+    )
     assert TaskClosure.objects.filter(task=task, report=done).exists()
     assert "任务已销号" in response.content.decode()
     assert client_for(people["manager"]).get(url("task", world)).context["light"].rule == "已销号"
@@ -555,8 +570,10 @@ def test_it_closes_the_task_when_the_manager_accepts_a_completion_report(
 
 def test_it_lists_submitted_reports_for_review(people: dict[str, User | None], world: dict[str, Any]) -> None:
     submitted = do_submit_report(world["contribution"], acting_user=people["reporter"])
-    queues = {r: list(client_for(people[r]).get("/tracking/review/").context["reports"])
-              for r in ("admin", "manager", "other_manager", "lead", "reporter", "leader")}  # fmt: skip
+    queues = {
+        r: list(client_for(people[r]).get("/tracking/review/").context["reports"])
+        for r in ("admin", "manager", "other_manager", "lead", "reporter", "leader")
+    }
     assert queues == {
         "admin": [world["report"]],
         "manager": [world["report"]],
@@ -647,8 +664,14 @@ def test_it_escalates_an_order_by_hand(people: dict[str, User | None], world: di
 def test_it_filters_the_order_list(
     people: dict[str, User | None], world: dict[str, Any], query: str, expected: int
 ) -> None:
-    do_issue_order(world["task"], [world["zfw"]], "紧急事项", dt.date(2025, 3, 4), level=OrderLevel.RED,
-                   acting_user=people["manager"])  # fmt: skip
+    do_issue_order(
+        world["task"],
+        [world["zfw"]],
+        "紧急事项",
+        dt.date(2025, 3, 4),
+        level=OrderLevel.RED,
+        acting_user=people["manager"],
+    )
     response = client_for(people["manager"]).get(f"/tracking/orders/{query}")
     assert len(response.context["orders"]) == expected
 
@@ -687,8 +710,13 @@ def test_it_retries_a_failed_delivery(people: dict[str, User | None], world: dic
 
 
 def test_it_sets_a_units_channel(people: dict[str, User | None], world: dict[str, Any]) -> None:
-    data = {"unit": str(world["zfw"].pk), "channel": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?x=1",
-            "secret": "SEC123", "active": "on"}  # fmt: skip
+    data = {
+        "unit": str(world["zfw"].pk),
+        "channel": "dingtalk",
+        "url": "https://oapi.dingtalk.com/robot/send?x=1",
+        "secret": "SEC123",
+        "active": "on",
+    }
     response = client_for(people["admin"]).post("/tracking/channels/", data)
     assert response.status_code == 302
     row = UnitChannel.objects.get(unit=world["zfw"], channel="dingtalk")
@@ -711,12 +739,22 @@ def test_it_says_why_a_channel_address_is_refused(
 @pytest.mark.parametrize(
     ("data", "names"),
     [
-        ({"kind": "year", "year-year": "2026", "year-frequency": "half_yearly", "year-due_day": "5"},
-         ["2026年上半年", "2026年下半年"]),
-        ({"kind": "custom", "custom-name": "青奥会专项", "custom-start": "2026-05-01", "custom-end": "2026-08-31",
-          "custom-due": "2026-09-05"}, ["青奥会专项"]),
+        (
+            {"kind": "year", "year-year": "2026", "year-frequency": "half_yearly", "year-due_day": "5"},
+            ["2026年上半年", "2026年下半年"],
+        ),
+        (
+            {
+                "kind": "custom",
+                "custom-name": "青奥会专项",
+                "custom-start": "2026-05-01",
+                "custom-end": "2026-08-31",
+                "custom-due": "2026-09-05",
+            },
+            ["青奥会专项"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_it_lets_the_manager_create_periods(
     people: dict[str, User | None], world: dict[str, Any], data: dict[str, str], names: list[str]
 ) -> None:
@@ -728,8 +766,13 @@ def test_it_lets_the_manager_create_periods(
 def test_it_says_why_a_custom_period_is_refused(
     people: dict[str, User | None], world: dict[str, Any]
 ) -> None:
-    data = {"kind": "custom", "custom-name": "倒置", "custom-start": "2026-05-01", "custom-end": "2026-04-01",
-            "custom-due": "2026-09-05"}  # fmt: skip
+    data = {
+        "kind": "custom",
+        "custom-name": "倒置",
+        "custom-start": "2026-05-01",
+        "custom-end": "2026-04-01",
+        "custom-due": "2026-09-05",
+    }
     response = client_for(people["manager"]).post(url("periods", world), data)
     assert response.status_code == 400 and "早于开始日期" in response.content.decode()
 
@@ -820,14 +863,25 @@ def _more_plans(n: int, manager: User) -> None:
         task = Task.objects.create(plan=plan, number="1", text="任务", order=1)
         Responsibility.objects.create(task=task, unit=unit, role="lead")
         Target.objects.create(task=task, metric="覆盖率", cmp=">=", value=Decimal(90), unit="%", by_year=2025)
-        ReportingPeriod.objects.create(plan=plan, name="2025年第一季度", start=dt.date(2025, 1, 1),
-                                       end=dt.date(2025, 3, 31), due=dt.date(2025, 4, 10))  # fmt: skip
+        ReportingPeriod.objects.create(
+            plan=plan,
+            name="2025年第一季度",
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 3, 31),
+            due=dt.date(2025, 4, 10),
+        )
         do_issue_order(task, [unit], "请说明", dt.date(2025, 3, 20), acting_user=manager)
 
 
 def _more_messages(n: int, user: User) -> None:
-    send([Message(key=f"m{i}", kind=NotificationKind.DIGEST, title=f"消息{i}", text="内容", users=(user.pk,))
-          for i in range(n)])  # fmt: skip
+    send(
+        [
+            Message(
+                key=f"m{i}", kind=NotificationKind.DIGEST, title=f"消息{i}", text="内容", users=(user.pk,)
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def _more_reports(n: int, manager: User) -> None:
@@ -845,15 +899,27 @@ def _more_reports(n: int, manager: User) -> None:
 
 def _more_periods(n: int, plan: Plan) -> None:
     for i in range(n):
-        ReportingPeriod.objects.create(plan=plan, name=f"专项{i}", start=dt.date(2026, 1, 1 + i),
-                                       end=dt.date(2026, 2, 1), due=dt.date(2026, 2, 10))  # fmt: skip
+        ReportingPeriod.objects.create(
+            plan=plan,
+            name=f"专项{i}",
+            start=dt.date(2026, 1, 1 + i),
+            end=dt.date(2026, 2, 1),
+            due=dt.date(2026, 2, 10),
+        )
 
 
 def _more_failures(n: int, unit: Unit) -> None:
-    made = send([Message(key=f"f{i}", kind=NotificationKind.DIGEST, title=f"汇总{i}", text="待办", units=(unit.pk,))
-                 for i in range(n)])  # fmt: skip
-    Delivery.objects.filter(notification__in=made, channel="wecom").update(status=DeliveryStatus.FAILED,
-                                                                           attempts=6, last_error="超时")  # fmt: skip
+    made = send(
+        [
+            Message(
+                key=f"f{i}", kind=NotificationKind.DIGEST, title=f"汇总{i}", text="待办", units=(unit.pk,)
+            )
+            for i in range(n)
+        ]
+    )
+    Delivery.objects.filter(notification__in=made, channel="wecom").update(
+        status=DeliveryStatus.FAILED, attempts=6, last_error="超时"
+    )
 
 
 def _more_channels(n: int, admin: User) -> None:

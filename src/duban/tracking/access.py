@@ -13,11 +13,11 @@ may see the report may download them, nobody else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from duban.accounts.models import User
 from duban.plans.access import visible_plans
 from duban.plans.models import Role, Task
 from duban.tracking.models import (
@@ -32,7 +32,7 @@ from duban.tracking.models import (
 from duban.tracking.transitions import Actor, actors_of_report, kind_for, order_actors, task_roles
 
 
-def visible_reports(user: Any) -> QuerySet[ProgressReport]:
+def visible_reports(user: User) -> QuerySet[ProgressReport]:
     reports = ProgressReport.objects.all()
     if not user.is_authenticated or not user.is_active:
         return reports.none()
@@ -51,14 +51,14 @@ def visible_reports(user: Any) -> QuerySet[ProgressReport]:
     return reports.filter(own | others).distinct()
 
 
-def access_report(user: Any, report_id: int) -> ProgressReport:
+def access_report(user: User, report_id: int) -> ProgressReport:
     try:
         return visible_reports(user).select_related("task__plan", "period", "unit").get(pk=report_id)
     except (ProgressReport.DoesNotExist, ValueError, TypeError):
         raise Http404("报告不存在或无权访问") from None
 
 
-def access_evidence(user: Any, evidence_id: int) -> Evidence:
+def access_evidence(user: User, evidence_id: int) -> Evidence:
     """An evidence file, for download: only if its report is visible to the user."""
     try:
         return Evidence.objects.select_related("report").get(
@@ -68,19 +68,19 @@ def access_evidence(user: Any, evidence_id: int) -> Evidence:
         raise Http404("文件不存在或无权访问") from None
 
 
-def can_edit_report(user: Any, report: ProgressReport) -> bool:
+def can_edit_report(user: User, report: ProgressReport) -> bool:
     return report.status == ReportStatus.DRAFT and Actor.OWNER in actors_of_report(user, report)
 
 
-def can_review_report(user: Any, report: ProgressReport) -> bool:
+def can_review_report(user: User, report: ProgressReport) -> bool:
     return report.status == ReportStatus.SUBMITTED and Actor.REVIEWER in actors_of_report(user, report)
 
 
-def can_correct_report(user: Any, report: ProgressReport) -> bool:
+def can_correct_report(user: User, report: ProgressReport) -> bool:
     return report.status in ANSWERED and Actor.OWNER in actors_of_report(user, report)
 
 
-def review_queue(user: Any) -> QuerySet[ProgressReport]:
+def review_queue(user: User) -> QuerySet[ProgressReport]:
     """Submitted reports waiting for this user's review: task reports of the plans it manages
     (every plan for the administrator); for a lead unit's reporter, its partners' contributions."""
     submitted = visible_reports(user).filter(status=ReportStatus.SUBMITTED)
@@ -93,16 +93,17 @@ def review_queue(user: Any) -> QuerySet[ProgressReport]:
     if user.is_reporter and user.unit_id:
         return submitted.filter(
             kind=ReportKind.CONTRIBUTION,
-            task__responsibilities__unit_id=user.unit_id, task__responsibilities__role=Role.LEAD,
-        )  # fmt: skip
+            task__responsibilities__unit_id=user.unit_id,
+            task__responsibilities__role=Role.LEAD,
+        )
     return submitted.none()
 
 
-def visible_periods(user: Any) -> QuerySet[ReportingPeriod]:
+def visible_periods(user: User) -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(plan__in=visible_plans(user).values("pk"))
 
 
-def access_period(user: Any, period_id: int) -> ReportingPeriod:
+def access_period(user: User, period_id: int) -> ReportingPeriod:
     try:
         return visible_periods(user).select_related("plan").get(pk=period_id)
     except (ReportingPeriod.DoesNotExist, ValueError, TypeError):
@@ -116,7 +117,7 @@ class ReportEntry:
     kind: str  # ReportKind: what the user's unit sends on the task
 
 
-def access_report_entry(user: Any, task_id: int, period_id: int) -> ReportEntry:
+def access_report_entry(user: User, task_id: int, period_id: int) -> ReportEntry:
     """The form where a unit starts its report (or contribution) on a task for a period: only for
     an active reporter whose unit the task names. Such a task is always among visible_tasks (they
     show a reporter every task naming its unit), so the names are the whole check; the task's
@@ -134,7 +135,7 @@ def access_report_entry(user: Any, task_id: int, period_id: int) -> ReportEntry:
     return ReportEntry(task, period, kind)
 
 
-def visible_orders(user: Any) -> QuerySet[SupervisionOrder]:
+def visible_orders(user: User) -> QuerySet[SupervisionOrder]:
     orders = SupervisionOrder.objects.all()
     if not user.is_authenticated or not user.is_active:
         return orders.none()
@@ -147,16 +148,16 @@ def visible_orders(user: Any) -> QuerySet[SupervisionOrder]:
     return orders.filter(units=user.unit_id).distinct()
 
 
-def access_order(user: Any, order_id: int) -> SupervisionOrder:
+def access_order(user: User, order_id: int) -> SupervisionOrder:
     try:
         return visible_orders(user).select_related("task__plan").get(pk=order_id)
     except (SupervisionOrder.DoesNotExist, ValueError, TypeError):
         raise Http404("督办单不存在或无权访问") from None
 
 
-def can_reply_order(user: Any, order: SupervisionOrder) -> bool:
+def can_reply_order(user: User, order: SupervisionOrder) -> bool:
     return Actor.ORDER_UNIT in order_actors(user, order.task, order)
 
 
-def can_manage_order(user: Any, order: SupervisionOrder) -> bool:
+def can_manage_order(user: User, order: SupervisionOrder) -> bool:
     return Actor.MANAGER in order_actors(user, order.task, order)

@@ -22,7 +22,7 @@ from duban.office.text import date_text
 from duban.office.xlsx import Table
 from duban.tracking.lights import Color
 from duban.tracking.models import OrderLevel, SupervisionOrder
-from duban.tracking.queries import PeriodReport
+from duban.tracking.queries.period_reports import PeriodReport
 
 LEVELS = dict(OrderLevel.choices)
 COLORS = dict(Color.choices)
@@ -30,9 +30,14 @@ COLORS = dict(Color.choices)
 
 def _order_row(o: SupervisionOrder, day: dt.date) -> tuple[str, ...]:
     overdue = "（已逾期）" if o.status == "open" and o.reply_deadline < day else ""
-    return (o.serial, LEVELS.get(o.level, o.level), f"{o.task.number} {o.task.title or o.task.text[:40]}",
-            "、".join(u.name for u in o.units.all()), o.reply_deadline.isoformat(),
-            o.get_status_display() + overdue)  # fmt: skip
+    return (
+        o.serial,
+        LEVELS.get(o.level, o.level),
+        f"{o.task.number} {o.task.title or o.task.text[:40]}",
+        "、".join(u.name for u in o.units.all()),
+        o.reply_deadline.isoformat(),
+        o.get_status_display() + overdue,
+    )
 
 
 ORDER_HEADINGS = ("编号", "级别", "任务", "督办单位", "回复期限", "状态")
@@ -62,31 +67,82 @@ def summary_lines(r: PeriodReport) -> list[str]:
 
 
 def period_tables(r: PeriodReport) -> list[Table]:
+    """The period page's tables, one sheet each: overview, units, missing, sections, lights,
+    orders, receipts."""
     p, ov = r.period, r.overview
-    plan = p.plan.title
-    facts = f"{plan} · 统计日期：{r.day.isoformat()}"
+    facts = f"{p.plan.title} · 统计日期：{r.day.isoformat()}"
+    missing = [
+        (m.unit_name, m.task.number, m.task.title or m.task.text, p.due.isoformat()) for m in r.missing
+    ]
     return [
-        Table(f"{p.name}报送概况", ("项目", "内容"), [("方案", plan), ("报送周期", p.name),
-              ("起止日期", f"{p.start.isoformat()} 至 {p.end.isoformat()}"), ("报送截止", p.due.isoformat()),
-              ("统计日期", r.day.isoformat()), *(("概况", line) for line in summary_lines(r))],
-              facts=facts, sheet="概况"),
-        Table(f"{p.name}各单位报送率", ("单位", "应报", "已报", "未报", "报送率（%）"),
-              [(u.name, u.expected, u.reported, u.lacking, u.percent) for u in ov.units],
-              facts=facts, sheet="各单位报送率"),
-        Table(f"{p.name}{'逾期未报送' if ov.overdue else '未报送'}清单", ("单位", "序号", "任务", "报送截止"),
-              [(m.unit_name, m.task.number, m.task.title or m.task.text, p.due.isoformat()) for m in r.missing],
-              facts=facts, sheet="未报送"),
-        Table(f"{p.name}各部分报送与灯色", ("部分", "任务数", "应报", "已报", "报送率（%）", "绿灯", "黄灯", "红灯"),
-              [(s.title, s.tasks, s.expected, s.reported, s.percent, s.lights["green"], s.lights["yellow"],
-                s.lights["red"]) for s in r.sections], facts=facts, sheet="各部分"),
-        Table("各单位任务灯色", ("单位", "灯色", "绿灯", "黄灯", "红灯"),
-              [(u.name, COLORS.get(u.color, u.color), u.counts.get("green", 0), u.counts.get("yellow", 0),
-                u.counts.get("red", 0)) for u in r.lights.units], facts=facts, sheet="单位灯色"),
-        Table("未办结督办单", ORDER_HEADINGS, [_order_row(o, r.day) for o in r.open_orders], facts=facts,
-              sheet="督办单"),
-        Table(f"{p.name}报告接收情况", ("日期", "累计收到"), [(d.isoformat(), n) for d, n in r.received],
-              facts=facts, sheet="报告接收"),
-    ]  # fmt: skip
+        Table(f"{p.name}报送概况", ("项目", "内容"), _overview_rows(r), facts=facts, sheet="概况"),
+        Table(
+            f"{p.name}各单位报送率",
+            ("单位", "应报", "已报", "未报", "报送率（%）"),
+            [(u.name, u.expected, u.reported, u.lacking, u.percent) for u in ov.units],
+            facts=facts,
+            sheet="各单位报送率",
+        ),
+        Table(
+            f"{p.name}{'逾期未报送' if ov.overdue else '未报送'}清单",
+            ("单位", "序号", "任务", "报送截止"),
+            missing,
+            facts=facts,
+            sheet="未报送",
+        ),
+        Table(f"{p.name}各部分报送与灯色", SECTION_HEADINGS, _section_rows(r), facts=facts, sheet="各部分"),
+        Table(
+            "各单位任务灯色",
+            ("单位", "灯色", "绿灯", "黄灯", "红灯"),
+            _unit_light_rows(r),
+            facts=facts,
+            sheet="单位灯色",
+        ),
+        Table(
+            "未办结督办单",
+            ORDER_HEADINGS,
+            [_order_row(o, r.day) for o in r.open_orders],
+            facts=facts,
+            sheet="督办单",
+        ),
+        Table(
+            f"{p.name}报告接收情况",
+            ("日期", "累计收到"),
+            [(d.isoformat(), n) for d, n in r.received],
+            facts=facts,
+            sheet="报告接收",
+        ),
+    ]
+
+
+def _overview_rows(r: PeriodReport) -> list[tuple[str, str]]:
+    p = r.period
+    return [
+        ("方案", p.plan.title),
+        ("报送周期", p.name),
+        ("起止日期", f"{p.start.isoformat()} 至 {p.end.isoformat()}"),
+        ("报送截止", p.due.isoformat()),
+        ("统计日期", r.day.isoformat()),
+        *(("概况", line) for line in summary_lines(r)),
+    ]
+
+
+SECTION_HEADINGS = ("部分", "任务数", "应报", "已报", "报送率（%）", "绿灯", "黄灯", "红灯")
+
+
+def _section_rows(r: PeriodReport) -> list[tuple[str | int | float, ...]]:
+    lights = ("green", "yellow", "red")
+    return [
+        (s.title, s.tasks, s.expected, s.reported, s.percent, *(s.lights[c] for c in lights))
+        for s in r.sections
+    ]
+
+
+def _unit_light_rows(r: PeriodReport) -> list[tuple[str | int, ...]]:
+    lights = ("green", "yellow", "red")
+    return [
+        (u.name, COLORS.get(u.color, u.color), *(u.counts.get(c, 0) for c in lights)) for u in r.lights.units
+    ]
 
 
 def period_docx(r: PeriodReport) -> bytes:
@@ -109,10 +165,18 @@ def period_docx(r: PeriodReport) -> bytes:
     )
     word_paragraph(doc, f"三、{'逾期未报送' if ov.overdue else '未报送'}单位", HEADING_FONT, 16)
     if r.missing_units:
-        word_table(doc, ("单位", "未报送数", "任务"), [
-            (name, len(items), "；".join(f"{m.task.number} {m.task.title or m.task.text[:30]}" for m in items))
-            for name, items in r.missing_units
-        ])  # fmt: skip
+        word_table(
+            doc,
+            ("单位", "未报送数", "任务"),
+            [
+                (
+                    name,
+                    len(items),
+                    "；".join(f"{m.task.number} {m.task.title or m.task.text[:30]}" for m in items),
+                )
+                for name, items in r.missing_units
+            ],
+        )
     else:
         word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
     word_paragraph(doc, "四、逾期未回复的督办事项", HEADING_FONT, 16)

@@ -53,8 +53,10 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
         set_font(cells[0].paragraphs[0].add_run(label), BODY_FONT, 14, bold=True)
         set_font(cells[1].paragraphs[0].add_run(value), BODY_FONT, 14, bold=False)
     if order.escalations:
-        history = "；".join(f"{e['at'][:10]} 升级为{dict(blue='蓝色', yellow='黄色', red='红色').get(e['to'], e['to'])}"
-                           for e in order.escalations)  # fmt: skip
+        history = "；".join(
+            f"{e['at'][:10]} 升级为{dict(blue='蓝色', yellow='黄色', red='红色').get(e['to'], e['to'])}"
+            for e in order.escalations
+        )
         cells = table.add_row().cells
         set_font(cells[0].paragraphs[0].add_run("升级记录"), BODY_FONT, 14, bold=True)
         set_font(cells[1].paragraphs[0].add_run(history), BODY_FONT, 14, bold=False)

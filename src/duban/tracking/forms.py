@@ -11,9 +11,9 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from duban.clock import today
-from duban.evidence import evidence_accept
+from duban.evidence import EvidenceRejected, check_evidence_upload, evidence_accept
 from duban.plans.models import Target
-from duban.tracking.actions import IndicatorInput, ReportData
+from duban.tracking.actions.report_data import EvidenceInput, IndicatorInput, ReportData
 from duban.tracking.models import Frequency, IndicatorValue, OrderLevel, Progress, ProgressReport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,8 +28,13 @@ class YearPeriodsForm(forms.Form):
 
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, initial=_this_year)
     frequency = forms.ChoiceField(label="报送周期", choices=Frequency.choices, initial=Frequency.QUARTERLY)
-    due_day = forms.IntegerField(label="次月报送截止日", min_value=1, max_value=31, initial=10,
-                                 help_text="每期结束后次月的第几日截止（超过当月天数按月末计）")  # fmt: skip
+    due_day = forms.IntegerField(
+        label="次月报送截止日",
+        min_value=1,
+        max_value=31,
+        initial=10,
+        help_text="每期结束后次月的第几日截止（超过当月天数按月末计）",
+    )
 
 
 class CustomPeriodForm(forms.Form):
@@ -52,9 +57,16 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+        posted = data if isinstance(data, list | tuple) else [data]
+        files = [single(d, initial) for d in posted if d]
+        for f in files:
+            # Type and size, before anything reads a large upload into memory; the content is the
+            # action's to check (duban.evidence.check_evidence).
+            try:
+                check_evidence_upload(f.name or "file", f.size or 0)
+            except EvidenceRejected as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return files
 
 
 class ReportForm(forms.Form):
@@ -62,8 +74,9 @@ class ReportForm(forms.Form):
     date triple per target of the task, the draft's lock_version, and new evidence files."""
 
     progress = forms.ChoiceField(label="进展状态", choices=Progress.choices, initial=Progress.IN_PROGRESS)
-    reason = forms.CharField(label="原因（滞后、暂缓时必填）", required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    reason = forms.CharField(
+        label="原因（滞后、暂缓时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     percent = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100, initial=0)
     narrative = forms.CharField(label="工作进展", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     lock_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
@@ -80,8 +93,13 @@ class ReportForm(forms.Form):
         initial: dict[str, Any] = {}
         values: dict[int, IndicatorValue] = {}
         if report is not None:
-            initial = {"progress": report.progress, "reason": report.reason, "percent": report.percent,
-                       "narrative": report.narrative, "lock_version": report.lock_version}  # fmt: skip
+            initial = {
+                "progress": report.progress,
+                "reason": report.reason,
+                "percent": report.percent,
+                "narrative": report.narrative,
+                "lock_version": report.lock_version,
+            }
             values = {v.target_id: v for v in report.values.all()}
         self.targets = list(targets)
         for t in self.targets:
@@ -104,13 +122,24 @@ class ReportForm(forms.Form):
         d = self.cleaned_data
         values = {
             t.pk: IndicatorInput(d[f"value_{t.pk}"], unit=d[f"unit_{t.pk}"] or None, as_of=d[f"as_of_{t.pk}"])
-            for t in self.targets if d.get(f"value_{t.pk}") is not None
-        }  # fmt: skip
-        return ReportData(progress=d["progress"], reason=d["reason"], percent=d["percent"],
-                          narrative=d["narrative"], values=values)  # fmt: skip
+            for t in self.targets
+            if d.get(f"value_{t.pk}") is not None
+        }
+        return ReportData(
+            progress=d["progress"],
+            reason=d["reason"],
+            percent=d["percent"],
+            narrative=d["narrative"],
+            values=values,
+        )
 
-    def files_posted(self) -> list[UploadedFile]:
-        return list(self.cleaned_data.get("evidence") or [])
+    def files_posted(self) -> list[EvidenceInput]:
+        return [EvidenceInput(f.name or "file", f.read()) for f in self.cleaned_data.get("evidence") or []]
+
+    def problem(self) -> str:
+        """What the page says when the form is refused: a refused file by name, else to check the fields."""
+        refused = [m for error in self.errors.as_data().get("evidence", []) for m in error.messages]
+        return "；".join(refused) or "请检查填写的内容"
 
 
 class ReviewForm(forms.Form):

@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
@@ -107,94 +108,136 @@ class _Fig:
     as_of: dt.date
 
 
+@dataclass
+class _Records:
+    """What the lights of some tasks are judged from, read in a fixed handful of queries."""
+
+    day: dt.date
+    tasks: list[Task]
+    roles: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[int, str] = field(default_factory=dict)  # unit id → name
+    targets: dict[int, list[Target]] = field(default_factory=lambda: defaultdict(list))
+    last_due: dict[int, ReportingPeriod] = field(default_factory=dict)  # per plan
+    answered: set[tuple[int, int, int]] = field(default_factory=set)  # (task, period, unit)
+    returned: dict[int, tuple[int, str]] = field(default_factory=dict)  # task → (times, period name)
+    figures: dict[int, list[_Fig]] = field(default_factory=lambda: defaultdict(list))  # per target
+    red_orders: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    closed: set[int] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, tasks: QuerySet[Task], day: dt.date) -> _Records:
+        ids = tasks.values("pk")  # a subquery: no long lists of ids sent to the database
+        task_list = Task.objects.filter(pk__in=ids).select_related("plan").order_by("plan_id", "order")
+        records = cls(day, list(task_list))
+        records._read_units(ids)
+        for t in Target.objects.filter(task__in=ids).order_by("task_id", "order"):
+            records.targets[t.task_id].append(t)
+        periods = ReportingPeriod.objects.filter(plan__tasks__in=ids, due__lt=day).distinct()
+        for p in periods.order_by("due", "end"):
+            records.last_due[p.plan_id] = p  # the latest period whose due date has passed, per plan
+        records._read_reports(ids)
+        records._read_figures(ids)
+        red = SupervisionOrder.objects.filter(task__in=ids, level=OrderLevel.RED).exclude(
+            status=OrderStatus.CLOSED
+        )
+        for task_id, serial in red.values_list("task_id", "serial"):
+            records.red_orders[task_id].append(serial)
+        records.closed = set(TaskClosure.objects.filter(task__in=ids).values_list("task_id", flat=True))
+        return records
+
+    def _read_units(self, ids: QuerySet[Task, Any]) -> None:
+        rows = Responsibility.objects.filter(task__in=ids).values_list(
+            "task_id", "unit_id", "role", "unit__name"
+        )
+        for task_id, unit_id, role, name in rows:
+            self.roles[task_id].append((unit_id, role))
+            self.names[unit_id] = name
+
+    def _read_reports(self, ids: QuerySet[Task, Any]) -> None:
+        reports = ProgressReport.objects.filter(task__in=ids, kind=ReportKind.REPORT).exclude(
+            status__in=[ReportStatus.DRAFT, ReportStatus.SUPERSEDED]
+        )
+        columns = ("task_id", "period_id", "unit_id", "status", "returned_count", "period__name")
+        for task_id, period_id, unit_id, status, count, period_name in reports.values_list(*columns):
+            if status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+                self.answered.add((task_id, period_id, unit_id))
+            if (
+                status != ReportStatus.ACCEPTED
+                and count >= 2
+                and count > self.returned.get(task_id, (0, ""))[0]
+            ):
+                self.returned[task_id] = (count, period_name)
+
+    def _read_figures(self, ids: QuerySet[Task, Any]) -> None:
+        values = IndicatorValue.objects.filter(
+            report__task__in=ids,
+            report__kind=ReportKind.REPORT,
+            report__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+        )
+        for target_id, value, as_of in values.order_by("as_of", "report_id").values_list(
+            "target_id", "value", "as_of"
+        ):
+            self.figures[target_id].append(_Fig(value, as_of))
+
+
 def compute_lights(tasks: QuerySet[Task], *, day: dt.date | None = None) -> Lights:
     """Lights for the tasks of a queryset (one or many plans) and for their lead units."""
-    day = day or today()
+    records = _Records.load(tasks, day or today())
     near = conf.light_near_days()
-    ids = tasks.values("pk")  # a subquery: no long lists of ids sent to the database
-    task_list = list(Task.objects.filter(pk__in=ids).select_related("plan").order_by("plan_id", "order"))
-    roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for task_id, unit_id, role, name in Responsibility.objects.filter(task__in=ids).values_list(
-        "task_id", "unit_id", "role", "unit__name"
-    ):
-        roles[task_id].append((unit_id, role))
-        names[unit_id] = name
-    targets: dict[int, list[Target]] = defaultdict(list)
-    for t in Target.objects.filter(task__in=ids).order_by("task_id", "order"):
-        targets[t.task_id].append(t)
-    last_due: dict[int, ReportingPeriod] = {}
-    for p in (
-        ReportingPeriod.objects.filter(plan__tasks__in=ids, due__lt=day).distinct().order_by("due", "end")
-    ):
-        last_due[p.plan_id] = p  # the latest period whose due date has passed, per plan
-    answered: set[tuple[int, int, int]] = set()
-    returned: dict[int, tuple[int, str]] = {}
-    for task_id, period_id, unit_id, status, count, period_name in (
-        ProgressReport.objects.filter(task__in=ids, kind=ReportKind.REPORT)
-        .exclude(status__in=[ReportStatus.DRAFT, ReportStatus.SUPERSEDED])
-        .values_list("task_id", "period_id", "unit_id", "status", "returned_count", "period__name")
-    ):
-        if status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
-            answered.add((task_id, period_id, unit_id))
-        if status != ReportStatus.ACCEPTED and count >= 2 and count > returned.get(task_id, (0, ""))[0]:
-            returned[task_id] = (count, period_name)
-    figures: dict[int, list[_Fig]] = defaultdict(list)
-    for target_id, value, as_of in (
-        IndicatorValue.objects.filter(
-            report__task__in=ids, report__kind=ReportKind.REPORT,
-            report__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
-        ).order_by("as_of", "report_id").values_list("target_id", "value", "as_of")
-    ):  # fmt: skip
-        figures[target_id].append(_Fig(value, as_of))
-    red_orders: dict[int, list[str]] = defaultdict(list)
-    for task_id, serial in (
-        SupervisionOrder.objects.filter(task__in=ids, level=OrderLevel.RED)
-        .exclude(status=OrderStatus.CLOSED)
-        .values_list("task_id", "serial")
-    ):
-        red_orders[task_id].append(serial)
-    closed = set(TaskClosure.objects.filter(task__in=ids).values_list("task_id", flat=True))
-
     lights: dict[int, Light] = {}
     unit_counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for task in task_list:
-        red: list[str] = (
-            [f"有未办结的红色督办单（{'、'.join(red_orders[task.pk])}）"] if red_orders[task.pk] else []
-        )
-        yellow: list[str] = []
-        reporters = reporting_unit_ids(roles[task.pk])
-        if task.pk in closed:
-            light = Light(Color.RED, tuple(red)) if red else Light(Color.GREEN, ("已销号",))
-        else:
-            deadline = task_deadline(task, targets[task.pk])
-            if deadline is not None and deadline < day:
-                red.append(f"已超过完成时限（{deadline}）仍未销号")
-            elif deadline is not None and (deadline - day).days <= near:
-                yellow.append(f"距完成时限（{deadline}）还有 {(deadline - day).days} 天")
-            if task.pk in returned:
-                count, period_name = returned[task.pk]
-                red.append(f"{period_name}报告已被退回 {count} 次，尚未通过")
-            period = last_due.get(task.plan_id)
-            if period is not None:
-                missing = sorted(names[u] for u in reporters if (task.pk, period.pk, u) not in answered)
-                if missing:
-                    yellow.append(f"{period.name}报告（{period.due}截止）未报送：{'、'.join(missing)}")
-            for target in targets[task.pk]:
-                behind = behind_trajectory(target, figures[target.pk], plan_start(task.plan), task.deadline)
-                if behind:
-                    yellow.append(behind)
-            color = Color.RED if red else Color.YELLOW if yellow else Color.GREEN
-            light = Light(color, tuple(red + yellow))
-        lights[task.pk] = light
-        for u in reporters:
+    for task in records.tasks:
+        light = lights[task.pk] = _task_light(task, records, near)
+        for u in reporting_unit_ids(records.roles[task.pk]):
             unit_counts[u][light.color] += 1
+    names = records.names
     units = [
-        UnitLight(unit_id=u, name=names[u], color=max(c, key=lambda k: RANK[Color(k)]),
-                  counts={str(k): c.get(k, 0) for k in Color.values})
+        UnitLight(
+            unit_id=u,
+            name=names[u],
+            color=max(c, key=lambda k: RANK[Color(k)]),
+            counts={str(k): c.get(k, 0) for k in Color.values},
+        )
         for u, c in sorted(unit_counts.items(), key=lambda kv: names[kv[0]])
-    ]  # fmt: skip
+    ]
     return Lights(tasks=lights, units=units)
+
+
+def _task_light(task: Task, records: _Records, near: int) -> Light:
+    orders = records.red_orders[task.pk]
+    red = [f"有未办结的红色督办单（{'、'.join(orders)}）"] if orders else []
+    if task.pk in records.closed:
+        return Light(Color.RED, tuple(red)) if red else Light(Color.GREEN, ("已销号",))
+    yellow: list[str] = []
+    _deadline_reasons(task, records, near, red, yellow)
+    if task.pk in records.returned:
+        count, period_name = records.returned[task.pk]
+        red.append(f"{period_name}报告已被退回 {count} 次，尚未通过")
+    yellow.extend(_missing_reasons(task, records))
+    for target in records.targets[task.pk]:
+        behind = behind_trajectory(target, records.figures[target.pk], plan_start(task.plan), task.deadline)
+        if behind:
+            yellow.append(behind)
+    color = Color.RED if red else Color.YELLOW if yellow else Color.GREEN
+    return Light(color, tuple(red + yellow))
+
+
+def _deadline_reasons(task: Task, records: _Records, near: int, red: list[str], yellow: list[str]) -> None:
+    deadline, day = task_deadline(task, records.targets[task.pk]), records.day
+    if deadline is not None and deadline < day:
+        red.append(f"已超过完成时限（{deadline}）仍未销号")
+    elif deadline is not None and (deadline - day).days <= near:
+        yellow.append(f"距完成时限（{deadline}）还有 {(deadline - day).days} 天")
+
+
+def _missing_reasons(task: Task, records: _Records) -> list[str]:
+    """The units answering for the task that have not reported for the latest period due."""
+    period = records.last_due.get(task.plan_id)
+    if period is None:
+        return []
+    reporters = reporting_unit_ids(records.roles[task.pk])
+    missing = sorted(records.names[u] for u in reporters if (task.pk, period.pk, u) not in records.answered)
+    return [f"{period.name}报告（{period.due}截止）未报送：{'、'.join(missing)}"] if missing else []
 
 
 def plan_start(plan: Plan) -> dt.date:
@@ -236,8 +279,10 @@ def behind_trajectory(
     if not behind:
         return None
     unit = target.unit
-    return (f"指标“{target.metric}”{_num(latest.value)}{unit}（{latest.as_of}）落后于进度线"
-            f"（应达 {_num(expected)}{unit}，期限 {deadline}）")  # fmt: skip
+    return (
+        f"指标“{target.metric}”{_num(latest.value)}{unit}（{latest.as_of}）落后于进度线"
+        f"（应达 {_num(expected)}{unit}，期限 {deadline}）"
+    )
 
 
 def _num(value: Decimal) -> str:

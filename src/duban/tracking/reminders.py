@@ -22,10 +22,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from duban import clock
+from duban.accounts.actors import SYSTEM
 from duban.notifications.channels import DeliveryRun, deliver_pending
 from duban.notifications.notify import Message, inbox_link, send
 from duban.tracking import conf
-from duban.tracking.actions import do_escalate_overdue_orders
+from duban.tracking.actions.orders import do_escalate_overdue_orders
 from duban.tracking.links import order_link, period_link
 from duban.tracking.models import (
     NotificationKind,
@@ -36,7 +37,7 @@ from duban.tracking.models import (
     ReportStatus,
     SupervisionOrder,
 )
-from duban.tracking.queries import Missing, missing_reports
+from duban.tracking.queries.missing import Missing, missing_reports
 
 MAX_LISTED = 20  # tasks listed in one message; the rest are counted
 
@@ -52,7 +53,7 @@ def run_due_reminders(now: dt.datetime | None = None) -> ReminderRun:
     """Run everything that is due at `now` (default: the clock's now)."""
     at = now or clock.now()
     day = timezone.localdate(at)
-    escalated = do_escalate_overdue_orders(acting_user=None, day=day)
+    escalated = do_escalate_overdue_orders(acting_user=SYSTEM, day=day)
     messages = [*due_soon(day), *overdue_reports(day), *overdue_orders(day), *digests(day)]
     created = send(messages, at=at)
     return ReminderRun(escalated=len(escalated), created=len(created), deliveries=deliver_pending(at))
@@ -85,29 +86,41 @@ def due_soon(day: dt.date) -> list[Message]:
         p = items[0].period
         left = (p.due - day).days
         when = "今天" if left == 0 else f"还有 {left} 天"
-        out.append(Message(
-            key=f"due:p{period_id}:unit{unit_id}", kind=NotificationKind.DUE_SOON,
-            title=f"{p.name}进展报告将于 {p.due} 截止（{when}）",
-            text=f"《{p.plan.title}》{p.name}：贵单位尚有 {len(items)} 项任务未报送，截止 {p.due}。\n{_listing(items)}",
-            link=period_link(period_id), units=(unit_id,),
-        ))  # fmt: skip
+        out.append(
+            Message(
+                key=f"due:p{period_id}:unit{unit_id}",
+                kind=NotificationKind.DUE_SOON,
+                title=f"{p.name}进展报告将于 {p.due} 截止（{when}）",
+                text=f"《{p.plan.title}》{p.name}：贵单位尚有 {len(items)} 项任务未报送，截止 {p.due}。\n{_listing(items)}",
+                link=period_link(period_id),
+                units=(unit_id,),
+            )
+        )
     return out
 
 
 def overdue_reports(day: dt.date) -> list[Message]:
-    periods = list(ReportingPeriod.objects.filter(
-        _current_periods(), due__lt=day, due__gte=day - dt.timedelta(days=conf.remind_overdue_window_days())
-    ).select_related("plan"))  # fmt: skip
+    periods = list(
+        ReportingPeriod.objects.filter(
+            _current_periods(),
+            due__lt=day,
+            due__gte=day - dt.timedelta(days=conf.remind_overdue_window_days()),
+        ).select_related("plan")
+    )
     missing = missing_reports(periods)
     out = []
     for (period_id, unit_id), items in _by_unit(missing).items():
         p = items[0].period
-        out.append(Message(
-            key=f"overdue:p{period_id}:unit{unit_id}", kind=NotificationKind.REPORT_OVERDUE,
-            title=f"{p.name}进展报告已逾期（{p.due}截止）",
-            text=f"《{p.plan.title}》{p.name}：贵单位有 {len(items)} 项任务逾期未报送，请尽快报送。\n{_listing(items)}",
-            link=period_link(period_id), units=(unit_id,),
-        ))  # fmt: skip
+        out.append(
+            Message(
+                key=f"overdue:p{period_id}:unit{unit_id}",
+                kind=NotificationKind.REPORT_OVERDUE,
+                title=f"{p.name}进展报告已逾期（{p.due}截止）",
+                text=f"《{p.plan.title}》{p.name}：贵单位有 {len(items)} 项任务逾期未报送，请尽快报送。\n{_listing(items)}",
+                link=period_link(period_id),
+                units=(unit_id,),
+            )
+        )
     per_period: dict[int, list[Missing]] = defaultdict(list)
     for m in missing:
         per_period[m.period.pk].append(m)
@@ -119,13 +132,17 @@ def overdue_reports(day: dt.date) -> list[Message]:
         for m in items:
             counts[m.unit_name] += 1
         managers = tuple(period.plan.managers.filter(is_active=True).values_list("pk", flat=True))
-        out.append(Message(
-            key=f"overdue-list:p{period.pk}", kind=NotificationKind.REPORT_OVERDUE,
-            title=f"{period.name}逾期未报：{len(counts)} 个单位 {len(items)} 项",
-            text=f"《{period.plan.title}》{period.name}（{period.due}截止）逾期未报送：\n"
-                 + "\n".join(f"{name}：{n} 项" for name, n in sorted(counts.items())),
-            link=period_link(period.pk), users=managers,
-        ))  # fmt: skip
+        out.append(
+            Message(
+                key=f"overdue-list:p{period.pk}",
+                kind=NotificationKind.REPORT_OVERDUE,
+                title=f"{period.name}逾期未报：{len(counts)} 个单位 {len(items)} 项",
+                text=f"《{period.plan.title}》{period.name}（{period.due}截止）逾期未报送：\n"
+                + "\n".join(f"{name}：{n} 项" for name, n in sorted(counts.items())),
+                link=period_link(period.pk),
+                users=managers,
+            )
+        )
     return out
 
 
@@ -138,12 +155,17 @@ def overdue_orders(day: dt.date) -> list[Message]:
     )
     for order in orders:
         managers = tuple(m.pk for m in order.task.plan.managers.all() if m.is_active)
-        out.append(Message(
-            key=f"order-overdue:o{order.pk}:{order.level}:{order.reply_deadline}", kind=NotificationKind.ORDER_OVERDUE,
-            title=f"督办单 {order.serial}（{order.get_level_display()}）逾期未回复",
-            text=f"任务{order.task}的督办单 {order.serial} 回复期限 {order.reply_deadline} 已过，请立即回复。",
-            link=order_link(order.pk), units=tuple(u.pk for u in order.units.all()), users=managers,
-        ))  # fmt: skip
+        out.append(
+            Message(
+                key=f"order-overdue:o{order.pk}:{order.level}:{order.reply_deadline}",
+                kind=NotificationKind.ORDER_OVERDUE,
+                title=f"督办单 {order.serial}（{order.get_level_display()}）逾期未回复",
+                text=f"任务{order.task}的督办单 {order.serial} 回复期限 {order.reply_deadline} 已过，请立即回复。",
+                link=order_link(order.pk),
+                units=tuple(u.pk for u in order.units.all()),
+                users=managers,
+            )
+        )
     return out
 
 
@@ -172,8 +194,13 @@ def digests(day: dt.date) -> list[Message]:
             lines[unit.pk].append(f"· 督办单 {order.serial}（{order.get_level_display()}）待回复（{state}）")
     inbox = inbox_link()
     return [
-        Message(key=f"digest:unit{unit_id}:{day.isoformat()}", kind=NotificationKind.DIGEST,
-                title=f"{day.month}月{day.day}日待办汇总（{len(items)} 项）", text="\n".join(items),
-                link=inbox, units=(unit_id,))
+        Message(
+            key=f"digest:unit{unit_id}:{day.isoformat()}",
+            kind=NotificationKind.DIGEST,
+            title=f"{day.month}月{day.day}日待办汇总（{len(items)} 项）",
+            text="\n".join(items),
+            link=inbox,
+            units=(unit_id,),
+        )
         for unit_id, items in sorted(lines.items())
-    ]  # fmt: skip
+    ]

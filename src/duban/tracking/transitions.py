@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import models
 
+from duban.accounts.actors import SystemActor
+from duban.accounts.models import User
 from duban.plans.access import can_manage
 from duban.plans.models import Role, Task
 from duban.tracking.models import (
@@ -156,44 +157,51 @@ def task_roles(task: Task) -> list[tuple[int, str]]:
     return list(task.role_pairs)
 
 
-def _is_active_reporter(user: Any) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.is_reporter and user.unit_id
-    )
+def _reporter_unit(user: User) -> int | None:
+    """The unit an active reporter writes for; None for anyone else."""
+    return user.unit_id if user.is_active and user.is_reporter and user.unit_id else None
 
 
-def report_actors(user: Any, task: Task, unit_id: int, kind: str) -> frozenset[Actor]:
+def person(actor: User | SystemActor) -> User:
+    """The user acting, where only a person may act: the tables let the system escalate orders and
+    nothing else, so once check_report or check_order has passed this refuses nothing."""
+    if isinstance(actor, SystemActor):
+        raise TransitionError("系统不能执行此操作")
+    return actor
+
+
+def report_actors(user: User | SystemActor, task: Task, unit_id: int, kind: str) -> frozenset[Actor]:
     """What `user` is to the report of `unit_id` on `task` (existing or about to be created)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if isinstance(user, SystemActor) or not user.is_active:
         return frozenset()
     actors = set()
     roles = task_roles(task)
-    if _is_active_reporter(user) and user.unit_id == unit_id and kind_for(roles, unit_id) == kind:
+    own_unit = _reporter_unit(user)
+    if own_unit is not None and own_unit == unit_id and kind_for(roles, unit_id) == kind:
         actors.add(Actor.OWNER)
     # (only an administrator or a manager can manage: for a unit's reporter the plan is not read)
     if kind == ReportKind.REPORT and (user.is_admin or user.is_manager) and can_manage(user, task.plan):
         actors.add(Actor.REVIEWER)
-    if (
-        kind == ReportKind.CONTRIBUTION
-        and _is_active_reporter(user)
-        and user.unit_id in reporting_unit_ids(roles)
-    ):
+    if kind == ReportKind.CONTRIBUTION and own_unit is not None and own_unit in reporting_unit_ids(roles):
         actors.add(Actor.REVIEWER)
     return frozenset(actors)
 
 
-def actors_of_report(user: Any, report: ProgressReport) -> frozenset[Actor]:
+def actors_of_report(user: User | SystemActor, report: ProgressReport) -> frozenset[Actor]:
     return report_actors(user, report.task, report.unit_id, report.kind)
 
 
-def order_actors(user: Any, task: Task, order: SupervisionOrder | None = None) -> frozenset[Actor]:
-    if user is None:
+def order_actors(
+    user: User | SystemActor, task: Task, order: SupervisionOrder | None = None
+) -> frozenset[Actor]:
+    if isinstance(user, SystemActor):
         return frozenset({Actor.SYSTEM})
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_active:
         return frozenset()
     actors = set()
     if can_manage(user, task.plan):
         actors.add(Actor.MANAGER)
-    if order is not None and _is_active_reporter(user) and order.units.filter(pk=user.unit_id).exists():
+    own_unit = _reporter_unit(user)
+    if order is not None and own_unit is not None and order.units.filter(pk=own_unit).exists():
         actors.add(Actor.ORDER_UNIT)
     return frozenset(actors)

@@ -198,7 +198,7 @@ def _assess(
         do_run_assessment,
     )
     from duban.assessment.models import Assessed
-    from duban.tracking.actions import do_add_period
+    from duban.tracking.actions.periods import do_add_period
 
     period_name, label, start, end, due, as_of = spec
     with _at(_day(start)):
@@ -245,14 +245,10 @@ def _report(
     from decimal import Decimal
 
     from duban.plans.models import Task
-    from duban.tracking.actions import (
-        IndicatorInput,
-        ReportData,
-        do_accept_report,
-        do_return_report,
-        do_save_draft,
-        do_submit_report,
-    )
+    from duban.tracking.actions.drafts import do_save_draft
+    from duban.tracking.actions.report_data import IndicatorInput, ReportData
+    from duban.tracking.actions.reviews import do_accept_report, do_return_report
+    from duban.tracking.actions.submissions import do_submit_report
     from duban.tracking.models import Progress
     from duban.tracking.transitions import reporting_unit_ids, task_roles
 

@@ -22,8 +22,13 @@ class Command(BaseCommand):
     help = "发送到期的提醒（报送、逾期、督办升级、每日汇总），每条只发一次"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--every", type=int, default=0, metavar="SECONDS",
-                            help="每隔这么多秒运行一次（不退出）；默认只运行一次")  # fmt: skip
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="每隔这么多秒运行一次（不退出）；默认只运行一次",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         every = options["every"]

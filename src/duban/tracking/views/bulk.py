@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST, require_safe
 from duban.accounts.models import User
 from duban.downloads import download
 from duban.tracking.access import access_period
-from duban.tracking.bulk import bulk_template, do_bulk_upload
+from duban.tracking.actions.bulk_uploads import do_bulk_upload
+from duban.tracking.bulk.template import bulk_template
 from duban.tracking.transitions import TrackingError
 
 
