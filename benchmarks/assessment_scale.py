@@ -76,13 +76,9 @@ def generate(n_units: int, n_tasks: int) -> tuple[int, dict[str, int]]:
 
     from duban import clock
     from duban.accounts.models import User
-    from duban.assessment.actions import (
-        do_activate_scheme,
-        do_add_bonus,
-        do_add_veto,
-        do_create_scheme_from_plan,
-        do_update_item,
-    )
+    from duban.assessment.actions.items import do_update_item
+    from duban.assessment.actions.negative_list import do_add_bonus, do_add_veto
+    from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
     from duban.assessment.models import Assessed, Assessment, Incident, ManualGrade, Method
     from duban.assessment.storage import insert_values
     from duban.plans.models import Deduction, Plan, Responsibility, Section, Target, Task
@@ -267,8 +263,9 @@ def measure(scheme_id: int) -> dict[str, Any]:
 
     from duban import clock
     from duban.accounts.models import User
-    from duban.assessment import engine, storage
-    from duban.assessment.actions import do_run_assessment
+    from duban.assessment import storage
+    from duban.assessment.actions.assessments import do_run_assessment
+    from duban.assessment.engine.outcomes import compute
     from duban.assessment.models import Assessment, ManualGrade, Method, Result, ResultLine, Scheme
 
     scheme = Scheme.objects.get(pk=scheme_id)
@@ -315,7 +312,7 @@ def measure(scheme_id: int) -> dict[str, Any]:
     out["lines"] = ResultLine.objects.filter(result__assessment=assessment).count()
     # Where the time goes: computing (queries + arithmetic) and storing, apart.
     started = time.perf_counter()
-    outcomes = engine.compute(scheme, as_of, assessment=assessment)
+    outcomes = compute(scheme, as_of, assessment=assessment)
     out["compute_s"] = time.perf_counter() - started
     started = time.perf_counter()
     with transaction.atomic():
@@ -328,7 +325,7 @@ def measure(scheme_id: int) -> dict[str, Any]:
     gc.collect()
     started = time.perf_counter()
     with transaction.atomic():
-        one = engine.compute(scheme, as_of, assessment=assessment, only_units={unit_id})
+        one = compute(scheme, as_of, assessment=assessment, only_units={unit_id})
         storage.store(assessment, one, at=clock.now(), partial=True)
         storage.rerank(assessment)
     out["one_unit_s"] = time.perf_counter() - started

@@ -25,16 +25,12 @@ import pytest
 
 from duban import clock
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    do_activate_scheme,
-    do_add_bonus,
-    do_add_veto,
-    do_create_scheme_from_plan,
-    do_grade_item,
-    do_record_incident,
-    do_run_assessment,
-    do_update_item,
-)
+from duban.assessment.actions.assessments import do_run_assessment
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.incidents import do_record_incident
+from duban.assessment.actions.items import do_update_item
+from duban.assessment.actions.negative_list import do_add_bonus, do_add_veto
+from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
 from duban.assessment.models import (
     Assessed,
     Assessment,

@@ -26,7 +26,8 @@ from duban.assessment.access import (
     visible_assessments,
     visible_results,
 )
-from duban.assessment.actions import do_close_assessment, do_file_appeal, do_publish_assessment
+from duban.assessment.actions.appeals import do_file_appeal
+from duban.assessment.actions.assessments import do_close_assessment, do_publish_assessment
 from duban.assessment.models import Assessment
 from duban.units.models import Unit
 
@@ -112,7 +113,7 @@ def test_units_see_an_active_scheme_of_a_plan_they_answer_for(assessment: Assess
 
 
 def test_a_draft_scheme_is_the_offices_only(plan: Any, users: dict[str, User]) -> None:
-    from duban.assessment.actions import do_create_scheme_from_plan
+    from duban.assessment.actions.schemes import do_create_scheme_from_plan
 
     from .conftest import YEAR
 

@@ -11,8 +11,8 @@ import pytest
 from django.db import transaction
 
 from duban.accounts.models import User
-from duban.assessment.actions import do_reopen_assessment, do_run_assessment
-from duban.assessment.engine import compute
+from duban.assessment.actions.assessments import do_reopen_assessment, do_run_assessment
+from duban.assessment.engine.outcomes import compute
 from duban.assessment.models import (
     Appeal,
     AppealStatus,

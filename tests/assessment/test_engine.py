@@ -33,16 +33,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    AssessmentError,
-    do_activate_scheme,
-    do_create_scheme_from_plan,
-    do_grade_item,
-    do_record_incident,
-    do_run_assessment,
-    do_update_item,
-)
-from duban.assessment.engine import compute
+from duban.assessment.actions.assessments import do_run_assessment
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.incidents import do_record_incident
+from duban.assessment.actions.items import do_update_item
+from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
+from duban.assessment.engine.outcomes import compute
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import (
     Assessed,
     Assessment,
@@ -179,7 +176,7 @@ def test_a_partner_of_two_leads_shares_their_mean(
 
 def test_it_scores_only_leads_in_lead_mode(scheme: Scheme, reports: None, units: dict[str, Unit],
                                            users: dict[str, User], frozen: Any) -> None:  # fmt: skip
-    from duban.assessment.actions import do_update_scheme
+    from duban.assessment.actions.schemes import do_update_scheme
 
     frozen(at(2026, 2, 1))
     do_update_scheme(scheme, assessed=Assessed.LEAD, partner_coefficient=0, acting_user=users["manager"])

@@ -12,18 +12,17 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    AssessmentError,
+from duban.assessment.actions.appeals import do_decide_appeal, do_file_appeal
+from duban.assessment.actions.assessments import (
     do_close_assessment,
-    do_decide_appeal,
-    do_file_appeal,
-    do_grade_item,
     do_publish_assessment,
     do_reopen_assessment,
     do_run_assessment,
-    do_update_item,
 )
-from duban.assessment.engine import compute
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.items import do_update_item
+from duban.assessment.engine.outcomes import compute
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Appeal, AppealStatus, Assessment, AssessmentStatus, Result, ResultLine
 from duban.audit.models import AuditEvent
 from duban.plans.models import Plan

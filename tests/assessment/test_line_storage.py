@@ -12,16 +12,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    do_activate_scheme,
-    do_add_bonus,
-    do_create_scheme_from_plan,
-    do_grade_item,
-    do_record_incident,
-    do_run_assessment,
-    do_update_item,
-)
-from duban.assessment.engine import cents, compute, entry
+from duban.assessment.actions.assessments import do_run_assessment
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.incidents import do_record_incident
+from duban.assessment.actions.items import do_update_item
+from duban.assessment.actions.negative_list import do_add_bonus
+from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
+from duban.assessment.engine.entries import cents, entry
+from duban.assessment.engine.outcomes import compute
 from duban.assessment.models import Assessed, Assessment, LineText, Method, Result, ResultLine, Scheme
 from duban.assessment.scoring import Line
 from duban.assessment.storage import BLOCK, changed_blocks, digest

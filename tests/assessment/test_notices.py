@@ -18,14 +18,13 @@ from django.urls import reverse
 
 from duban.accounts.models import User
 from duban.assessment import notices
-from duban.assessment.actions import (
-    AssessmentError,
+from duban.assessment.actions.appeals import do_decide_appeal, do_file_appeal
+from duban.assessment.actions.assessments import (
     do_close_assessment,
-    do_decide_appeal,
-    do_file_appeal,
     do_publish_assessment,
     do_reopen_assessment,
 )
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Appeal, Assessment
 from duban.assessment.notices import NotificationKind
 from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel

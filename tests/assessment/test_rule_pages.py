@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from duban.accounts.models import User
-from duban.assessment.actions import do_close_assessment
+from duban.assessment.actions.assessments import do_close_assessment
 from duban.assessment.models import (
     Assessment,
     BonusItem,

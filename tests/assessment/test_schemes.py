@@ -10,19 +10,12 @@ from typing import Any
 import pytest
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    AssessmentError,
-    do_activate_scheme,
-    do_add_bonus,
-    do_add_deduction_rule,
-    do_add_item,
-    do_create_scheme_from_plan,
-    do_grade_item,
-    do_record_incident,
-    do_remove_item,
-    do_update_item,
-    do_update_scheme,
-)
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.incidents import do_record_incident
+from duban.assessment.actions.items import do_add_item, do_remove_item, do_update_item
+from duban.assessment.actions.negative_list import do_add_bonus, do_add_deduction_rule
+from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan, do_update_scheme
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Assessment, DeductionRule, Method, Scheme, SchemeStatus
 from duban.assessment.queries import scheme_summary
 from duban.audit.models import AuditEvent
@@ -142,7 +135,7 @@ def test_it_refuses_items_their_method_cannot_score(plan: Plan, users: dict[str,
 
 def test_a_weight_scales_an_items_points(assessment: Assessment, units: dict[str, Unit],
                                          users: dict[str, User]) -> None:  # fmt: skip
-    from duban.assessment.actions import do_run_assessment
+    from duban.assessment.actions.assessments import do_run_assessment
 
     from .conftest import AS_OF, result
 
@@ -155,7 +148,7 @@ def test_a_weight_scales_an_items_points(assessment: Assessment, units: dict[str
 
 def test_an_item_of_the_assessments_own_is_scored_by_every_unit(assessment: Assessment, units: dict[str, Unit],
                                                                  users: dict[str, User]) -> None:  # fmt: skip
-    from duban.assessment.actions import do_run_assessment
+    from duban.assessment.actions.assessments import do_run_assessment
 
     from .conftest import AS_OF, lines
 

@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from duban.accounts.models import User
-from duban.assessment.actions import do_close_assessment, do_publish_assessment, do_record_incident
+from duban.assessment.actions.assessments import do_close_assessment, do_publish_assessment
+from duban.assessment.actions.incidents import do_record_incident
 from duban.assessment.models import Assessment, DeductionRule, Incident
 from duban.units.models import Unit
 

@@ -21,11 +21,8 @@ from django.test import Client
 from django.urls import reverse
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    do_close_assessment,
-    do_file_appeal,
-    do_publish_assessment,
-)
+from duban.assessment.actions.appeals import do_file_appeal
+from duban.assessment.actions.assessments import do_close_assessment, do_publish_assessment
 from duban.assessment.models import (
     Appeal,
     AppealStatus,
@@ -202,7 +199,8 @@ def test_it_writes_the_ranking_into_the_charts(assessment: Assessment, users: di
 def test_it_charts_the_change_from_the_previous_period(
     assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
 ) -> None:
-    from duban.assessment.actions import do_activate_scheme, do_create_scheme_from_plan, do_run_assessment
+    from duban.assessment.actions.assessments import do_run_assessment
+    from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
 
     m = users["manager"]
     close(assessment, users)
@@ -306,7 +304,7 @@ def test_it_says_why_a_scheme_cannot_be_created(
 
 
 def test_it_edits_an_items_method_and_points(plan: Plan, users: dict[str, User]) -> None:
-    from duban.assessment.actions import do_create_scheme_from_plan
+    from duban.assessment.actions.schemes import do_create_scheme_from_plan
 
     scheme = do_create_scheme_from_plan(plan, period_label="2025年度", period_start=dt.date(2025, 1, 1),
                                         period_end=dt.date(2025, 12, 31), acting_user=users["manager"])  # fmt: skip
@@ -323,7 +321,7 @@ def test_it_edits_an_items_method_and_points(plan: Plan, users: dict[str, User])
 
 
 def test_it_adds_veto_and_bonus_items(plan: Plan, users: dict[str, User]) -> None:
-    from duban.assessment.actions import do_create_scheme_from_plan
+    from duban.assessment.actions.schemes import do_create_scheme_from_plan
 
     scheme = do_create_scheme_from_plan(plan, period_label="2025年度", period_start=dt.date(2025, 1, 1),
                                         period_end=dt.date(2025, 12, 31), acting_user=users["manager"])  # fmt: skip
@@ -579,7 +577,7 @@ def test_it_refuses_writes_to_whoever_may_not_make_them(
 
 
 def more_incidents(a: Assessment, units: dict[str, Unit], users: dict[str, User], n: int) -> None:
-    from duban.assessment.actions import do_record_incident
+    from duban.assessment.actions.incidents import do_record_incident
 
     rule = DeductionRule.objects.get(scheme=a.scheme, item="重大安全事故")
     for _ in range(n):
@@ -596,7 +594,7 @@ def more_appeals(a: Assessment, units: dict[str, Unit], users: dict[str, User], 
 
 
 def more_schemes(a: Assessment, units: dict[str, Unit], users: dict[str, User], n: int) -> None:
-    from duban.assessment.actions import do_create_scheme_from_plan
+    from duban.assessment.actions.schemes import do_create_scheme_from_plan
 
     for year in range(2020, 2020 + n):
         do_create_scheme_from_plan(a.scheme.plan, period_label=f"{year}年度", period_start=dt.date(year, 1, 1),

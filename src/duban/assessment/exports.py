@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from duban.assessment import queries
 from duban.assessment.models import Assessment, LineKind, Result, ResultLine
+from duban.assessment.scoring import Rule
 from duban.office.docx import (
     BODY_FONT,
     HEADING_FONT,
@@ -32,6 +33,24 @@ KINDS = dict(LineKind.choices)
 
 # 18, 2.5, -10 — as a clerk would write them (not 18.00); the pages call it exports.num.
 num = number_text
+
+
+def rule_text(rules: list[dict[str, Any]]) -> str:
+    """A negative-list item's rules in words: "特别重大 −30 分/件；重大 −10 分/件", "＞0.6 扣 20 分，每增加 0.1
+    再扣 10 分，最多扣 50 分"."""
+    out = []
+    for raw in rules:
+        r = Rule.from_dict(raw)
+        if r.threshold:
+            text = f"{r.threshold} 扣 {num(-r.points)} 分"
+            if r.step and r.step_points:
+                text += f"，每增加 {num(r.step)} 再扣 {num(-r.step_points)} 分"
+            if r.cap is not None:
+                text += f"，最多扣 {num(-r.cap)} 分"
+        else:
+            text = f"{r.level or ''} {num(r.points)} 分/{r.per or '件'}".strip()
+        out.append(text)
+    return "；".join(out)
 
 
 def signed(value: Decimal | int | None) -> str:

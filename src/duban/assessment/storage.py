@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice, repeat
 from typing import Any
@@ -29,19 +29,9 @@ from django.db import connections, router, transaction
 from django.db.models import Field, Model
 
 from duban.assessment import scoring
-from duban.assessment.engine import (
-    GRADE,
-    REPORT,
-    SIG,
-    SOURCE,
-    TEXT,
-    AssessmentError,
-    Entry,
-    Outcome,
-    Texts,
-    light,
-    paused_gc,
-)
+from duban.assessment.engine.entries import GRADE, REPORT, SIG, SOURCE, TEXT, Entry, Texts, paused_gc
+from duban.assessment.engine.outcomes import Outcome, light
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Assessment, LineText, Result, ResultLine
 
 RESULT_FIELDS = ["total", "max_points", "item_points", "deductions", "bonus", "vetoed", "sections", "grade", "rank",
@@ -107,73 +97,111 @@ def store(
         return _store(assessment, outcomes, at, partial)
 
 
+@dataclass
+class _Changes:
+    """What a store writes: the results' rows (new or changed), the ranks of results that only
+    moved, the units without a result yet and the units with lines to rewrite (their ranges)."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    moved: list[tuple[int, int]] = field(default_factory=list)
+    new: list[Outcome] = field(default_factory=list)
+    patches: list[tuple[Outcome, list[tuple[int, int | None]]]] = field(default_factory=list)
+
+
 def _store(assessment: Assessment, outcomes: Sequence[Outcome], at: dt.datetime, partial: bool) -> Stored:
+    _set_previous(assessment, outcomes)
+    existing = {
+        row[0]: row[1:]
+        for row in Result.objects.filter(assessment=assessment).values_list(
+            "unit_id", "pk", "digest", *COMPARED
+        )
+    }
+    when = connections[router.db_for_write(Result)].ops.adapt_datetimefield_value(at)
+    changes = _changes(assessment, outcomes, existing, when)
+    set_ranks(changes.moved, at)
+    gone = [] if partial else _remove_gone(outcomes, existing)
+    # New units are inserted, the others updated in place (by the unique assessment + unit), so
+    # appeals keep pointing at their result; a first run only inserts (PostgreSQL: COPY). Not
+    # bulk_create: its model instances and per-value preparation cost a tenth of a second at
+    # 3,000 units.
+    if changes.rows:
+        conflict = ["assessment", "unit"] if existing else []
+        insert_values(
+            Result,
+            ["assessment", "unit", *RESULT_FIELDS],
+            changes.rows,
+            conflict=conflict,
+            update=RESULT_FIELDS,
+        )
+    ids = {unit_id: old[0] for unit_id, old in existing.items()}
+    if changes.new:
+        ids = dict(Result.objects.filter(assessment=assessment).values_list("unit_id", "pk"))
+    every = len(changes.patches) == len(existing) and not partial
+    written = _rewrite_lines(assessment, ids, changes.new, changes.patches, every=every)
+    said = _said(outcomes)
+    texts = _texts(assessment, said) if changes.new or changes.patches or gone else {}
+    parts = [(ids[o.unit_id], 0, o.entries) for o in changes.new]
+    parts += [
+        (ids[o.unit_id], first, o.entries[first:after])
+        for o, ranges in changes.patches
+        for first, after in ranges
+    ]
+    if parts:
+        insert_values(ResultLine, LINE_FIELDS, _line_rows(parts, texts))
+    if (changes.patches or gone) and not partial:
+        _drop_unused_texts(assessment, texts, said)
+    return Stored(len(changes.rows) + len(changes.moved), written)
+
+
+def _set_previous(assessment: Assessment, outcomes: Sequence[Outcome]) -> None:
+    """Each outcome's total and rank in the previous period's assessment (none: None)."""
     previous: dict[int, tuple[Decimal, int]] = {}
     if assessment.previous_id:
-        previous = {u: (t, r) for u, t, r in Result.objects.filter(assessment_id=assessment.previous_id)
-                    .values_list("unit_id", "total", "rank")}  # fmt: skip
-    existing = {row[0]: row[1:] for row in Result.objects.filter(assessment=assessment).values_list(
-        "unit_id", "pk", "digest", *COMPARED)}  # fmt: skip
-    rows: list[tuple[Any, ...]] = []
-    when = connections[router.db_for_write(Result)].ops.adapt_datetimefield_value(at)
-    moved: list[tuple[int, int]] = []
-    new: list[Outcome] = []  # units without a result yet
-    patches: list[tuple[Outcome, list[tuple[int, int | None]]]] = []  # units with lines to rewrite
-    rank_at = COMPARED.index("rank")
+        results = Result.objects.filter(assessment_id=assessment.previous_id)
+        previous = {u: (t, r) for u, t, r in results.values_list("unit_id", "total", "rank")}
     for o in outcomes:
         o.previous_total, o.previous_rank = previous.get(o.unit_id, (None, None))
+
+
+def _changes(
+    assessment: Assessment, outcomes: Sequence[Outcome], existing: Mapping[int, Sequence[Any]], when: Any
+) -> _Changes:
+    """Compare each outcome with its stored result (`existing`: unit → id, digest, COMPARED)."""
+    out = _Changes()
+    rank_at = COMPARED.index("rank")
+    for o in outcomes:
         d = digest(o.entries)
         values = (o.total, o.max_points, o.item_points, o.deductions, o.bonus, o.vetoed or "", o.sections,
                   o.grade, o.rank, o.previous_total, o.previous_rank)  # fmt: skip
         old = existing.get(o.unit_id)
         if old is None:
-            new.append(o)
+            out.new.append(o)
         elif old[1] != d:
-            patches.append((o, changed_blocks(old[1], d)))
+            out.patches.append((o, changed_blocks(old[1], d)))
         elif tuple(old[2:]) == values:
             continue  # unchanged
         elif all(a == b for n, (a, b) in enumerate(zip(old[2:], values, strict=True)) if n != rank_at):
             # Only moved in the ranking (another unit's score changed): an UPDATE of the rank, not
             # a rewrite of the whole row.
-            moved.append((old[0], o.rank))
+            out.moved.append((old[0], o.rank))
             continue
-        rows.append((assessment.pk, o.unit_id, *values[:6], json.dumps(o.sections), *values[7:], when, d))
-    set_ranks(moved, at)
-    gone: list[int] = []
-    if not partial:
-        kept = {o.unit_id for o in outcomes}
-        gone = [old[0] for unit_id, old in existing.items() if unit_id not in kept]
-        if gone:
-            if Result.objects.filter(pk__in=gone, appeals__isnull=False).exists():
-                raise AssessmentError(
-                    "有单位不再属于考核对象，但其考核结果有申诉记录：请先处理申诉或恢复考核对象"
-                )
-            ResultLine.objects.filter(result_id__in=gone).delete()
-            Result.objects.filter(pk__in=gone).delete()
-    # New units are inserted, the others updated in place (by the unique assessment + unit), so
-    # appeals keep pointing at their result; a first run only inserts (PostgreSQL: COPY). Not
-    # bulk_create: its model instances and per-value preparation cost a tenth of a second at
-    # 3,000 units.
-    if rows:
-        insert_values(Result, ["assessment", "unit", *RESULT_FIELDS], rows,
-                    conflict=["assessment", "unit"] if existing else (), update=RESULT_FIELDS)  # fmt: skip
-    ids = {unit_id: old[0] for unit_id, old in existing.items()}
-    if new:
-        ids = dict(Result.objects.filter(assessment=assessment).values_list("unit_id", "pk"))
-    written = _rewrite_lines(
-        assessment, ids, new, patches, every=len(patches) == len(existing) and not partial
-    )
-    said = _said(outcomes)
-    texts = _texts(assessment, said) if new or patches or gone else {}
-    parts = [(ids[o.unit_id], 0, o.entries) for o in new]
-    parts += [
-        (ids[o.unit_id], first, o.entries[first:after]) for o, ranges in patches for first, after in ranges
-    ]
-    if parts:
-        insert_values(ResultLine, LINE_FIELDS, _line_rows(parts, texts))
-    if (patches or gone) and not partial:
-        _drop_unused_texts(assessment, texts, said)
-    return Stored(len(rows) + len(moved), written)
+        out.rows.append((assessment.pk, o.unit_id, *values[:6], json.dumps(o.sections), *values[7:], when, d))
+    return out
+
+
+def _remove_gone(outcomes: Sequence[Outcome], existing: Mapping[int, Sequence[Any]]) -> list[int]:
+    """Delete the results (and lines) of units no longer assessed; their ids. Refused while one
+    of them has an appeal: the appeal points at its result."""
+    kept = {o.unit_id for o in outcomes}
+    gone = [old[0] for unit_id, old in existing.items() if unit_id not in kept]
+    if gone:
+        if Result.objects.filter(pk__in=gone, appeals__isnull=False).exists():
+            raise AssessmentError(
+                "有单位不再属于考核对象，但其考核结果有申诉记录：请先处理申诉或恢复考核对象"
+            )
+        ResultLine.objects.filter(result_id__in=gone).delete()
+        Result.objects.filter(pk__in=gone).delete()
+    return gone
 
 
 def _rewrite_lines(assessment: Assessment, ids: Mapping[int, int], new: Sequence[Outcome],
