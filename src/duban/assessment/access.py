@@ -163,10 +163,12 @@ def access_evidence(user: User, assessment_id: int, incident_id: int) -> Inciden
 
 def can_file_appeal(user: User, result: Result) -> bool:
     return bool(
-        _active(user) and user.is_reporter and user.unit_id == result.unit_id
+        _active(user)
+        and user.is_reporter
+        and user.unit_id == result.unit_id
         and result.assessment.status in FINAL
         and not result.appeals.filter(status="filed").exists()
-    )  # fmt: skip
+    )
 
 
 # --- appeals ----------------------------------------------------------------------------------

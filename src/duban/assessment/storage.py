@@ -34,8 +34,10 @@ from duban.assessment.engine.outcomes import Outcome, light
 from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Assessment, LineText, Result, ResultLine
 
+# The columns of a result a store writes, in the order of its rows (COMPARED: those compared
+# with the stored result to tell whether it changed).
 RESULT_FIELDS = ["total", "max_points", "item_points", "deductions", "bonus", "vetoed", "sections", "grade", "rank",
-                 "previous_total", "previous_rank", "computed_at", "digest"]  # fmt: skip
+                 "previous_total", "previous_rank", "computed_at", "digest"]  # fmt: skip # a row's columns, read as one row
 COMPARED = RESULT_FIELDS[:-2]
 LINE_FIELDS = ["result", "order", "text", "report_ref", "grade_ref", "source"]
 TEXT_FIELDS = ["assessment", "sig", "section", "label", "kind", "points", "max_points", "reason", "item_ref"]
@@ -48,10 +50,8 @@ HASH = 16  # hex digits of a block's hash in the digest
 def digest(entries: Sequence[Entry]) -> str:
     """What the lines say, hashed block by block (BLOCK lines each, in order): equal digests,
     equal lines; where two digests differ, the blocks whose hashes differ."""
-    return "".join(
-        hashlib.blake2b("\x1f".join(map(SIG, entries[n:n + BLOCK])).encode(), digest_size=HASH // 2).hexdigest()
-        for n in range(0, len(entries), BLOCK)
-    )  # fmt: skip
+    blocks = ("\x1f".join(map(SIG, entries[n : n + BLOCK])) for n in range(0, len(entries), BLOCK))
+    return "".join(hashlib.blake2b(block.encode(), digest_size=HASH // 2).hexdigest() for block in blocks)
 
 
 def changed_blocks(old: str, new: str) -> list[tuple[int, int | None]]:
@@ -171,8 +171,19 @@ def _changes(
     rank_at = COMPARED.index("rank")
     for o in outcomes:
         d = digest(o.entries)
-        values = (o.total, o.max_points, o.item_points, o.deductions, o.bonus, o.vetoed or "", o.sections,
-                  o.grade, o.rank, o.previous_total, o.previous_rank)  # fmt: skip
+        values = (
+            o.total,
+            o.max_points,
+            o.item_points,
+            o.deductions,
+            o.bonus,
+            o.vetoed or "",
+            o.sections,
+            o.grade,
+            o.rank,
+            o.previous_total,
+            o.previous_rank,
+        )
         old = existing.get(o.unit_id)
         if old is None:
             out.new.append(o)
@@ -204,8 +215,14 @@ def _remove_gone(outcomes: Sequence[Outcome], existing: Mapping[int, Sequence[An
     return gone
 
 
-def _rewrite_lines(assessment: Assessment, ids: Mapping[int, int], new: Sequence[Outcome],
-                   patches: Sequence[tuple[Outcome, Sequence[tuple[int, int | None]]]], *, every: bool) -> int:  # fmt: skip
+def _rewrite_lines(
+    assessment: Assessment,
+    ids: Mapping[int, int],
+    new: Sequence[Outcome],
+    patches: Sequence[tuple[Outcome, Sequence[tuple[int, int | None]]]],
+    *,
+    every: bool,
+) -> int:
     """Delete the lines about to be rewritten: of every unit in `patches` (its ranges of lines;
     `every`: that is every unit of the assessment); the number of lines to be written."""
     whole = [ids[o.unit_id] for o, ranges in patches if ranges == [(0, None)]]
@@ -217,8 +234,12 @@ def _rewrite_lines(assessment: Assessment, ids: Mapping[int, int], new: Sequence
     else:
         for n in range(0, len(whole), 500):
             ResultLine.objects.filter(result_id__in=whole[n : n + 500]).delete()
-        parts = [(ids[o.unit_id], first, after) for o, ranges in patches if ranges != [(0, None)]
-                 for first, after in ranges]  # fmt: skip
+        parts = [
+            (ids[o.unit_id], first, after)
+            for o, ranges in patches
+            if ranges != [(0, None)]
+            for first, after in ranges
+        ]
         _delete_ranges(parts)
     written = sum(len(o.entries) for o in new)
     for o, ranges in patches:
@@ -252,9 +273,15 @@ def _line_rows(
     (a row by zip: 300,000 rows through a Python loop cost a tenth of a second more)."""
     text_id = texts.__getitem__
     for result_id, first, entries in parts:
-        yield from zip(repeat(result_id, len(entries)), range(first, first + len(entries)),
-                       map(text_id, map(TEXT, entries)), map(REPORT, entries), map(GRADE, entries),
-                       map(SOURCE, entries), strict=True)  # fmt: skip
+        yield from zip(
+            repeat(result_id, len(entries)),
+            range(first, first + len(entries)),
+            map(text_id, map(TEXT, entries)),
+            map(REPORT, entries),
+            map(GRADE, entries),
+            map(SOURCE, entries),
+            strict=True,
+        )
 
 
 def _said(outcomes: Sequence[Outcome]) -> Texts:
@@ -274,11 +301,25 @@ def _texts(assessment: Assessment, said: Texts) -> dict[str, int]:
     new = [e for sig, e in said.items() if sig not in texts]
     if new:
         # Left out if there already (an appeal's recomputation of one unit at the same time).
-        insert_values(LineText, TEXT_FIELDS, (
-            (assessment.pk, e.text, e.section[:200], e.line.item[:300], e.line.kind, e.line.points, e.max_points,
-             e.line.reason, e.item_id)
-            for e in new
-        ), conflict=["assessment", "sig"])  # fmt: skip
+        insert_values(
+            LineText,
+            TEXT_FIELDS,
+            (
+                (
+                    assessment.pk,
+                    e.text,
+                    e.section[:200],
+                    e.line.item[:300],
+                    e.line.kind,
+                    e.line.points,
+                    e.max_points,
+                    e.line.reason,
+                    e.item_id,
+                )
+                for e in new
+            ),
+            conflict=["assessment", "sig"],
+        )
         texts = dict(LineText.objects.filter(assessment=assessment).values_list("sig", "pk"))
     return texts
 
@@ -295,10 +336,10 @@ def _drop_unused_texts(assessment: Assessment, texts: Mapping[str, int], said: T
 
 def rerank(assessment: Assessment) -> None:
     """Ranks again from the stored totals (after one unit's result changed)."""
-    rows = list(Result.objects.filter(assessment=assessment).values_list("pk", "unit__name", "total", "vetoed",
-                                                                            "rank"))  # fmt: skip
-    places = {s.unit: place for place, s in scoring.rank([light(name, total, vetoed or None)
-                                                          for _, name, total, vetoed, _ in rows])}  # fmt: skip
+    results = Result.objects.filter(assessment=assessment)
+    rows = list(results.values_list("pk", "unit__name", "total", "vetoed", "rank"))
+    ranked = scoring.rank([light(name, total, vetoed or None) for _, name, total, vetoed, _ in rows])
+    places = {s.unit: place for place, s in ranked}
     set_ranks([(pk, places[name]) for pk, name, _, _, rank in rows if places[name] != rank], None)
 
 
@@ -316,8 +357,10 @@ def set_ranks(ranks: Sequence[tuple[int, int]], at: dt.datetime | None) -> None:
             cursor.executemany(f"UPDATE {table} SET {rank} = %s WHERE {pk} = %s", [(r, i) for i, r in ranks])
         else:
             when = connection.ops.adapt_datetimefield_value(at)
-            cursor.executemany(f"UPDATE {table} SET {rank} = %s, {quote('computed_at')} = %s WHERE {pk} = %s",
-                               [(r, when, i) for i, r in ranks])  # fmt: skip
+            cursor.executemany(
+                f"UPDATE {table} SET {rank} = %s, {quote('computed_at')} = %s WHERE {pk} = %s",
+                [(r, when, i) for i, r in ranks],
+            )
 
 
 def _column(f: Any) -> str:
@@ -325,8 +368,14 @@ def _column(f: Any) -> str:
     return f.column
 
 
-def insert_values(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                conflict: Sequence[str] = (), update: Sequence[str] = ()) -> None:  # fmt: skip
+def insert_values(
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] = (),
+) -> None:
     """Insert many rows of values already as the database takes them, in one round trip per
     few thousand (PostgreSQL: COPY). Why not bulk_create: a full computation writes a line for
     every unit and item (300,000 at 3,000 units × 100 items), and building a model instance for
@@ -353,8 +402,10 @@ def insert_values(model: type[Model], fields: Sequence[str], rows: Iterable[Sequ
             # INSERT … SELECT together (0.1 against 0.07 s for 3,000 results).
             target = quote(opts.db_table) if not conflict else quote(f"{opts.db_table}_incoming")
             if conflict:
-                cursor.execute(f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS SELECT {', '.join(columns)} "
-                               f"FROM {quote(opts.db_table)} WITH NO DATA")  # fmt: skip
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS SELECT {', '.join(columns)} "
+                    f"FROM {quote(opts.db_table)} WITH NO DATA"
+                )
             with cursor.cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
