@@ -299,3 +299,39 @@ def test_scheme_settings_are_checked(plan: Plan, users: dict[str, User]) -> None
     do_activate_scheme(scheme, acting_user=m)
     with pytest.raises(AssessmentError, match="已启用"):
         do_activate_scheme(scheme, acting_user=m)
+
+
+def test_a_scheme_is_made_with_its_grades_in_one_write(plan: Plan, users: dict[str, User]) -> None:
+    bands = [{"min": 85, "grade": "优秀"}, {"min": 60, "grade": "达标"}]
+    scheme = do_create_scheme_from_plan(
+        plan, **YEAR, grade_bands=bands, lowest_grade="不达标", acting_user=users["manager"]
+    )
+    assert (scheme.grade_bands, scheme.lowest_grade) == (
+        [{"min": "85", "grade": "优秀"}, {"min": "60", "grade": "达标"}],
+        "不达标",
+    )
+    events = AuditEvent.objects.filter(object_type="assessment.scheme", object_id=str(scheme.pk))
+    assert [e.action for e in events] == ["create_scheme"]
+    assert events[0].after["grade_bands"] == scheme.grade_bands
+    before = Scheme.objects.count()
+    with pytest.raises(AssessmentError, match="低于上一档"):
+        do_create_scheme_from_plan(plan, **YEAR, grade_bands=bands[::-1], acting_user=users["manager"])
+    assert Scheme.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ([{"level": "重大", "points": -10}, {"level": "重大", "points": -20}], "级别“重大”重复"),
+        ([{"threshold": ">0.6", "points": -20}, {"threshold": ">0.8", "points": -30}], "只能有一个比率阈值"),
+        ([{"threshold": "0.6", "points": -20}], "阈值应为"),
+    ],
+)
+def test_an_added_rule_is_checked_as_an_edited_one(
+    plan: Plan, users: dict[str, User], rules: list[dict[str, Any]], message: str
+) -> None:
+    scheme = do_create_scheme_from_plan(plan, **YEAR, acting_user=users["manager"])
+    before = DeductionRule.objects.filter(scheme=scheme).count()
+    with pytest.raises(AssessmentError, match=message):
+        do_add_deduction_rule(scheme, "信访积案", rules, acting_user=users["manager"])
+    assert DeductionRule.objects.filter(scheme=scheme).count() == before
