@@ -25,16 +25,12 @@ import pytest
 
 from duban import clock
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    do_activate_scheme,
-    do_add_bonus,
-    do_add_veto,
-    do_create_scheme_from_plan,
-    do_grade_item,
-    do_record_incident,
-    do_run_assessment,
-    do_update_item,
-)
+from duban.assessment.actions.assessments import do_run_assessment
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.incidents import do_record_incident
+from duban.assessment.actions.items import do_update_item
+from duban.assessment.actions.negative_list import do_add_bonus, do_add_veto
+from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
 from duban.assessment.models import (
     Assessed,
     Assessment,
@@ -85,8 +81,9 @@ def units(users: dict[str, User]) -> dict[str, Unit]:
 
 @pytest.fixture
 def plan(users: dict[str, User], units: dict[str, Unit]) -> Plan:
-    plan = Plan.objects.create(title="考核测试方案", created_at=clock.now(), total_points=Decimal(66),
-                               date=dt.date(2025, 1, 1))  # fmt: skip
+    plan = Plan.objects.create(
+        title="考核测试方案", created_at=clock.now(), total_points=Decimal(66), date=dt.date(2025, 1, 1)
+    )
     plan.managers.add(users["manager"])
     basic = Section.objects.create(plan=plan, title="一、基础工作", order=0)
     key = Section.objects.create(plan=plan, title="二、重点工作", order=1)
@@ -99,8 +96,15 @@ def plan(users: dict[str, User], units: dict[str, Unit]) -> Plan:
         ("5", key, 6, None, [(a, "lead")]),
     ]
     for order, (number, section, points, deadline, roles) in enumerate(spec):
-        task = Task.objects.create(plan=plan, section=section, number=number, title=f"任务{number}",
-                                   points=Decimal(points), deadline=deadline, order=order)  # fmt: skip
+        task = Task.objects.create(
+            plan=plan,
+            section=section,
+            number=number,
+            title=f"任务{number}",
+            points=Decimal(points),
+            deadline=deadline,
+            order=order,
+        )
         for i, (unit, role) in enumerate(roles):
             Responsibility.objects.create(task=task, unit=unit, role=role, order=i)
     Target.objects.create(
@@ -151,8 +155,12 @@ def accepted_report(
     clock.freeze(submitted)
     user = reporter_of(unit)
     values = {t.pk: IndicatorInput(Decimal(value)) for t in task.targets.all()} if value is not None else {}
-    data = ReportData(progress=progress, percent=100 if progress == Progress.DONE else 50, narrative="按计划推进。",
-                      values=values)  # fmt: skip
+    data = ReportData(
+        progress=progress,
+        percent=100 if progress == Progress.DONE else 50,
+        narrative="按计划推进。",
+        values=values,
+    )
     report = do_submit_report(do_save_draft(task, period, data, acting_user=user), acting_user=user)
     clock.freeze(accepted)
     return do_accept_report(report, acting_user=manager)
@@ -172,13 +180,21 @@ YEAR = {"period_label": "2025年度", "period_start": dt.date(2025, 1, 1), "peri
 @pytest.fixture
 def scheme(plan: Plan, users: dict[str, User]) -> Scheme:
     m = users["manager"]
-    scheme = do_create_scheme_from_plan(plan, **YEAR, assessed=Assessed.ALL, partner_coefficient="0.3",
-                                        bonus_cap=5, acting_user=m)  # fmt: skip
+    scheme = do_create_scheme_from_plan(
+        plan, **YEAR, assessed=Assessed.ALL, partner_coefficient="0.3", bonus_cap=5, acting_user=m
+    )
     do_update_item(item(scheme, "3"), method=Method.INDICATOR, acting_user=m)
     do_update_item(item(scheme, "4"), method=Method.MANUAL, acting_user=m)
-    do_update_item(item(scheme, "5"), method=Method.CHECKLIST, criteria=[
-        {"name": "建立台账", "points": 2}, {"name": "按月通报", "points": 3}, {"name": "年度总结", "points": 1}],
-        acting_user=m)  # fmt: skip
+    do_update_item(
+        item(scheme, "5"),
+        method=Method.CHECKLIST,
+        criteria=[
+            {"name": "建立台账", "points": 2},
+            {"name": "按月通报", "points": 3},
+            {"name": "年度总结", "points": 1},
+        ],
+        acting_user=m,
+    )
     do_add_veto(scheme, "发生重大群体性事件", acting_user=m)
     do_add_bonus(scheme, "国家级表彰", 3, cap=4, acting_user=m)
     do_add_bonus(scheme, "省级表彰", 2, acting_user=m)
@@ -194,10 +210,26 @@ def reports(
     m, t = users["manager"], {x.number: x for x in plan.tasks.all()}
     accepted_report(t["1"], h1, units["A"], m, submitted=at(2025, 6, 20), accepted=at(2025, 6, 25))
     accepted_report(t["2"], h2, units["B"], m, submitted=at(2026, 1, 15), accepted=at(2026, 1, 16))
-    accepted_report(t["3"], h1, units["C"], m, submitted=at(2025, 7, 5), accepted=at(2025, 7, 6),
-                    progress=Progress.IN_PROGRESS, value="50")  # fmt: skip
-    accepted_report(t["3"], h2, units["C"], m, submitted=at(2026, 1, 5), accepted=at(2026, 1, 6),
-                    progress=Progress.IN_PROGRESS, value="72")  # fmt: skip
+    accepted_report(
+        t["3"],
+        h1,
+        units["C"],
+        m,
+        submitted=at(2025, 7, 5),
+        accepted=at(2025, 7, 6),
+        progress=Progress.IN_PROGRESS,
+        value="50",
+    )
+    accepted_report(
+        t["3"],
+        h2,
+        units["C"],
+        m,
+        submitted=at(2026, 1, 5),
+        accepted=at(2026, 1, 6),
+        progress=Progress.IN_PROGRESS,
+        value="72",
+    )
 
 
 def by_name(scheme: Scheme, model: Any, name: str) -> Any:
@@ -206,8 +238,9 @@ def by_name(scheme: Scheme, model: Any, name: str) -> Any:
 
 
 @pytest.fixture
-def assessment(scheme: Scheme, reports: None, units: dict[str, Unit], users: dict[str, User],
-               frozen: Any) -> Assessment:  # fmt: skip
+def assessment(
+    scheme: Scheme, reports: None, units: dict[str, Unit], users: dict[str, User], frozen: Any
+) -> Assessment:
     frozen(at(2026, 2, 1))
     m = users["manager"]
     a = do_run_assessment(scheme, AS_OF, acting_user=m)
@@ -216,12 +249,24 @@ def assessment(scheme: Scheme, reports: None, units: dict[str, Unit], users: dic
     )
     do_grade_item(a, item(scheme, "4"), units["C"], score=15, reason="全部落实", acting_user=m)
     do_grade_item(a, item(scheme, "5"), units["A"], met=[0, 1], acting_user=m)
-    do_record_incident(a, units["A"], rule=by_name(scheme, DeductionRule, "重大安全事故"), level="重大", count=1,
-                       note="2025年9月道路交通事故", acting_user=m)  # fmt: skip
+    do_record_incident(
+        a,
+        units["A"],
+        rule=by_name(scheme, DeductionRule, "重大安全事故"),
+        level="重大",
+        count=1,
+        note="2025年9月道路交通事故",
+        acting_user=m,
+    )
     do_record_incident(a, units["A"], bonus=by_name(scheme, BonusItem, "国家级表彰"), count=2, acting_user=m)
     do_record_incident(a, units["A"], bonus=by_name(scheme, BonusItem, "省级表彰"), acting_user=m)
-    do_record_incident(a, units["C"], veto=by_name(scheme, VetoItem, "发生重大群体性事件"),
-                       note="2025年8月发生重大群体性事件", acting_user=m)  # fmt: skip
+    do_record_incident(
+        a,
+        units["C"],
+        veto=by_name(scheme, VetoItem, "发生重大群体性事件"),
+        note="2025年8月发生重大群体性事件",
+        acting_user=m,
+    )
     return do_run_assessment(scheme, AS_OF, acting_user=m)
 
 
@@ -230,5 +275,7 @@ def result(a: Assessment, unit: Unit) -> Result:
 
 
 def lines(a: Assessment, unit: Unit) -> list[tuple[str, str, Decimal, str]]:
-    return [(ln.label, ln.kind, ln.points, ln.reason)
-            for ln in ResultLine.objects.filter(result__assessment=a, result__unit=unit).order_by("order")]  # fmt: skip
+    return [
+        (ln.label, ln.kind, ln.points, ln.reason)
+        for ln in ResultLine.objects.filter(result__assessment=a, result__unit=unit).order_by("order")
+    ]

@@ -26,7 +26,8 @@ from duban.assessment.access import (
     visible_assessments,
     visible_results,
 )
-from duban.assessment.actions import do_close_assessment, do_file_appeal, do_publish_assessment
+from duban.assessment.actions.appeals import do_file_appeal
+from duban.assessment.actions.assessments import do_close_assessment, do_publish_assessment
 from duban.assessment.models import Assessment
 from duban.units.models import Unit
 
@@ -50,8 +51,9 @@ def closed(assessment: Assessment, users: dict[str, User]) -> Assessment:
 
 
 @pytest.mark.parametrize("role", [*OFFICE, "reporter", "other_reporter", *OTHERS])
-def test_while_open_only_the_office_sees_results(assessment: Assessment, units: dict[str, Unit],
-                                                 users: dict[str, User], role: str) -> None:  # fmt: skip
+def test_while_open_only_the_office_sees_results(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User], role: str
+) -> None:
     user, own = users[role], result(assessment, units["A"])
     office = role in OFFICE
     assert sees(lambda: access_assessment(user, assessment.pk)) is office
@@ -98,21 +100,23 @@ def test_visible_results_of_a_reporter_are_its_own(closed: Assessment, users: di
 
 
 @pytest.mark.parametrize("role", [*OFFICE, "reporter", "other_reporter", *OTHERS])
-def test_managing_is_for_the_plans_managers_and_admins(assessment: Assessment, users: dict[str, User],
-                                                       role: str) -> None:  # fmt: skip
+def test_managing_is_for_the_plans_managers_and_admins(
+    assessment: Assessment, users: dict[str, User], role: str
+) -> None:
     user, manages = users[role], role in ("admin", "manager")
     assert sees(lambda: access_managed_assessment(user, assessment.pk)) is manages
     assert sees(lambda: access_managed_scheme(user, assessment.scheme.pk)) is manages
 
 
 @pytest.mark.parametrize("role", [*OFFICE, "reporter", "other_reporter", *OTHERS])
-def test_units_see_an_active_scheme_of_a_plan_they_answer_for(assessment: Assessment, users: dict[str, User],
-                                                              role: str) -> None:  # fmt: skip
+def test_units_see_an_active_scheme_of_a_plan_they_answer_for(
+    assessment: Assessment, users: dict[str, User], role: str
+) -> None:
     assert sees(lambda: access_scheme(users[role], assessment.scheme.pk)) is (role not in OTHERS)
 
 
 def test_a_draft_scheme_is_the_offices_only(plan: Any, users: dict[str, User]) -> None:
-    from duban.assessment.actions import do_create_scheme_from_plan
+    from duban.assessment.actions.schemes import do_create_scheme_from_plan
 
     from .conftest import YEAR
 
@@ -121,14 +125,22 @@ def test_a_draft_scheme_is_the_offices_only(plan: Any, users: dict[str, User]) -
     assert not sees(lambda: access_scheme(users["reporter"], scheme.pk))
 
 
-def test_an_appeal_is_seen_by_its_unit_and_the_office(closed: Assessment, units: dict[str, Unit],
-                                                      users: dict[str, User]) -> None:  # fmt: skip
+def test_an_appeal_is_seen_by_its_unit_and_the_office(
+    closed: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
     a = result(closed, units["A"])
     assert can_file_appeal(users["reporter"], a) and not can_file_appeal(users["other_reporter"], a)
     appeal = do_file_appeal(a, "扣分有误", acting_user=users["reporter"])
     assert not can_file_appeal(users["reporter"], a)  # one open appeal at a time
-    for role, ok in [("reporter", True), ("manager", True), ("leader", True), ("admin", True),
-                     ("other_reporter", False), ("other_manager", False), ("outsider", False)]:  # fmt: skip
+    for role, ok in [
+        ("reporter", True),
+        ("manager", True),
+        ("leader", True),
+        ("admin", True),
+        ("other_reporter", False),
+        ("other_manager", False),
+        ("outsider", False),
+    ]:
         assert sees(lambda role=role: access_appeal(users[role], appeal.pk)) is ok, role  # type: ignore[misc]
     assert can_decide_appeal(users["manager"], appeal)
     assert not can_decide_appeal(users["leader"], appeal) and not can_decide_appeal(users["reporter"], appeal)

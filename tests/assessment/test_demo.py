@@ -11,8 +11,8 @@ import pytest
 from django.db import transaction
 
 from duban.accounts.models import User
-from duban.assessment.actions import do_reopen_assessment, do_run_assessment
-from duban.assessment.engine import compute
+from duban.assessment.actions.assessments import do_reopen_assessment, do_run_assessment
+from duban.assessment.engine.outcomes import compute
 from duban.assessment.models import (
     Appeal,
     AppealStatus,
@@ -28,8 +28,12 @@ from duban.web import demo
 
 
 def standings(a: Assessment) -> dict[str, tuple[Decimal, int, str]]:
-    return {u: (t, r, g) for u, t, r, g in Result.objects.filter(assessment=a).values_list(
-        "unit__name", "total", "rank", "grade")}  # fmt: skip
+    return {
+        u: (t, r, g)
+        for u, t, r, g in Result.objects.filter(assessment=a).values_list(
+            "unit__name", "total", "rank", "grade"
+        )
+    }
 
 
 @pytest.fixture
@@ -78,8 +82,10 @@ def test_the_demo_assessment_recomputes_to_the_same_totals_twice(
     _, assessments = seeded
     for a in assessments:
         stored = standings(a)
-        again = [{o.unit_name: (o.total, o.rank, o.grade) for o in compute(a.scheme, a.as_of, assessment=a)}
-                 for _ in range(2)]  # fmt: skip
+        again = [
+            {o.unit_name: (o.total, o.rank, o.grade) for o in compute(a.scheme, a.as_of, assessment=a)}
+            for _ in range(2)
+        ]
         assert again[0] == again[1] == stored
 
 

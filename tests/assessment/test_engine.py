@@ -33,16 +33,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    AssessmentError,
-    do_activate_scheme,
-    do_create_scheme_from_plan,
-    do_grade_item,
-    do_record_incident,
-    do_run_assessment,
-    do_update_item,
-)
-from duban.assessment.engine import compute
+from duban.assessment.actions.assessments import do_run_assessment
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.incidents import do_record_incident
+from duban.assessment.actions.items import do_update_item
+from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
+from duban.assessment.engine.outcomes import compute
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import (
     Assessed,
     Assessment,
@@ -104,8 +101,10 @@ def test_it_names_the_source_of_each_line(assessment: Assessment, units: dict[st
     report = t1.reports.get(unit=units["A"])
     assert a_lines[0].sources == {"item": item(assessment.scheme, "1").pk, "report": report.pk}
     assert a_lines[1].sources == {"item": item(assessment.scheme, "3").pk, "leads": [units["C"].pk]}
-    assert a_lines[2].sources == {"item": item(assessment.scheme, "5").pk,
-                                  "grade": ManualGrade.objects.get(unit=units["A"]).pk}  # fmt: skip
+    assert a_lines[2].sources == {
+        "item": item(assessment.scheme, "5").pk,
+        "grade": ManualGrade.objects.get(unit=units["A"]).pk,
+    }
     incident = Incident.objects.get(unit=units["A"], kind="deduction")
     assert a_lines[3].sources == {"rule": incident.rule_id, "incidents": [incident.pk]}
     assert a_lines[4].sources["bonus"] == by_name(assessment.scheme, BonusItem, "国家级表彰").pk
@@ -143,8 +142,13 @@ def test_it_applies_the_threshold_rule_at_and_around_its_boundaries(
     assessment: Assessment, units: dict[str, Unit], users: dict[str, User], rate: str, points: int, total: str
 ) -> None:
     scheme = assessment.scheme
-    do_record_incident(assessment, units["A"], rule=by_name(scheme, DeductionRule, "万人命案发案率"), rate=rate,
-                       acting_user=users["manager"])  # fmt: skip
+    do_record_incident(
+        assessment,
+        units["A"],
+        rule=by_name(scheme, DeductionRule, "万人命案发案率"),
+        rate=rate,
+        acting_user=users["manager"],
+    )
     do_run_assessment(scheme, AS_OF, acting_user=users["manager"])
     line = ResultLine.objects.get(
         result__assessment=assessment, result__unit=units["A"], text__label="万人命案发案率"
@@ -154,8 +158,9 @@ def test_it_applies_the_threshold_rule_at_and_around_its_boundaries(
     assert result(assessment, units["A"]).total == Decimal(total)
 
 
-def test_a_later_rate_replaces_the_earlier_one(assessment: Assessment, units: dict[str, Unit],
-                                               users: dict[str, User]) -> None:  # fmt: skip
+def test_a_later_rate_replaces_the_earlier_one(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
     rule = by_name(assessment.scheme, DeductionRule, "万人命案发案率")
     for rate in ("0.9", "0.65"):
         do_record_incident(assessment, units["B"], rule=rule, rate=rate, acting_user=users["manager"])
@@ -177,9 +182,10 @@ def test_a_partner_of_two_leads_shares_their_mean(
     assert result(assessment, units["A"]).rank == 1 and result(assessment, units["B"]).rank == 2
 
 
-def test_it_scores_only_leads_in_lead_mode(scheme: Scheme, reports: None, units: dict[str, Unit],
-                                           users: dict[str, User], frozen: Any) -> None:  # fmt: skip
-    from duban.assessment.actions import do_update_scheme
+def test_it_scores_only_leads_in_lead_mode(
+    scheme: Scheme, reports: None, units: dict[str, Unit], users: dict[str, User], frozen: Any
+) -> None:
+    from duban.assessment.actions.schemes import do_update_scheme
 
     frozen(at(2026, 2, 1))
     do_update_scheme(scheme, assessed=Assessed.LEAD, partner_coefficient=0, acting_user=users["manager"])
@@ -252,8 +258,10 @@ def test_it_recomputes_in_a_fixed_number_of_queries_whatever_the_number_of_units
     m = users["manager"]
     plan = Plan.objects.create(title="规模", created_at=at(2025, 3, 1))
     plan.managers.add(m)
-    tasks = [Task.objects.create(plan=plan, number=str(n), title=f"任务{n}", points=Decimal(5), order=n)
-             for n in range(4)]  # fmt: skip
+    tasks = [
+        Task.objects.create(plan=plan, number=str(n), title=f"任务{n}", points=Decimal(5), order=n)
+        for n in range(4)
+    ]
 
     def add_units(names: list[str]) -> None:
         for name in names:
@@ -302,12 +310,18 @@ def test_a_recomputation_rewrites_only_the_lines_that_changed(
     assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
 ) -> None:
     def line_ids() -> dict[str, set[int]]:
-        return {k: set(ResultLine.objects.filter(result__assessment=assessment, result__unit=u)
-                       .values_list("pk", flat=True)) for k, u in units.items()}  # fmt: skip
+        lines = ResultLine.objects.filter(result__assessment=assessment)
+        return {k: set(lines.filter(result__unit=u).values_list("pk", flat=True)) for k, u in units.items()}
 
     before = line_ids()
-    do_grade_item(assessment, item(assessment.scheme, "4"), units["C"], score=16, reason="复核后调整",
-                  acting_user=users["manager"])  # fmt: skip
+    do_grade_item(
+        assessment,
+        item(assessment.scheme, "4"),
+        units["C"],
+        score=16,
+        reason="复核后调整",
+        acting_user=users["manager"],
+    )
     do_run_assessment(assessment.scheme, AS_OF, acting_user=users["manager"])
     after = line_ids()
     assert (after["A"], after["B"]) == (before["A"], before["B"])

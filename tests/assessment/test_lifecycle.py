@@ -12,18 +12,17 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    AssessmentError,
+from duban.assessment.actions.appeals import do_decide_appeal, do_file_appeal
+from duban.assessment.actions.assessments import (
     do_close_assessment,
-    do_decide_appeal,
-    do_file_appeal,
-    do_grade_item,
     do_publish_assessment,
     do_reopen_assessment,
     do_run_assessment,
-    do_update_item,
 )
-from duban.assessment.engine import compute
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.items import do_update_item
+from duban.assessment.engine.outcomes import compute
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Appeal, AppealStatus, Assessment, AssessmentStatus, Result, ResultLine
 from duban.audit.models import AuditEvent
 from duban.plans.models import Plan
@@ -60,8 +59,14 @@ def correct_t1_as_lagging(plan: Plan, unit: Unit, manager: User, frozen: Any) ->
     user = reporter_of(unit)
     frozen(at(2026, 2, 10))
     v2 = do_correct_report(v1, acting_user=user)
-    v2 = do_edit_draft(v2, ReportData(progress=Progress.LAGGING, reason="复核发现未完成", percent=80,
-                                      narrative="更正：尚未完成。"), lock_version=v2.lock_version, acting_user=user)  # fmt: skip
+    v2 = do_edit_draft(
+        v2,
+        ReportData(
+            progress=Progress.LAGGING, reason="复核发现未完成", percent=80, narrative="更正：尚未完成。"
+        ),
+        lock_version=v2.lock_version,
+        acting_user=user,
+    )
     v2 = do_submit_report(v2, acting_user=user)
     frozen(at(2026, 2, 11))
     return do_accept_report(v2, acting_user=manager)
@@ -81,8 +86,14 @@ def test_a_closed_assessment_does_not_change_when_reports_change_later(
     closed.refresh_from_db()
     assert closed.status == AssessmentStatus.CLOSED
     assert totals(closed) == before
-    assert list(ResultLine.objects.filter(result__assessment=closed).values_list("text__label", "text__points",
-                                                                               "text__reason")) == lines_before  # fmt: skip
+    assert (
+        list(
+            ResultLine.objects.filter(result__assessment=closed).values_list(
+                "text__label", "text__points", "text__reason"
+            )
+        )
+        == lines_before
+    )
     with pytest.raises(AssessmentError, match="已定稿"):
         do_run_assessment(closed.scheme, AS_OF, acting_user=users["manager"])
 
@@ -197,8 +208,11 @@ def test_reopening_needs_a_reason_and_is_audited(closed: Assessment, users: dict
         ("published", "补录遗漏的加分材料", m.pk)
     ]
     (event,) = events("reopen_assessment")
-    assert (event.actor, event.before, event.after) == (m, {"status": "published"},
-                                                        {"status": "open", "reason": "补录遗漏的加分材料"})  # fmt: skip
+    assert (event.actor, event.before, event.after) == (
+        m,
+        {"status": "published"},
+        {"status": "open", "reason": "补录遗漏的加分材料"},
+    )
     # Open again: it may be recomputed, then closed again.
     do_run_assessment(closed.scheme, AS_OF, acting_user=m)
     assert do_close_assessment(reopened, acting_user=m).status == AssessmentStatus.CLOSED
@@ -223,8 +237,9 @@ def test_publishing_needs_a_closed_assessment(assessment: Assessment, users: dic
         do_publish_assessment(assessment, acting_user=users["manager"])
 
 
-def test_nothing_is_edited_under_a_closed_assessment(closed: Assessment, units: dict[str, Unit],
-                                                     users: dict[str, User]) -> None:  # fmt: skip
+def test_nothing_is_edited_under_a_closed_assessment(
+    closed: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
     m = users["manager"]
     with pytest.raises(AssessmentError, match="重新打开"):
         do_update_item(item(closed.scheme, "1"), max_points=30, acting_user=m)
@@ -256,10 +271,16 @@ def test_an_accepted_appeal_recomputes_the_units_result_and_the_ranks(
     )
     assert result(closed, units["B"]).total == Decimal("22.40")  # not before the appeal is decided
     decided = do_decide_appeal(appeal, accept=True, reason="复核属实", acting_user=m)
-    assert (decided.status, decided.total_before, decided.total_after) == (AppealStatus.ACCEPTED, Decimal("22.40"),
-                                                                           Decimal("26.00"))  # fmt: skip
-    assert totals(closed) == {"区司法局": (Decimal("26.00"), 1), "区公安分局": (Decimal("22.40"), 2),
-                              "区民政局": (Decimal("0.00"), 3)}  # fmt: skip
+    assert (decided.status, decided.total_before, decided.total_after) == (
+        AppealStatus.ACCEPTED,
+        Decimal("22.40"),
+        Decimal("26.00"),
+    )
+    assert totals(closed) == {
+        "区司法局": (Decimal("26.00"), 1),
+        "区公安分局": (Decimal("22.40"), 2),
+        "区民政局": (Decimal("0.00"), 3),
+    }
     t4 = ResultLine.objects.get(result=b, text__label="4 任务4")
     assert (t4.points, t4.reason) == (15, "人工评分：复核：补充材料齐全")
     (event,) = events("recompute_result")

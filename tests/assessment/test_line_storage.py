@@ -12,16 +12,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    do_activate_scheme,
-    do_add_bonus,
-    do_create_scheme_from_plan,
-    do_grade_item,
-    do_record_incident,
-    do_run_assessment,
-    do_update_item,
-)
-from duban.assessment.engine import cents, compute, entry
+from duban.assessment.actions.assessments import do_run_assessment
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.incidents import do_record_incident
+from duban.assessment.actions.items import do_update_item
+from duban.assessment.actions.negative_list import do_add_bonus
+from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
+from duban.assessment.engine.entries import cents, entry
+from duban.assessment.engine.outcomes import compute
 from duban.assessment.models import Assessed, Assessment, LineText, Method, Result, ResultLine, Scheme
 from duban.assessment.scoring import Line
 from duban.assessment.storage import BLOCK, changed_blocks, digest
@@ -33,19 +31,29 @@ from .conftest import AS_OF, YEAR, accepted_report, at, item, lines
 
 
 def texts_of(a: Assessment) -> list[tuple[Any, ...]]:
-    return list(LineText.objects.filter(assessment=a).values_list(
-        "section", "label", "kind", "points", "max_points", "reason", "item_ref"))  # fmt: skip
+    return list(
+        LineText.objects.filter(assessment=a).values_list(
+            "section", "label", "kind", "points", "max_points", "reason", "item_ref"
+        )
+    )
 
 
 def snapshot(a: Assessment) -> dict[str, Any]:
     """Everything a reader sees of the results: totals, ranks, grades and every line."""
     return {
-        r.unit.name: (r.total, r.rank, r.grade, r.max_points, r.sections, [
-            (ln.order, ln.section, ln.label, ln.kind, ln.points, ln.max_points, ln.reason, ln.sources)
-            for ln in r.lines.select_related("text").order_by("order")
-        ])
+        r.unit.name: (
+            r.total,
+            r.rank,
+            r.grade,
+            r.max_points,
+            r.sections,
+            [
+                (ln.order, ln.section, ln.label, ln.kind, ln.points, ln.max_points, ln.reason, ln.sources)
+                for ln in r.lines.select_related("text").order_by("order")
+            ],
+        )
         for r in Result.objects.filter(assessment=a).select_related("unit")
-    }  # fmt: skip
+    }
 
 
 def districts(users: dict[str, User], frozen: Any, *, tasks: int, units: int) -> tuple[Scheme, list[Task]]:
@@ -56,8 +64,17 @@ def districts(users: dict[str, User], frozen: Any, *, tasks: int, units: int) ->
     plan.managers.add(m)
     first = Section.objects.create(plan=plan, title="一、基础", order=0)
     second = Section.objects.create(plan=plan, title="二、重点", order=1)
-    made = [Task.objects.create(plan=plan, section=first if n < tasks // 2 else second, number=str(n + 1),
-                                title=f"任务{n + 1}", points=Decimal(5), order=n) for n in range(tasks)]  # fmt: skip
+    made = [
+        Task.objects.create(
+            plan=plan,
+            section=first if n < tasks // 2 else second,
+            number=str(n + 1),
+            title=f"任务{n + 1}",
+            points=Decimal(5),
+            order=n,
+        )
+        for n in range(tasks)
+    ]
     for k in range(units):
         unit = Unit.objects.create(name=f"第{k + 1}区", kind=Kind.DISTRICT)
         for t in made:
@@ -70,8 +87,12 @@ def districts(users: dict[str, User], frozen: Any, *, tasks: int, units: int) ->
 
 
 def line_ids(a: Assessment) -> dict[tuple[str, int], int]:
-    return {(u, o): pk for pk, u, o in ResultLine.objects.filter(result__assessment=a).values_list(
-        "pk", "result__unit__name", "order")}  # fmt: skip
+    return {
+        (u, o): pk
+        for pk, u, o in ResultLine.objects.filter(result__assessment=a).values_list(
+            "pk", "result__unit__name", "order"
+        )
+    }
 
 
 def test_it_keeps_what_lines_say_once_per_assessment(assessment: Assessment) -> None:
@@ -97,8 +118,14 @@ def test_a_recomputation_drops_the_texts_no_line_says_any_more(
 
     # B's grade, C's, and the line of a unit without a grade (kept: the computation made it)
     assert points_said() == {Decimal("11.4"), Decimal(15), Decimal(0)}
-    do_grade_item(assessment, item(assessment.scheme, "4"), units["C"], score=16, reason="复核后调整",
-                  acting_user=users["manager"])  # fmt: skip
+    do_grade_item(
+        assessment,
+        item(assessment.scheme, "4"),
+        units["C"],
+        score=16,
+        reason="复核后调整",
+        acting_user=users["manager"],
+    )
     do_run_assessment(assessment.scheme, AS_OF, acting_user=users["manager"])
     assert points_said() == {Decimal("11.4"), Decimal(16), Decimal(0)}
     said = set(ResultLine.objects.filter(result__assessment=assessment).values_list("text_id", flat=True))
@@ -122,8 +149,10 @@ def test_a_recomputation_rewrites_only_the_blocks_of_lines_that_changed(
     assert after.keys() == before.keys()
     rewritten = {key for key in after if after[key] != before[key]}
     assert rewritten == {(u, o) for u, o in after if BLOCK <= o < 2 * BLOCK}
-    assert [ln.max_points for ln in ResultLine.objects.filter(result__assessment=a, order=12).select_related(
-        "text")] == [Decimal(7)] * 3  # fmt: skip
+    assert [
+        ln.max_points
+        for ln in ResultLine.objects.filter(result__assessment=a, order=12).select_related("text")
+    ] == [Decimal(7)] * 3
 
 
 def test_blocks_rewritten_or_not_the_results_are_those_of_a_computation_from_scratch(
@@ -131,8 +160,13 @@ def test_blocks_rewritten_or_not_the_results_are_those_of_a_computation_from_scr
 ) -> None:
     m = users["manager"]
     scheme, tasks = districts(users, frozen, tasks=25, units=3)
-    h1 = ReportingPeriod.objects.create(plan=tasks[0].plan, name="上半年", start=dt.date(2025, 1, 1),
-                                       end=dt.date(2025, 6, 30), due=dt.date(2025, 7, 10))  # fmt: skip
+    h1 = ReportingPeriod.objects.create(
+        plan=tasks[0].plan,
+        name="上半年",
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 6, 30),
+        due=dt.date(2025, 7, 10),
+    )
     for unit in Unit.objects.filter(kind=Kind.DISTRICT).order_by("name")[:2]:
         User.objects.create_user(f"r{unit.pk}", password="pw-district-12345", role="reporter", unit=unit)
         accepted_report(tasks[3], h1, unit, m, submitted=at(2025, 6, 20), accepted=at(2025, 6, 25))
@@ -140,8 +174,14 @@ def test_blocks_rewritten_or_not_the_results_are_those_of_a_computation_from_scr
     a = do_run_assessment(scheme, AS_OF, acting_user=m)
     do_update_item(scheme.items.get(number="2"), max_points=9, acting_user=m)
     do_update_item(scheme.items.get(number="25"), method=Method.MANUAL, acting_user=m)
-    do_grade_item(a, scheme.items.get(number="25"), Unit.objects.get(name="第3区"), score=4, reason="较好",
-                  acting_user=m)  # fmt: skip
+    do_grade_item(
+        a,
+        scheme.items.get(number="25"),
+        Unit.objects.get(name="第3区"),
+        score=4,
+        reason="较好",
+        acting_user=m,
+    )
     do_record_incident(a, Unit.objects.get(name="第2区"), bonus=scheme.bonuses.get(), count=1, acting_user=m)
     do_run_assessment(scheme, AS_OF, acting_user=m)  # 第2区: a line more, after the last block
     patched = snapshot(a)
@@ -157,16 +197,19 @@ def test_blocks_rewritten_or_not_the_results_are_those_of_a_computation_from_scr
     ]
 
 
-@pytest.mark.parametrize(("old", "new", "ranges"), [
-    ("", "ab", [(0, None)]),  # first time: everything
-    ("ab", "ab", []),
-    ("ab", "aB", [(BLOCK, None)]),  # the last block, whatever its length
-    ("abc", "aBc", [(BLOCK, 2 * BLOCK)]),
-    ("abcd", "ABcD", [(0, 2 * BLOCK), (3 * BLOCK, None)]),  # consecutive blocks in one range
-    ("abc", "ab", [(2 * BLOCK, None)]),  # fewer lines: the old ones past the new go
-    ("ab", "abc", [(2 * BLOCK, None)]),
-    ("abc", "", [(0, None)]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("old", "new", "ranges"),
+    [
+        ("", "ab", [(0, None)]),  # first time: everything
+        ("ab", "ab", []),
+        ("ab", "aB", [(BLOCK, None)]),  # the last block, whatever its length
+        ("abc", "aBc", [(BLOCK, 2 * BLOCK)]),
+        ("abcd", "ABcD", [(0, 2 * BLOCK), (3 * BLOCK, None)]),  # consecutive blocks in one range
+        ("abc", "ab", [(2 * BLOCK, None)]),  # fewer lines: the old ones past the new go
+        ("ab", "abc", [(2 * BLOCK, None)]),
+        ("abc", "", [(0, None)]),
+    ],
+)
 def test_it_rewrites_the_blocks_whose_hashes_differ(
     old: str, new: str, ranges: list[tuple[int, int | None]]
 ) -> None:
@@ -177,8 +220,10 @@ def test_it_rewrites_the_blocks_whose_hashes_differ(
 
 
 def test_a_digest_is_a_hash_per_block_of_lines() -> None:
-    entries = [entry(Line(f"项目{n}", Decimal(n), "说明"), "一", Decimal(10), n, text=f"t{n}", report_id=n)
-               for n in range(BLOCK + 1)]  # fmt: skip
+    entries = [
+        entry(Line(f"项目{n}", Decimal(n), "说明"), "一", Decimal(10), n, text=f"t{n}", report_id=n)
+        for n in range(BLOCK + 1)
+    ]
     d = digest(entries)
     assert len(d) == 32
     changed = [
@@ -193,16 +238,36 @@ def test_a_digest_is_a_hash_per_block_of_lines() -> None:
 
 
 def test_it_takes_an_earlier_periods_figure_when_the_latest_period_has_none_that_counts(
-    scheme: Scheme, plan: Plan, units: dict[str, Unit], users: dict[str, User], halves: list[ReportingPeriod],
+    scheme: Scheme,
+    plan: Plan,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    halves: list[ReportingPeriod],
     frozen: Any,
-) -> None:  # fmt: skip
+) -> None:
     h1, h2 = halves
     m, t3 = users["manager"], plan.tasks.get(number="3")
-    accepted_report(t3, h1, units["C"], m, submitted=at(2025, 7, 5), accepted=at(2025, 7, 6),
-                    progress=Progress.IN_PROGRESS, value="63")  # fmt: skip
+    accepted_report(
+        t3,
+        h1,
+        units["C"],
+        m,
+        submitted=at(2025, 7, 5),
+        accepted=at(2025, 7, 6),
+        progress=Progress.IN_PROGRESS,
+        value="63",
+    )
     # Accepted after the assessment's date: its figure does not count.
-    accepted_report(t3, h2, units["C"], m, submitted=at(2026, 1, 5), accepted=at(2026, 2, 3),
-                    progress=Progress.IN_PROGRESS, value="95")  # fmt: skip
+    accepted_report(
+        t3,
+        h2,
+        units["C"],
+        m,
+        submitted=at(2026, 1, 5),
+        accepted=at(2026, 2, 3),
+        progress=Progress.IN_PROGRESS,
+        value="95",
+    )
     frozen(at(2026, 2, 5))
     a = do_run_assessment(scheme, AS_OF, acting_user=m)
     assert lines(a, units["C"])[0][3] == "实际 63，未达目标 >=90，按完成率 70% 计 7.00 分"
@@ -218,9 +283,23 @@ def test_the_migration_moves_what_lines_say_to_texts_and_back(
     transactional_db: Any, assessment: Assessment, users: dict[str, User]
 ) -> None:
     def said() -> list[tuple[Any, ...]]:
-        return [(ln.result_id, ln.order, ln.section, ln.label, ln.kind, ln.points, ln.max_points, ln.reason,
-                 ln.item_ref, ln.report_ref, ln.grade_ref, ln.source)
-                for ln in ResultLine.objects.select_related("text").order_by("result", "order")]  # fmt: skip
+        return [
+            (
+                ln.result_id,
+                ln.order,
+                ln.section,
+                ln.label,
+                ln.kind,
+                ln.points,
+                ln.max_points,
+                ln.reason,
+                ln.item_ref,
+                ln.report_ref,
+                ln.grade_ref,
+                ln.source,
+            )
+            for ln in ResultLine.objects.select_related("text").order_by("result", "order")
+        ]
 
     before = said()
     executor = MigrationExecutor(connection)
@@ -228,9 +307,23 @@ def test_the_migration_moves_what_lines_say_to_texts_and_back(
     old = executor.loader.project_state([("assessment", "0001_initial")]).apps.get_model(
         "assessment", "ResultLine"
     )
-    assert [tuple(row) for row in old.objects.order_by("result", "order").values_list(
-        "result_id", "order", "section", "label", "kind", "points", "max_points", "reason", "item_ref", "report_ref",
-        "grade_ref", "source")] == before  # fmt: skip
+    assert [
+        tuple(row)
+        for row in old.objects.order_by("result", "order").values_list(
+            "result_id",
+            "order",
+            "section",
+            "label",
+            "kind",
+            "points",
+            "max_points",
+            "reason",
+            "item_ref",
+            "report_ref",
+            "grade_ref",
+            "source",
+        )
+    ] == before
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("assessment"))
     assert said() == before
@@ -244,10 +337,17 @@ def test_the_migration_moves_what_lines_say_to_texts_and_back(
 # Sums in hundredths
 
 
-@pytest.mark.parametrize(("points", "hundredths"), [
-    (Decimal("8.5"), 850), (Decimal("0"), 0), (Decimal("-10.00"), -1000), (Decimal("12.34"), 1234),
-    (Decimal("0.125"), None), (Decimal("1E+1"), 1000),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("points", "hundredths"),
+    [
+        (Decimal("8.5"), 850),
+        (Decimal("0"), 0),
+        (Decimal("-10.00"), -1000),
+        (Decimal("12.34"), 1234),
+        (Decimal("0.125"), None),
+        (Decimal("1E+1"), 1000),
+    ],
+)
 def test_it_counts_points_in_hundredths_when_it_can(points: Decimal, hundredths: int | None) -> None:
     assert cents(points) == hundredths
 
@@ -256,8 +356,15 @@ def test_points_with_a_fraction_of_a_hundredth_are_summed_exactly(
     assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
 ) -> None:
     m, scheme = users["manager"], assessment.scheme
-    do_update_item(item(scheme, "5"), criteria=[{"name": "建立台账", "points": "0.125"}, {"name": "按月通报",
-                   "points": 3}, {"name": "年度总结", "points": 1}], acting_user=m)  # fmt: skip
+    do_update_item(
+        item(scheme, "5"),
+        criteria=[
+            {"name": "建立台账", "points": "0.125"},
+            {"name": "按月通报", "points": 3},
+            {"name": "年度总结", "points": 1},
+        ],
+        acting_user=m,
+    )
     a_outcome = next(o for o in compute(scheme, AS_OF, assessment=assessment) if o.unit_id == units["A"].pk)
     got = {e.line.item: e.line.points for e in a_outcome.entries if e.line.kind == "item"}
     assert got["5 任务5"] == Decimal("3.125")  # 建立台账 and 按月通报 met

@@ -18,14 +18,13 @@ from django.urls import reverse
 
 from duban.accounts.models import User
 from duban.assessment import notices
-from duban.assessment.actions import (
-    AssessmentError,
+from duban.assessment.actions.appeals import do_decide_appeal, do_file_appeal
+from duban.assessment.actions.assessments import (
     do_close_assessment,
-    do_decide_appeal,
-    do_file_appeal,
     do_publish_assessment,
     do_reopen_assessment,
 )
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Appeal, Assessment
 from duban.assessment.notices import NotificationKind
 from duban.notifications.models import Channel, Delivery, DeliveryStatus, Notification, UnitChannel
@@ -48,9 +47,11 @@ def publish(a: Assessment, users: dict[str, User], capture: Capture) -> Assessme
 
 
 def test_it_tells_every_assessed_unit_when_the_assessment_is_published(
-    assessment: Assessment, units: dict[str, Unit], users: dict[str, User],
+    assessment: Assessment,
+    units: dict[str, Unit],
+    users: dict[str, User],
     django_capture_on_commit_callbacks: Capture,
-) -> None:  # fmt: skip
+) -> None:
     publish(assessment, users, django_capture_on_commit_callbacks)
     civil = User.objects.get(username="civil")
     for user, unit in (
@@ -67,9 +68,11 @@ def test_it_tells_every_assessed_unit_when_the_assessment_is_published(
 
 
 def test_it_sends_the_publication_through_the_units_own_channels(
-    assessment: Assessment, units: dict[str, Unit], users: dict[str, User],
+    assessment: Assessment,
+    units: dict[str, Unit],
+    users: dict[str, User],
     django_capture_on_commit_callbacks: Capture,
-) -> None:  # fmt: skip
+) -> None:
     UnitChannel.objects.create(
         unit=units["A"], channel=Channel.DINGTALK, url="https://oapi.example.invalid/robot"
     )
@@ -120,8 +123,12 @@ def test_it_tells_nobody_when_publishing_is_refused(
 
 
 @pytest.fixture
-def appealed(assessment: Assessment, units: dict[str, Unit], users: dict[str, User],
-             django_capture_on_commit_callbacks: Capture) -> Appeal:  # fmt: skip
+def appealed(
+    assessment: Assessment,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    django_capture_on_commit_callbacks: Capture,
+) -> Appeal:
     do_close_assessment(assessment, acting_user=users["manager"])
     with django_capture_on_commit_callbacks(execute=True):
         return do_file_appeal(
@@ -140,14 +147,22 @@ def test_it_tells_the_schemes_managers_when_an_appeal_is_filed(
         assert inbox(users[role]) == [], role
 
 
-@pytest.mark.parametrize(("accept", "kind", "words"), [
-    (True, NotificationKind.APPEAL_DECIDED, "已采纳"),
-    (False, NotificationKind.APPEAL_DECIDED, "已驳回"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("accept", "kind", "words"),
+    [
+        (True, NotificationKind.APPEAL_DECIDED, "已采纳"),
+        (False, NotificationKind.APPEAL_DECIDED, "已驳回"),
+    ],
+)
 def test_it_tells_the_unit_when_its_appeal_is_decided(
-    appealed: Appeal, units: dict[str, Unit], users: dict[str, User], django_capture_on_commit_callbacks: Capture,
-    accept: bool, kind: str, words: str,
-) -> None:  # fmt: skip
+    appealed: Appeal,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    django_capture_on_commit_callbacks: Capture,
+    accept: bool,
+    kind: str,
+    words: str,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         do_decide_appeal(
             appealed, accept=accept, reason="" if accept else "评分依据充分", acting_user=users["manager"]

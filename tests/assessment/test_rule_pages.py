@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from duban.accounts.models import User
-from duban.assessment.actions import do_close_assessment
+from duban.assessment.actions.assessments import do_close_assessment
 from duban.assessment.models import (
     Assessment,
     BonusItem,
@@ -40,8 +40,18 @@ def client_for(user: User) -> Client:
 
 
 def rule_data(**fields: str) -> dict[str, str]:
-    return {"item": "违规举债", "counts": "", "per": "件", "cmp": ">", "limit": "", "points": "", "step": "",
-            "step_points": "", "cap": "", **fields}  # fmt: skip
+    return {
+        "item": "违规举债",
+        "counts": "",
+        "per": "件",
+        "cmp": ">",
+        "limit": "",
+        "points": "",
+        "step": "",
+        "step_points": "",
+        "cap": "",
+        **fields,
+    }
 
 
 def html_of(response: Any) -> str:
@@ -51,18 +61,30 @@ def html_of(response: Any) -> str:
 # ─── the negative list ────────────────────────────────────────────────────────────────────────
 
 
-@pytest.mark.parametrize(("fields", "stored", "shown"), [
-    ({"counts": "特别重大 30\n重大：10 分"},
-     [{"level": "特别重大", "points": "-30", "per": "件"}, {"level": "重大", "points": "-10", "per": "件"}],
-     "特别重大 -30 分/件；重大 -10 分/件"),
-    ({"counts": "5", "per": "起"}, [{"points": "-5", "per": "起"}], "-5 分/起"),
-    ({"cmp": ">", "limit": "0.6", "points": "20", "step": "0.1", "step_points": "10", "cap": "50"},
-     [{"threshold": ">0.6", "points": "-20", "step": "0.1", "step_points": "-10", "cap": "-50"}],
-     ">0.6 扣 20 分，每增加 0.1 再扣 10 分，最多扣 50 分"),
-    ({"counts": "一般 2", "cmp": "≥", "limit": "3", "points": "4"},
-     [{"level": "一般", "points": "-2", "per": "件"}, {"threshold": "≥3", "points": "-4"}],
-     "一般 -2 分/件；≥3 扣 4 分"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fields", "stored", "shown"),
+    [
+        (
+            {"counts": "特别重大 30\n重大：10 分"},
+            [
+                {"level": "特别重大", "points": "-30", "per": "件"},
+                {"level": "重大", "points": "-10", "per": "件"},
+            ],
+            "特别重大 -30 分/件；重大 -10 分/件",
+        ),
+        ({"counts": "5", "per": "起"}, [{"points": "-5", "per": "起"}], "-5 分/起"),
+        (
+            {"cmp": ">", "limit": "0.6", "points": "20", "step": "0.1", "step_points": "10", "cap": "50"},
+            [{"threshold": ">0.6", "points": "-20", "step": "0.1", "step_points": "-10", "cap": "-50"}],
+            ">0.6 扣 20 分，每增加 0.1 再扣 10 分，最多扣 50 分",
+        ),
+        (
+            {"counts": "一般 2", "cmp": "≥", "limit": "3", "points": "4"},
+            [{"level": "一般", "points": "-2", "per": "件"}, {"threshold": "≥3", "points": "-4"}],
+            "一般 -2 分/件；≥3 扣 4 分",
+        ),
+    ],
+)
 def test_it_adds_a_negative_list_item_from_the_page(
     scheme: Scheme, users: dict[str, User], fields: dict[str, str], stored: list[dict[str, str]], shown: str
 ) -> None:
@@ -77,17 +99,20 @@ def test_it_adds_a_negative_list_item_from_the_page(
     assert shown in page.replace("&gt;", ">")
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({}, "请填写按件扣分的分值，或按比率扣分的阈值与分值"),
-    ({"item": "", "counts": "5"}, "这个字段是必填项"),
-    ({"counts": "特别重大 三十"}, "第 1 行“特别重大 三十”应为“级别 每件扣分”"),
-    ({"counts": "重大 10\n重大 20"}, "级别“重大”重复"),
-    ({"counts": "这是一个超过十六个字的级别名称用来测试长度 5"}, "过长"),
-    ({"limit": "0.6"}, "按比率扣分须填写阈值和超过即扣的分值"),
-    ({"limit": "0.6", "points": "20", "step": "0.1"}, "须同时填写或同时不填"),
-    ({"limit": "0.6", "points": "20", "cap": "10"}, "最多共扣 10 分，少于超过即扣的 20 分"),
-    ({"limit": "0.6", "points": "-20"}, "确保该值大于或等于"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "请填写按件扣分的分值，或按比率扣分的阈值与分值"),
+        ({"item": "", "counts": "5"}, "这个字段是必填项"),
+        ({"counts": "特别重大 三十"}, "第 1 行“特别重大 三十”应为“级别 每件扣分”"),
+        ({"counts": "重大 10\n重大 20"}, "级别“重大”重复"),
+        ({"counts": "这是一个超过十六个字的级别名称用来测试长度 5"}, "过长"),
+        ({"limit": "0.6"}, "按比率扣分须填写阈值和超过即扣的分值"),
+        ({"limit": "0.6", "points": "20", "step": "0.1"}, "须同时填写或同时不填"),
+        ({"limit": "0.6", "points": "20", "cap": "10"}, "最多共扣 10 分，少于超过即扣的 20 分"),
+        ({"limit": "0.6", "points": "-20"}, "确保该值大于或等于"),
+    ],
+)
 def test_it_says_why_a_negative_list_item_is_refused_and_stores_nothing(
     scheme: Scheme, users: dict[str, User], fields: dict[str, str], message: str
 ) -> None:
@@ -115,8 +140,9 @@ def test_it_shows_a_rule_as_stored_and_saves_the_change(
         "step_points": "10",
         "cap": "50",
     }
-    response = c.post(url, rule_data(item="万人命案发案率", limit="0.5", points="15", step="0.1", step_points="5",
-                                     cap="40"))  # fmt: skip
+    response = c.post(
+        url, rule_data(item="万人命案发案率", limit="0.5", points="15", step="0.1", step_points="5", cap="40")
+    )
     assert response.status_code == 302, html_of(response)
     rule.refresh_from_db()
     assert rule.rules == [
@@ -135,7 +161,8 @@ def test_it_refuses_a_change_that_would_drop_recorded_incidents(
     before = rule.rules
     response = client_for(users["manager"]).post(
         reverse("assessment:rule_edit", args=[assessment.scheme.pk, rule.pk]),
-        rule_data(item="重大安全事故", counts="特别重大 30"))  # fmt: skip
+        rule_data(item="重大安全事故", counts="特别重大 30"),
+    )
     assert response.status_code == 400
     assert "已登记级别“重大”的件数" in html_of(response)
     rule.refresh_from_db()
@@ -205,8 +232,9 @@ def test_it_removes_a_bonus_item_only_when_nothing_is_recorded_under_it(
 ) -> None:
     scheme = assessment.scheme
     bonus = by_name(scheme, BonusItem, "省级表彰")
-    response = client_for(users["manager"]).post(reverse("assessment:bonus_remove", args=[scheme.pk, bonus.pk]),
-                                                 follow=True)  # fmt: skip
+    response = client_for(users["manager"]).post(
+        reverse("assessment:bonus_remove", args=[scheme.pk, bonus.pk]), follow=True
+    )
     assert "加分项“省级表彰”已登记 1 项事项" in html_of(response)
     assert BonusItem.objects.filter(pk=bonus.pk).exists()
 
@@ -216,9 +244,16 @@ def test_it_removes_a_bonus_item_only_when_nothing_is_recorded_under_it(
 
 def test_it_adds_and_removes_an_item_of_the_schemes_own(scheme: Scheme, users: dict[str, User]) -> None:
     c = client_for(users["manager"])
-    response = c.post(reverse("assessment:item_add", args=[scheme.pk]), {
-        "new-name": "工作创新", "new-section": "三、综合评价", "new-max_points": "5", "new-method": "checklist",
-        "new-criteria": "形成经验做法 2\n获上级推广 3"})  # fmt: skip
+    response = c.post(
+        reverse("assessment:item_add", args=[scheme.pk]),
+        {
+            "new-name": "工作创新",
+            "new-section": "三、综合评价",
+            "new-max_points": "5",
+            "new-method": "checklist",
+            "new-criteria": "形成经验做法 2\n获上级推广 3",
+        },
+    )
     assert response.status_code == 302, html_of(response)
     own = SchemeItem.objects.get(scheme=scheme, name="工作创新")
     assert (own.task_id, own.method, own.max_points, own.section) == (
@@ -235,19 +270,28 @@ def test_it_adds_and_removes_an_item_of_the_schemes_own(scheme: Scheme, users: d
     assert AuditEvent.objects.filter(action="remove_scheme_item").count() == 1
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"new-name": ""}, "这个字段是必填项"),
-    ({"new-max_points": "abc"}, "输入一个数字"),
-    ({"new-method": "completion"}, "选择一个有效的选项"),
-    ({"new-criteria": "形成经验做法 4\n获上级推广 3"}, "细则合计 7 分，超过项目分值"),
-    ({"new-criteria": "形成经验做法"}, "应为“细则名称 分值”"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"new-name": ""}, "这个字段是必填项"),
+        ({"new-max_points": "abc"}, "输入一个数字"),
+        ({"new-method": "completion"}, "选择一个有效的选项"),
+        ({"new-criteria": "形成经验做法 4\n获上级推广 3"}, "细则合计 7 分，超过项目分值"),
+        ({"new-criteria": "形成经验做法"}, "应为“细则名称 分值”"),
+    ],
+)
 def test_it_says_why_an_item_is_refused_and_stores_nothing(
     scheme: Scheme, users: dict[str, User], fields: dict[str, str], message: str
 ) -> None:
     before = SchemeItem.objects.count()
-    data = {"new-name": "工作创新", "new-section": "", "new-max_points": "5", "new-method": "checklist",
-            "new-criteria": "形成经验做法 2", **fields}  # fmt: skip
+    data = {
+        "new-name": "工作创新",
+        "new-section": "",
+        "new-max_points": "5",
+        "new-method": "checklist",
+        "new-criteria": "形成经验做法 2",
+        **fields,
+    }
     response = client_for(users["manager"]).post(reverse("assessment:item_add", args=[scheme.pk]), data)
     assert response.status_code == 400
     assert message in html_of(response)
@@ -274,14 +318,21 @@ def writes(scheme: Scheme) -> dict[str, tuple[str, dict[str, str]]]:
         "rule_add": (reverse("assessment:rule_add", args=[scheme.pk]), rule_data(counts="5")),
         "rule_edit": (reverse("assessment:rule_edit", args=[scheme.pk, rule.pk]), rule_data(counts="5")),
         "rule_remove": (reverse("assessment:rule_remove", args=[scheme.pk, rule.pk]), {}),
-        "veto_edit": (reverse("assessment:veto_edit", args=[scheme.pk, veto.pk]), {f"veto{veto.pk}-name": "改"}),
+        "veto_edit": (
+            reverse("assessment:veto_edit", args=[scheme.pk, veto.pk]),
+            {f"veto{veto.pk}-name": "改"},
+        ),
         "veto_remove": (reverse("assessment:veto_remove", args=[scheme.pk, veto.pk]), {}),
-        "bonus_edit": (reverse("assessment:bonus_edit", args=[scheme.pk, bonus.pk]),
-                       {f"bonus{bonus.pk}-name": "改", f"bonus{bonus.pk}-points": "1"}),
+        "bonus_edit": (
+            reverse("assessment:bonus_edit", args=[scheme.pk, bonus.pk]),
+            {f"bonus{bonus.pk}-name": "改", f"bonus{bonus.pk}-points": "1"},
+        ),
         "bonus_remove": (reverse("assessment:bonus_remove", args=[scheme.pk, bonus.pk]), {}),
-        "item_add": (reverse("assessment:item_add", args=[scheme.pk]),
-                     {"new-name": "综合评价", "new-max_points": "5", "new-method": "manual"}),
-    }  # fmt: skip
+        "item_add": (
+            reverse("assessment:item_add", args=[scheme.pk]),
+            {"new-name": "综合评价", "new-max_points": "5", "new-method": "manual"},
+        ),
+    }
 
 
 WRITES = (
@@ -334,8 +385,9 @@ def test_it_offers_no_edits_once_the_assessment_is_closed(
 ) -> None:
     scheme = assessment.scheme
     c = client_for(users["manager"])
-    assert reverse("assessment:rule_add", args=[scheme.pk]) in html_of(c.get(reverse("assessment:scheme",
-                                                                                      args=[scheme.pk])))  # fmt: skip
+    assert reverse("assessment:rule_add", args=[scheme.pk]) in html_of(
+        c.get(reverse("assessment:scheme", args=[scheme.pk]))
+    )
     do_close_assessment(assessment, acting_user=users["manager"])
     page = html_of(c.get(reverse("assessment:scheme", args=[scheme.pk])))
     assert reverse("assessment:rule_add", args=[scheme.pk]) not in page

@@ -10,19 +10,12 @@ from typing import Any
 import pytest
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    AssessmentError,
-    do_activate_scheme,
-    do_add_bonus,
-    do_add_deduction_rule,
-    do_add_item,
-    do_create_scheme_from_plan,
-    do_grade_item,
-    do_record_incident,
-    do_remove_item,
-    do_update_item,
-    do_update_scheme,
-)
+from duban.assessment.actions.grades import do_grade_item
+from duban.assessment.actions.incidents import do_record_incident
+from duban.assessment.actions.items import do_add_item, do_remove_item, do_update_item
+from duban.assessment.actions.negative_list import do_add_bonus, do_add_deduction_rule
+from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan, do_update_scheme
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Assessment, DeductionRule, Method, Scheme, SchemeStatus
 from duban.assessment.queries import scheme_summary
 from duban.audit.models import AuditEvent
@@ -33,11 +26,18 @@ from duban.units.models import Unit
 from .conftest import CORPUS, YEAR, by_name, item
 
 SECTIONS_004 = [
-    ("一、推进市域社会治理体制现代化", 90), ("二、防范化解政治安全风险", 90), ("三、防范化解社会治安风险", 90),
-    ("四、防范化解社会矛盾风险", 90), ("五、防范化解公共安全风险", 90), ("六、防范化解网络安全风险", 90),
-    ("七、发挥政治引领作用", 60), ("八、发挥法治保障作用", 60), ("九、发挥德治教化作用", 60),
-    ("十、发挥自治强基作用", 60), ("十一、发挥智治支撑作用", 60),
-]  # fmt: skip
+    ("一、推进市域社会治理体制现代化", 90),
+    ("二、防范化解政治安全风险", 90),
+    ("三、防范化解社会治安风险", 90),
+    ("四、防范化解社会矛盾风险", 90),
+    ("五、防范化解公共安全风险", 90),
+    ("六、防范化解网络安全风险", 90),
+    ("七、发挥政治引领作用", 60),
+    ("八、发挥法治保障作用", 60),
+    ("九、发挥德治教化作用", 60),
+    ("十、发挥自治强基作用", 60),
+    ("十一、发挥智治支撑作用", 60),
+]
 
 
 @pytest.fixture
@@ -49,8 +49,13 @@ def plan004(users: dict[str, User]) -> Plan:
 
 @pytest.fixture
 def scheme004(plan004: Plan, users: dict[str, User]) -> Scheme:
-    return do_create_scheme_from_plan(plan004, period_label="2022年度", period_start=dt.date(2022, 1, 1),
-                                      period_end=dt.date(2022, 12, 31), acting_user=users["manager"])  # fmt: skip
+    return do_create_scheme_from_plan(
+        plan004,
+        period_label="2022年度",
+        period_start=dt.date(2022, 1, 1),
+        period_end=dt.date(2022, 12, 31),
+        acting_user=users["manager"],
+    )
 
 
 def test_it_makes_a_scheme_of_63_items_and_840_points_from_004(scheme004: Scheme) -> None:
@@ -60,8 +65,12 @@ def test_it_makes_a_scheme_of_63_items_and_840_points_from_004(scheme004: Scheme
     assert summary.by_method == {Method.COMPLETION: 63}
     first = scheme004.items.order_by("order").first()
     assert first is not None
-    assert (first.number, first.name, first.max_points, first.task.title) == ("1", "完善党委领导体制", 18,  # type: ignore[union-attr]
-                                                                              "完善党委领导体制")  # fmt: skip
+    assert (first.number, first.name, first.max_points, first.task.title) == (  # type: ignore[union-attr]
+        "1",
+        "完善党委领导体制",
+        18,
+        "完善党委领导体制",
+    )
     assert scheme004.status == SchemeStatus.DRAFT
 
 
@@ -69,16 +78,24 @@ def test_it_copies_the_negative_list_of_004(scheme004: Scheme, plan004: Plan) ->
     rules = list(DeductionRule.objects.filter(scheme=scheme004).values_list("item", "rules"))
     assert rules == list(plan004.deductions.values_list("item", "rules"))
     assert len(rules) == 11
-    assert dict(rules)["万人命案发案率"] == [{"threshold": ">0.6", "points": -20, "step": 0.1, "step_points": -10,
-                                            "cap": -50}]  # fmt: skip
-    assert dict(rules)["特别重大、重大安全事故"] == [{"level": "特别重大", "points": -30, "per": "件"},
-                                                {"level": "重大", "points": -10, "per": "件"}]  # fmt: skip
+    assert dict(rules)["万人命案发案率"] == [
+        {"threshold": ">0.6", "points": -20, "step": 0.1, "step_points": -10, "cap": -50}
+    ]
+    assert dict(rules)["特别重大、重大安全事故"] == [
+        {"level": "特别重大", "points": -30, "per": "件"},
+        {"level": "重大", "points": -10, "per": "件"},
+    ]
 
 
 def test_it_adds_the_special_guide_as_a_section_of_100_points(plan004: Plan, users: dict[str, User]) -> None:
-    scheme = do_create_scheme_from_plan(plan004, period_label="2022年度", period_start=dt.date(2022, 1, 1),
-                                        period_end=dt.date(2022, 12, 31), include_children=True,
-                                        acting_user=users["manager"])  # fmt: skip
+    scheme = do_create_scheme_from_plan(
+        plan004,
+        period_label="2022年度",
+        period_start=dt.date(2022, 1, 1),
+        period_end=dt.date(2022, 12, 31),
+        include_children=True,
+        acting_user=users["manager"],
+    )
     summary = scheme_summary(scheme)
     guide = plan004.children.get()
     assert (summary.items, summary.points) == (63 + guide.tasks.count(), 940)
@@ -88,8 +105,9 @@ def test_it_adds_the_special_guide_as_a_section_of_100_points(plan004: Plan, use
     assert all(i.task.plan_id == guide.pk for i in scheme.items.filter(section=guide.title))  # type: ignore[union-attr]
 
 
-def test_creating_a_scheme_is_audited_and_for_managers_only(plan004: Plan, scheme004: Scheme,
-                                                            users: dict[str, User]) -> None:  # fmt: skip
+def test_creating_a_scheme_is_audited_and_for_managers_only(
+    plan004: Plan, scheme004: Scheme, users: dict[str, User]
+) -> None:
     event = AuditEvent.objects.get(action="create_scheme")
     assert (event.actor, event.after["items"], event.after["points"], event.after["rules"]) == (
         users["manager"],
@@ -104,8 +122,12 @@ def test_creating_a_scheme_is_audited_and_for_managers_only(plan004: Plan, schem
 
 def test_an_indicator_item_takes_its_tasks_target(plan: Plan, users: dict[str, User]) -> None:
     scheme = do_create_scheme_from_plan(plan, **YEAR, acting_user=users["manager"])
-    t3 = do_update_item(item(scheme, "3"), method=Method.INDICATOR, bands={"bands": [["0.9", "0.8"], ["0.6", "0.5"]]},
-                        acting_user=users["manager"])  # fmt: skip
+    t3 = do_update_item(
+        item(scheme, "3"),
+        method=Method.INDICATOR,
+        bands={"bands": [["0.9", "0.8"], ["0.6", "0.5"]]},
+        acting_user=users["manager"],
+    )
     assert t3.indicator_target is not None and t3.indicator_target.metric == "覆盖率"
     with pytest.raises(AssessmentError, match="量化指标"):
         do_update_item(item(scheme, "1"), method=Method.INDICATOR, acting_user=users["manager"])
@@ -130,8 +152,9 @@ def test_an_indicator_item_takes_its_tasks_target(plan: Plan, users: dict[str, U
         ({"deadline": "2025-01-01"}, "不能修改"),
     ],
 )
-def test_it_refuses_items_their_method_cannot_score(plan: Plan, users: dict[str, User], changes: dict[str, Any],
-                                                    message: str) -> None:  # fmt: skip
+def test_it_refuses_items_their_method_cannot_score(
+    plan: Plan, users: dict[str, User], changes: dict[str, Any], message: str
+) -> None:
     scheme = do_create_scheme_from_plan(plan, **YEAR, acting_user=users["manager"])
     t1 = item(scheme, "1")
     with pytest.raises(AssessmentError, match=message):
@@ -140,9 +163,10 @@ def test_it_refuses_items_their_method_cannot_score(plan: Plan, users: dict[str,
     assert (t1.method, t1.max_points) == (Method.COMPLETION, 20)
 
 
-def test_a_weight_scales_an_items_points(assessment: Assessment, units: dict[str, Unit],
-                                         users: dict[str, User]) -> None:  # fmt: skip
-    from duban.assessment.actions import do_run_assessment
+def test_a_weight_scales_an_items_points(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
+    from duban.assessment.actions.assessments import do_run_assessment
 
     from .conftest import AS_OF, result
 
@@ -153,9 +177,10 @@ def test_a_weight_scales_an_items_points(assessment: Assessment, units: dict[str
     assert result(assessment, units["B"]).total == Decimal("25.40")
 
 
-def test_an_item_of_the_assessments_own_is_scored_by_every_unit(assessment: Assessment, units: dict[str, Unit],
-                                                                 users: dict[str, User]) -> None:  # fmt: skip
-    from duban.assessment.actions import do_run_assessment
+def test_an_item_of_the_assessments_own_is_scored_by_every_unit(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
+    from duban.assessment.actions.assessments import do_run_assessment
 
     from .conftest import AS_OF, lines
 
@@ -202,9 +227,13 @@ def test_a_grade_is_within_the_items_points_with_a_reason_and_for_a_scoring_unit
         ({"rule": "重大安全事故", "level": "重大", "count": 0}, "正整数"),
     ],
 )
-def test_it_refuses_incidents_the_rule_cannot_count(assessment: Assessment, units: dict[str, Unit],
-                                                    users: dict[str, User], kwargs: dict[str, Any],
-                                                    message: str) -> None:  # fmt: skip
+def test_it_refuses_incidents_the_rule_cannot_count(
+    assessment: Assessment,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    kwargs: dict[str, Any],
+    message: str,
+) -> None:
     kwargs = {**kwargs, "rule": by_name(assessment.scheme, DeductionRule, kwargs["rule"])}
     with pytest.raises(AssessmentError, match=message):
         do_record_incident(assessment, units["B"], acting_user=users["manager"], **kwargs)
@@ -220,10 +249,24 @@ def test_an_incident_needs_an_assessed_unit_and_evidence_of_an_allowed_type(
             assessment, stranger, rule=rule, level="重大", count=1, acting_user=users["manager"]
         )
     with pytest.raises(AssessmentError, match="不支持的文件类型"):
-        do_record_incident(assessment, units["B"], rule=rule, level="重大", count=1, evidence=("a.exe", b"MZ"),
-                           acting_user=users["manager"])  # fmt: skip
-    incident = do_record_incident(assessment, units["B"], rule=rule, level="重大", count=1,
-                                  evidence=("事故通报.pdf", b"%PDF-1.4 test"), acting_user=users["manager"])  # fmt: skip
+        do_record_incident(
+            assessment,
+            units["B"],
+            rule=rule,
+            level="重大",
+            count=1,
+            evidence=("a.exe", b"MZ"),
+            acting_user=users["manager"],
+        )
+    incident = do_record_incident(
+        assessment,
+        units["B"],
+        rule=rule,
+        level="重大",
+        count=1,
+        evidence=("事故通报.pdf", b"%PDF-1.4 test"),
+        acting_user=users["manager"],
+    )
     assert incident.evidence_name == "事故通报.pdf" and incident.evidence.name.endswith(".pdf")
     assert "事故通报" not in incident.evidence.name  # stored under a random name
 
@@ -239,8 +282,12 @@ def test_scheme_settings_are_checked(plan: Plan, users: dict[str, User]) -> None
         )
     with pytest.raises(AssessmentError, match="早于"):
         do_update_scheme(scheme, period_end=dt.date(2024, 1, 1), acting_user=m)
-    do_update_scheme(scheme, grade_bands=[{"min": 85, "grade": "优秀"}, {"min": 60, "grade": "达标"}],
-                     lowest_grade="不达标", acting_user=m)  # fmt: skip
+    do_update_scheme(
+        scheme,
+        grade_bands=[{"min": 85, "grade": "优秀"}, {"min": 60, "grade": "达标"}],
+        lowest_grade="不达标",
+        acting_user=m,
+    )
     scheme.refresh_from_db()
     assert scheme.grade_bands == [{"min": "85", "grade": "优秀"}, {"min": "60", "grade": "达标"}]
     with pytest.raises(AssessmentError, match="扣分应为负数"):
@@ -252,3 +299,39 @@ def test_scheme_settings_are_checked(plan: Plan, users: dict[str, User]) -> None
     do_activate_scheme(scheme, acting_user=m)
     with pytest.raises(AssessmentError, match="已启用"):
         do_activate_scheme(scheme, acting_user=m)
+
+
+def test_a_scheme_is_made_with_its_grades_in_one_write(plan: Plan, users: dict[str, User]) -> None:
+    bands = [{"min": 85, "grade": "优秀"}, {"min": 60, "grade": "达标"}]
+    scheme = do_create_scheme_from_plan(
+        plan, **YEAR, grade_bands=bands, lowest_grade="不达标", acting_user=users["manager"]
+    )
+    assert (scheme.grade_bands, scheme.lowest_grade) == (
+        [{"min": "85", "grade": "优秀"}, {"min": "60", "grade": "达标"}],
+        "不达标",
+    )
+    events = AuditEvent.objects.filter(object_type="assessment.scheme", object_id=str(scheme.pk))
+    assert [e.action for e in events] == ["create_scheme"]
+    assert events[0].after["grade_bands"] == scheme.grade_bands
+    before = Scheme.objects.count()
+    with pytest.raises(AssessmentError, match="低于上一档"):
+        do_create_scheme_from_plan(plan, **YEAR, grade_bands=bands[::-1], acting_user=users["manager"])
+    assert Scheme.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ([{"level": "重大", "points": -10}, {"level": "重大", "points": -20}], "级别“重大”重复"),
+        ([{"threshold": ">0.6", "points": -20}, {"threshold": ">0.8", "points": -30}], "只能有一个比率阈值"),
+        ([{"threshold": "0.6", "points": -20}], "阈值应为"),
+    ],
+)
+def test_an_added_rule_is_checked_as_an_edited_one(
+    plan: Plan, users: dict[str, User], rules: list[dict[str, Any]], message: str
+) -> None:
+    scheme = do_create_scheme_from_plan(plan, **YEAR, acting_user=users["manager"])
+    before = DeductionRule.objects.filter(scheme=scheme).count()
+    with pytest.raises(AssessmentError, match=message):
+        do_add_deduction_rule(scheme, "信访积案", rules, acting_user=users["manager"])
+    assert DeductionRule.objects.filter(scheme=scheme).count() == before

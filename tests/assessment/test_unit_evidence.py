@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from duban.accounts.models import User
-from duban.assessment.actions import do_close_assessment, do_publish_assessment, do_record_incident
+from duban.assessment.actions.assessments import do_close_assessment, do_publish_assessment
+from duban.assessment.actions.incidents import do_record_incident
 from duban.assessment.models import Assessment, DeductionRule, Incident
 from duban.units.models import Unit
 
@@ -32,10 +33,17 @@ def client_for(user: User) -> Client:
 def evidence(assessment: Assessment, units: dict[str, Unit], users: dict[str, User]) -> dict[str, Incident]:
     rule = by_name(assessment.scheme, DeductionRule, "重大安全事故")
     return {
-        name: do_record_incident(assessment, units[name], rule=rule, level="特别重大", count=1,
-                                 evidence=(f"{name}事故通报.pdf", PDF), acting_user=users["manager"])
+        name: do_record_incident(
+            assessment,
+            units[name],
+            rule=rule,
+            level="特别重大",
+            count=1,
+            evidence=(f"{name}事故通报.pdf", PDF),
+            acting_user=users["manager"],
+        )
         for name in ("A", "B")
-    }  # fmt: skip
+    }
 
 
 def url(incident: Incident) -> str:
@@ -59,8 +67,9 @@ def test_it_lets_a_unit_download_the_evidence_recorded_against_it(
 def test_it_never_gives_a_unit_another_units_evidence(
     assessment: Assessment, users: dict[str, User], evidence: dict[str, Incident]
 ) -> None:
-    do_publish_assessment(do_close_assessment(assessment, acting_user=users["manager"]),
-                          acting_user=users["manager"])  # fmt: skip
+    do_publish_assessment(
+        do_close_assessment(assessment, acting_user=users["manager"]), acting_user=users["manager"]
+    )
     assert client_for(users["reporter"]).get(url(evidence["B"])).status_code == 404
     assert client_for(users["other_reporter"]).get(url(evidence["A"])).status_code == 404
     assert client_for(users["other_reporter"]).get(url(evidence["B"])).status_code == 200
@@ -77,8 +86,9 @@ def test_it_gives_no_evidence_to_a_unit_while_the_assessment_is_open(
 def test_it_gives_no_evidence_to_whoever_is_neither_the_unit_nor_the_office(
     assessment: Assessment, users: dict[str, User], evidence: dict[str, Incident], role: str
 ) -> None:
-    do_publish_assessment(do_close_assessment(assessment, acting_user=users["manager"]),
-                          acting_user=users["manager"])  # fmt: skip
+    do_publish_assessment(
+        do_close_assessment(assessment, acting_user=users["manager"]), acting_user=users["manager"]
+    )
     assert client_for(users[role]).get(url(evidence["A"])).status_code == 404
 
 

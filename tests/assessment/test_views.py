@@ -21,11 +21,8 @@ from django.test import Client
 from django.urls import reverse
 
 from duban.accounts.models import User
-from duban.assessment.actions import (
-    do_close_assessment,
-    do_file_appeal,
-    do_publish_assessment,
-)
+from duban.assessment.actions.appeals import do_file_appeal
+from duban.assessment.actions.assessments import do_close_assessment, do_publish_assessment
 from duban.assessment.models import (
     Appeal,
     AppealStatus,
@@ -103,9 +100,14 @@ def expected(state: str, page: str, role: str) -> int:
 @pytest.mark.parametrize("state", ["open", "closed", "published"])
 @pytest.mark.parametrize("page", ["assessment", "ranking_xlsx", "report_docx", "own_result", "appeals"])
 def test_it_shows_each_page_only_to_whoever_may_see_it(
-    assessment: Assessment, units: dict[str, Unit], users: dict[str, User], people: dict[str, User | None],
-    role: str, state: str, page: str,
-) -> None:  # fmt: skip
+    assessment: Assessment,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    people: dict[str, User | None],
+    role: str,
+    state: str,
+    page: str,
+) -> None:
     if state == "closed":
         close(assessment, users)
     elif state == "published":
@@ -202,13 +204,19 @@ def test_it_writes_the_ranking_into_the_charts(assessment: Assessment, users: di
 def test_it_charts_the_change_from_the_previous_period(
     assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
 ) -> None:
-    from duban.assessment.actions import do_activate_scheme, do_create_scheme_from_plan, do_run_assessment
+    from duban.assessment.actions.assessments import do_run_assessment
+    from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
 
     m = users["manager"]
     close(assessment, users)
-    scheme = do_create_scheme_from_plan(assessment.scheme.plan, period_label="2026年度",
-                                        period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
-                                        assessed="all", acting_user=m)  # fmt: skip
+    scheme = do_create_scheme_from_plan(
+        assessment.scheme.plan,
+        period_label="2026年度",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        assessed="all",
+        acting_user=m,
+    )
     do_activate_scheme(scheme, acting_user=m)
     later = do_run_assessment(scheme, dt.date(2026, 1, 31), acting_user=m)
     assert later.previous_id == assessment.pk
@@ -234,8 +242,9 @@ def test_it_charts_a_units_points_by_section_against_the_maximum(
     assert spec["series"][1]["data"] == [float(s["max"]) for s in r.sections]
 
 
-def test_it_traces_every_point_of_a_breakdown(assessment: Assessment, units: dict[str, Unit],
-                                              users: dict[str, User]) -> None:  # fmt: skip
+def test_it_traces_every_point_of_a_breakdown(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
     r = result(assessment, units["A"])
     html = client_for(users["manager"]).get(reverse("assessment:result", args=[r.pk])).content.decode()
     for line in r.lines.all():
@@ -266,11 +275,22 @@ def test_it_creates_a_scheme_from_a_plan_activates_and_runs_it(
     frozen(at(2026, 2, 1))
     c = client_for(users["manager"])
     assert plan.title in c.get(reverse("assessment:scheme_new")).content.decode()
-    response = c.post(reverse("assessment:scheme_new"), {
-        "plan": plan.pk, "period_label": "2025年度", "period_start": "2025-01-01", "period_end": "2025-12-31",
-        "name": "", "assessed": "all", "partner_coefficient": "0.3", "late_fraction": "0.5", "bonus_cap": "",
-        "grade_bands": "95 优秀\n85 良好\n60 合格", "lowest_grade": "不合格",
-    })  # fmt: skip
+    response = c.post(
+        reverse("assessment:scheme_new"),
+        {
+            "plan": plan.pk,
+            "period_label": "2025年度",
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "name": "",
+            "assessed": "all",
+            "partner_coefficient": "0.3",
+            "late_fraction": "0.5",
+            "bonus_cap": "",
+            "grade_bands": "95 优秀\n85 良好\n60 合格",
+            "lowest_grade": "不合格",
+        },
+    )
     scheme = Scheme.objects.get(plan=plan)
     assert response.status_code == 302 and response["Location"] == reverse(
         "assessment:scheme", args=[scheme.pk]
@@ -289,16 +309,28 @@ def test_it_creates_a_scheme_from_a_plan_activates_and_runs_it(
     assert a.results.count() == 3
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("grade_bands", "优秀", "应为“最低得分率 等次”"),
-    ("period_end", "2024-12-31", "早于开始日期"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("grade_bands", "优秀", "应为“最低得分率 等次”"),
+        ("period_end", "2024-12-31", "早于开始日期"),
+    ],
+)
 def test_it_says_why_a_scheme_cannot_be_created(
     plan: Plan, users: dict[str, User], field: str, value: str, message: str
 ) -> None:
-    data = {"plan": plan.pk, "period_label": "2025年度", "period_start": "2025-01-01", "period_end": "2025-12-31",
-            "assessed": "lead", "partner_coefficient": "0", "late_fraction": "0.5", "grade_bands": "90 优秀",
-            "lowest_grade": "不合格", field: value}  # fmt: skip
+    data = {
+        "plan": plan.pk,
+        "period_label": "2025年度",
+        "period_start": "2025-01-01",
+        "period_end": "2025-12-31",
+        "assessed": "lead",
+        "partner_coefficient": "0",
+        "late_fraction": "0.5",
+        "grade_bands": "90 优秀",
+        "lowest_grade": "不合格",
+        field: value,
+    }
     response = client_for(users["manager"]).post(reverse("assessment:scheme_new"), data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -306,16 +338,26 @@ def test_it_says_why_a_scheme_cannot_be_created(
 
 
 def test_it_edits_an_items_method_and_points(plan: Plan, users: dict[str, User]) -> None:
-    from duban.assessment.actions import do_create_scheme_from_plan
+    from duban.assessment.actions.schemes import do_create_scheme_from_plan
 
-    scheme = do_create_scheme_from_plan(plan, period_label="2025年度", period_start=dt.date(2025, 1, 1),
-                                        period_end=dt.date(2025, 12, 31), acting_user=users["manager"])  # fmt: skip
+    scheme = do_create_scheme_from_plan(
+        plan,
+        period_label="2025年度",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        acting_user=users["manager"],
+    )
     it = item(scheme, "5")
     prefix = f"item{it.pk}"
-    response = client_for(users["manager"]).post(reverse("assessment:item_edit", args=[scheme.pk, it.pk]), {
-        f"{prefix}-method": "checklist", f"{prefix}-max_points": "8", f"{prefix}-weight": "1",
-        f"{prefix}-criteria": "建立台账 3\n按月通报 5",
-    })  # fmt: skip
+    response = client_for(users["manager"]).post(
+        reverse("assessment:item_edit", args=[scheme.pk, it.pk]),
+        {
+            f"{prefix}-method": "checklist",
+            f"{prefix}-max_points": "8",
+            f"{prefix}-weight": "1",
+            f"{prefix}-criteria": "建立台账 3\n按月通报 5",
+        },
+    )
     assert response.status_code == 302
     it.refresh_from_db()
     assert (it.method, it.max_points) == (Method.CHECKLIST, Decimal(8))
@@ -323,10 +365,15 @@ def test_it_edits_an_items_method_and_points(plan: Plan, users: dict[str, User])
 
 
 def test_it_adds_veto_and_bonus_items(plan: Plan, users: dict[str, User]) -> None:
-    from duban.assessment.actions import do_create_scheme_from_plan
+    from duban.assessment.actions.schemes import do_create_scheme_from_plan
 
-    scheme = do_create_scheme_from_plan(plan, period_label="2025年度", period_start=dt.date(2025, 1, 1),
-                                        period_end=dt.date(2025, 12, 31), acting_user=users["manager"])  # fmt: skip
+    scheme = do_create_scheme_from_plan(
+        plan,
+        period_label="2025年度",
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        acting_user=users["manager"],
+    )
     c = client_for(users["manager"])
     c.post(reverse("assessment:veto_add", args=[scheme.pk]), {"name": "发生重大安全事故"})
     c.post(reverse("assessment:bonus_add", args=[scheme.pk]), {"name": "省级表彰", "points": "2", "cap": "4"})
@@ -359,8 +406,9 @@ def test_it_closes_publishes_and_reopens_an_assessment_with_a_reason(
 
 
 def test_it_reruns_an_open_assessment_as_of_a_date(assessment: Assessment, users: dict[str, User]) -> None:
-    response = client_for(users["manager"]).post(reverse("assessment:run", args=[assessment.pk]),
-                                                 {"as_of": "2025-12-31"})  # fmt: skip
+    response = client_for(users["manager"]).post(
+        reverse("assessment:run", args=[assessment.pk]), {"as_of": "2025-12-31"}
+    )
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.as_of == dt.date(2025, 12, 31)
@@ -375,15 +423,22 @@ def test_it_says_why_a_closed_assessment_cannot_be_published_twice(
     assert "只有已定稿的考核可以公布" in response.content.decode()
 
 
-@pytest.mark.parametrize(("what", "data", "stored"), [
-    ("rule", {"level": "特别重大", "count": "2"}, ("特别重大", 2, None)),
-    ("rate", {"rate": "0.75"}, ("", None, Decimal("0.75"))),
-    ("veto", {"note": "2025年8月发生群体性事件"}, ("", None, None)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("what", "data", "stored"),
+    [
+        ("rule", {"level": "特别重大", "count": "2"}, ("特别重大", 2, None)),
+        ("rate", {"rate": "0.75"}, ("", None, Decimal("0.75"))),
+        ("veto", {"note": "2025年8月发生群体性事件"}, ("", None, None)),
+    ],
+)
 def test_it_records_incidents_with_evidence(
-    assessment: Assessment, units: dict[str, Unit], users: dict[str, User], what: str, data: dict[str, str],
+    assessment: Assessment,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    what: str,
+    data: dict[str, str],
     stored: tuple[str, int | None, Decimal | None],
-) -> None:  # fmt: skip
+) -> None:
     scheme = assessment.scheme
     target = {
         "rule": f"rule:{DeductionRule.objects.get(scheme=scheme, item='重大安全事故').pk}",
@@ -391,10 +446,15 @@ def test_it_records_incidents_with_evidence(
         "veto": f"veto:{VetoItem.objects.get(scheme=scheme).pk}",
     }[what]
     before = Incident.objects.count()
-    response = client_for(users["manager"]).post(reverse("assessment:incident_add", args=[assessment.pk]), {
-        "unit": units["B"].pk, "what": target, **data,
-        "evidence": SimpleUploadedFile("通报.pdf", PDF, content_type="application/pdf"),
-    })  # fmt: skip
+    response = client_for(users["manager"]).post(
+        reverse("assessment:incident_add", args=[assessment.pk]),
+        {
+            "unit": units["B"].pk,
+            "what": target,
+            **data,
+            "evidence": SimpleUploadedFile("通报.pdf", PDF, content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     incident = Incident.objects.latest("pk")
     assert Incident.objects.count() == before + 1
@@ -414,12 +474,15 @@ def test_it_records_incidents_with_evidence(
     )
 
 
-def test_it_says_why_an_incident_is_refused(assessment: Assessment, units: dict[str, Unit],
-                                            users: dict[str, User]) -> None:  # fmt: skip
+def test_it_says_why_an_incident_is_refused(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
     rule = DeductionRule.objects.get(scheme=assessment.scheme, item="重大安全事故")
     before = Incident.objects.count()
-    response = client_for(users["manager"]).post(reverse("assessment:incident_add", args=[assessment.pk]), {
-        "unit": units["B"].pk, "what": f"rule:{rule.pk}", "level": "一般", "count": "1"})  # fmt: skip
+    response = client_for(users["manager"]).post(
+        reverse("assessment:incident_add", args=[assessment.pk]),
+        {"unit": units["B"].pk, "what": f"rule:{rule.pk}", "level": "一般", "count": "1"},
+    )
     assert response.status_code == 400
     assert "须选择级别" in response.content.decode()
     assert Incident.objects.count() == before
@@ -427,8 +490,9 @@ def test_it_says_why_an_incident_is_refused(assessment: Assessment, units: dict[
 
 def test_it_removes_an_incident_with_a_reason(assessment: Assessment, users: dict[str, User]) -> None:
     incident = Incident.objects.filter(assessment=assessment, kind="veto").get()
-    client_for(users["manager"]).post(reverse("assessment:incident_remove", args=[assessment.pk, incident.pk]),
-                                      {"reason": "登记错误"})  # fmt: skip
+    client_for(users["manager"]).post(
+        reverse("assessment:incident_remove", args=[assessment.pk, incident.pk]), {"reason": "登记错误"}
+    )
     assert not Incident.objects.filter(pk=incident.pk).exists()
 
 
@@ -457,8 +521,9 @@ def test_it_grades_a_checklist_by_the_criteria_met(
     assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
 ) -> None:
     it = item(assessment.scheme, "5")
-    response = client_for(users["manager"]).post(reverse("assessment:grades", args=[assessment.pk, it.pk]),
-                                                 {"unit": units["A"].pk, "met": ["0", "2"]})  # fmt: skip
+    response = client_for(users["manager"]).post(
+        reverse("assessment:grades", args=[assessment.pk, it.pk]), {"unit": units["A"].pk, "met": ["0", "2"]}
+    )
     assert response.status_code == 302
     assert ManualGrade.objects.get(assessment=assessment, item=it, unit=units["A"]).met == [0, 2]
 
@@ -466,8 +531,9 @@ def test_it_grades_a_checklist_by_the_criteria_met(
 # ─── appeals ──────────────────────────────────────────────────────────────────────────────────
 
 
-def test_it_lets_a_unit_appeal_its_own_result(assessment: Assessment, units: dict[str, Unit],
-                                              users: dict[str, User]) -> None:  # fmt: skip
+def test_it_lets_a_unit_appeal_its_own_result(
+    assessment: Assessment, units: dict[str, Unit], users: dict[str, User]
+) -> None:
     close(assessment, users)
     r = result(assessment, units["A"])
     c = client_for(users["reporter"])
@@ -551,8 +617,9 @@ def test_it_refuses_to_let_others_decide_an_appeal(
     signed_in = client_for(users[role])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
     prefix = f"ap{appealed.pk}"
-    response = signed_in.post(reverse("assessment:appeal_decide", args=[appealed.pk]),
-                                            {f"{prefix}-decision": "accept"})  # fmt: skip
+    response = signed_in.post(
+        reverse("assessment:appeal_decide", args=[appealed.pk]), {f"{prefix}-decision": "accept"}
+    )
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before
 
@@ -569,8 +636,9 @@ def test_it_refuses_writes_to_whoever_may_not_make_them(
 ) -> None:
     signed_in = client_for(users[role])  # signing in is audited: before the count
     before = AuditEvent.objects.count()
-    response = signed_in.post(reverse(f"assessment:{name}", args=[assessment.pk]),
-                                            {"reason": "x", "as_of": "2026-01-31"})  # fmt: skip
+    response = signed_in.post(
+        reverse(f"assessment:{name}", args=[assessment.pk]), {"reason": "x", "as_of": "2026-01-31"}
+    )
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before
 
@@ -579,7 +647,7 @@ def test_it_refuses_writes_to_whoever_may_not_make_them(
 
 
 def more_incidents(a: Assessment, units: dict[str, Unit], users: dict[str, User], n: int) -> None:
-    from duban.assessment.actions import do_record_incident
+    from duban.assessment.actions.incidents import do_record_incident
 
     rule = DeductionRule.objects.get(scheme=a.scheme, item="重大安全事故")
     for _ in range(n):
@@ -596,11 +664,16 @@ def more_appeals(a: Assessment, units: dict[str, Unit], users: dict[str, User], 
 
 
 def more_schemes(a: Assessment, units: dict[str, Unit], users: dict[str, User], n: int) -> None:
-    from duban.assessment.actions import do_create_scheme_from_plan
+    from duban.assessment.actions.schemes import do_create_scheme_from_plan
 
     for year in range(2020, 2020 + n):
-        do_create_scheme_from_plan(a.scheme.plan, period_label=f"{year}年度", period_start=dt.date(year, 1, 1),
-                                   period_end=dt.date(year, 12, 31), acting_user=users["manager"])  # fmt: skip
+        do_create_scheme_from_plan(
+            a.scheme.plan,
+            period_label=f"{year}年度",
+            period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31),
+            acting_user=users["manager"],
+        )
 
 
 QUERY_PAGES: dict[str, tuple[str, Any, int]] = {
@@ -615,9 +688,13 @@ QUERY_PAGES: dict[str, tuple[str, Any, int]] = {
 @pytest.mark.parametrize("more", [0, 4])
 @pytest.mark.parametrize("name", sorted(QUERY_PAGES))
 def test_it_reads_a_list_page_in_a_fixed_number_of_queries(
-    assessment: Assessment, units: dict[str, Unit], users: dict[str, User], django_assert_num_queries: Any,
-    name: str, more: int,
-) -> None:  # fmt: skip
+    assessment: Assessment,
+    units: dict[str, Unit],
+    users: dict[str, User],
+    django_assert_num_queries: Any,
+    name: str,
+    more: int,
+) -> None:
     role, add, queries = QUERY_PAGES[name]
     add(assessment, units, users, more)
     c = client_for(users[role])

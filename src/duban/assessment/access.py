@@ -13,11 +13,10 @@ Who sees what:
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from duban.accounts.models import User
 from duban.assessment.models import (
     Appeal,
     Assessment,
@@ -32,15 +31,15 @@ from duban.plans.access import can_manage, visible_plans
 FINAL = (AssessmentStatus.CLOSED, AssessmentStatus.PUBLISHED)
 
 
-def _active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
 
 
-def _sees_all(user: Any) -> bool:
+def _sees_all(user: User) -> bool:
     return bool(user.is_admin or user.is_leader)
 
 
-def is_office(user: Any, assessment: Assessment) -> bool:
+def is_office(user: User, assessment: Assessment) -> bool:
     """Sees every unit's result and breakdown of this assessment, published or not."""
     if not _active(user):
         return False
@@ -50,7 +49,7 @@ def is_office(user: Any, assessment: Assessment) -> bool:
 # --- schemes ----------------------------------------------------------------------------------
 
 
-def visible_schemes(user: Any) -> QuerySet[Scheme]:
+def visible_schemes(user: User) -> QuerySet[Scheme]:
     schemes = Scheme.objects.all()
     if not _active(user):
         return schemes.none()
@@ -61,14 +60,14 @@ def visible_schemes(user: Any) -> QuerySet[Scheme]:
     return schemes.filter(status=SchemeStatus.ACTIVE, plan__in=visible_plans(user).values("pk"))
 
 
-def access_scheme(user: Any, scheme_id: int) -> Scheme:
+def access_scheme(user: User, scheme_id: int) -> Scheme:
     try:
         return visible_schemes(user).select_related("plan").get(pk=scheme_id)
     except (Scheme.DoesNotExist, ValueError, TypeError):
         raise Http404("考核方案不存在或无权访问") from None
 
 
-def access_managed_scheme(user: Any, scheme_id: int) -> Scheme:
+def access_managed_scheme(user: User, scheme_id: int) -> Scheme:
     scheme = access_scheme(user, scheme_id)
     if not can_manage(user, scheme.plan):
         raise Http404("考核方案不存在或无权访问")
@@ -78,7 +77,7 @@ def access_managed_scheme(user: Any, scheme_id: int) -> Scheme:
 # --- assessments and results ------------------------------------------------------------------
 
 
-def visible_assessments(user: Any) -> QuerySet[Assessment]:
+def visible_assessments(user: User) -> QuerySet[Assessment]:
     """Assessments the user may open: the office's, and for a reporter those in which its unit has
     a result (once closed) or whose ranking is published on a plan it may see."""
     assessments = Assessment.objects.all()
@@ -93,21 +92,21 @@ def visible_assessments(user: Any) -> QuerySet[Assessment]:
     return Assessment.objects.filter(pk__in=assessments.filter(published | own).values("pk"))
 
 
-def access_assessment(user: Any, assessment_id: int) -> Assessment:
+def access_assessment(user: User, assessment_id: int) -> Assessment:
     try:
         return visible_assessments(user).select_related("scheme__plan").get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise Http404("考核不存在或无权访问") from None
 
 
-def access_managed_assessment(user: Any, assessment_id: int) -> Assessment:
+def access_managed_assessment(user: User, assessment_id: int) -> Assessment:
     assessment = access_assessment(user, assessment_id)
     if not can_manage(user, assessment.scheme.plan):
         raise Http404("考核不存在或无权访问")
     return assessment
 
 
-def can_see_ranking(user: Any, assessment: Assessment) -> bool:
+def can_see_ranking(user: User, assessment: Assessment) -> bool:
     if is_office(user, assessment):
         return True
     return (
@@ -116,7 +115,7 @@ def can_see_ranking(user: Any, assessment: Assessment) -> bool:
     )
 
 
-def access_ranking(user: Any, assessment_id: int) -> tuple[Assessment, QuerySet[Result]]:
+def access_ranking(user: User, assessment_id: int) -> tuple[Assessment, QuerySet[Result]]:
     """The assessment and its results by rank: for the office, and for others once published."""
     assessment = access_assessment(user, assessment_id)
     if not can_see_ranking(user, assessment):
@@ -126,7 +125,7 @@ def access_ranking(user: Any, assessment_id: int) -> tuple[Assessment, QuerySet[
     )
 
 
-def visible_results(user: Any) -> QuerySet[Result]:
+def visible_results(user: User) -> QuerySet[Result]:
     """Results whose breakdown (lines) the user may read."""
     results = Result.objects.all()
     if not _active(user):
@@ -140,7 +139,7 @@ def visible_results(user: Any) -> QuerySet[Result]:
     return results.filter(unit_id=user.unit_id, assessment__status__in=FINAL)
 
 
-def access_result(user: Any, result_id: int) -> Result:
+def access_result(user: User, result_id: int) -> Result:
     """A result with its breakdown: the office's, or the user's own unit's once closed."""
     try:
         return visible_results(user).select_related("assessment__scheme__plan", "unit").get(pk=result_id)
@@ -148,7 +147,7 @@ def access_result(user: Any, result_id: int) -> Result:
         raise Http404("考核结果不存在或无权访问") from None
 
 
-def access_evidence(user: Any, assessment_id: int, incident_id: int) -> Incident:
+def access_evidence(user: User, assessment_id: int, incident_id: int) -> Incident:
     """An incident with an evidence file: any of the assessment's for the office; for a unit, those
     recorded against the unit whose breakdown the user may read (its own, once closed)."""
     assessment = access_assessment(user, assessment_id)
@@ -162,22 +161,24 @@ def access_evidence(user: Any, assessment_id: int, incident_id: int) -> Incident
     return incident
 
 
-def can_file_appeal(user: Any, result: Result) -> bool:
+def can_file_appeal(user: User, result: Result) -> bool:
     return bool(
-        _active(user) and user.is_reporter and user.unit_id == result.unit_id
+        _active(user)
+        and user.is_reporter
+        and user.unit_id == result.unit_id
         and result.assessment.status in FINAL
         and not result.appeals.filter(status="filed").exists()
-    )  # fmt: skip
+    )
 
 
 # --- appeals ----------------------------------------------------------------------------------
 
 
-def visible_appeals(user: Any) -> QuerySet[Appeal]:
+def visible_appeals(user: User) -> QuerySet[Appeal]:
     return Appeal.objects.filter(result__in=visible_results(user).values("pk"))
 
 
-def access_appeal(user: Any, appeal_id: int) -> Appeal:
+def access_appeal(user: User, appeal_id: int) -> Appeal:
     try:
         return (
             visible_appeals(user)
@@ -188,7 +189,7 @@ def access_appeal(user: Any, appeal_id: int) -> Appeal:
         raise Http404("申诉不存在或无权访问") from None
 
 
-def can_decide_appeal(user: Any, appeal: Appeal) -> bool:
+def can_decide_appeal(user: User, appeal: Appeal) -> bool:
     return bool(
         _active(user) and appeal.status == "filed" and can_manage(user, appeal.result.assessment.scheme.plan)
     )

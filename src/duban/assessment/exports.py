@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from duban.assessment import queries
 from duban.assessment.models import Assessment, LineKind, Result, ResultLine
+from duban.assessment.scoring import Rule
 from duban.office.docx import (
     BODY_FONT,
     HEADING_FONT,
@@ -32,6 +33,24 @@ KINDS = dict(LineKind.choices)
 
 # 18, 2.5, -10 — as a clerk would write them (not 18.00); the pages call it exports.num.
 num = number_text
+
+
+def rule_text(rules: list[dict[str, Any]]) -> str:
+    """A negative-list item's rules in words: "特别重大 −30 分/件；重大 −10 分/件", "＞0.6 扣 20 分，每增加 0.1
+    再扣 10 分，最多扣 50 分"."""
+    out = []
+    for raw in rules:
+        r = Rule.from_dict(raw)
+        if r.threshold:
+            text = f"{r.threshold} 扣 {num(-r.points)} 分"
+            if r.step and r.step_points:
+                text += f"，每增加 {num(r.step)} 再扣 {num(-r.step_points)} 分"
+            if r.cap is not None:
+                text += f"，最多扣 {num(-r.cap)} 分"
+        else:
+            text = f"{r.level or ''} {num(r.points)} 分/{r.per or '件'}".strip()
+        out.append(text)
+    return "；".join(out)
 
 
 def signed(value: Decimal | int | None) -> str:
@@ -99,17 +118,27 @@ def ranking_table(assessment: Assessment, rk: Ranking) -> Table:
         title=f"{scheme.name}排名",
         headings=(*RANKING_HEAD, *rk.sections, *RANKING_TAIL),
         rows=[
-            (row.result.rank, row.result.unit.name, *[None if p is None else float(p) for p in row.sections],
-             float(row.result.item_points), float(row.result.deductions), float(row.result.bonus), row.result.vetoed,
-             float(row.result.total), float(row.result.max_points), row.result.grade,
-             None if row.result.previous_total is None else float(row.result.previous_total),
-             None if row.total_change is None else float(row.total_change), row.result.previous_rank,
-             row.result.rank_change)
+            (
+                row.result.rank,
+                row.result.unit.name,
+                *[None if p is None else float(p) for p in row.sections],
+                float(row.result.item_points),
+                float(row.result.deductions),
+                float(row.result.bonus),
+                row.result.vetoed,
+                float(row.result.total),
+                float(row.result.max_points),
+                row.result.grade,
+                None if row.result.previous_total is None else float(row.result.previous_total),
+                None if row.total_change is None else float(row.total_change),
+                row.result.previous_rank,
+                row.result.rank_change,
+            )
             for row in rk.rows
         ],
         facts=f"考核期：{scheme.period_label}；数据截至 {assessment.as_of.isoformat()}；状态：{assessment.get_status_display()}",
         sheet="排名",
-    )  # fmt: skip
+    )
 
 
 def ranking_xlsx(assessment: Assessment, rk: Ranking) -> bytes:
@@ -143,13 +172,22 @@ def breakdown_table(result: Result, lines: Sequence[ResultLine], sources: Sequen
     return Table(
         title=f"{result.unit.name} {a.scheme.name}得分明细",
         headings=("部分", "项目", "类型", "得分", "分值", "说明", "来源"),
-        rows=[(ln.section, ln.label, KINDS.get(ln.kind, ln.kind), float(ln.points),
-               None if ln.max_points is None else float(ln.max_points), ln.reason, src)
-              for ln, src in zip(lines, sources, strict=True)],
+        rows=[
+            (
+                ln.section,
+                ln.label,
+                KINDS.get(ln.kind, ln.kind),
+                float(ln.points),
+                None if ln.max_points is None else float(ln.max_points),
+                ln.reason,
+                src,
+            )
+            for ln, src in zip(lines, sources, strict=True)
+        ],
         facts=f"总分 {num(result.total)} / {num(result.max_points)}，第 {result.rank} 名，{result.grade}；"
-              f"数据截至 {a.as_of.isoformat()}",
+        f"数据截至 {a.as_of.isoformat()}",
         sheet="得分明细",
-    )  # fmt: skip
+    )
 
 
 def breakdown_xlsx(result: Result, lines: Sequence[ResultLine], sources: Sequence[str]) -> bytes:
@@ -167,8 +205,10 @@ def summary_lines(assessment: Assessment, rk: Ranking) -> list[str]:
     grades = queries.grade_counts(assessment)
     top = [r.result.unit.name for r in rows if r.result.rank == 1]
     vetoed = [r.result.unit.name for r in rows if r.result.vetoed]
-    out = [f"本次考核共 {len(rows)} 个单位，" + "，".join(f"{g} {n} 个" for g, n in grades.items()) + "。",
-           f"第一名：{'、'.join(top)}（{num(rows[0].result.total)} 分）。"]  # fmt: skip
+    out = [
+        f"本次考核共 {len(rows)} 个单位，" + "，".join(f"{g} {n} 个" for g, n in grades.items()) + "。",
+        f"第一名：{'、'.join(top)}（{num(rows[0].result.total)} 分）。",
+    ]
     if vetoed:
         out.append(f"被一票否决：{'、'.join(vetoed)}。")
     return out
@@ -179,24 +219,51 @@ def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
     scheme = assessment.scheme
     doc = official_document()
     word_paragraph(doc, f"{scheme.name}情况报告", TITLE_FONT, 22, bold=True, center=True)
-    word_paragraph(doc, f"（数据截至{date_text(assessment.as_of)}，{assessment.get_status_display()}）", BODY_FONT, 16,
-               center=True)  # fmt: skip
+    word_paragraph(
+        doc,
+        f"（数据截至{date_text(assessment.as_of)}，{assessment.get_status_display()}）",
+        BODY_FONT,
+        16,
+        center=True,
+    )
     word_paragraph(doc, "一、总体情况", HEADING_FONT, 16)
     for line in summary_lines(assessment, rk):
         word_paragraph(doc, line, BODY_FONT, 16, indent=True)
     word_paragraph(doc, "二、考核排名", HEADING_FONT, 16)
-    word_table(doc, ("名次", "单位", "总分", "扣分", "加分", "等次", "较上期"), [
-        (r.result.rank, r.result.unit.name, num(r.result.total), num(r.result.deductions), num(r.result.bonus),
-         r.result.grade + ("（一票否决）" if r.result.vetoed else ""), signed(r.total_change))
-        for r in rk.rows
-    ])  # fmt: skip
+    word_table(
+        doc,
+        ("名次", "单位", "总分", "扣分", "加分", "等次", "较上期"),
+        [
+            (
+                r.result.rank,
+                r.result.unit.name,
+                num(r.result.total),
+                num(r.result.deductions),
+                num(r.result.bonus),
+                r.result.grade + ("（一票否决）" if r.result.vetoed else ""),
+                signed(r.total_change),
+            )
+            for r in rk.rows
+        ],
+    )
     word_paragraph(doc, "三、分项得分情况", HEADING_FONT, 16)
     sections = queries.section_summary(assessment)
     if sections:
-        word_table(doc, ("部分", "满分", "平均得分", "最高", "最低", "单位数"), [
-            (s["section"] or "其他", num(s["max"]), num(s["mean"]), num(s["high"]), num(s["low"]), s["units"])
-            for s in sections
-        ])  # fmt: skip
+        word_table(
+            doc,
+            ("部分", "满分", "平均得分", "最高", "最低", "单位数"),
+            [
+                (
+                    s["section"] or "其他",
+                    num(s["max"]),
+                    num(s["mean"]),
+                    num(s["high"]),
+                    num(s["low"]),
+                    s["units"],
+                )
+                for s in sections
+            ],
+        )
     else:
         word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
     word_paragraph(doc, "四、负面清单扣分情况", HEADING_FONT, 16)
@@ -222,14 +289,24 @@ def chart_specs(rk: Ranking) -> list[dict[str, Any]]:
             top = maxima.get(label)
             shares[i].append(None if pts is None or not top else round(float(pts / top * 100), 1))
     specs = [
-        _bar("chart-ranking", "考核排名（总分）", units, [{"name": "总分", "data": [float(r.result.total) for r in rk.rows]}]),
-        _bar("chart-sections", "各单位分项得分率（得分 / 该部分满分）", units,
-             [{"name": label, "data": data} for label, data in zip(rk.sections, shares, strict=True)], percent=True),
-    ]  # fmt: skip
+        _bar(
+            "chart-ranking",
+            "考核排名（总分）",
+            units,
+            [{"name": "总分", "data": [float(r.result.total) for r in rk.rows]}],
+        ),
+        _bar(
+            "chart-sections",
+            "各单位分项得分率（得分 / 该部分满分）",
+            units,
+            [{"name": label, "data": data} for label, data in zip(rk.sections, shares, strict=True)],
+            percent=True,
+        ),
+    ]
     # Without a previous period there is no change to draw (an empty chart would only puzzle).
     if any(r.total_change is not None for r in rk.rows):
-        specs.append(_bar("chart-change", "较上期总分变化", units, [{"name": "较上期", "data": [
-            None if r.total_change is None else float(r.total_change) for r in rk.rows]}]))  # fmt: skip
+        change = [None if r.total_change is None else float(r.total_change) for r in rk.rows]
+        specs.append(_bar("chart-change", "较上期总分变化", units, [{"name": "较上期", "data": change}]))
     return specs
 
 
@@ -249,7 +326,20 @@ def unit_chart(result: Result) -> list[dict[str, Any]]:
     ]
 
 
-def _bar(chart_id: str, title: str, categories: Sequence[str], series: Sequence[dict[str, Any]], *,
-         percent: bool = False) -> dict[str, Any]:  # fmt: skip
-    return {"id": chart_id, "kind": "bar", "title": title, "categories": list(categories), "series": list(series),
-            "percent": percent, "stack": False}  # fmt: skip
+def _bar(
+    chart_id: str,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[dict[str, Any]],
+    *,
+    percent: bool = False,
+) -> dict[str, Any]:
+    return {
+        "id": chart_id,
+        "kind": "bar",
+        "title": title,
+        "categories": list(categories),
+        "series": list(series),
+        "percent": percent,
+        "stack": False,
+    }

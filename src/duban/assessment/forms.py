@@ -65,14 +65,26 @@ class SchemeForm(forms.Form):
     name = forms.CharField(label="方案名称（可不填）", max_length=200, required=False)
     assessed = forms.ChoiceField(label="考核对象", choices=Assessed.choices, initial=Assessed.LEAD)
     include_children = forms.BooleanField(label="同一文件附带的清单各作为一部分", required=False)
-    partner_coefficient = forms.DecimalField(label="配合单位系数（0–1）", min_value=Decimal(0), max_value=Decimal(1),
-                                             decimal_places=3, initial=Decimal(0))  # fmt: skip
-    late_fraction = forms.DecimalField(label="逾期完成得分比例（0–1）", min_value=Decimal(0), max_value=Decimal(1),
-                                       decimal_places=3, initial=Decimal("0.5"))  # fmt: skip
+    partner_coefficient = forms.DecimalField(
+        label="配合单位系数（0–1）",
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        decimal_places=3,
+        initial=Decimal(0),
+    )
+    late_fraction = forms.DecimalField(
+        label="逾期完成得分比例（0–1）",
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        decimal_places=3,
+        initial=Decimal("0.5"),
+    )
     bonus_cap = forms.DecimalField(label="加分上限（可不填）", min_value=Decimal(0), required=False)
-    grade_bands = forms.CharField(label="等次（每行“最低得分率% 等次”，从高到低）",
-                                  widget=forms.Textarea(attrs={"rows": 3}),
-                                  initial="90 优秀\n80 良好\n60 合格")  # fmt: skip
+    grade_bands = forms.CharField(
+        label="等次（每行“最低得分率% 等次”，从高到低）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial="90 优秀\n80 良好\n60 合格",
+    )
     lowest_grade = forms.CharField(label="最低等次", max_length=16, initial="不合格")
 
     def __init__(self, *args: Any, plans: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
@@ -91,10 +103,12 @@ class SchemeSettingsForm(forms.Form):
     period_start = forms.DateField(label="考核期开始", widget=DATE)
     period_end = forms.DateField(label="考核期结束", widget=DATE)
     assessed = forms.ChoiceField(label="考核对象", choices=Assessed.choices)
-    partner_coefficient = forms.DecimalField(label="配合单位系数（0–1）", min_value=Decimal(0), max_value=Decimal(1),
-                                             decimal_places=3)  # fmt: skip
-    late_fraction = forms.DecimalField(label="逾期完成得分比例（0–1）", min_value=Decimal(0), max_value=Decimal(1),
-                                       decimal_places=3)  # fmt: skip
+    partner_coefficient = forms.DecimalField(
+        label="配合单位系数（0–1）", min_value=Decimal(0), max_value=Decimal(1), decimal_places=3
+    )
+    late_fraction = forms.DecimalField(
+        label="逾期完成得分比例（0–1）", min_value=Decimal(0), max_value=Decimal(1), decimal_places=3
+    )
     bonus_cap = forms.DecimalField(label="加分上限（可不填）", min_value=Decimal(0), required=False)
     grade_bands = forms.CharField(
         label="等次（每行“最低得分率% 等次”，从高到低）", widget=forms.Textarea(attrs={"rows": 3})
@@ -111,15 +125,23 @@ class ItemForm(forms.Form):
     method = forms.ChoiceField(label="评分方法", choices=Method.choices)
     max_points = forms.DecimalField(label="分值", min_value=Decimal(0), decimal_places=2)
     weight = forms.DecimalField(label="权重", min_value=Decimal(0), decimal_places=3)
-    criteria = forms.CharField(label="评分细则（每行“名称 分值”，评分细则法用）", required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    criteria = forms.CharField(
+        label="评分细则（每行“名称 分值”，评分细则法用）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     @classmethod
     def of(cls, item: SchemeItem) -> ItemForm:
-        return cls(prefix=f"item{item.pk}", initial={
-            "method": item.method, "max_points": item.max_points.normalize(), "weight": item.weight.normalize(),
-            "criteria": criteria_text(item.criteria),
-        })  # fmt: skip
+        return cls(
+            prefix=f"item{item.pk}",
+            initial={
+                "method": item.method,
+                "max_points": item.max_points.normalize(),
+                "weight": item.weight.normalize(),
+                "criteria": criteria_text(item.criteria),
+            },
+        )
 
     def clean_criteria(self) -> list[dict[str, str]]:
         return parse_criteria(self.cleaned_data["criteria"])
@@ -134,8 +156,11 @@ class NewItemForm(forms.Form):
     method = forms.ChoiceField(
         label="评分方法", choices=[(m, Method(m).label) for m in (Method.MANUAL, Method.CHECKLIST)]
     )
-    criteria = forms.CharField(label="评分细则（每行“名称 分值”，评分细则法用）", required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    criteria = forms.CharField(
+        label="评分细则（每行“名称 分值”，评分细则法用）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean_criteria(self) -> list[dict[str, str]]:
         return parse_criteria(self.cleaned_data["criteria"])
@@ -169,18 +194,24 @@ class RuleForm(forms.Form):
         parsed = [Rule.from_dict(r) for r in rule.rules]
         counted = [r for r in parsed if r.threshold is None]
         initial: dict[str, Any] = {
-            "item": rule.item, "per": next((r.per for r in counted if r.per), "件"),
-            "counts": "\n".join(f"{r.level} {_plain(-r.points)}" if r.level else _plain(-r.points) for r in counted),
-        }  # fmt: skip
+            "item": rule.item,
+            "per": next((r.per for r in counted if r.per), "件"),
+            "counts": "\n".join(
+                f"{r.level} {_plain(-r.points)}" if r.level else _plain(-r.points) for r in counted
+            ),
+        }
         t = next((r for r in parsed if r.threshold is not None), None)
         if t is not None and t.threshold is not None:
-            initial.update({
-                "cmp": "≥" if t.threshold.startswith(("≥", ">=")) else ">",
-                "limit": t.threshold.lstrip(">≥= "), "points": _plain(-t.points),
-                "step": None if t.step is None else _plain(t.step),
-                "step_points": None if t.step_points is None else _plain(-t.step_points),
-                "cap": None if t.cap is None else _plain(-t.cap),
-            })  # fmt: skip
+            initial.update(
+                {
+                    "cmp": "≥" if t.threshold.startswith(("≥", ">=")) else ">",
+                    "limit": t.threshold.lstrip(">≥= "),
+                    "points": _plain(-t.points),
+                    "step": None if t.step is None else _plain(t.step),
+                    "step_points": None if t.step_points is None else _plain(-t.step_points),
+                    "cap": None if t.cap is None else _plain(-t.cap),
+                }
+            )
         return initial
 
     def clean_counts(self) -> list[tuple[str, Decimal]]:
@@ -242,10 +273,15 @@ class ReasonForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(label="处理", choices=[("accept", "采纳（重新计算）"), ("reject", "驳回")],
-                                 widget=forms.RadioSelect)  # fmt: skip
-    reason = forms.CharField(label="处理意见（驳回时必填）", max_length=2000, required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    decision = forms.ChoiceField(
+        label="处理", choices=[("accept", "采纳（重新计算）"), ("reject", "驳回")], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="处理意见（驳回时必填）",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class IncidentForm(forms.Form):
@@ -257,13 +293,23 @@ class IncidentForm(forms.Form):
     level = forms.CharField(label="级别（分级扣分时填写）", max_length=16, required=False)
     count = forms.IntegerField(label="件数", min_value=1, required=False)
     rate = forms.DecimalField(label="比率（按比率扣分时填写）", min_value=Decimal(0), required=False)
-    note = forms.CharField(label="说明（不得填写个人信息）", max_length=2000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
-    evidence = forms.FileField(label="佐证材料", required=False,
-                               widget=forms.ClearableFileInput(attrs={"accept": evidence_accept()}))  # fmt: skip
+    note = forms.CharField(
+        label="说明（不得填写个人信息）",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = forms.FileField(
+        label="佐证材料", required=False, widget=forms.ClearableFileInput(attrs={"accept": evidence_accept()})
+    )
 
-    def __init__(self, *args: Any, units: Sequence[tuple[int, str]] = (),
-                 whats: Sequence[tuple[str, Any]] = (), **kwargs: Any) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *args: Any,
+        units: Sequence[tuple[int, str]] = (),
+        whats: Sequence[tuple[str, Any]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = list(units)  # type: ignore[attr-defined]
         self.fields["what"].choices = list(whats)  # type: ignore[attr-defined]
@@ -274,8 +320,9 @@ class GradeForm(forms.Form):
 
     unit = forms.IntegerField(widget=forms.HiddenInput)
     score = forms.DecimalField(label="评分", min_value=Decimal(0), required=False)
-    met = forms.TypedMultipleChoiceField(label="达到的细则", coerce=int, required=False,
-                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    met = forms.TypedMultipleChoiceField(
+        label="达到的细则", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
     reason = forms.CharField(
         label="理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 1})
     )

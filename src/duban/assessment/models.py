@@ -314,8 +314,9 @@ class ResultLine(models.Model):
     # are read by result, and an index costs every line written.
     result = models.ForeignKey(Result, on_delete=models.CASCADE, db_constraint=False, related_name="lines")
     order = models.PositiveIntegerField()
-    text = models.ForeignKey(LineText, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                             related_name="+")  # fmt: skip
+    text = models.ForeignKey(
+        LineText, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     report_ref = models.BigIntegerField("进展报告", null=True, blank=True)
     grade_ref = models.BigIntegerField("人工评分", null=True, blank=True)
     source = models.JSONField("其他来源", null=True, blank=True)

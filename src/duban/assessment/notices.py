@@ -42,14 +42,18 @@ def published(assessment: Assessment) -> list[Message]:
     results = Result.objects.filter(assessment=assessment).select_related("unit")
     return [
         Message(
-            key=f"assessment-published:a{assessment.pk}.{edition}:r{r.pk}", kind=KIND_PUBLISHED,
+            key=f"assessment-published:a{assessment.pk}.{edition}:r{r.pk}",
+            kind=KIND_PUBLISHED,
             title=f"考核结果已公布：{scheme.name}"[:200],
-            text=(f"{scheme.period_label}考核结果已公布：{r.unit.name}总分 {r.total.normalize():f}，"
-                  f"第 {r.rank} 名，等次 {r.grade}。请查看本单位得分明细，如有异议可提出申诉。"),
-            link=result_link(r.pk), units=(r.unit_id,),
+            text=(
+                f"{scheme.period_label}考核结果已公布：{r.unit.name}总分 {r.total.normalize():f}，"
+                f"第 {r.rank} 名，等次 {r.grade}。请查看本单位得分明细，如有异议可提出申诉。"
+            ),
+            link=result_link(r.pk),
+            units=(r.unit_id,),
         )
         for r in results.order_by("rank", "unit__name")
-    ]  # fmt: skip
+    ]
 
 
 def appeal_filed(appeal: Appeal) -> Message:
@@ -57,11 +61,14 @@ def appeal_filed(appeal: Appeal) -> Message:
     assessment = result.assessment
     managers = assessment.scheme.plan.managers.filter(is_active=True).values_list("pk", flat=True)
     return Message(
-        key=f"appeal-filed:ap{appeal.pk}", kind=KIND_APPEAL_FILED, title=f"{result.unit.name}提出考核申诉",
+        key=f"appeal-filed:ap{appeal.pk}",
+        kind=KIND_APPEAL_FILED,
+        title=f"{result.unit.name}提出考核申诉",
         text=f"{assessment.scheme.name}：{result.unit.name}对本单位得分（{result.total.normalize():f} 分）提出申诉。"
-             f"申诉理由：{appeal.reason}",
-        link=reverse("assessment:appeals", args=[assessment.pk]), users=tuple(managers),
-    )  # fmt: skip
+        f"申诉理由：{appeal.reason}",
+        link=reverse("assessment:appeals", args=[assessment.pk]),
+        users=tuple(managers),
+    )
 
 
 def appeal_decided(appeal: Appeal) -> Message:
@@ -71,9 +78,11 @@ def appeal_decided(appeal: Appeal) -> Message:
     if accepted and appeal.total_before is not None and appeal.total_after is not None:
         change = f"总分 {appeal.total_before.normalize():f} → {appeal.total_after.normalize():f}。"
     return Message(
-        key=f"appeal-decided:ap{appeal.pk}", kind=KIND_APPEAL_ACCEPTED if accepted else KIND_APPEAL_REJECTED,
+        key=f"appeal-decided:ap{appeal.pk}",
+        kind=KIND_APPEAL_ACCEPTED if accepted else KIND_APPEAL_REJECTED,
         title=f"考核申诉{appeal.get_status_display()}",
         text=f"{result.assessment.scheme.name}：{result.unit.name}的申诉{appeal.get_status_display()}。"
-             f"处理意见：{appeal.decision_reason.rstrip('。')}。{change}",
-        link=result_link(result.pk), units=(result.unit_id,),
-    )  # fmt: skip
+        f"处理意见：{appeal.decision_reason.rstrip('。')}。{change}",
+        link=result_link(result.pk),
+        units=(result.unit_id,),
+    )

@@ -55,28 +55,19 @@ def scheme_summary(scheme: Scheme) -> SchemeSummary:
         acc[1] += item.points
         methods[item.method] = methods.get(item.method, 0) + 1
     return SchemeSummary(
-        items=len(items), points=sum((i.points for i in items), ZERO),
-        sections=[SectionSummary(s, n, p) for s, (n, p) in sections.items()], by_method=methods,
-        rules=scheme.deduction_rules.count(), vetoes=scheme.vetoes.count(), bonuses=scheme.bonuses.count(),
-    )  # fmt: skip
+        items=len(items),
+        points=sum((i.points for i in items), ZERO),
+        sections=[SectionSummary(s, n, p) for s, (n, p) in sections.items()],
+        by_method=methods,
+        rules=scheme.deduction_rules.count(),
+        vetoes=scheme.vetoes.count(),
+        bonuses=scheme.bonuses.count(),
+    )
 
 
 def ranking(assessment: Assessment) -> QuerySet[Result]:
     """The results by rank, with their units (one query)."""
     return Result.objects.filter(assessment=assessment).select_related("unit").order_by("rank", "unit__name")
-
-
-RANKING_HEADER = ("名次", "单位", "总分", "满分", "项目得分", "扣分", "加分", "一票否决", "等次", "上期总分", "上期名次",
-                  "名次变化")  # fmt: skip
-
-
-def ranking_rows(results: QuerySet[Result]) -> list[tuple[Any, ...]]:
-    """The ranking as rows for a table or a spreadsheet (RANKING_HEADER)."""
-    return [
-        (r.rank, r.unit.name, r.total, r.max_points, r.item_points, r.deductions, r.bonus, r.vetoed, r.grade,
-         r.previous_total, r.previous_rank, r.rank_change)
-        for r in results.select_related("unit")
-    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -95,19 +86,9 @@ def breakdown(result: Result) -> list[Section]:
         groups.setdefault(line.section, []).append(line)
     for section, lines in groups.items():
         maxima = [ln.max_points for ln in lines if ln.max_points is not None]
-        out.append(Section(section, sum((ln.points for ln in lines), ZERO),
-                           sum(maxima, ZERO) if maxima else None, lines))  # fmt: skip
+        points = sum((ln.points for ln in lines), ZERO)
+        out.append(Section(section, points, sum(maxima, ZERO) if maxima else None, lines))
     return out
-
-
-BREAKDOWN_HEADER = ("部分", "项目", "类型", "得分", "分值", "说明")
-
-
-def breakdown_rows(result: Result) -> list[tuple[Any, ...]]:
-    """Every line of a unit's result, for a spreadsheet (BREAKDOWN_HEADER)."""
-    kinds = dict(LineKind.choices)
-    return [(ln.section, ln.label, kinds.get(ln.kind, ln.kind), ln.points, ln.max_points, ln.reason)
-            for ln in ResultLine.objects.filter(result=result).select_related("text").order_by("order")]  # fmt: skip
 
 
 def section_chart(result: Result) -> dict[str, list[Any]]:
@@ -119,24 +100,16 @@ def section_chart(result: Result) -> dict[str, list[Any]]:
     }
 
 
-def ranking_chart(assessment: Assessment) -> dict[str, list[Any]]:
-    """Units by rank with their totals and the previous period's, for a bar chart."""
-    rows = list(ranking(assessment).values_list("unit__name", "total", "previous_total"))
-    return {
-        "units": [u for u, _, _ in rows],
-        "totals": [float(t) for _, t, _ in rows],
-        "previous": [None if p is None else float(p) for _, _, p in rows],
-    }
-
-
 def section_summary(assessment: Assessment) -> list[dict[str, Any]]:
     """Per section over all units: the mean points, the maximum a unit could earn, the lowest and
     highest (for the report's per-section summaries)."""
     acc: dict[str, dict[str, Any]] = {}
     for sections in Result.objects.filter(assessment=assessment).values_list("sections", flat=True):
         for s in sections:
-            a = acc.setdefault(s["section"], {"section": s["section"], "units": 0, "sum": ZERO, "max": ZERO,
-                                              "low": None, "high": None})  # fmt: skip
+            a = acc.setdefault(
+                s["section"],
+                {"section": s["section"], "units": 0, "sum": ZERO, "max": ZERO, "low": None, "high": None},
+            )
             pts = Decimal(s["points"])
             a["units"] += 1
             a["sum"] += pts
@@ -147,28 +120,26 @@ def section_summary(assessment: Assessment) -> list[dict[str, Any]]:
 
 
 def grade_counts(assessment: Assessment) -> dict[str, int]:
-    return dict(Result.objects.filter(assessment=assessment).values_list("grade").annotate(n=Count("pk"))
-                .values_list("grade", "n"))  # fmt: skip
+    return dict(
+        Result.objects.filter(assessment=assessment)
+        .values_list("grade")
+        .annotate(n=Count("pk"))
+        .values_list("grade", "n")
+    )
 
 
 def deductions_by_rule(assessment: Assessment) -> list[tuple[str, Decimal, int]]:
     """(rule, points deducted over all units, number of units) for the negative list's summary."""
-    rows = (ResultLine.objects.filter(result__assessment=assessment, text__kind=LineKind.DEDUCTION)
-            .values(rule=F("text__label")).annotate(deducted=Sum("text__points"), units=Count("result", distinct=True))
-            .order_by("deducted"))  # fmt: skip
+    rows = (
+        ResultLine.objects.filter(result__assessment=assessment, text__kind=LineKind.DEDUCTION)
+        .values(rule=F("text__label"))
+        .annotate(deducted=Sum("text__points"), units=Count("result", distinct=True))
+        .order_by("deducted")
+    )
     return [(r["rule"], r["deducted"], r["units"]) for r in rows]
 
 
 def open_appeals(assessment: Assessment) -> QuerySet[Appeal]:
     return Appeal.objects.filter(result__assessment=assessment, status=AppealStatus.FILED).select_related(
         "result__unit", "filed_by"
-    )
-
-
-def unit_history(unit_id: int, plan_series: Any) -> QuerySet[Result]:
-    """A unit's results over the periods of one plan, oldest first."""
-    return (
-        Result.objects.filter(unit_id=unit_id, assessment__scheme__plan__series=plan_series)
-        .select_related("assessment__scheme")
-        .order_by("assessment__scheme__period_end")
     )

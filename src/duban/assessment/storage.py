@@ -12,6 +12,22 @@ this module writes as little as it can, and without the ORM's per-row costs:
 - rows go in as values already as the database takes them, not through model instances: COPY on
   PostgreSQL (through a temporary table when rows may conflict), INSERTs of many rows a statement
   on SQLite; ranks and deletions of ranges of lines are statements sent together (executemany).
+
+Why lines are stored at every run, not once at publication with a unit's breakdown computed on
+demand before that (issue 12 asked; measured with benchmarks/assessment_scale.py at 3,000 units ×
+100 items, CPU seconds of the process, SQLite / PostgreSQL, the machine's load in the README):
+- computing is most of a run (about 1.0 s of 1.2 s when nothing changed) and needs the engine's
+  own speed-ups (paused_gc, columns, cents) in either way; storing after a few grades changed
+  costs 0.2 s, after an item's points changed 0.35 s;
+- a run storing results only would take about 1.1 / 1.2 s, saving at most those 0.2–0.35 s, and
+  the publication would then write every line at once: 1.8 / 1.4 s, at the 2 s goal, again after
+  every reopening; that write needs COPY, INSERTs of many rows and LineText all the same;
+- a unit's breakdown computed on demand takes 25 / 20–40 ms against 2–3 ms to read its stored
+  lines, and the report's negative-list summary (queries.deductions_by_rule) would need a whole
+  computation per download while the assessment is open;
+- what would go is the block digests alone (digest, changed_blocks, the deletion of ranges), and
+  the test suite pins that a run stores its lines.
+So the lines stay stored at every run, with the machinery above.
 """
 
 from __future__ import annotations
@@ -20,7 +36,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice, repeat
 from typing import Any
@@ -29,23 +45,15 @@ from django.db import connections, router, transaction
 from django.db.models import Field, Model
 
 from duban.assessment import scoring
-from duban.assessment.engine import (
-    GRADE,
-    REPORT,
-    SIG,
-    SOURCE,
-    TEXT,
-    AssessmentError,
-    Entry,
-    Outcome,
-    Texts,
-    light,
-    paused_gc,
-)
+from duban.assessment.engine.entries import GRADE, REPORT, SIG, SOURCE, TEXT, Entry, Texts, paused_gc
+from duban.assessment.engine.outcomes import Outcome, light
+from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Assessment, LineText, Result, ResultLine
 
+# The columns of a result a store writes, in the order of its rows (COMPARED: those compared
+# with the stored result to tell whether it changed).
 RESULT_FIELDS = ["total", "max_points", "item_points", "deductions", "bonus", "vetoed", "sections", "grade", "rank",
-                 "previous_total", "previous_rank", "computed_at", "digest"]  # fmt: skip
+                 "previous_total", "previous_rank", "computed_at", "digest"]  # fmt: skip # a row's columns, read as one row
 COMPARED = RESULT_FIELDS[:-2]
 LINE_FIELDS = ["result", "order", "text", "report_ref", "grade_ref", "source"]
 TEXT_FIELDS = ["assessment", "sig", "section", "label", "kind", "points", "max_points", "reason", "item_ref"]
@@ -58,10 +66,8 @@ HASH = 16  # hex digits of a block's hash in the digest
 def digest(entries: Sequence[Entry]) -> str:
     """What the lines say, hashed block by block (BLOCK lines each, in order): equal digests,
     equal lines; where two digests differ, the blocks whose hashes differ."""
-    return "".join(
-        hashlib.blake2b("\x1f".join(map(SIG, entries[n:n + BLOCK])).encode(), digest_size=HASH // 2).hexdigest()
-        for n in range(0, len(entries), BLOCK)
-    )  # fmt: skip
+    blocks = ("\x1f".join(map(SIG, entries[n : n + BLOCK])) for n in range(0, len(entries), BLOCK))
+    return "".join(hashlib.blake2b(block.encode(), digest_size=HASH // 2).hexdigest() for block in blocks)
 
 
 def changed_blocks(old: str, new: str) -> list[tuple[int, int | None]]:
@@ -107,77 +113,132 @@ def store(
         return _store(assessment, outcomes, at, partial)
 
 
+@dataclass
+class _Changes:
+    """What a store writes: the results' rows (new or changed), the ranks of results that only
+    moved, the units without a result yet and the units with lines to rewrite (their ranges)."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    moved: list[tuple[int, int]] = field(default_factory=list)
+    new: list[Outcome] = field(default_factory=list)
+    patches: list[tuple[Outcome, list[tuple[int, int | None]]]] = field(default_factory=list)
+
+
 def _store(assessment: Assessment, outcomes: Sequence[Outcome], at: dt.datetime, partial: bool) -> Stored:
+    _set_previous(assessment, outcomes)
+    existing = {
+        row[0]: row[1:]
+        for row in Result.objects.filter(assessment=assessment).values_list(
+            "unit_id", "pk", "digest", *COMPARED
+        )
+    }
+    when = connections[router.db_for_write(Result)].ops.adapt_datetimefield_value(at)
+    changes = _changes(assessment, outcomes, existing, when)
+    set_ranks(changes.moved, at)
+    gone = [] if partial else _remove_gone(outcomes, existing)
+    # New units are inserted, the others updated in place (by the unique assessment + unit), so
+    # appeals keep pointing at their result; a first run only inserts (PostgreSQL: COPY). Not
+    # bulk_create: its model instances and per-value preparation cost a tenth of a second at
+    # 3,000 units.
+    if changes.rows:
+        conflict = ["assessment", "unit"] if existing else []
+        insert_values(
+            Result,
+            ["assessment", "unit", *RESULT_FIELDS],
+            changes.rows,
+            conflict=conflict,
+            update=RESULT_FIELDS,
+        )
+    ids = {unit_id: old[0] for unit_id, old in existing.items()}
+    if changes.new:
+        ids = dict(Result.objects.filter(assessment=assessment).values_list("unit_id", "pk"))
+    every = len(changes.patches) == len(existing) and not partial
+    written = _rewrite_lines(assessment, ids, changes.new, changes.patches, every=every)
+    said = _said(outcomes)
+    texts = _texts(assessment, said) if changes.new or changes.patches or gone else {}
+    parts = [(ids[o.unit_id], 0, o.entries) for o in changes.new]
+    parts += [
+        (ids[o.unit_id], first, o.entries[first:after])
+        for o, ranges in changes.patches
+        for first, after in ranges
+    ]
+    if parts:
+        insert_values(ResultLine, LINE_FIELDS, _line_rows(parts, texts))
+    if (changes.patches or gone) and not partial:
+        _drop_unused_texts(assessment, texts, said)
+    return Stored(len(changes.rows) + len(changes.moved), written)
+
+
+def _set_previous(assessment: Assessment, outcomes: Sequence[Outcome]) -> None:
+    """Each outcome's total and rank in the previous period's assessment (none: None)."""
     previous: dict[int, tuple[Decimal, int]] = {}
     if assessment.previous_id:
-        previous = {u: (t, r) for u, t, r in Result.objects.filter(assessment_id=assessment.previous_id)
-                    .values_list("unit_id", "total", "rank")}  # fmt: skip
-    existing = {row[0]: row[1:] for row in Result.objects.filter(assessment=assessment).values_list(
-        "unit_id", "pk", "digest", *COMPARED)}  # fmt: skip
-    rows: list[tuple[Any, ...]] = []
-    when = connections[router.db_for_write(Result)].ops.adapt_datetimefield_value(at)
-    moved: list[tuple[int, int]] = []
-    new: list[Outcome] = []  # units without a result yet
-    patches: list[tuple[Outcome, list[tuple[int, int | None]]]] = []  # units with lines to rewrite
-    rank_at = COMPARED.index("rank")
+        results = Result.objects.filter(assessment_id=assessment.previous_id)
+        previous = {u: (t, r) for u, t, r in results.values_list("unit_id", "total", "rank")}
     for o in outcomes:
         o.previous_total, o.previous_rank = previous.get(o.unit_id, (None, None))
+
+
+def _changes(
+    assessment: Assessment, outcomes: Sequence[Outcome], existing: Mapping[int, Sequence[Any]], when: Any
+) -> _Changes:
+    """Compare each outcome with its stored result (`existing`: unit → id, digest, COMPARED)."""
+    out = _Changes()
+    rank_at = COMPARED.index("rank")
+    for o in outcomes:
         d = digest(o.entries)
-        values = (o.total, o.max_points, o.item_points, o.deductions, o.bonus, o.vetoed or "", o.sections,
-                  o.grade, o.rank, o.previous_total, o.previous_rank)  # fmt: skip
+        values = (
+            o.total,
+            o.max_points,
+            o.item_points,
+            o.deductions,
+            o.bonus,
+            o.vetoed or "",
+            o.sections,
+            o.grade,
+            o.rank,
+            o.previous_total,
+            o.previous_rank,
+        )
         old = existing.get(o.unit_id)
         if old is None:
-            new.append(o)
+            out.new.append(o)
         elif old[1] != d:
-            patches.append((o, changed_blocks(old[1], d)))
+            out.patches.append((o, changed_blocks(old[1], d)))
         elif tuple(old[2:]) == values:
             continue  # unchanged
         elif all(a == b for n, (a, b) in enumerate(zip(old[2:], values, strict=True)) if n != rank_at):
             # Only moved in the ranking (another unit's score changed): an UPDATE of the rank, not
             # a rewrite of the whole row.
-            moved.append((old[0], o.rank))
+            out.moved.append((old[0], o.rank))
             continue
-        rows.append((assessment.pk, o.unit_id, *values[:6], json.dumps(o.sections), *values[7:], when, d))
-    set_ranks(moved, at)
-    gone: list[int] = []
-    if not partial:
-        kept = {o.unit_id for o in outcomes}
-        gone = [old[0] for unit_id, old in existing.items() if unit_id not in kept]
-        if gone:
-            if Result.objects.filter(pk__in=gone, appeals__isnull=False).exists():
-                raise AssessmentError(
-                    "有单位不再属于考核对象，但其考核结果有申诉记录：请先处理申诉或恢复考核对象"
-                )
-            ResultLine.objects.filter(result_id__in=gone).delete()
-            Result.objects.filter(pk__in=gone).delete()
-    # New units are inserted, the others updated in place (by the unique assessment + unit), so
-    # appeals keep pointing at their result; a first run only inserts (PostgreSQL: COPY). Not
-    # bulk_create: its model instances and per-value preparation cost a tenth of a second at
-    # 3,000 units.
-    if rows:
-        insert_values(Result, ["assessment", "unit", *RESULT_FIELDS], rows,
-                    conflict=["assessment", "unit"] if existing else (), update=RESULT_FIELDS)  # fmt: skip
-    ids = {unit_id: old[0] for unit_id, old in existing.items()}
-    if new:
-        ids = dict(Result.objects.filter(assessment=assessment).values_list("unit_id", "pk"))
-    written = _rewrite_lines(
-        assessment, ids, new, patches, every=len(patches) == len(existing) and not partial
-    )
-    said = _said(outcomes)
-    texts = _texts(assessment, said) if new or patches or gone else {}
-    parts = [(ids[o.unit_id], 0, o.entries) for o in new]
-    parts += [
-        (ids[o.unit_id], first, o.entries[first:after]) for o, ranges in patches for first, after in ranges
-    ]
-    if parts:
-        insert_values(ResultLine, LINE_FIELDS, _line_rows(parts, texts))
-    if (patches or gone) and not partial:
-        _drop_unused_texts(assessment, texts, said)
-    return Stored(len(rows) + len(moved), written)
+        out.rows.append((assessment.pk, o.unit_id, *values[:6], json.dumps(o.sections), *values[7:], when, d))
+    return out
 
 
-def _rewrite_lines(assessment: Assessment, ids: Mapping[int, int], new: Sequence[Outcome],
-                   patches: Sequence[tuple[Outcome, Sequence[tuple[int, int | None]]]], *, every: bool) -> int:  # fmt: skip
+def _remove_gone(outcomes: Sequence[Outcome], existing: Mapping[int, Sequence[Any]]) -> list[int]:
+    """Delete the results (and lines) of units no longer assessed; their ids. Refused while one
+    of them has an appeal: the appeal points at its result."""
+    kept = {o.unit_id for o in outcomes}
+    gone = [old[0] for unit_id, old in existing.items() if unit_id not in kept]
+    if gone:
+        if Result.objects.filter(pk__in=gone, appeals__isnull=False).exists():
+            raise AssessmentError(
+                "有单位不再属于考核对象，但其考核结果有申诉记录：请先处理申诉或恢复考核对象"
+            )
+        ResultLine.objects.filter(result_id__in=gone).delete()
+        Result.objects.filter(pk__in=gone).delete()
+    return gone
+
+
+def _rewrite_lines(
+    assessment: Assessment,
+    ids: Mapping[int, int],
+    new: Sequence[Outcome],
+    patches: Sequence[tuple[Outcome, Sequence[tuple[int, int | None]]]],
+    *,
+    every: bool,
+) -> int:
     """Delete the lines about to be rewritten: of every unit in `patches` (its ranges of lines;
     `every`: that is every unit of the assessment); the number of lines to be written."""
     whole = [ids[o.unit_id] for o, ranges in patches if ranges == [(0, None)]]
@@ -189,8 +250,12 @@ def _rewrite_lines(assessment: Assessment, ids: Mapping[int, int], new: Sequence
     else:
         for n in range(0, len(whole), 500):
             ResultLine.objects.filter(result_id__in=whole[n : n + 500]).delete()
-        parts = [(ids[o.unit_id], first, after) for o, ranges in patches if ranges != [(0, None)]
-                 for first, after in ranges]  # fmt: skip
+        parts = [
+            (ids[o.unit_id], first, after)
+            for o, ranges in patches
+            if ranges != [(0, None)]
+            for first, after in ranges
+        ]
         _delete_ranges(parts)
     written = sum(len(o.entries) for o in new)
     for o, ranges in patches:
@@ -224,9 +289,15 @@ def _line_rows(
     (a row by zip: 300,000 rows through a Python loop cost a tenth of a second more)."""
     text_id = texts.__getitem__
     for result_id, first, entries in parts:
-        yield from zip(repeat(result_id, len(entries)), range(first, first + len(entries)),
-                       map(text_id, map(TEXT, entries)), map(REPORT, entries), map(GRADE, entries),
-                       map(SOURCE, entries), strict=True)  # fmt: skip
+        yield from zip(
+            repeat(result_id, len(entries)),
+            range(first, first + len(entries)),
+            map(text_id, map(TEXT, entries)),
+            map(REPORT, entries),
+            map(GRADE, entries),
+            map(SOURCE, entries),
+            strict=True,
+        )
 
 
 def _said(outcomes: Sequence[Outcome]) -> Texts:
@@ -246,11 +317,25 @@ def _texts(assessment: Assessment, said: Texts) -> dict[str, int]:
     new = [e for sig, e in said.items() if sig not in texts]
     if new:
         # Left out if there already (an appeal's recomputation of one unit at the same time).
-        insert_values(LineText, TEXT_FIELDS, (
-            (assessment.pk, e.text, e.section[:200], e.line.item[:300], e.line.kind, e.line.points, e.max_points,
-             e.line.reason, e.item_id)
-            for e in new
-        ), conflict=["assessment", "sig"])  # fmt: skip
+        insert_values(
+            LineText,
+            TEXT_FIELDS,
+            (
+                (
+                    assessment.pk,
+                    e.text,
+                    e.section[:200],
+                    e.line.item[:300],
+                    e.line.kind,
+                    e.line.points,
+                    e.max_points,
+                    e.line.reason,
+                    e.item_id,
+                )
+                for e in new
+            ),
+            conflict=["assessment", "sig"],
+        )
         texts = dict(LineText.objects.filter(assessment=assessment).values_list("sig", "pk"))
     return texts
 
@@ -267,10 +352,10 @@ def _drop_unused_texts(assessment: Assessment, texts: Mapping[str, int], said: T
 
 def rerank(assessment: Assessment) -> None:
     """Ranks again from the stored totals (after one unit's result changed)."""
-    rows = list(Result.objects.filter(assessment=assessment).values_list("pk", "unit__name", "total", "vetoed",
-                                                                            "rank"))  # fmt: skip
-    places = {s.unit: place for place, s in scoring.rank([light(name, total, vetoed or None)
-                                                          for _, name, total, vetoed, _ in rows])}  # fmt: skip
+    results = Result.objects.filter(assessment=assessment)
+    rows = list(results.values_list("pk", "unit__name", "total", "vetoed", "rank"))
+    ranked = scoring.rank([light(name, total, vetoed or None) for _, name, total, vetoed, _ in rows])
+    places = {s.unit: place for place, s in ranked}
     set_ranks([(pk, places[name]) for pk, name, _, _, rank in rows if places[name] != rank], None)
 
 
@@ -288,8 +373,10 @@ def set_ranks(ranks: Sequence[tuple[int, int]], at: dt.datetime | None) -> None:
             cursor.executemany(f"UPDATE {table} SET {rank} = %s WHERE {pk} = %s", [(r, i) for i, r in ranks])
         else:
             when = connection.ops.adapt_datetimefield_value(at)
-            cursor.executemany(f"UPDATE {table} SET {rank} = %s, {quote('computed_at')} = %s WHERE {pk} = %s",
-                               [(r, when, i) for i, r in ranks])  # fmt: skip
+            cursor.executemany(
+                f"UPDATE {table} SET {rank} = %s, {quote('computed_at')} = %s WHERE {pk} = %s",
+                [(r, when, i) for i, r in ranks],
+            )
 
 
 def _column(f: Any) -> str:
@@ -297,8 +384,14 @@ def _column(f: Any) -> str:
     return f.column
 
 
-def insert_values(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                conflict: Sequence[str] = (), update: Sequence[str] = ()) -> None:  # fmt: skip
+def insert_values(
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] = (),
+) -> None:
     """Insert many rows of values already as the database takes them, in one round trip per
     few thousand (PostgreSQL: COPY). Why not bulk_create: a full computation writes a line for
     every unit and item (300,000 at 3,000 units × 100 items), and building a model instance for
@@ -325,8 +418,10 @@ def insert_values(model: type[Model], fields: Sequence[str], rows: Iterable[Sequ
             # INSERT … SELECT together (0.1 against 0.07 s for 3,000 results).
             target = quote(opts.db_table) if not conflict else quote(f"{opts.db_table}_incoming")
             if conflict:
-                cursor.execute(f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS SELECT {', '.join(columns)} "
-                               f"FROM {quote(opts.db_table)} WITH NO DATA")  # fmt: skip
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS SELECT {', '.join(columns)} "
+                    f"FROM {quote(opts.db_table)} WITH NO DATA"
+                )
             with cursor.cursor.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)

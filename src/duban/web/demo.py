@@ -190,13 +190,12 @@ def _assess(
     rng: random.Random,
     manager: Any,
 ) -> Any:
-    from duban.assessment.actions import (
-        do_activate_scheme,
+    from duban.assessment.actions.assessments import (
         do_close_assessment,
-        do_create_scheme_from_plan,
         do_publish_assessment,
         do_run_assessment,
     )
+    from duban.assessment.actions.schemes import do_activate_scheme, do_create_scheme_from_plan
     from duban.assessment.models import Assessed
     from duban.tracking.actions.periods import do_add_period
 
@@ -292,7 +291,8 @@ def _report(
 def _configure(scheme: Any, manager: Any) -> None:
     """Methods beyond completion: an indicator where a led task has a target, the 七 section
     graded by hand, a checklist in the 八 section; a veto and two bonus items."""
-    from duban.assessment.actions import do_add_bonus, do_add_veto, do_update_item
+    from duban.assessment.actions.items import do_update_item
+    from duban.assessment.actions.negative_list import do_add_bonus, do_add_veto
     from duban.assessment.models import Method
 
     checklist_done = False
@@ -322,8 +322,9 @@ def _configure(scheme: Any, manager: Any) -> None:
 def _grade(assessment: Any, n: int, rng: random.Random, manager: Any) -> None:
     from decimal import Decimal
 
-    from duban.assessment.actions import do_grade_item, do_record_incident
-    from duban.assessment.engine import direct_scorers
+    from duban.assessment.actions.grades import do_grade_item
+    from duban.assessment.actions.incidents import do_record_incident
+    from duban.assessment.engine.scorers import direct_scorers
     from duban.assessment.models import Method
     from duban.units.models import Unit
 
@@ -387,7 +388,7 @@ def _grade(assessment: Any, n: int, rng: random.Random, manager: Any) -> None:
 
 def _appeal(assessment: Any, reporters: dict[int, Any], as_of: dt.date, manager: Any) -> None:
     """The last-ranked unit appeals; the office rejects it with a reason (its score stands)."""
-    from duban.assessment.actions import do_decide_appeal, do_file_appeal
+    from duban.assessment.actions.appeals import do_decide_appeal, do_file_appeal
 
     last = assessment.results.order_by("-rank", "unit__name").first()
     if last is None or last.unit_id not in reporters:

@@ -27,7 +27,7 @@ def lines_to_texts(apps: Any, schema_editor: Any) -> None:
             by_content.setdefault(tuple(content), []).append(pk)
         for n, (content, ids) in enumerate(by_content.items()):
             text = LineText.objects.using(db).create(assessment_id=assessment_id, sig=f"migrated-{n}",
-                                                     **dict(zip(CONTENT, content, strict=True)))  # fmt: skip
+                                                     **dict(zip(CONTENT, content, strict=True)))
             for start in range(0, len(ids), 500):
                 ResultLine.objects.using(db).filter(pk__in=ids[start:start + 500]).update(text_id=text.pk)
     Result.objects.using(db).update(digest="")
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             model_name="resultline",
             name="result",
             field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE,
-                                    related_name="lines", to="assessment.result"),  # fmt: skip
+                                    related_name="lines", to="assessment.result"),
         ),
         migrations.CreateModel(
             name="LineText",
@@ -69,14 +69,14 @@ class Migration(migrations.Migration):
                 ("section", models.CharField(blank=True, max_length=200, verbose_name="部分")),
                 ("label", models.CharField(max_length=300, verbose_name="项目")),
                 ("kind", models.CharField(choices=[("item", "得分"), ("deduction", "扣分"), ("bonus", "加分"),
-                                                   ("veto", "一票否决")], max_length=12, verbose_name="类型")),  # fmt: skip
+                                                   ("veto", "一票否决")], max_length=12, verbose_name="类型")),
                 ("points", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="得分")),
                 ("max_points", models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True,
-                                                   verbose_name="分值")),  # fmt: skip
+                                                   verbose_name="分值")),
                 ("reason", models.TextField(verbose_name="说明")),
                 ("item_ref", models.BigIntegerField(blank=True, null=True, verbose_name="考核项目")),
                 ("assessment", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+",
-                                                 to="assessment.assessment")),  # fmt: skip
+                                                 to="assessment.assessment")),
             ],
         ),
         migrations.AddConstraint(
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             name="text",
             field=models.ForeignKey(db_constraint=False, db_index=False, null=True,
                                     on_delete=django.db.models.deletion.DO_NOTHING, related_name="+",
-                                    to="assessment.linetext"),  # fmt: skip
+                                    to="assessment.linetext"),
         ),
         # Nullable while the data moves, so that the reverse can add the columns back before
         # filling them.
@@ -99,11 +99,11 @@ class Migration(migrations.Migration):
             model_name="resultline", name="kind",
             field=models.CharField(choices=[("item", "得分"), ("deduction", "扣分"), ("bonus", "加分"),
                                             ("veto", "一票否决")], max_length=12, null=True, verbose_name="类型"),
-        ),  # fmt: skip
+        ),
         migrations.AlterField(
             model_name="resultline", name="points",
             field=models.DecimalField(decimal_places=2, max_digits=10, null=True, verbose_name="得分"),
-        ),  # fmt: skip
+        ),
         migrations.AlterField(
             model_name="resultline", name="reason", field=models.TextField(null=True, verbose_name="说明")
         ),
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
             model_name="resultline",
             name="text",
             field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING,
-                                    related_name="+", to="assessment.linetext"),  # fmt: skip
+                                    related_name="+", to="assessment.linetext"),
         ),
         migrations.RemoveField(model_name="resultline", name="section"),
         migrations.RemoveField(model_name="resultline", name="label"),
