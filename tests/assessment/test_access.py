@@ -89,7 +89,7 @@ def test_once_published_the_units_of_the_plan_see_the_ranking(
 def test_a_ranking_lists_every_unit_by_rank(closed: Assessment, users: dict[str, User]) -> None:
     do_publish_assessment(closed, acting_user=users["manager"])
     _, results = access_ranking(users["reporter"], closed.pk)
-    assert [(r.rank, r.unit.name) for r in results] == [(1, "区公安分局"), (1, "区司法局"), (3, "区民政局")]
+    assert [(r.rank, r.unit.name) for r in results] == [(1, "区公安分局"), (2, "区司法局"), (3, "区民政局")]
 
 
 def test_visible_results_of_a_reporter_are_its_own(closed: Assessment, users: dict[str, User]) -> None:

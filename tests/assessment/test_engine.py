@@ -15,11 +15,12 @@ Unit B (区司法局)
   T1 as partner: 0.3 × A's 20                              6.00 / 6
   T2 late (submitted 2026-01-15, due 2026-01-10): 10 × 0.5 5.00 / 10
   T4 graded 11.4                                          11.40 / 20
-  total 22.40 of 36 (62 %: 合格) — tied with A: both rank 1
+  total 22.40 of 36 (62 %: 合格) — the same raw total as A, but ranked by the 100-point score
+  (A 77.24, B 62.22): A rank 1, B rank 2
 Unit C (区民政局)
   T3 72 against ≥ 90: 80 % of 10                           8.00 / 10
   T4 graded 15                                            15.00 / 20
-  一票否决 → total 0, 不合格, rank 3 (after the tie: 1, 1, 3)
+  一票否决 → total 0, 不合格, rank 3
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def test_it_computes_the_hand_computed_totals_ranks_and_grades(
     got = {k: result(assessment, u) for k, u in units.items()}
     assert {k: (r.total, r.rank, r.grade, r.vetoed) for k, r in got.items()} == {
         "A": (Decimal("22.40"), 1, "合格", ""),
-        "B": (Decimal("22.40"), 1, "合格", ""),
+        "B": (Decimal("22.40"), 2, "合格", ""),
         "C": (Decimal("0.00"), 3, "不合格", "发生重大群体性事件"),
     }
     assert {k: r.max_points for k, r in got.items()} == {"A": 29, "B": 36, "C": 30}

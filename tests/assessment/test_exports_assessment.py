@@ -53,11 +53,12 @@ def test_it_exports_the_ranking_with_every_units_figures(
     assert set(by_unit) == {"区公安分局", "区司法局", "区民政局"}
     for res in Result.objects.filter(assessment=assessment).select_related("unit"):
         row = by_unit[res.unit.name]
-        assert (row["名次"], Decimal(str(row["总分"])), row["等次"]) == (res.rank, res.total, res.grade)
+        assert (row["名次"], Decimal(str(row["原始总分"])), row["等次"]) == (res.rank, res.total, res.grade)
+        assert Decimal(str(row["百分制得分"])) == res.score
         assert Decimal(str(row["扣分"])) == res.deductions
         for s in res.sections:
             assert Decimal(str(row[s["section"] or "其他"])) == Decimal(s["points"])
-    assert [r["名次"] for r in body] == [1, 1, 3]
+    assert [r["名次"] for r in body] == [1, 2, 3]
     assert by_unit["区民政局"]["一票否决"] == "发生重大群体性事件"
 
 
@@ -88,14 +89,19 @@ def test_it_writes_the_assessment_report(assessment: Assessment, users: dict[str
     assert [c.text for c in ranking.rows[0].cells] == [
         "名次",
         "单位",
-        "总分",
+        "百分制得分",
+        "原始总分",
         "扣分",
         "加分",
         "等次",
         "较上期",
     ]
-    got = {r.cells[1].text: (r.cells[0].text, r.cells[2].text) for r in ranking.rows[1:]}
-    assert got == {"区公安分局": ("1", "22.4"), "区司法局": ("1", "22.4"), "区民政局": ("3", "0")}
+    got = {r.cells[1].text: (r.cells[0].text, r.cells[2].text, r.cells[3].text) for r in ranking.rows[1:]}
+    assert got == {
+        "区公安分局": ("1", "77.24", "22.4 / 29"),
+        "区司法局": ("2", "62.22", "22.4 / 36"),
+        "区民政局": ("3", "0", "0 / 30"),
+    }
     assert [r.cells[0].text for r in sections.rows[1:]][:2] == ["一、基础工作", "二、重点工作"]
     assert deductions.rows[1].cells[0].text == "重大安全事故"
     assert deductions.rows[1].cells[1].text == "-10"

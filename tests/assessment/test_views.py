@@ -3,8 +3,9 @@ published; the office everything), the life of an assessment through the pages (
 run, close, reopen, publish), incidents and grades, appeals filed and decided, the charts' figures
 and the query counts of the list pages.
 
-The assessment is conftest's: A (区公安分局, `reporter`) and B (区司法局, `other_reporter`) tied
-at 22.40 (rank 1), C (区民政局) vetoed (0, rank 3); it is open until a test closes it.
+The assessment is conftest's: A (区公安分局, `reporter`) and B (区司法局, `other_reporter`) both at
+22.40 raw points, A of 29 (77.24 on the 100-point scale, rank 1) and B of 36 (62.22, rank 2), C
+(区民政局) vetoed (0, rank 3); it is open until a test closes it.
 """
 
 from __future__ import annotations
@@ -168,14 +169,17 @@ def test_it_lists_what_each_user_may_see(
 # ─── the ranking, its charts and exports ──────────────────────────────────────────────────────
 
 
-def test_it_ranks_with_ties_and_shows_the_veto(assessment: Assessment, users: dict[str, User]) -> None:
+def test_it_ranks_by_the_hundred_point_score_and_shows_the_veto(
+    assessment: Assessment, users: dict[str, User]
+) -> None:
     html = (
         client_for(users["manager"])
         .get(reverse("assessment:assessment", args=[assessment.pk]))
         .content.decode()
     )
     rows = re.findall(r'<td class="num rank">(\d+)</td>\s*<td>(?:<a [^>]*>)?([^<]+)', html)
-    assert sorted(rows) == [("1", "区公安分局"), ("1", "区司法局"), ("3", "区民政局")]
+    # A and B have the same raw total (22.40), but A of 29 points (77.24) and B of 36 (62.22).
+    assert rows == [("1", "区公安分局"), ("2", "区司法局"), ("3", "区民政局")]
     assert "发生重大群体性事件" in html
 
 
@@ -188,8 +192,8 @@ def test_it_writes_the_ranking_into_the_charts(assessment: Assessment, users: di
     specs = charts(html)
     ranking = specs["chart-ranking"]
     assert dict(zip(ranking["categories"], ranking["series"][0]["data"], strict=True)) == {
-        "区公安分局": 22.4,
-        "区司法局": 22.4,
+        "区公安分局": 77.24,
+        "区司法局": 62.22,
         "区民政局": 0.0,
     }
     assert ranking["categories"][-1] == "区民政局"

@@ -320,16 +320,20 @@ def test_a_submitted_correction_of_the_closing_report_reopens_the_task_until_rev
         acting_user=lead_reporter,
     )
     correction = do_submit_report(correction, acting_user=lead_reporter)
-    assert not TaskClosure.objects.filter(task=task1).exists()
+    assert not TaskClosure.current().filter(task=task1).exists()
+    # The closure is kept, marked reopened: the periods begun while it stood keep their figures.
+    kept = TaskClosure.objects.get(task=task1)
+    assert (kept.report_id, kept.reopened_by) == (report.pk, lead_reporter) and kept.reopened_at is not None
     event = AuditEvent.objects.get(action="reopen_task", object_id=str(task1.pk))
-    assert event.before == {"closure": event.before["closure"], "report": report.pk}
+    assert event.before == {"closure": kept.pk, "report": report.pk}
     do_accept_report(correction, acting_user=users["manager"])  # still in progress: stays open
-    assert not TaskClosure.objects.exists()
+    assert not TaskClosure.current().exists()
     # Completed after all: accepting the next correction closes the task again.
     again = do_correct_report(correction, acting_user=lead_reporter)
     do_edit_draft(again, done, lock_version=again.lock_version, acting_user=lead_reporter)
     do_accept_report(do_submit_report(again, acting_user=lead_reporter), acting_user=users["manager"])
-    assert TaskClosure.objects.get(task=task1).report_id == again.pk
+    assert TaskClosure.current().get(task=task1).report_id == again.pk
+    assert TaskClosure.objects.filter(task=task1).count() == 2
 
 
 def test_it_does_not_close_the_task_on_an_accepted_progress_report_or_contribution(

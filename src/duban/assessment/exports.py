@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from duban.assessment import queries
-from duban.assessment.models import Assessment, LineKind, Result, ResultLine
+from duban.assessment.models import Assessment, LineKind, RankBy, Result, ResultLine, Scheme
 from duban.assessment.scoring import Rule
 from duban.office.docx import (
     BODY_FONT,
@@ -78,33 +78,41 @@ class RankRow:
 class Ranking:
     sections: list[str]
     rows: list[RankRow]
+    rank_by: str = RankBy.RATE  # the one measure of rank and grade (Scheme.rank_by)
+
+    @property
+    def measure_label(self) -> str:
+        return "百分制得分" if self.rank_by == RankBy.RATE else "原始总分"
 
 
-def ranking(results: QuerySet[Result]) -> Ranking:
-    """The results by rank with their points per section (the sections in the order the results
-    list them, every unit's in one set of columns)."""
+def ranking(results: QuerySet[Result], scheme: Scheme) -> Ranking:
+    """The results by rank with their points per section (the sections in the plan's order,
+    queries.section_order, every unit's in one set of columns)."""
     rows = list(results)
-    labels: list[str] = []
+    labels: list[str] = queries.section_order(scheme)
     for r in rows:
         for s in r.sections:
-            if s["section"] not in labels:
+            if s["section"] not in labels:  # an item since removed from the scheme: last
                 labels.append(s["section"])
     out = []
     for r in rows:
         by = {s["section"]: Decimal(s["points"]) for s in r.sections}
         out.append(RankRow(r, [by.get(label) for label in labels]))
-    return Ranking([label or "其他" for label in labels], out)
+    used = {s["section"] for r in rows for s in r.sections}
+    keep = [n for n, label in enumerate(labels) if label in used]
+    return Ranking(
+        [labels[n] or "其他" for n in keep],
+        [RankRow(row.result, [row.sections[n] for n in keep]) for row in out],
+        scheme.rank_by,
+    )
 
 
-RANKING_HEAD = ("名次", "单位")
+RANKING_HEAD = ("名次", "单位", "百分制得分", "原始总分", "满分", "等次")
 RANKING_TAIL = (
     "项目得分",
     "扣分",
     "加分",
     "一票否决",
-    "总分",
-    "满分",
-    "等次",
     "上期总分",
     "较上期",
     "上期名次",
@@ -121,14 +129,15 @@ def ranking_table(assessment: Assessment, rk: Ranking) -> Table:
             (
                 row.result.rank,
                 row.result.unit.name,
+                float(row.result.score),
+                float(row.result.total),
+                float(row.result.max_points),
+                row.result.grade,
                 *[None if p is None else float(p) for p in row.sections],
                 float(row.result.item_points),
                 float(row.result.deductions),
                 float(row.result.bonus),
                 row.result.vetoed,
-                float(row.result.total),
-                float(row.result.max_points),
-                row.result.grade,
                 None if row.result.previous_total is None else float(row.result.previous_total),
                 None if row.total_change is None else float(row.total_change),
                 row.result.previous_rank,
@@ -136,7 +145,8 @@ def ranking_table(assessment: Assessment, rk: Ranking) -> Table:
             )
             for row in rk.rows
         ],
-        facts=f"考核期：{scheme.period_label}；数据截至 {assessment.as_of.isoformat()}；状态：{assessment.get_status_display()}",
+        facts=f"考核期：{scheme.period_label}；数据截至 {assessment.as_of.isoformat()}；状态：{assessment.get_status_display()}；"
+        f"排名与等次依据：{scheme.get_rank_by_display()}",
         sheet="排名",
     )
 
@@ -184,7 +194,8 @@ def breakdown_table(result: Result, lines: Sequence[ResultLine], sources: Sequen
             )
             for ln, src in zip(lines, sources, strict=True)
         ],
-        facts=f"总分 {num(result.total)} / {num(result.max_points)}，第 {result.rank} 名，{result.grade}；"
+        facts=f"百分制得分 {num(result.score)}，原始总分 {num(result.total)} / {num(result.max_points)}，"
+        f"第 {result.rank} 名，{result.grade}；"
         f"数据截至 {a.as_of.isoformat()}",
         sheet="得分明细",
     )
@@ -203,11 +214,16 @@ def summary_lines(assessment: Assessment, rk: Ranking) -> list[str]:
     if not rows:
         return ["本次考核没有考核对象。"]
     grades = queries.grade_counts(assessment)
-    top = [r.result.unit.name for r in rows if r.result.rank == 1]
+    top = [r.result for r in rows if r.result.rank == 1]
     vetoed = [r.result.unit.name for r in rows if r.result.vetoed]
+    first = "、".join(
+        f"{r.unit.name}（百分制得分 {num(r.score)} 分，原始总分 {num(r.total)} / {num(r.max_points)} 分）"
+        for r in top
+    )
     out = [
         f"本次考核共 {len(rows)} 个单位，" + "，".join(f"{g} {n} 个" for g, n in grades.items()) + "。",
-        f"第一名：{'、'.join(top)}（{num(rows[0].result.total)} 分）。",
+        f"排名与等次依据：{rk.measure_label}。",
+        f"第一名：{first}。",
     ]
     if vetoed:
         out.append(f"被一票否决：{'、'.join(vetoed)}。")
@@ -232,12 +248,13 @@ def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
     word_paragraph(doc, "二、考核排名", HEADING_FONT, 16)
     word_table(
         doc,
-        ("名次", "单位", "总分", "扣分", "加分", "等次", "较上期"),
+        ("名次", "单位", "百分制得分", "原始总分", "扣分", "加分", "等次", "较上期"),
         [
             (
                 r.result.rank,
                 r.result.unit.name,
-                num(r.result.total),
+                num(r.result.score),
+                f"{num(r.result.total)} / {num(r.result.max_points)}",
                 num(r.result.deductions),
                 num(r.result.bonus),
                 r.result.grade + ("（一票否决）" if r.result.vetoed else ""),
@@ -291,9 +308,9 @@ def chart_specs(rk: Ranking) -> list[dict[str, Any]]:
     specs = [
         _bar(
             "chart-ranking",
-            "考核排名（总分）",
+            f"考核排名（{rk.measure_label}）",
             units,
-            [{"name": "总分", "data": [float(r.result.total) for r in rk.rows]}],
+            [{"name": rk.measure_label, "data": [float(r.result.measure(rk.rank_by)) for r in rk.rows]}],
         ),
         _bar(
             "chart-sections",

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from duban.assessment.models import Assessed, DeductionRule, Method, SchemeItem
+from duban.assessment.models import Assessed, DeductionRule, Method, RankBy, SchemeItem
 from duban.assessment.scoring import Rule
 from duban.clock import today
 from duban.evidence import evidence_accept
@@ -55,6 +55,10 @@ def parse_criteria(text: str) -> list[dict[str, str]]:
     return out
 
 
+# The bands are in the terms of the scheme's one measure (Scheme.rank_by).
+BANDS_LABEL = "等次（每行“最低分 等次”，从高到低；按百分制折算时为百分制得分，按原始总分时为原始分）"
+
+
 class SchemeForm(forms.Form):
     """A scheme made from a plan's own points."""
 
@@ -80,8 +84,11 @@ class SchemeForm(forms.Form):
         initial=Decimal("0.5"),
     )
     bonus_cap = forms.DecimalField(label="加分上限（可不填）", min_value=Decimal(0), required=False)
+    rank_by = forms.ChoiceField(
+        label="排名与等次依据", choices=RankBy.choices, initial=RankBy.RATE, required=False
+    )
     grade_bands = forms.CharField(
-        label="等次（每行“最低得分率% 等次”，从高到低）",
+        label=BANDS_LABEL,
         widget=forms.Textarea(attrs={"rows": 3}),
         initial="90 优秀\n80 良好\n60 合格",
     )
@@ -93,6 +100,12 @@ class SchemeForm(forms.Form):
 
     def clean_grade_bands(self) -> list[dict[str, str]]:
         return parse_bands(self.cleaned_data["grade_bands"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("rank_by"):
+            data.pop("rank_by", None)  # not posted: the scheme keeps its measure
+        return data
 
 
 class SchemeSettingsForm(forms.Form):
@@ -110,13 +123,20 @@ class SchemeSettingsForm(forms.Form):
         label="逾期完成得分比例（0–1）", min_value=Decimal(0), max_value=Decimal(1), decimal_places=3
     )
     bonus_cap = forms.DecimalField(label="加分上限（可不填）", min_value=Decimal(0), required=False)
-    grade_bands = forms.CharField(
-        label="等次（每行“最低得分率% 等次”，从高到低）", widget=forms.Textarea(attrs={"rows": 3})
+    rank_by = forms.ChoiceField(
+        label="排名与等次依据", choices=RankBy.choices, initial=RankBy.RATE, required=False
     )
+    grade_bands = forms.CharField(label=BANDS_LABEL, widget=forms.Textarea(attrs={"rows": 3}))
     lowest_grade = forms.CharField(label="最低等次", max_length=16)
 
     def clean_grade_bands(self) -> list[dict[str, str]]:
         return parse_bands(self.cleaned_data["grade_bands"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("rank_by"):
+            data.pop("rank_by", None)  # not posted: the scheme keeps its measure
+        return data
 
 
 class ItemForm(forms.Form):

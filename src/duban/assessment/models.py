@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from duban.assessment.scoring import hundred_scale
+
 
 class Assessed(models.TextChoices):
     LEAD = "lead", "牵头单位"
@@ -36,6 +38,13 @@ class Method(models.TextChoices):
     COMPLETION = "completion", "完成情况"
     INDICATOR = "indicator", "指标完成值"
     CHECKLIST = "checklist", "评分细则"
+
+
+class RankBy(models.TextChoices):
+    """The one measure a scheme ranks and grades by."""
+
+    RATE = "rate", "百分制折算（得分 ÷ 满分 × 100）"
+    POINTS = "points", "原始总分"
 
 
 def default_grade_bands() -> list[dict[str, Any]]:
@@ -58,6 +67,10 @@ class Scheme(models.Model):
     partner_coefficient = models.DecimalField(
         "配合单位系数", max_digits=4, decimal_places=3, default=Decimal(0)
     )
+    # Ranks and grades use this one measure: the score on a 100-point scale by default (units
+    # answering for more items would otherwise win on raw points); raw points where every unit
+    # has the same maximum and the office wants them. Grade bands are in the measure's terms.
+    rank_by = models.CharField("排名与等次依据", max_length=8, choices=RankBy.choices, default=RankBy.RATE)
     grade_bands = models.JSONField("等次", default=default_grade_bands)
     lowest_grade = models.CharField("最低等次", max_length=16, default="不合格")
     late_fraction = models.DecimalField(
@@ -250,6 +263,15 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.total}"
+
+    @property
+    def score(self) -> Decimal:
+        """百分制得分: the total on a 100-point scale (scoring.hundred_scale)."""
+        return hundred_scale(self.total, self.max_points)
+
+    def measure(self, rank_by: str) -> Decimal:
+        """What the scheme ranks and grades by: the 100-point score or the raw total."""
+        return self.total if rank_by == RankBy.POINTS else self.score
 
     @property
     def total_change(self) -> Decimal | None:

@@ -46,7 +46,8 @@ def published(assessment: Assessment) -> list[Message]:
             kind=KIND_PUBLISHED,
             title=f"考核结果已公布：{scheme.name}"[:200],
             text=(
-                f"{scheme.period_label}考核结果已公布：{r.unit.name}总分 {r.total.normalize():f}，"
+                f"{scheme.period_label}考核结果已公布：{r.unit.name}百分制得分 {r.score.normalize():f}"
+                f"（原始总分 {r.total.normalize():f} / {r.max_points.normalize():f}），"
                 f"第 {r.rank} 名，等次 {r.grade}。请查看本单位得分明细，如有异议可提出申诉。"
             ),
             link=result_link(r.pk),

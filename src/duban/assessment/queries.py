@@ -65,6 +65,15 @@ def scheme_summary(scheme: Scheme) -> SchemeSummary:
     )
 
 
+def section_order(scheme: Scheme) -> list[str]:
+    """The scheme's sections in the plan's order (its items' order), never as text: "八、" comes
+    before "十一、"."""
+    sections = (
+        SchemeItem.objects.filter(scheme=scheme).order_by("order", "id").values_list("section", flat=True)
+    )
+    return list(dict.fromkeys(sections))
+
+
 def ranking(assessment: Assessment) -> QuerySet[Result]:
     """The results by rank, with their units (one query)."""
     return Result.objects.filter(assessment=assessment).select_related("unit").order_by("rank", "unit__name")
@@ -116,7 +125,9 @@ def section_summary(assessment: Assessment) -> list[dict[str, Any]]:
             a["max"] = max(a["max"], Decimal(s["max"]))
             a["low"] = pts if a["low"] is None else min(a["low"], pts)
             a["high"] = pts if a["high"] is None else max(a["high"], pts)
-    return [{**a, "mean": (a["sum"] / a["units"]).quantize(Decimal("0.01"))} for a in acc.values()]
+    order = {s: n for n, s in enumerate(section_order(assessment.scheme))}
+    rows = sorted(acc.values(), key=lambda a: order.get(a["section"], len(order)))
+    return [{**a, "mean": (a["sum"] / a["units"]).quantize(Decimal("0.01"))} for a in rows]
 
 
 def grade_counts(assessment: Assessment) -> dict[str, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 ZERO = Decimal(0)
@@ -240,6 +240,15 @@ class Grades:
             if score.total >= minimum:
                 return name
         return self.lowest
+
+
+def hundred_scale(total: Decimal, max_points: Decimal) -> Decimal:
+    """百分制折算: the total as a share of the unit's maximum, on a 100-point scale, in hundredths
+    (rounded half up, as an office rounds). Units answering for different numbers of items are
+    compared by it; bonus points can take it above 100. No maximum: 0."""
+    if max_points <= 0:
+        return ZERO
+    return (total * 100 / max_points).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def rank(scores: Sequence[Score]) -> list[tuple[int, Score]]:

@@ -46,7 +46,7 @@ from django.db.models import Field, Model
 
 from duban.assessment import scoring
 from duban.assessment.engine.entries import GRADE, REPORT, SIG, SOURCE, TEXT, Entry, Texts, paused_gc
-from duban.assessment.engine.outcomes import Outcome, light
+from duban.assessment.engine.outcomes import Outcome, light, measure_of
 from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Assessment, LineText, Result, ResultLine
 
@@ -353,10 +353,16 @@ def _drop_unused_texts(assessment: Assessment, texts: Mapping[str, int], said: T
 def rerank(assessment: Assessment) -> None:
     """Ranks again from the stored totals (after one unit's result changed)."""
     results = Result.objects.filter(assessment=assessment)
-    rows = list(results.values_list("pk", "unit__name", "total", "vetoed", "rank"))
-    ranked = scoring.rank([light(name, total, vetoed or None) for _, name, total, vetoed, _ in rows])
+    rank_by = assessment.scheme.rank_by
+    rows = list(results.values_list("pk", "unit__name", "total", "max_points", "vetoed", "rank"))
+    ranked = scoring.rank(
+        [
+            light(name, measure_of(rank_by, total, top), vetoed or None)
+            for _, name, total, top, vetoed, _ in rows
+        ]
+    )
     places = {s.unit: place for place, s in ranked}
-    set_ranks([(pk, places[name]) for pk, name, _, _, rank in rows if places[name] != rank], None)
+    set_ranks([(pk, places[name]) for pk, name, *_, rank in rows if places[name] != rank], None)
 
 
 def set_ranks(ranks: Sequence[tuple[int, int]], at: dt.datetime | None) -> None:

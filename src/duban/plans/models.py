@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connections, models, router
@@ -16,6 +17,16 @@ class Role(models.TextChoices):
     PARTNER = "partner", "配合"
     RESPONSIBLE = "responsible", "责任"
     IMPLEMENTER = "implementer", "实施"
+
+
+def reporting_unit_ids(roles: Iterable[tuple[int, str]]) -> set[int]:
+    """Who reports a task (submits its progress report): its lead units; where the document names
+    no lead, its responsible / implementing units (each answers for the task). Partners only
+    contribute: a task with only partners, or with no unit, has nobody obliged to report, and the
+    plan page and the period overview say so."""
+    roles = list(roles)
+    leads = {u for u, r in roles if r == Role.LEAD}
+    return leads or {u for u, r in roles if r in (Role.RESPONSIBLE, Role.IMPLEMENTER)}
 
 
 class Comparator(models.TextChoices):

@@ -13,6 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from duban.plans.tree import Line, TaskRow
 
+NOBODY_REPORTS = "无报送单位：没有牵头或责任单位，不计入各期应报送数"
+
 
 def _task(row: TaskRow) -> str:
     t = row.task
@@ -33,6 +35,10 @@ def _task(row: TaskRow) -> str:
             for role, label, name in row.units
         )
         out.append(f'<div class="units">{units}</div>')
+    if row.reporters:
+        out.append(f'<div class="reporters muted">报送单位：{escape("、".join(row.reporters))}</div>')
+    else:
+        out.append(f'<div class="reporters late">{NOBODY_REPORTS}</div>')
     if row.targets:
         out.append('<ul class="targets">' + "".join(f"<li>{escape(x)}</li>" for x in row.targets) + "</ul>")
     if t.deadline_text or t.deadline:

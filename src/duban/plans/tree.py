@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from duban.office.text import number_text
-from duban.plans.models import Section, Task
+from duban.plans.models import Section, Task, reporting_unit_ids
 
 
 @dataclass
@@ -29,6 +29,7 @@ class TaskRow:
     # Precomputed so the page renders 300 tasks in one template loop (no include, no reverse()).
     url: str = ""
     units: tuple[tuple[str, str, str], ...] = ()  # (role, role label, unit name)
+    reporters: tuple[str, ...] = ()  # who reports the task (models.reporting_unit_ids); () nobody
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,14 @@ def section_tree(sections: Sequence[Section], tasks: Iterable[Task]) -> list[Sec
     loose = SectionNode(None)
     for t in tasks:
         node = nodes.get(t.section_id) if t.section_id else None
-        units = tuple((r.role, r.get_role_display(), r.unit.name) for r in t.responsibilities.all())
+        resp = list(t.responsibilities.all())
+        units = tuple((r.role, r.get_role_display(), r.unit.name) for r in resp)
+        reporting = reporting_unit_ids((r.unit_id, r.role) for r in resp)
+        reporters = tuple(dict.fromkeys(r.unit.name for r in resp if r.unit_id in reporting))
         (node or loose).tasks.append(
-            TaskRow(t, [str(x) for x in t.targets.all()], number_text(t.points), _task_url(t.pk), units)
+            TaskRow(
+                t, [str(x) for x in t.targets.all()], number_text(t.points), _task_url(t.pk), units, reporters
+            )
         )
     roots: list[SectionNode] = [loose]
     for s in sections:

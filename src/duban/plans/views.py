@@ -29,7 +29,7 @@ from duban.plans.access import (
 from duban.plans.actions import do_save_plan_settings, do_set_parent_task
 from duban.plans.diff import diff_plans
 from duban.plans.forms import PlanSettingsForm, TaskFilterForm
-from duban.plans.models import Plan, Responsibility, Task
+from duban.plans.models import Plan, Responsibility, Task, reporting_unit_ids
 from duban.plans.queries import PlanTasks, plan_tasks
 from duban.plans.render import task_tree_html
 from duban.plans.serialize import section_path
@@ -118,6 +118,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "lines": (lines := flatten(tree)),
             "tree_html": task_tree_html(lines),
             "shown": len(tasks),
+            # Tasks nobody is obliged to report (only partners, or no unit): flagged, never dropped.
+            "nobody": sum(
+                1
+                for t in tasks
+                if not reporting_unit_ids((r.unit_id, r.role) for r in t.responsibilities.all())
+            ),
             "total": None if selection.filter.is_empty() else selection.visible.count(),
             "filter_form": TaskFilterForm(request.GET, units=units, sections=sections),
             "exports": [

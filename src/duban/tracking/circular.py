@@ -40,28 +40,41 @@ def _order_row(o: SupervisionOrder, day: dt.date) -> tuple[str, ...]:
     )
 
 
+NOBODY = "无牵头或责任单位，无人负责报送"
 ORDER_HEADINGS = ("编号", "级别", "任务", "督办单位", "回复期限", "状态")
 
 
 def summary_lines(r: PeriodReport) -> list[str]:
+    """The overview in sentences. The reports owed are those of the period (settled when it
+    began: a task closed later still owed its report); the rest is as of the statistics date."""
     ov, p = r.overview, r.period
     lines = [
         f"{p.name}（{p.start.isoformat()} 至 {p.end.isoformat()}，{p.due.isoformat()} 截止报送）"
-        f"应报送任务报告 {ov.expected} 份，已报送 {ov.reported} 份，报送率 {ov.percent:g}%。",
+        f"应报送任务报告 {ov.expected} 份，已报送 {ov.reported} 份，报送率 {ov.percent:g}%；"
+        f"其中按时报送 {ov.on_time} 份，按时报送率 {ov.on_time_percent:g}%。",
     ]
     if ov.missing:  # the plan's figures (the lists of tasks are narrowed to what the viewer may see)
         state = "逾期未报送" if ov.overdue else "尚未报送"
         lines.append(f"{len({m.unit_id for m in ov.missing})} 个单位 {len(ov.missing)} 份报告{state}。")
-    else:
+    elif ov.expected:
         lines.append("各单位均已报送。")
+    else:
+        lines.append("本期没有应报送的任务报告。")
+    if ov.nobody:
+        lines.append(
+            f"另有 {len(ov.nobody)} 项任务没有牵头或责任单位（仅有参与单位或未列单位），"
+            "无单位负责报送，未计入应报数，请明确报送单位。"
+        )
     lines.append(f"待审核报告 {ov.awaiting_review} 份。")
     levels = "、".join(f"{LEVELS[lv]} {ov.open_orders.get(lv, 0)} 件" for lv in reversed(OrderLevel.values))
     lines.append(
-        f"未办结督办单 {ov.open_order_count} 件（{levels}），其中逾期未回复 {len(r.overdue_orders)} 件。"
+        f"截至 {r.day.isoformat()}，未办结督办单 {ov.open_order_count} 件（{levels}），"
+        f"其中逾期未回复 {len(r.overdue_orders)} 件。"
     )
     counts = r.light_counts
     lines.append(
-        f"任务灯色：红灯 {counts['red']} 项、黄灯 {counts['yellow']} 项、绿灯 {counts['green']} 项。"
+        f"截至 {r.day.isoformat()}，任务灯色：红灯 {counts['red']} 项、黄灯 {counts['yellow']} 项、"
+        f"绿灯 {counts['green']} 项。"
     )
     return lines
 
@@ -78,8 +91,11 @@ def period_tables(r: PeriodReport) -> list[Table]:
         Table(f"{p.name}报送概况", ("项目", "内容"), _overview_rows(r), facts=facts, sheet="概况"),
         Table(
             f"{p.name}各单位报送率",
-            ("单位", "应报", "已报", "未报", "报送率（%）"),
-            [(u.name, u.expected, u.reported, u.lacking, u.percent) for u in ov.units],
+            ("单位", "应报", "已报", "未报", "报送率（%）", "按时报送", "按时报送率（%）"),
+            [
+                (u.name, u.expected, u.reported, u.lacking, u.percent, u.on_time, u.on_time_percent)
+                for u in ov.units
+            ],
             facts=facts,
             sheet="各单位报送率",
         ),
@@ -89,6 +105,12 @@ def period_tables(r: PeriodReport) -> list[Table]:
             missing,
             facts=facts,
             sheet="未报送",
+        ),
+        # (only when there are such tasks: nobody obliged to report them)
+        *(
+            [Table("无报送单位的任务", ("序号", "任务", "说明"), nobody, facts=facts, sheet="无报送单位")]
+            if (nobody := [(t.number, t.title or t.text, NOBODY) for t in r.nobody])
+            else []
         ),
         Table(f"{p.name}各部分报送与灯色", SECTION_HEADINGS, _section_rows(r), facts=facts, sheet="各部分"),
         Table(

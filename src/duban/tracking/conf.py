@@ -3,6 +3,8 @@
 Set them in the Django settings (or a settings override in tests):
 
 DUBAN_LIGHT_NEAR_DAYS            yellow light when a task's deadline is this close (days)      14
+DUBAN_LIGHT_MISSED_RED           red light when a unit answering for a task has missed this many
+                                 periods already due (fewer: yellow); 0 never turns red for it  3
 DUBAN_REMIND_BEFORE_DAYS         remind units this many days before a period's due date         3
 DUBAN_REMIND_OVERDUE_WINDOW_DAYS remind about overdue reports of periods due at most this long ago 30
 DUBAN_ORDER_ESCALATION_DAYS      an escalated order gets this many more days to reply           5
@@ -26,6 +28,10 @@ def _int(name: str, default: int) -> int:
 
 def light_near_days() -> int:
     return _int("DUBAN_LIGHT_NEAR_DAYS", 14)
+
+
+def light_missed_red() -> int:
+    return _int("DUBAN_LIGHT_MISSED_RED", 3)
 
 
 def remind_before_days() -> int:

@@ -1,10 +1,14 @@
 """Status lights per task and per unit: computed from the records, never stored or typed.
 
 Red    the task's deadline has passed and it is not closed (销号); or a report of one period has been
-       returned twice or more and not yet accepted; or an order on it is red and not closed.
-Yellow the deadline is at most DUBAN_LIGHT_NEAR_DAYS away; or a unit that answers for the task has
-       not reported for the latest period whose due date has passed; or a target's latest reported
-       figure is behind its straight line from the baseline to the target's deadline.
+       returned twice or more and not yet accepted; or an order on it is red and not closed; or a
+       unit that reports the task has missed the reports of DUBAN_LIGHT_MISSED_RED (3) or more
+       periods already due.
+Yellow the deadline is at most DUBAN_LIGHT_NEAR_DAYS away; or a unit that reports the task has not
+       reported for a period whose due date has passed (fewer periods than the red rule's; every
+       missed period is cited, not only the latest); or a target's latest reported figure is behind
+       its straight line from the baseline to the target's deadline.
+The reports owed are queries.obligations' (a period owes none for a task closed when it began).
 Green  none of these. A closed task is green unless a red order on it is still open.
 
 The task's deadline is Task.deadline, or else 31 December of its latest target year. A target's
@@ -30,7 +34,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from duban.clock import today
-from duban.plans.models import Comparator, Plan, Responsibility, Target, Task
+from duban.plans.models import Comparator, Plan, Responsibility, Target, Task, reporting_unit_ids
 from duban.tracking import conf
 from duban.tracking.models import (
     IndicatorValue,
@@ -43,7 +47,7 @@ from duban.tracking.models import (
     SupervisionOrder,
     TaskClosure,
 )
-from duban.tracking.transitions import reporting_unit_ids
+from duban.tracking.queries.obligations import closed_when_begun
 
 
 class Color(models.TextChoices):
@@ -57,10 +61,12 @@ RANK = {Color.GREEN: 0, Color.YELLOW: 1, Color.RED: 2}
 
 def rules_text() -> dict[str, str]:
     """The rules, for the legend beside the lights."""
+    missed = conf.light_missed_red()
     return {
-        Color.RED: "红灯：超过完成时限未销号；同一期报告被退回两次及以上仍未通过；或有未办结的红色督办单",
-        Color.YELLOW: f"黄灯：距完成时限不足 {conf.light_near_days()} 天；上一报送期截止后仍未报送；"
-        "或指标落后于从基线到期限的直线进度",
+        Color.RED: "红灯：超过完成时限未销号；同一期报告被退回两次及以上仍未通过；或有未办结的红色督办单"
+        + (f"；或报送单位已有 {missed} 期及以上逾期未报送" if missed else ""),
+        Color.YELLOW: f"黄灯：距完成时限不足 {conf.light_near_days()} 天；有已过截止日的报送期未报送"
+        "（逐期列出）；或指标落后于从基线到期限的直线进度",
         Color.GREEN: "绿灯：无上述情形",
     }
 
@@ -117,7 +123,11 @@ class _Records:
     roles: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
     names: dict[int, str] = field(default_factory=dict)  # unit id → name
     targets: dict[int, list[Target]] = field(default_factory=lambda: defaultdict(list))
-    last_due: dict[int, ReportingPeriod] = field(default_factory=dict)  # per plan
+    # per plan, the periods whose due date has passed, earliest first
+    due_periods: dict[int, list[ReportingPeriod]] = field(default_factory=lambda: defaultdict(list))
+    closures: dict[int, list[tuple[dt.datetime, dt.datetime | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     answered: set[tuple[int, int, int]] = field(default_factory=set)  # (task, period, unit)
     returned: dict[int, tuple[int, str]] = field(default_factory=dict)  # task → (times, period name)
     figures: dict[int, list[_Fig]] = field(default_factory=lambda: defaultdict(list))  # per target
@@ -133,8 +143,12 @@ class _Records:
         for t in Target.objects.filter(task__in=ids).order_by("task_id", "order"):
             records.targets[t.task_id].append(t)
         periods = ReportingPeriod.objects.filter(plan__tasks__in=ids, due__lt=day).distinct()
-        for p in periods.order_by("due", "end"):
-            records.last_due[p.plan_id] = p  # the latest period whose due date has passed, per plan
+        for p in periods.order_by("due", "end", "pk"):
+            records.due_periods[p.plan_id].append(p)
+        for task_id, closed_at, reopened_at in TaskClosure.objects.filter(task__in=ids).values_list(
+            "task_id", "closed_at", "reopened_at"
+        ):
+            records.closures[task_id].append((closed_at, reopened_at))
         records._read_reports(ids)
         records._read_figures(ids)
         red = SupervisionOrder.objects.filter(task__in=ids, level=OrderLevel.RED).exclude(
@@ -142,7 +156,7 @@ class _Records:
         )
         for task_id, serial in red.values_list("task_id", "serial"):
             records.red_orders[task_id].append(serial)
-        records.closed = set(TaskClosure.objects.filter(task__in=ids).values_list("task_id", flat=True))
+        records.closed = set(TaskClosure.current().filter(task__in=ids).values_list("task_id", flat=True))
         return records
 
     def _read_units(self, ids: QuerySet[Task, Any]) -> None:
@@ -213,7 +227,7 @@ def _task_light(task: Task, records: _Records, near: int) -> Light:
     if task.pk in records.returned:
         count, period_name = records.returned[task.pk]
         red.append(f"{period_name}报告已被退回 {count} 次，尚未通过")
-    yellow.extend(_missing_reasons(task, records))
+    _missing_reasons(task, records, red, yellow)
     for target in records.targets[task.pk]:
         behind = behind_trajectory(target, records.figures[target.pk], plan_start(task.plan), task.deadline)
         if behind:
@@ -230,14 +244,23 @@ def _deadline_reasons(task: Task, records: _Records, near: int, red: list[str], 
         yellow.append(f"距完成时限（{deadline}）还有 {(deadline - day).days} 天")
 
 
-def _missing_reasons(task: Task, records: _Records) -> list[str]:
-    """The units answering for the task that have not reported for the latest period due."""
-    period = records.last_due.get(task.plan_id)
-    if period is None:
-        return []
+def _missing_reasons(task: Task, records: _Records, red: list[str], yellow: list[str]) -> None:
+    """Every period already due whose report a unit of the task still owes (each cited); red
+    once a unit has missed conf.light_missed_red() of them."""
     reporters = reporting_unit_ids(records.roles[task.pk])
-    missing = sorted(records.names[u] for u in reporters if (task.pk, period.pk, u) not in records.answered)
-    return [f"{period.name}报告（{period.due}截止）未报送：{'、'.join(missing)}"] if missing else []
+    missed: Counter[int] = Counter()
+    for period in records.due_periods.get(task.plan_id, []):
+        if closed_when_begun(records.closures[task.pk], period):
+            continue
+        missing = [u for u in reporters if (task.pk, period.pk, u) not in records.answered]
+        missed.update(missing)
+        if missing:
+            names = "、".join(sorted(records.names[u] for u in missing))
+            yellow.append(f"{period.name}报告（{period.due}截止）未报送：{names}")
+    limit = conf.light_missed_red()
+    worst = sorted(records.names[u] for u, n in missed.items() if limit and n >= limit)
+    if worst:
+        red.append(f"{'、'.join(worst)}已有 {limit} 期及以上逾期未报送")
 
 
 def plan_start(plan: Plan) -> dt.date:

@@ -244,17 +244,45 @@ class Evidence(models.Model):
 
 
 class TaskClosure(models.Model):
-    """销号: a task closed by accepting a report that claims it is done."""
+    """销号: a task closed by accepting a report that claims it is done.
 
-    task = models.OneToOneField("plans.Task", on_delete=models.CASCADE, related_name="closure")
+    Kept when the task is reopened (reopened_at set) rather than deleted: a period's figures ask
+    whether a task was closed when the period began, and a later reopening must not change the
+    answer for periods already past. At most one closure of a task is in force at a time."""
+
+    task = models.ForeignKey("plans.Task", on_delete=models.CASCADE, related_name="closures")
     report = models.ForeignKey(ProgressReport, null=True, on_delete=models.SET_NULL, related_name="+")
     closed_at = models.DateTimeField()
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reopened_at = models.DateTimeField("撤销销号时间", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["closed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(reopened_at__isnull=True), name="closure_one_in_force"
+            )
+        ]
+        indexes = [models.Index(fields=["task", "closed_at"])]
 
     def __str__(self) -> str:
         return f"{self.task} 已销号"
+
+    @staticmethod
+    def current() -> models.QuerySet[TaskClosure]:
+        """The closures in force now (the tasks closed today)."""
+        return TaskClosure.objects.filter(reopened_at__isnull=True)
+
+
+def closed_at_moment(moment: dt.datetime) -> Q:
+    """Closures in force at `moment` (for TaskClosure.objects.filter): made before it and not
+    reopened by then."""
+    return Q(closed_at__lt=moment) & (Q(reopened_at__isnull=True) | Q(reopened_at__gte=moment))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,10 @@ from django.db import models
 from duban.accounts.actors import SystemActor
 from duban.accounts.models import User
 from duban.plans.access import can_manage
-from duban.plans.models import Role, Task
+from duban.plans.models import Task
+from duban.plans.models import (
+    reporting_unit_ids as reporting_unit_ids,  # the rule lives with the plans; tracking callers keep this name
+)
 from duban.tracking.models import (
     OrderStatus,
     ProgressReport,
@@ -131,14 +134,6 @@ def check_order(status: str | None, action: OrderAction, actors: Iterable[Actor]
 
 # ---------------------------------------------------------------------------------------------
 # Who is who for a task's reports
-
-
-def reporting_unit_ids(roles: Iterable[tuple[int, str]]) -> set[int]:
-    """The units that submit the task's report: its leads, or, where the document names no lead,
-    its responsible / implementing units (each answers for the task)."""
-    roles = list(roles)
-    leads = {u for u, r in roles if r == Role.LEAD}
-    return leads or {u for u, r in roles if r in (Role.RESPONSIBLE, Role.IMPLEMENTER)}
 
 
 def kind_for(roles: Iterable[tuple[int, str]], unit_id: int | None) -> str | None:

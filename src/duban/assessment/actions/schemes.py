@@ -19,7 +19,7 @@ from duban.assessment.actions.guards import (
     text_of,
 )
 from duban.assessment.errors import AssessmentError
-from duban.assessment.models import Assessed, DeductionRule, Scheme, SchemeItem, SchemeStatus
+from duban.assessment.models import Assessed, DeductionRule, RankBy, Scheme, SchemeItem, SchemeStatus
 from duban.audit.record import record
 from duban.clock import now
 from duban.plans.models import Plan, Section, Task
@@ -48,6 +48,13 @@ def _bands(bands: Any) -> list[dict[str, str]]:
     return out
 
 
+def _rank_by(value: Any) -> str:
+    if value not in RankBy.values:
+        choices = "、".join(f"“{label}”" for label in RankBy.labels)
+        raise AssessmentError(f"排名与等次依据应为{choices}之一，而不是“{value}”")
+    return str(value)
+
+
 # Each setting of a scheme that may change, and how a new value is checked.
 SETTINGS: dict[str, Callable[[Any], Any]] = {
     "name": lambda v: text_of(v, "名称", 200),
@@ -56,6 +63,7 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "period_end": lambda v: v,
     "assessed": _assessed,
     "partner_coefficient": lambda v: decimal_of(v, "配合单位系数", high=Decimal(1)),
+    "rank_by": _rank_by,
     "grade_bands": _bands,
     "lowest_grade": lambda v: text_of(v, "最低等次", 16),
     "late_fraction": lambda v: decimal_of(v, "逾期完成得分比例", high=Decimal(1)),
@@ -142,6 +150,7 @@ def do_create_scheme_from_plan(
     bonus_cap: Any = None,
     grade_bands: Any = None,
     lowest_grade: str | None = None,
+    rank_by: str = RankBy.RATE,
     acting_user: Actor,
 ) -> Scheme:
     """A scheme from the plan's own points: one item per task (method COMPLETION), sections as in
@@ -157,6 +166,7 @@ def do_create_scheme_from_plan(
         "partner_coefficient": SETTINGS["partner_coefficient"](partner_coefficient),
         "late_fraction": SETTINGS["late_fraction"](late_fraction),
         "bonus_cap": SETTINGS["bonus_cap"](bonus_cap),
+        "rank_by": _rank_by(rank_by),
     }
     grades: dict[str, Any] = {}
     if grade_bands is not None:
@@ -190,6 +200,7 @@ def do_create_scheme_from_plan(
             "points": str(total),
             "rules": rules,
             "assessed": assessed,
+            "rank_by": settings["rank_by"],
             "period": [str(period_start), str(period_end)],
             **grades,
         },

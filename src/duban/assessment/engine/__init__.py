@@ -32,6 +32,8 @@ What counts, as of the assessment's date (the end of that day, local time):
   (after an appeal) without later edits creeping in;
 - manual grades, checklists and incidents entered for this assessment.
 
-Grades are bands of the share of the unit's maximum (a unit's maximum is the points of the items
-it scores, partner items at the coefficient); the ranking is by total points (scoring.rank).
+Ranks and grades use one measure (Scheme.rank_by): by default the score on a 100-point scale, the
+total as a share of the unit's maximum (a unit's maximum is the points of the items it scores,
+partner items at the coefficient), so a unit answering for more items does not win on raw points;
+or the raw total, the grade bands then in points (scoring.rank, outcomes.measure_of).
 """

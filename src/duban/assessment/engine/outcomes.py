@@ -25,6 +25,7 @@ from duban.assessment.models import (
     AssessmentStatus,
     BonusItem,
     DeductionRule,
+    RankBy,
     Scheme,
     SchemeItem,
     VetoItem,
@@ -72,12 +73,24 @@ def light(name: str, total: Decimal, vetoed: str | None) -> Score:
     return Score(name, (Line("合计", total, ""),), vetoed=vetoed)
 
 
-def grade_of(score: Score, max_points: Decimal, bands: Sequence[tuple[Decimal, str]], lowest: str) -> str:
-    """The grade for the share of the unit's maximum: bands are percentages of it."""
+def measure_of(rank_by: str, total: Decimal, max_points: Decimal) -> Decimal:
+    """The one figure a unit is ranked and graded by (Scheme.rank_by): its score on a 100-point
+    scale (百分制折算, the default), or its raw total."""
+    return total if rank_by == RankBy.POINTS else scoring.hundred_scale(total, max_points)
+
+
+def grade_of(
+    measure: Decimal,
+    vetoed: str | None,
+    max_points: Decimal,
+    bands: Sequence[tuple[Decimal, str]],
+    lowest: str,
+) -> str:
+    """The grade for the unit's measure (measure_of): the bands are in its terms (percent on the
+    100-point scale, points for raw totals). No maximum, or vetoed: the lowest grade."""
     if max_points <= 0:
         return lowest
-    grades = scoring.Grades(tuple((share * max_points / 100, name) for share, name in bands), lowest)
-    return grades.grade(score)
+    return scoring.Grades(tuple(bands), lowest).grade(light("", measure, vetoed))
 
 
 def compute(
@@ -109,7 +122,11 @@ def _compute(
     ]
     if only_units is None:
         by_name = {o.unit_name: o for o in outcomes}
-        for place, s in scoring.rank([light(o.unit_name, o.total, o.vetoed) for o in outcomes]):
+        rank_by = scheme.rank_by
+        ranked = scoring.rank(
+            [light(o.unit_name, measure_of(rank_by, o.total, o.max_points), o.vetoed) for o in outcomes]
+        )
+        for place, s in ranked:
             by_name[s.unit].rank = place
         outcomes.sort(key=lambda o: (o.rank, o.unit_name))
     return outcomes
@@ -162,7 +179,13 @@ class _Units:
             deductions,
             bonus,
             [{"section": s, "points": f"{v[0]:.2f}", "max": f"{v[1]:.2f}"} for s, v in sections.items()],
-            grade=grade_of(light(name, total, vetoed), max_points, self.bands, self.scheme.lowest_grade),
+            grade=grade_of(
+                measure_of(self.scheme.rank_by, total, max_points),
+                vetoed,
+                max_points,
+                self.bands,
+                self.scheme.lowest_grade,
+            ),
         )
 
     def _layout(self, pairs: Sequence[Pair]) -> Layout:

@@ -11,8 +11,7 @@ from django.db.models import Exists, OuterRef
 
 from duban.assessment.engine.specs import ItemSpec
 from duban.assessment.models import Assessed, Assessment, Method, Result, Scheme, SchemeItem
-from duban.plans.models import Responsibility
-from duban.tracking.transitions import reporting_unit_ids
+from duban.plans.models import Responsibility, reporting_unit_ids
 from duban.units.models import Kind, Unit
 
 # An item a unit scores, with None: by itself, or the lead units whose points it shares.

@@ -69,7 +69,7 @@ def assessed_units(assessment: Assessment) -> list[tuple[int, str]]:
 
 
 def _ranking(assessment: Assessment) -> dict[str, Any]:
-    rk = exports.ranking(queries.ranking(assessment))
+    rk = exports.ranking(queries.ranking(assessment), assessment.scheme)
     rows = [
         (
             r,
@@ -145,7 +145,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_safe
 def ranking_xlsx(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, results = access_ranking(signed_in(request), assessment_id)
-    data = exports.ranking_xlsx(assessment, exports.ranking(results))
+    data = exports.ranking_xlsx(assessment, exports.ranking(results, assessment.scheme))
     name = f"{assessment.scheme.name}排名"
     return download(data, name=name, fallback=f"ranking-{assessment.pk}", fmt="xlsx")
 
@@ -154,7 +154,7 @@ def ranking_xlsx(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @require_safe
 def report_docx(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, results = access_ranking(signed_in(request), assessment_id)
-    data = exports.report_docx(assessment, exports.ranking(results))
+    data = exports.report_docx(assessment, exports.ranking(results, assessment.scheme))
     name = f"{assessment.scheme.name}情况报告"
     return download(data, name=name, fallback=f"assessment-{assessment.pk}", fmt="docx")
 

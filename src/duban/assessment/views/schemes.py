@@ -36,6 +36,7 @@ from duban.assessment.models import (
     AssessmentStatus,
     BonusItem,
     DeductionRule,
+    RankBy,
     Scheme,
     SchemeItem,
     VetoItem,
@@ -81,6 +82,7 @@ def scheme_new(request: HttpRequest) -> HttpResponse:
                 bonus_cap=d["bonus_cap"],
                 grade_bands=d["grade_bands"],
                 lowest_grade=d["lowest_grade"],
+                rank_by=d.get("rank_by") or RankBy.RATE,
                 acting_user=user,
             )
         except AssessmentError as exc:
@@ -141,6 +143,7 @@ def _settings_form(scheme: Scheme) -> SchemeSettingsForm:
             "partner_coefficient": scheme.partner_coefficient.normalize(),
             "late_fraction": scheme.late_fraction.normalize(),
             "bonus_cap": scheme.bonus_cap,
+            "rank_by": scheme.rank_by,
             "grade_bands": bands_text(scheme.grade_bands),
             "lowest_grade": scheme.lowest_grade,
         }

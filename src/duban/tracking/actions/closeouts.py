@@ -26,7 +26,7 @@ def close_if_done(report: ProgressReport, reviewer: User) -> bool:
     if report.kind != ReportKind.REPORT or report.progress != Progress.DONE:
         return False
     task = report.task
-    if TaskClosure.objects.filter(task=task).exists():
+    if TaskClosure.current().filter(task=task).exists():
         return False
     done = set(
         ProgressReport.objects.filter(
@@ -52,10 +52,12 @@ def reopen_task(correction: ProgressReport, acting_user: User) -> None:
     """A correction now stands where an accepted completion stood: the task it closed (销号) is
     open again until the correction is reviewed (accepting a completion closes it anew)."""
     task = correction.task
-    closure = TaskClosure.objects.select_for_update().filter(task=task).first()
+    closure = TaskClosure.current().select_for_update().filter(task=task).first()
     if closure is None:
         return
-    closure.delete()
+    # Kept, marked reopened: the periods that began while it was in force stay as they were.
+    closure.reopened_at, closure.reopened_by = now(), acting_user
+    closure.save(update_fields=["reopened_at", "reopened_by"])
     record(
         acting_user,
         "reopen_task",

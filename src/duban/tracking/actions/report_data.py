@@ -69,14 +69,27 @@ def check_data(data: ReportData) -> None:
             raise InvalidInput(f"指标 {target_id} 的数值“{v.value}”无效")
 
 
+def percent_problem(progress: str, percent: int) -> str:
+    """The progress state and the percentage must agree: 未启动 is 0 %, 已完成 is 100 %, and
+    推进中 / 滞后 / 暂缓 are below 100 % (a task at 100 % is 已完成). "" when they agree."""
+    label = Progress(progress).label if progress in Progress.values else progress
+    if progress == Progress.NOT_STARTED and percent != 0:
+        return f"进展为“{label}”时完成比例应为 0%，而不是 {percent}%"
+    if progress == Progress.DONE and percent != 100:
+        return f"进展为“{label}”时完成比例应为 100%，而不是 {percent}%"
+    if progress != Progress.DONE and percent >= 100:
+        return f"完成比例为 {percent}% 时进展应为“已完成”，而不是“{label}”"
+    return ""
+
+
 def _incomplete(kind: str, data: ReportData, given: Iterable[int], targets: Iterable[Target]) -> str:
     problem = ""
     if not data.narrative.strip():
         problem = "请填写工作进展后再报送"
     elif data.progress in NEEDS_REASON and not data.reason.strip():
         problem = f"进展为“{Progress(data.progress).label}”时必须说明原因"
-    elif data.progress == Progress.DONE and data.percent != 100:
-        problem = f"进展为“已完成”时完成比例应为 100%，而不是 {data.percent}%"
+    elif disagreement := percent_problem(data.progress, data.percent):
+        problem = disagreement
     elif kind == ReportKind.REPORT:
         have = set(given)
         missing = [str(t) for t in targets if t.pk not in have]

@@ -46,7 +46,8 @@ from duban.tracking.bulk.sheet import (
     unit_duties,
     unit_reports,
 )
-from duban.tracking.models import ReportingPeriod, TaskClosure
+from duban.tracking.models import ReportingPeriod, TaskClosure, closed_at_moment
+from duban.tracking.queries.obligations import period_begins
 from duban.tracking.transitions import ReportAction, TransitionError, check_report, report_actors
 from duban.units.models import Unit
 
@@ -210,7 +211,8 @@ class Sheet:
             **{t: r.status for t, r in answers.items()},
             **{t: r.status for t, r in drafts.items()},
         }
-        tasks = TaskClosure.objects.filter(task__plan_id=self.period.plan_id).values_list(
+        begun = closed_at_moment(period_begins(self.period))  # closed when the period began
+        tasks = TaskClosure.objects.filter(begun, task__plan_id=self.period.plan_id).values_list(
             "task_id", flat=True
         )
         self.closed = set(tasks)

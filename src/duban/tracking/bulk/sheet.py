@@ -17,7 +17,9 @@ from duban.tracking.models import (
     ReportingPeriod,
     ReportStatus,
     TaskClosure,
+    closed_at_moment,
 )
+from duban.tracking.queries.obligations import period_begins
 from duban.tracking.transitions import (
     InvalidInput,
     TransitionError,
@@ -91,10 +93,11 @@ def require_reporter(user: Actor, unit: Unit, what: str) -> None:
 
 
 def unit_duties(unit: Unit, period: ReportingPeriod) -> dict[int, Duty]:
-    """The tasks of the period's plan that the unit reports or contributes to, not closed, in plan order."""
+    """The tasks of the period's plan that the unit reports or contributes to, in plan order:
+    those the period owes (queries.obligations: not closed when the period began)."""
     tasks = (
         Task.objects.filter(plan_id=period.plan_id, responsibilities__unit=unit)
-        .exclude(pk__in=TaskClosure.objects.values("task_id"))
+        .exclude(pk__in=TaskClosure.objects.filter(closed_at_moment(period_begins(period))).values("task_id"))
         .distinct()
         .order_by("order", "pk")
         .prefetch_related("responsibilities", "targets")

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from duban.plans.models import Task
+from duban.plans.models import Task, reporting_unit_ids
 from duban.tracking.models import (
     ProgressReport,
     ReportingPeriod,
     ReportKind,
     ReportStatus,
 )
-from duban.tracking.transitions import reporting_unit_ids
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,19 @@
-"""The task reports not yet submitted: per period, task and reporting unit."""
+"""The task reports not yet in: per period, task and reporting unit (queries.obligations says
+which are owed)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from duban.plans.models import Responsibility, Task
+from duban.plans.models import Task
 from duban.tracking.models import (
     ProgressReport,
     ReportingPeriod,
     ReportKind,
     ReportStatus,
-    TaskClosure,
 )
-from duban.tracking.transitions import reporting_unit_ids
+from duban.tracking.queries.obligations import Duties, load_duties
 
 
 @dataclass(frozen=True)
@@ -25,38 +24,30 @@ class Missing:
     unit_name: str
 
 
-def missing_reports(periods: Iterable[ReportingPeriod]) -> list[Missing]:
-    """Every (period, task, reporting unit) without a submitted or accepted task report; closed
-    tasks need none. A few queries for any number of periods."""
-    periods = list(periods)
-    if not periods:
-        return []
-    plan_ids = {p.plan_id for p in periods}
-    tasks = list(
-        Task.objects.filter(plan_id__in=plan_ids)
-        .exclude(pk__in=TaskClosure.objects.values("task_id"))
-        .order_by("plan_id", "order")
-    )
-    roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for task_id, unit_id, role, name in Responsibility.objects.filter(task__plan_id__in=plan_ids).values_list(
-        "task_id", "unit_id", "role", "unit__name"
-    ):
-        roles[task_id].append((unit_id, role))
-        names[unit_id] = name
-    answered = set(
+def answered_reports(periods: Iterable[ReportingPeriod]) -> set[tuple[int, int, int]]:
+    """(task, period, unit) of the task reports that stand submitted or accepted (a returned
+    report waits for its correction: not in until then)."""
+    return set(
         ProgressReport.objects.filter(
             period__in=[p.pk for p in periods],
             kind=ReportKind.REPORT,
             status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
         ).values_list("task_id", "period_id", "unit_id")
     )
-    out = []
-    for period in sorted(periods, key=lambda p: (p.due, p.pk)):
-        for task in tasks:
-            if task.plan_id != period.plan_id:
-                continue
-            for unit_id in sorted(reporting_unit_ids(roles[task.pk]), key=lambda u: names[u]):
-                if (task.pk, period.pk, unit_id) not in answered:
-                    out.append(Missing(period, task, unit_id, names[unit_id]))
-    return out
+
+
+def missing_reports(periods: Iterable[ReportingPeriod], duties: Duties | None = None) -> list[Missing]:
+    """Every task report owed for the periods (queries.obligations) and not submitted or
+    accepted, by period due date, then plan order and unit name. A few queries for any number of
+    periods."""
+    periods = list(periods)
+    if not periods:
+        return []
+    duties = duties or load_duties({p.plan_id for p in periods})
+    answered = answered_reports(periods)
+    return [
+        Missing(period, task, unit_id, duties.names[unit_id])
+        for period in sorted(periods, key=lambda p: (p.due, p.pk))
+        for task, unit_id in duties.owed(period)
+        if (task.pk, period.pk, unit_id) not in answered
+    ]

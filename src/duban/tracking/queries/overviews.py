@@ -8,8 +8,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from duban.clock import today
-from duban.plans.models import Plan, Responsibility
+from duban.plans.models import Plan, Task
 from duban.tracking.models import (
     OrderStatus,
     ProgressReport,
@@ -17,10 +19,9 @@ from duban.tracking.models import (
     ReportKind,
     ReportStatus,
     SupervisionOrder,
-    TaskClosure,
 )
-from duban.tracking.queries.missing import Missing, missing_reports
-from duban.tracking.transitions import reporting_unit_ids
+from duban.tracking.queries.missing import Missing, answered_reports, missing_reports
+from duban.tracking.queries.obligations import load_duties
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class UnitRate:
     name: str
     expected: int
     reported: int
+    on_time: int = 0  # of those reported, first submitted by the due date
 
     @property
     def rate(self) -> float:
@@ -39,18 +41,27 @@ class UnitRate:
         return round(self.rate * 100, 1)
 
     @property
+    def on_time_percent(self) -> float:
+        return round(self.on_time / self.expected * 100, 1) if self.expected else 100.0
+
+    @property
     def lacking(self) -> int:
         return self.expected - self.reported
 
 
 @dataclass(frozen=True)
 class PeriodOverview:
+    """A period's figures: the reports owed for it (queries.obligations: settled when it began)
+    and those in; what waits for review and the open orders are as of the day."""
+
     period: ReportingPeriod
     overdue: bool  # the due date has passed
     missing: list[Missing]
     awaiting_review: int
     open_orders: dict[str, int] = field(default_factory=dict)  # level → number of orders not closed
     units: list[UnitRate] = field(default_factory=list)
+    owed_by_task: dict[int, int] = field(default_factory=dict)  # task → reports owed
+    nobody: list[Task] = field(default_factory=list)  # tasks nobody is obliged to report
 
     @property
     def expected(self) -> int:
@@ -61,8 +72,16 @@ class PeriodOverview:
         return sum(u.reported for u in self.units)
 
     @property
+    def on_time(self) -> int:
+        return sum(u.on_time for u in self.units)
+
+    @property
     def percent(self) -> float:
         return round(self.reported / self.expected * 100, 1) if self.expected else 100.0
+
+    @property
+    def on_time_percent(self) -> float:
+        return round(self.on_time / self.expected * 100, 1) if self.expected else 100.0
 
     @property
     def open_order_count(self) -> int:
@@ -84,10 +103,9 @@ def period_overviews(
     if not periods:
         return {}
     plan_ids = {p.plan_id for p in periods}
-    missing_by_period: dict[int, list[Missing]] = defaultdict(list)
-    for m in missing_reports(periods):
-        missing_by_period[m.period.pk].append(m)
-    expected, names = _expected_reports(plan_ids)
+    duties = load_duties(plan_ids)
+    answered = answered_reports(periods)
+    first = first_submissions(periods)
     orders: dict[int, Counter[str]] = defaultdict(Counter)
     for plan_id, level in (
         SupervisionOrder.objects.filter(task__plan_id__in=plan_ids)
@@ -102,12 +120,23 @@ def period_overviews(
     )
     out = {}
     for period in periods:
-        missing = missing_by_period[period.pk]
-        lacking = Counter(m.unit_id for m in missing)
-        counts = expected[period.plan_id]
+        missing: list[Missing] = []
+        expected: Counter[int] = Counter()
+        reported: Counter[int] = Counter()
+        on_time: Counter[int] = Counter()
+        owed_by_task: Counter[int] = Counter()
+        for task, unit_id in duties.owed(period):
+            key = (task.pk, period.pk, unit_id)
+            expected[unit_id] += 1
+            owed_by_task[task.pk] += 1
+            if key in answered:
+                reported[unit_id] += 1
+                on_time[unit_id] += key in first and timezone.localdate(first[key]) <= period.due
+            else:
+                missing.append(Missing(period, task, unit_id, duties.names[unit_id]))
         units = [
-            UnitRate(u, names[u], n, n - lacking[u])
-            for u, n in sorted(counts.items(), key=lambda kv: names[kv[0]])
+            UnitRate(u, duties.names[u], n, reported[u], on_time[u])
+            for u, n in sorted(expected.items(), key=lambda kv: (duties.names[kv[0]], kv[0]))
         ]
         out[period.pk] = PeriodOverview(
             period=period,
@@ -116,28 +145,23 @@ def period_overviews(
             awaiting_review=waiting[period.pk],
             open_orders=dict(orders[period.plan_id]),
             units=units,
+            owed_by_task=dict(owed_by_task),
+            nobody=duties.nobody(period.plan_id),
         )
     return out
 
 
-def _expected_reports(plan_ids: set[int]) -> tuple[dict[int, Counter[int]], dict[int, str]]:
-    """Per plan, how many task reports each unit owes a period (one per open task it answers
-    for); and the units' names."""
-    names: dict[int, str] = {}
-    roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    plan_of: dict[int, int] = {}
-    for task_id, plan_id, unit_id, role, name in (
-        Responsibility.objects.filter(task__plan_id__in=plan_ids)
-        .exclude(task__in=TaskClosure.objects.values("task_id"))
-        .values_list("task_id", "task__plan_id", "unit_id", "role", "unit__name")
-    ):
-        roles[task_id].append((unit_id, role))
-        plan_of[task_id] = plan_id
-        names[unit_id] = name
-    expected: dict[int, Counter[int]] = defaultdict(Counter)
-    for task_id, r in roles.items():
-        expected[plan_of[task_id]].update(reporting_unit_ids(r))
-    return expected, names
+def first_submissions(periods: Iterable[ReportingPeriod]) -> dict[tuple[int, int, int], dt.datetime]:
+    """(task, period, unit) → when its task report was first submitted (a correction is not a
+    second report)."""
+    first: dict[tuple[int, int, int], dt.datetime] = {}
+    for task_id, period_id, unit_id, at in ProgressReport.objects.filter(
+        period__in=[p.pk for p in periods], kind=ReportKind.REPORT, submitted_at__isnull=False
+    ).values_list("task_id", "period_id", "unit_id", "submitted_at"):
+        key = (task_id, period_id, unit_id)
+        if at is not None and (key not in first or at < first[key]):
+            first[key] = at
+    return first
 
 
 def current_period(periods: Iterable[ReportingPeriod], day: dt.date) -> ReportingPeriod | None:

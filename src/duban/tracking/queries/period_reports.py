@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from duban.clock import today
-from duban.plans.models import Responsibility, Section, Task
+from duban.plans.models import Section, Task
 from duban.tracking.lights import Lights, compute_lights
 from duban.tracking.models import (
     OrderStatus,
@@ -21,11 +21,9 @@ from duban.tracking.models import (
     ReportingPeriod,
     ReportKind,
     SupervisionOrder,
-    TaskClosure,
 )
 from duban.tracking.queries.missing import Missing
 from duban.tracking.queries.overviews import PeriodOverview, period_overview
-from duban.tracking.transitions import reporting_unit_ids
 
 
 @dataclass(frozen=True)
@@ -61,26 +59,20 @@ def section_rows(overview: PeriodOverview, colors: Mapping[int, str]) -> list[Se
             pk = sections[pk][0]
         return pk
 
-    roles: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    closed = set(TaskClosure.objects.filter(task__plan_id=plan_id).values_list("task_id", flat=True))
-    for task_id, unit_id, role in Responsibility.objects.filter(task__plan_id=plan_id).values_list(
-        "task_id", "unit_id", "role"
-    ):
-        roles[task_id].append((unit_id, role))
     lacking = Counter(m.task.pk for m in overview.missing)
     rows: dict[int | None, dict[str, Any]] = {}
     for task_id, section_id in (
-        Task.objects.filter(plan_id=plan_id).order_by("order").values_list("pk", "section_id")
+        Task.objects.filter(plan_id=plan_id).order_by("order", "pk").values_list("pk", "section_id")
     ):
         key = root(section_id)
         row = rows.setdefault(key, {"tasks": 0, "lights": Counter(), "expected": 0, "lacking": 0})
         row["tasks"] += 1
         if task_id in colors:
             row["lights"][colors[task_id]] += 1
-        if task_id not in closed:
-            row["expected"] += len(reporting_unit_ids(roles[task_id]))
-            row["lacking"] += lacking[task_id]
-    ordered = sorted(rows, key=lambda k: (k is None, sections[k][2] if k is not None else 0))
+        row["expected"] += overview.owed_by_task.get(task_id, 0)
+        row["lacking"] += lacking[task_id]
+    # The sections' order in the plan (never their titles as text: "八、" comes before "十一、").
+    ordered = sorted(rows, key=lambda k: (k is None, (sections[k][2], k) if k is not None else (0, 0)))
     return [
         SectionRow(
             title=sections[k][1] if k is not None else "其他",
@@ -119,6 +111,7 @@ class PeriodReport:
     day: dt.date
     overview: PeriodOverview
     missing: list[Missing]  # narrowed to the tasks the viewer may see
+    nobody: list[Task]  # tasks nobody is obliged to report, narrowed the same way
     lights: Lights
     sections: list[SectionRow]
     received: list[tuple[dt.date, int]]
@@ -160,6 +153,7 @@ def period_report(
         day=day,
         overview=overview,
         missing=[m for m in overview.missing if m.task.pk in visible],
+        nobody=[t for t in overview.nobody if t.pk in visible],
         lights=lights,
         sections=section_rows(overview, {pk: t.color for pk, t in lights.tasks.items()}),
         received=received_over_time(period),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
+from duban.accounts.models import User
 from duban.accounts.requests import signed_in
 from duban.clock import today
 from duban.plans.access import visible_plans
@@ -13,7 +17,8 @@ from duban.plans.models import Plan
 from duban.tracking.access import (
     review_queue,
 )
-from duban.tracking.queries.missing import Missing
+from duban.tracking.models import ReportingPeriod
+from duban.tracking.queries.missing import Missing, missing_reports
 from duban.tracking.queries.overviews import PlanSummary, plan_summaries
 from duban.tracking.views.pages import (
     Columns,
@@ -41,6 +46,15 @@ HOME_COLUMNS: Columns[PlanSummary] = (
 )
 
 
+def reporter_todo(user: User, plans: QuerySet[Plan], day: dt.date) -> list[Missing]:
+    """A reporter's own outstanding reports, each with a link to write it: the current period's
+    and every earlier one still owed (overdue first), not only the current period's."""
+    if not (user.is_reporter and user.unit_id):
+        return []
+    periods = ReportingPeriod.objects.filter(plan__in=plans, start__lte=day).select_related("plan")
+    return [m for m in missing_reports(periods) if m.unit_id == user.unit_id]
+
+
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
@@ -53,12 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "督办概览", HOME_COLUMNS, rows, facts=f"统计日期：{day.isoformat()}", sheet="督办概览"
         )
         return xlsx_download(table, "督办概览", "tracking")
-    # A reporter's own outstanding reports, with a link to write each.
-    mine: list[Missing] = []
-    if user.is_reporter and user.unit_id:
-        for s in rows:
-            if s.overview is not None:
-                mine.extend(m for m in s.overview.missing if m.unit_id == user.unit_id)
+    mine = reporter_todo(user, plans, day)
     return render_page(
         request,
         "tracking/home.html",

@@ -89,7 +89,7 @@ def report_review(request: HttpRequest, report_id: int) -> HttpResponse:
             messages.success(request, "已退回，退回意见已通知填报单位")
         else:
             report = do_accept_report(report, comment=comment, acting_user=user)
-            closed = TaskClosure.objects.filter(task_id=report.task_id, report=report).exists()
+            closed = TaskClosure.current().filter(task_id=report.task_id, report=report).exists()
             messages.success(request, "已审核通过" + ("，任务已销号" if closed else ""))
     except TrackingError as exc:
         return report_page(
