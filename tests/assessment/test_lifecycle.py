@@ -267,25 +267,26 @@ def test_an_accepted_appeal_recomputes_the_units_result_and_the_ranks(
     appeal = do_file_appeal(b, "任务4已全部落实，补充了佐证材料", acting_user=users["other_reporter"])
     # While the appeal is open the office may correct B's grade (and only B's).
     do_grade_item(
-        closed, item(closed.scheme, "4"), units["B"], score="15", reason="复核：补充材料齐全", acting_user=m
+        closed, item(closed.scheme, "4"), units["B"], score="20", reason="复核：补充材料齐全", acting_user=m
     )
     assert result(closed, units["B"]).total == Decimal("22.40")  # not before the appeal is decided
     decided = do_decide_appeal(appeal, accept=True, reason="复核属实", acting_user=m)
     assert (decided.status, decided.total_before, decided.total_after) == (
         AppealStatus.ACCEPTED,
         Decimal("22.40"),
-        Decimal("26.00"),
+        Decimal("31.00"),
     )
+    # Ranked on the 100-point scale: B 31.00 of 36 (86.11) passes A 22.40 of 29 (77.24).
     assert totals(closed) == {
-        "区司法局": (Decimal("26.00"), 1),
+        "区司法局": (Decimal("31.00"), 1),
         "区公安分局": (Decimal("22.40"), 2),
         "区民政局": (Decimal("0.00"), 3),
     }
     t4 = ResultLine.objects.get(result=b, text__label="4 任务4")
-    assert (t4.points, t4.reason) == (15, "人工评分：复核：补充材料齐全")
+    assert (t4.points, t4.reason) == (20, "人工评分：复核：补充材料齐全")
     (event,) = events("recompute_result")
-    assert event.before == {"total": "22.40", "rank": 1, "grade": "合格"}
-    assert event.after["total"] == "26.00" and event.after["rank"] == 1
+    assert event.before == {"total": "22.40", "rank": 2, "grade": "合格"}
+    assert event.after["total"] == "31.00" and event.after["rank"] == 1
     assert events("decide_appeal")[0].after["status"] == "accepted"
     closed.refresh_from_db()
     assert closed.status == AssessmentStatus.CLOSED

@@ -595,11 +595,11 @@ def test_it_accepts_an_appeal_and_recomputes_the_units_result(
     a = appealed.result.assessment
     c = client_for(users["manager"])
     assert "人工评分偏低" in c.get(reverse("assessment:appeals", args=[a.pk])).content.decode()
-    # The correction the appeal asks for, made while it is open: B's grade on item 4 from 11.4 to 15.
+    # The correction the appeal asks for, made while it is open: B's grade on item 4 from 11.4 to 20.
     it = item(a.scheme, "4")
     c.post(
         reverse("assessment:grades", args=[a.pk, it.pk]),
-        {"unit": units["B"].pk, "score": "15", "reason": "复核"},
+        {"unit": units["B"].pk, "score": "20", "reason": "复核"},
     )
     prefix = f"ap{appealed.pk}"
     response = c.post(
@@ -609,7 +609,8 @@ def test_it_accepts_an_appeal_and_recomputes_the_units_result(
     appealed.refresh_from_db()
     assert appealed.status == AppealStatus.ACCEPTED
     assert appealed.total_before is not None
-    assert appealed.total_after == appealed.total_before + Decimal("3.6")
+    assert appealed.total_after == appealed.total_before + Decimal("8.6")
+    # B: 31.00 of 36 (86.11 on the 100-point scale) now ranks above A: 22.40 of 29 (77.24).
     assert Result.objects.get(pk=appealed.result_id).rank == 1
     assert Result.objects.get(assessment=a, unit=units["A"]).rank == 2
 
@@ -684,7 +685,7 @@ QUERY_PAGES: dict[str, tuple[str, Any, int]] = {
     # name: (role, add more of what the page lists, queries); each counts the session, the user and
     # the navigation's unread-message badge.
     "home": ("manager", more_schemes, 5),
-    "assessment": ("manager", more_incidents, 14),
+    "assessment": ("manager", more_incidents, 15),  # (one for the sections' order in the plan)
     "appeals": ("manager", more_appeals, 6),
 }
 

@@ -59,8 +59,8 @@ def test_it_exports_every_table_of_the_period_page_to_excel(
     book = sheets(client_for(people["manager"]).get(url("period_xlsx", world)))
     assert list(book) == ["概况", "各单位报送率", "未报送", "各部分", "单位灯色", "督办单", "报告接收"]
     assert rows_after_header(book["各单位报送率"], "单位") == [
-        ("区司法局", 1, 0, 1, 0),
-        ("区委政法委", 1, 1, 0, 100),
+        ("区司法局", 1, 0, 1, 0, 0, 0),
+        ("区委政法委", 1, 1, 0, 100, 1, 100),
     ]
     assert rows_after_header(book["未报送"], "单位") == [
         ("区司法局", 2, "建立矛盾纠纷排查机制。", "2025-04-10")

@@ -149,6 +149,8 @@ class _Records:
             "task_id", "closed_at", "reopened_at"
         ):
             records.closures[task_id].append((closed_at, reopened_at))
+            if reopened_at is None:
+                records.closed.add(task_id)  # closed now
         records._read_reports(ids)
         records._read_figures(ids)
         red = SupervisionOrder.objects.filter(task__in=ids, level=OrderLevel.RED).exclude(
@@ -156,7 +158,6 @@ class _Records:
         )
         for task_id, serial in red.values_list("task_id", "serial"):
             records.red_orders[task_id].append(serial)
-        records.closed = set(TaskClosure.current().filter(task__in=ids).values_list("task_id", flat=True))
         return records
 
     def _read_units(self, ids: QuerySet[Task, Any]) -> None:

@@ -20,7 +20,7 @@ from duban.tracking.models import (
     ReportStatus,
     SupervisionOrder,
 )
-from duban.tracking.queries.missing import Missing, answered_reports, missing_reports
+from duban.tracking.queries.missing import Missing, missing_reports
 from duban.tracking.queries.obligations import load_duties
 
 
@@ -104,8 +104,7 @@ def period_overviews(
         return {}
     plan_ids = {p.plan_id for p in periods}
     duties = load_duties(plan_ids)
-    answered = answered_reports(periods)
-    first = first_submissions(periods)
+    answered, first = report_states(periods)
     orders: dict[int, Counter[str]] = defaultdict(Counter)
     for plan_id, level in (
         SupervisionOrder.objects.filter(task__plan_id__in=plan_ids)
@@ -151,17 +150,23 @@ def period_overviews(
     return out
 
 
-def first_submissions(periods: Iterable[ReportingPeriod]) -> dict[tuple[int, int, int], dt.datetime]:
-    """(task, period, unit) → when its task report was first submitted (a correction is not a
-    second report)."""
+def report_states(
+    periods: Iterable[ReportingPeriod],
+) -> tuple[set[tuple[int, int, int]], dict[tuple[int, int, int], dt.datetime]]:
+    """(task, period, unit) of the task reports standing submitted or accepted (as
+    missing.answered_reports), and when each task report was first submitted (a correction is not
+    a second report): one query."""
+    answered: set[tuple[int, int, int]] = set()
     first: dict[tuple[int, int, int], dt.datetime] = {}
-    for task_id, period_id, unit_id, at in ProgressReport.objects.filter(
+    for task_id, period_id, unit_id, status, at in ProgressReport.objects.filter(
         period__in=[p.pk for p in periods], kind=ReportKind.REPORT, submitted_at__isnull=False
-    ).values_list("task_id", "period_id", "unit_id", "submitted_at"):
+    ).values_list("task_id", "period_id", "unit_id", "status", "submitted_at"):
         key = (task_id, period_id, unit_id)
+        if status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+            answered.add(key)
         if at is not None and (key not in first or at < first[key]):
             first[key] = at
-    return first
+    return answered, first
 
 
 def current_period(periods: Iterable[ReportingPeriod], day: dt.date) -> ReportingPeriod | None:
