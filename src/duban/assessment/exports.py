@@ -310,7 +310,15 @@ def chart_specs(rk: Ranking) -> list[dict[str, Any]]:
             "chart-ranking",
             f"考核排名（{rk.measure_label}）",
             units,
-            [{"name": rk.measure_label, "data": [float(r.result.measure(rk.rank_by)) for r in rk.rows]}],
+            [
+                {
+                    "name": rk.measure_label,
+                    "data": [
+                        float(r.result.total if rk.rank_by == RankBy.POINTS else r.result.score)
+                        for r in rk.rows
+                    ],
+                }
+            ],
         ),
         _bar(
             "chart-sections",

@@ -40,9 +40,7 @@ class Method(models.TextChoices):
     CHECKLIST = "checklist", "评分细则"
 
 
-class RankBy(models.TextChoices):
-    """The one measure a scheme ranks and grades by."""
-
+class RankBy(models.TextChoices):  # the one measure a scheme ranks and grades by
     RATE = "rate", "百分制折算（得分 ÷ 满分 × 100）"
     POINTS = "points", "原始总分"
 
@@ -268,10 +266,6 @@ class Result(models.Model):
     def score(self) -> Decimal:
         """百分制得分: the total on a 100-point scale (scoring.hundred_scale)."""
         return hundred_scale(self.total, self.max_points)
-
-    def measure(self, rank_by: str) -> Decimal:
-        """What the scheme ranks and grades by: the 100-point score or the raw total."""
-        return self.total if rank_by == RankBy.POINTS else self.score
 
     @property
     def total_change(self) -> Decimal | None:
