@@ -138,10 +138,15 @@ def photograph(base: str, pages: dict[str, str], out: Path, tmp: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="where the PNGs go (default docs/)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="a data folder to keep the demo database in between runs (default: a temporary one)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="duban-screenshots-") as tmp:
-        pages = setup(Path(tmp) / "data")
+        pages = setup(args.data.resolve() if args.data else Path(tmp) / "data")
         base = start_server()
         # Playwright's sync API runs an event loop in this thread; the ORM work is done above.
         photograph(base, pages, args.out, Path(tmp))

@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt, Twips
+from docx.shared import Emu, Pt, Twips
 
 from duban.office import gongwen as gw
 from duban.office.docx import BODY_FONT, HEADING_FONT, TITLE_FONT, column_widths, document_bytes, em_width
@@ -38,7 +38,7 @@ def test_it_lays_the_page_out_on_a4_with_the_gbt_9704_margins() -> None:
     assert [round(m.mm, 1) for m in margins] == [37, 35, 28, 26]
     text_width = section.page_width - section.left_margin - section.right_margin
     text_height = section.page_height - section.top_margin - section.bottom_margin
-    assert (round(text_width.mm), round(text_height.mm)) == (156, 225)  # the 版心
+    assert (round(Emu(text_width).mm), round(Emu(text_height).mm)) == (156, 225)  # the 版心
 
 
 def test_it_fits_22_lines_of_28_characters_of_3hao_into_the_text_block() -> None:
@@ -69,9 +69,13 @@ def test_it_writes_the_title_headings_and_body_in_their_typefaces_and_sizes() ->
         assert spacing(p.runs[0]) == -5
 
 
-def test_it_marks_the_text_as_chinese_for_words_line_breaking() -> None:
+def test_it_marks_the_text_as_chinese_and_adds_no_space_around_digits() -> None:
     normal = reopen(gw.official_document()).styles["Normal"]
     assert normal.element.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        assert normal.element.pPr.find(qn(tag)).get(qn("w:val")) == "0"
+    tags = [el.tag for el in normal.element.pPr]
+    assert tags.index(qn("w:autoSpaceDN")) < tags.index(qn("w:spacing"))  # the schema's order
 
 
 def footer_text(paragraph: Any) -> str:
@@ -93,7 +97,7 @@ def test_it_numbers_pages_in_the_official_style_on_the_outer_side() -> None:
 def test_it_puts_the_page_numbers_dash_7_mm_under_the_text_block() -> None:
     section = reopen(gw.official_document()).sections[0]
     middle_of_number_line = section.footer_distance + Pt(gw.PAGE_NUMBER_LINE_PT / 2)
-    assert round((section.bottom_margin - middle_of_number_line).mm, 1) == 7.0
+    assert round(Emu(section.bottom_margin - middle_of_number_line).mm, 1) == 7.0
 
 
 def font_table(data: bytes) -> dict[str, dict[str, str]]:
@@ -150,7 +154,8 @@ def test_it_sizes_columns_by_their_text_when_everything_fits() -> None:
         ("单位", "应报"), [("区委政法委", 1), ("区司法局", 12)], size_pt=10.5, total_mm=156
     )
     assert sum(widths) == pytest.approx(156)
-    assert widths[0] / widths[1] == pytest.approx((5 * 3.704 + 3.81) / (2 * 3.704 + 3.81), rel=0.01)
+    # Each its longest line and half an em to spare, then the spare width shared in proportion.
+    assert widths[0] / widths[1] == pytest.approx((5.5 * 3.704 + 3.81) / (2.5 * 3.704 + 3.81), rel=0.01)
 
 
 def test_it_levels_the_widest_columns_when_the_text_does_not_fit() -> None:
@@ -161,7 +166,7 @@ def test_it_levels_the_widest_columns_when_the_text_does_not_fit() -> None:
     assert task == pytest.approx(units) and task > number > level  # the two long ones share alike
     em = 10.5 / 72 * 25.4
     assert deadline >= 5 * em  # "2025-03-10" never breaks
-    assert level == pytest.approx(2 * em + 2 * 108 / 1440 * 25.4)  # as wide as its text
+    assert level == pytest.approx(2.5 * em + 2 * 108 / 1440 * 25.4)  # as wide as its text
 
 
 def test_it_never_makes_a_column_narrower_than_a_number_it_holds() -> None:

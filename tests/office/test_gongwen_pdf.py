@@ -142,9 +142,13 @@ def test_it_places_the_signature_as_gbt_9704_does(rendered: dict[str, tuple[byte
     assert "".join(c["text"] for c in office) == "宜阳县委政法委员会督查室"
     assert "".join(c["text"] for c in date) == "2025年3月1日"
     char = gw.CHAR_PT
-    # The office ends two characters from the 版心's right edge; the date starts two characters
-    # right of the office's first.
-    assert abs(TEXT_BOX[2] - office[-1]["x1"] - 2 * char) < 3
-    assert abs(date[0]["x0"] - office[0]["x0"] - 2 * char) < 5
+    # The office (12 characters) ends two characters from the 版心's right edge. The date (6
+    # characters wide in 仿宋_GB2312: 4 + 2 half-width digits and 年月日) starts two characters
+    # right of the office's first: so it ends 12 − 2 − 6 + 2 = 6 characters from the right edge.
+    # (Measured at the right ends: LibreOffice, unlike Word, adds a little space between Chinese
+    # and digits whatever the document says, which moves where the date starts.)
+    assert abs(TEXT_BOX[2] - office[-1]["x1"] - 2 * char) < 2
+    assert abs(TEXT_BOX[2] - date[-1]["x1"] - 6 * char) < 2
+    assert office[0]["x0"] < date[0]["x0"]
     # And a blank line stands between the body and the office.
     assert office[0]["top"] - lines[-3][0]["top"] == pytest.approx(2 * gw.LINE_TWIPS / 20, abs=1.5)

@@ -172,8 +172,9 @@ def _text(value: Any) -> str:
 
 
 def _natural(column: Sequence[Any], em_mm: float) -> float:
+    # Half an em to spare: the reader's typeface may set digits and Latin wider than half an em.
     longest = max((em_width(line) for v in column for line in _text(v).split("\n")), default=0.0)
-    return max(longest, 1.0) * em_mm + CELL_PADDING_MM
+    return (max(longest, 1.0) + 0.5) * em_mm + CELL_PADDING_MM
 
 
 def _unbreakable(column: Sequence[Any], em_mm: float) -> float:

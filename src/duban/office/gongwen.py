@@ -107,6 +107,21 @@ def _chinese_defaults(doc: Any) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
     fmt = doc.styles["Normal"].paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
+    # No extra space between Chinese and Latin or digits (Word adds a quarter em by default):
+    # "2025年3月1日" is as wide as its characters, the 落款 lines up, and the figures in "应报送 2 份"
+    # keep the spaces the text has, no more. (LibreOffice's import ignores the setting.)
+    p_pr = doc.styles["Normal"].element.get_or_add_pPr()
+    later = [el for el in p_pr if el.tag in {qn(t) for t in _AFTER_AUTOSPACE}]
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "0")
+        if later:
+            later[0].addprevious(el)
+        else:
+            p_pr.append(el)
+
+
+_AFTER_AUTOSPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:jc", "w:rPr")
 
 
 def _declare_fonts(doc: Any) -> None:

@@ -156,7 +156,7 @@
     if (spec.range) { xAxis.min = spec.range[0]; xAxis.max = spec.range[1]; }
     // Lines marked on the value axis (a goal, the number expected) stay in view.
     var markTop = Math.max.apply(null, [0].concat((spec.marks_y || []).map(function (m) { return m.value; })));
-    setHeight(el, 260);
+    setHeight(el, el.clientWidth < 480 ? 260 : 300);
     return {
       color: PALETTE,
       tooltip: { trigger: "axis", confine: true },
