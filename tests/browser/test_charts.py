@@ -4,7 +4,10 @@ task's indicator chart and a unit's result. For every chart on each page the bro
 through ECharts' own API and the SVG it drew:
 - whether every series has points and each lands inside the plot (a broken axis puts them at NaN);
 - whether any two pieces of text (axis labels, legend, mark labels, cell values) overlap, or one
-  stands outside the chart.
+  stands outside the chart;
+- whether a time axis spans at least four weeks (one report is one day: a day-wide axis says
+  nothing);
+- whether a chart shown as "暂无数据" really has no figures.
 Each page is photographed at both widths (full page, in the test's tmp_path) for a person to look
 at; the problems found are listed together, so one chart's failure does not hide another's."""
 
@@ -28,12 +31,26 @@ WIDTHS = (1366, 390)
 CHART_PROBLEMS = """
 () => {
   const out = [];
+  let withData = 0;
+  const specs = Object.fromEntries(
+    JSON.parse(document.getElementById("tracking-charts").textContent).map(s => [s.id, s]));
+  const figures = spec => spec.series.reduce(
+    (n, s) => n + s.data.filter(d => d != null && !(Array.isArray(d) && d[1] == null)).length, 0);
   const overlap = (a, b) =>
     Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
     Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
   for (const el of document.querySelectorAll(".chart")) {
     const chart = echarts.getInstanceByDom(el);
     if (!chart) { out.push(`${el.id}: not drawn`); continue; }
+    const spec = specs[el.id];
+    if (el.dataset.empty) {
+      // Allowed only where there is nothing to draw, and then it says so.
+      const n = figures(spec);
+      if (n && (spec.kind === "time" || spec.categories.length)) { out.push(`${el.id}: shown empty with ${n} figures`); }
+      if (!el.textContent.includes("暂无数据")) { out.push(`${el.id}: empty without saying so`); }
+      continue;
+    }
+    withData++;
     const box = el.getBoundingClientRect();
     const texts = [...el.querySelectorAll("svg text")]
       .map(t => ({ text: t.textContent, r: t.getBoundingClientRect() }))
@@ -63,10 +80,13 @@ CHART_PROBLEMS = """
       if (!points) { out.push(`${el.id}: series "${s.name}" is empty`); }
       else if (!inside) { out.push(`${el.id}: series "${s.name}" has ${points} points, none inside the plot`); }
     });
-    const shapes = el.querySelectorAll("svg path").length;
-    if (shapes < 3) { out.push(`${el.id}: ${shapes} shapes drawn`); }
+    const x = chart.getModel().getComponent("xAxis", 0);
+    if (x && x.get("type") === "time") {
+      const [lo, hi] = x.axis.scale.getExtent();
+      if (hi - lo < 28 * 86400000) { out.push(`${el.id}: the time axis spans ${(hi - lo) / 86400000} days`); }
+    }
   }
-  return out;
+  return { problems: out, withData: withData };
 }
 """
 
@@ -100,9 +120,11 @@ def demo_pages(transactional_db: None) -> tuple[str, str, dict[str, str]]:
 
 
 def chart_problems(page: Page) -> list[str]:
+    """What is wrong with the page's charts; a page needs at least one chart with figures."""
     page.wait_for_function("[...document.querySelectorAll('.chart')].every(el => el.dataset.drawn)")
     page.wait_for_timeout(600)  # ECharts animates its first drawing
-    return list(page.evaluate(CHART_PROBLEMS))
+    found = page.evaluate(CHART_PROBLEMS)
+    return list(found["problems"]) + ([] if found["withData"] else ["no chart with figures"])
 
 
 @pytest.mark.browser

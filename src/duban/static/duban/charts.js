@@ -82,20 +82,27 @@
     return m ? m[1] : name;
   }
 
+  // A column's label, upright: across when it fits the cell, else its first characters one
+  // under another (Chinese reads well downwards; turned sideways it does not).
+  function columnLabel(name, cell) {
+    if (textPx(name) <= cell - 4) { return name; }
+    var chars = name.split("");
+    return (chars.length > 4 ? chars.slice(0, 3).concat(["︙"]) : chars).join("\n");
+  }
+
   function matrixOption(spec, el) {
     var units = spec.categories;
-    var columns = spec.series.map(function (s) { return shortName(s.name); });
     var data = [];
     spec.series.forEach(function (s, j) {
       s.data.forEach(function (v, i) { if (v != null) { data.push([j, i, v]); } });
     });
     var left = labelPx(el);
-    var cell = (el.clientWidth - left - 32) / Math.max(1, columns.length);
-    var widest = Math.max.apply(null, [0].concat(columns.map(textPx)));
-    var rotate = widest > cell - 4;
+    var cell = (el.clientWidth - left - 32) / Math.max(1, spec.series.length);
+    var columns = spec.series.map(function (s) { return columnLabel(shortName(s.name), cell); });
+    var labelLines = Math.max.apply(null, [1].concat(columns.map(function (c) { return c.split("\n").length; })));
     var values = data.map(function (d) { return d[2]; });
     var top = spec.percent ? 100 : Math.max.apply(null, [0].concat(values));
-    setHeight(el, units.length * 24 + 16 + (rotate ? Math.min(widest, 96) : 20) + 56);
+    setHeight(el, units.length * 24 + 16 + labelLines * 18 + 8 + 56);
     return {
       tooltip: {
         confine: true,
@@ -108,7 +115,7 @@
       grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
       xAxis: {
         type: "category", data: columns, splitArea: { show: true },
-        axisLabel: { interval: 0, rotate: rotate ? 90 : 0, width: 96, overflow: "truncate", ellipsis: "…" }
+        axisLabel: { interval: 0, lineHeight: 18 }  // a line of 12 px Chinese is 17 px high
       },
       yAxis: {
         type: "category", data: units, inverse: true, splitArea: { show: true },
@@ -132,12 +139,33 @@
     };
   }
 
+  var DAY = 86400000;
+  var MIN_SPAN_DAYS = 120;  // a shorter time axis is widened around its dates (one report: one day)
+
+  // The time axis' bounds: the spec's range, else its dates widened to at least MIN_SPAN_DAYS.
+  function timeRange(spec) {
+    if (spec.range) { return spec.range; }
+    var days = [];
+    spec.series.forEach(function (s) { s.data.forEach(function (d) { days.push(Date.parse(d[0])); }); });
+    (spec.marks_x || []).forEach(function (m) { days.push(Date.parse(m.value)); });
+    if (!days.length) { return null; }
+    var lo = Math.min.apply(null, days), hi = Math.max.apply(null, days);
+    var pad = Math.max(0, MIN_SPAN_DAYS * DAY - (hi - lo)) / 2;
+    return [lo - pad, hi + pad];
+  }
+
   function timeOption(spec, el) {
+    var unit = spec.unit || "";
     var series = spec.series.map(function (s) {
+      var few = s.data.length <= 6;
       return {
         name: s.name, type: "line", data: s.data, step: s.step ? "end" : false,
-        showSymbol: !s.dashed, symbolSize: 7,
-        lineStyle: s.dashed ? { type: "dashed" } : undefined
+        showSymbol: !s.dashed, symbolSize: 8,
+        lineStyle: s.dashed ? { type: "dashed" } : undefined,
+        // A few reported figures are written beside their points: one report is one point, and a
+        // lone point is easy to miss.
+        label: { show: few && !s.dashed && !s.step, position: "top", formatter: function (p) { return p.value[1] + unit; } },
+        labelLayout: { hideOverlap: true }
       };
     });
     // A date mark labelled above the plot at its top end, a value mark inside the plot at its left end.
@@ -152,8 +180,17 @@
         markLine: { symbol: "none", label: { formatter: "{b}" }, lineStyle: { color: "#5b6475" }, data: marks }
       });
     }
-    var xAxis = { type: "time", axisLabel: { hideOverlap: true } };
-    if (spec.range) { xAxis.min = spec.range[0]; xAxis.max = spec.range[1]; }
+    var xAxis = {
+      type: "time",
+      // The first and last labels inside the plot's ends: the first never sits on the value axis' 0.
+      // margin: under the value axis' "0", whose box reaches 9 px below the axis line.
+      axisLabel: {
+        hideOverlap: true, alignMinLabel: "left", alignMaxLabel: "right", margin: 12,
+        formatter: { year: "{yyyy}年", month: "{M}月", day: "{M}月{d}日" }
+      }
+    };
+    var range = timeRange(spec);
+    if (range) { xAxis.min = range[0]; xAxis.max = range[1]; }
     // Lines marked on the value axis (a goal, the number expected) stay in view.
     var markTop = Math.max.apply(null, [0].concat((spec.marks_y || []).map(function (m) { return m.value; })));
     setHeight(el, el.clientWidth < 480 ? 260 : 300);
@@ -165,14 +202,33 @@
       xAxis: xAxis,
       yAxis: {
         type: "value",
-        axisLabel: { hideOverlap: true, formatter: "{value}" + (spec.unit || "") },
+        axisLabel: { hideOverlap: true, formatter: "{value}" + unit },
         max: function (extent) { return markTop > extent.max ? markTop : null; }
       },
       series: series
     };
   }
 
+  function hasData(spec) {
+    return spec.series.some(function (s) {
+      return s.data.some(function (d) { return d != null && !(Array.isArray(d) && d[1] == null); });
+    }) && (spec.kind === "time" || spec.categories.length > 0);
+  }
+
+  // Nothing to draw (no unit answers for a task yet, no report received): say so, no empty axes.
+  function emptyOption(el) {
+    el.style.height = "120px";
+    el.setAttribute("data-empty", "1");
+    return {
+      title: {
+        text: "暂无数据", left: "center", top: "middle",
+        textStyle: { color: "#5b6475", fontSize: 14, fontWeight: "normal" }
+      }
+    };
+  }
+
   function option(spec, el) {
+    if (!hasData(spec)) { return emptyOption(el); }
     if (spec.kind === "time") { return timeOption(spec, el); }
     if (!spec.stack && spec.series.length >= MATRIX_SERIES) { return matrixOption(spec, el); }
     return barOption(spec, el);
