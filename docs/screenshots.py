@@ -57,10 +57,13 @@ def setup(data_dir: Path) -> dict[str, str]:
     manager = User.objects.get(username="manager")
     manager.set_password(PASSWORD)
     manager.save()
-    period = ReportingPeriod.objects.filter(plan__parent=None, name="2023年度").get()
+    # The latest assessment, and the latest period of the plan it assesses.
     ranking = Assessment.objects.order_by("-as_of").first()
+    assert ranking is not None, "the demo has no assessment"
+    period = ReportingPeriod.objects.filter(plan=ranking.scheme.plan_id).order_by("-end").first()
+    assert period is not None, "the demo's assessed plan has no reporting period"
     value = IndicatorValue.objects.order_by("report__task__plan_id", "report__task__order").first()
-    assert ranking is not None and value is not None, "the demo has no assessment or indicator values"
+    assert value is not None, "the demo has no indicator values"
     return {
         "plans": "/plans/",
         "plan": f"/plans/{period.plan_id}/",

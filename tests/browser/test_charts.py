@@ -100,9 +100,11 @@ def demo_pages(transactional_db: None) -> tuple[str, str, dict[str, str]]:
     manager = User.objects.get(username="manager")
     manager.set_password(password)
     manager.save()
-    period = ReportingPeriod.objects.filter(plan__parent=None, name="2023年度").get()
+    # The latest assessment, and the latest period of the plan it assesses.
     ranking = Assessment.objects.order_by("-as_of").first()
-    assert ranking is not None
+    assert ranking is not None, "the demo has no assessment"
+    period = ReportingPeriod.objects.filter(plan=ranking.scheme.plan_id).order_by("-end").first()
+    assert period is not None, "the demo's assessed plan has no reporting period"
     value = IndicatorValue.objects.order_by("report__task__plan_id", "report__task__order").first()
     assert value is not None
     result = ranking.results.order_by("rank", "unit__name").first()
