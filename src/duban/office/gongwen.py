@@ -194,10 +194,6 @@ def centred(doc: Any, text: str, *, lines_after: int = 0) -> Any:
     return para
 
 
-def blank_line(doc: Any) -> Any:
-    return _paragraph(doc, "", BODY_FONT, BODY_PT)
-
-
 def heading(doc: Any, text: str) -> Any:
     """A first-level heading (一、…): 3号黑体, indented two characters as the body is."""
     return _paragraph(doc, text, HEADING_FONT, BODY_PT, indent=True)
