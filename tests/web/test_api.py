@@ -522,7 +522,7 @@ def test_it_searches_units_like_the_unit_list(world: World, query: str, names: l
 def test_it_refuses_a_page_beyond_the_limits(world: World, query: str) -> None:
     response = world.client("admin").get(f"/api/plans?{query}")
     assert response.status_code == 422
-    assert response.json()["detail"] == "请求参数不正确"
+    assert response.json()["detail"].startswith("请求参数不正确：query.")
 
 
 # ─── the schema and the docs page ───────────────────────────────────────────────────────────

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: it sees the final answer to an /api/ path, a 404, 405 or 500 included.
+    "duban.api.errors.JsonErrorsMiddleware",
     # Static files from the app itself, with cache headers: an intranet install has no CDN and
     # often no proxy; behind nginx the same files are served the same way by every server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
