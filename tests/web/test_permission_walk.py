@@ -288,3 +288,52 @@ def test_it_refuses_writes_to_whoever_may_not_make_them(
     response = client.post(url_for(name, pattern, world), data)
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before
+
+
+# Downloads a script may fetch with an API token (issue 15): with a token and no session, these
+# give each role what its session gets; every other page still sends the caller to log in.
+DOWNLOADS = {
+    "exports:plans",
+    "exports:plan",
+    "exports:unit",
+    "exports:units",
+    "exports:workload",
+    "tracking:period_xlsx",
+    "tracking:period_docx",
+    "tracking:bulk_download",
+    "tracking:order_docx",
+    "assessment:ranking_xlsx",
+    "assessment:report_docx",
+    "assessment:result_xlsx",
+}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_a_token_opens_the_downloads_its_user_may_see_and_no_other_page(
+    users: dict[str, User], world: dict[str, Any], role: str
+) -> None:
+    _token, raw = do_create_token("下载", acting_user=users[role])
+    client = Client()
+    got, want = {}, {}
+    for name, pattern in routes():
+        if name.startswith("api:") or name not in EXPECTED:
+            continue  # the API's own walk is tests/web/test_api.py
+        got[name] = client.get(
+            url_for(name, pattern, world), headers={"Authorization": f"Bearer {raw}"}
+        ).status_code
+        want[name] = EXPECTED[name][role] if name in DOWNLOADS else EXPECTED[name]["anonymous"]
+    assert got.keys() >= DOWNLOADS
+    wrong = {name: (got[name], want[name]) for name in got if got[name] != want[name]}
+    assert wrong == {}, f"{role}: (got, expected) {wrong}"
+
+
+@pytest.mark.parametrize("name", sorted(DOWNLOADS))
+def test_a_download_refuses_a_bad_token_and_any_write(
+    users: dict[str, User], world: dict[str, Any], name: str
+) -> None:
+    url = url_for(name, dict(routes())[name], world)
+    bad = Client().get(url, headers={"Authorization": "Bearer duban_not-a-token"})
+    assert (bad.status_code, bad.json()) == (401, {"detail": "API 令牌无效或已吊销"})
+    _token, raw = do_create_token("下载", acting_user=users["admin"])
+    posted = Client().post(url, headers={"Authorization": f"Bearer {raw}"})
+    assert posted.status_code == 405
