@@ -3,6 +3,7 @@ OpenAPI schema and docs page, pagination, and pinned query counts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -22,6 +23,10 @@ from duban.plans.actions import do_confirm_import, do_upload_document
 from duban.plans.models import ImportDraft, ImportStatus, Plan, Responsibility, SourceDocument, Task
 from duban.tokens.actions import do_create_token, do_revoke_token
 from duban.tokens.models import ApiToken
+from duban.tracking.actions.periods import do_create_periods
+from duban.tracking.actions.report_data import ReportData
+from duban.tracking.actions.reports import do_save_report
+from duban.tracking.models import Frequency, ProgressReport, ReportingPeriod
 from duban.units.models import Unit
 
 from .conftest import CORPUS, SMALL_PLAN
@@ -38,6 +43,8 @@ class World:
     users: dict[str, User]
     plan: Plan
     draft: ImportDraft
+    period: ReportingPeriod
+    report: ProgressReport  # submitted by other_reporter (区司法局) on task 2, which it leads
 
     @property
     def ids(self) -> dict[str, int]:
@@ -48,6 +55,8 @@ class World:
             "task2": tasks["2"],
             "draft": self.draft.pk,
             "police": Unit.objects.get(name="区公安分局").pk,
+            "period": self.period.pk,
+            "report": self.report.pk,
         }
 
     def client(self, role: str, **kwargs: Any) -> Client:
@@ -60,7 +69,18 @@ class World:
 @pytest.fixture
 def world(users: dict[str, User], small_plan: Plan) -> World:
     draft = do_upload_document("draft.txt", SMALL_PLAN, acting_user=users["manager"])
-    return World(users, small_plan, draft)
+    small_plan.date = dt.date(2025, 1, 1)
+    small_plan.save(update_fields=["date"])
+    period = do_create_periods(small_plan, 2025, Frequency.QUARTERLY, 10, acting_user=users["manager"])[0]
+    task2 = small_plan.tasks.get(number="2")
+    report = do_save_report(
+        task2,
+        period,
+        ReportData(narrative="已排查纠纷。", percent=50),
+        submit=True,
+        acting_user=users["other_reporter"],
+    ).report
+    return World(users, small_plan, draft, period, report)
 
 
 def upload(name: str = "small.txt", data: bytes = SMALL_PLAN) -> dict[str, Any]:
@@ -102,10 +122,32 @@ ROUTES = {
         "post", "/api/imports/{draft}/confirm", lambda d: (d["title"], d["version"]), json_body={"units": {}}
     ),
     "POST /api/imports/{id}/cancel": Route("post", "/api/imports/{draft}/cancel", lambda d: d["status"]),
+    "GET /api/me": Route("get", "/api/me", lambda d: d["role"]),
+    "GET /api/periods": Route("get", "/api/periods", lambda d: d["count"]),
+    "GET /api/periods/{id}": Route("get", "/api/periods/{period}", lambda d: d["name"]),
+    "POST /api/tasks/{id}/periods/{id}/report": Route(
+        "post",
+        "/api/tasks/{task1}/periods/{period}/report",
+        lambda d: (d["report"]["kind"], d["report"]["status"]),
+        body=lambda w: {"narrative": "配合排查", "percent": "30"},
+    ),
+    "POST /api/reports/{id}": Route(
+        "post", "/api/reports/{report}", lambda d: d["report"]["status"], body=lambda w: {"narrative": "改"}
+    ),
+    "GET /api/reports": Route("get", "/api/reports", lambda d: [r["status"] for r in d["items"]]),
+    "GET /api/reports/{id}": Route("get", "/api/reports/{report}", lambda d: (d["unit_name"], d["status"])),
+    "GET /api/review-queue": Route("get", "/api/review-queue", lambda d: d["count"]),
+    "POST /api/reports/{id}/review": Route(
+        "post",
+        "/api/reports/{report}/review",
+        lambda d: d["status"],
+        json_body={"decision": "accept", "comment": "同意"},
+    ),
 }
 
 SEES_PLAN = [PLAN_TITLE]
 IMPORTED = (PLAN_TITLE, 1)
+Q1 = "2025年第一季度"
 # route → role → (status, what the caller gets); 401 for anyone not signed in, 404 for forbidden.
 EXPECTED: dict[str, dict[str, tuple[int, Any]]] = {
     "GET /api/plans": {
@@ -213,6 +255,98 @@ EXPECTED: dict[str, dict[str, tuple[int, Any]]] = {
     "POST /api/imports/{id}/cancel": {
         "admin": (200, "cancelled"),
         "manager": (200, "cancelled"),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "GET /api/me": {
+        "admin": (200, "admin"),
+        "manager": (200, "manager"),
+        "other_manager": (200, "manager"),
+        "reporter": (200, "reporter"),
+        "other_reporter": (200, "reporter"),
+        "leader": (200, "leader"),
+        "outsider": (200, "reporter"),
+        "anonymous": (401, None),
+    },
+    "GET /api/periods": {
+        "admin": (200, 4),
+        "manager": (200, 4),
+        "other_manager": (200, 0),
+        "reporter": (200, 4),
+        "other_reporter": (200, 4),
+        "leader": (200, 4),
+        "outsider": (200, 0),
+        "anonymous": (401, None),
+    },
+    "GET /api/periods/{id}": {
+        "admin": (200, Q1),
+        "manager": (200, Q1),
+        "other_manager": (404, None),
+        "reporter": (200, Q1),
+        "other_reporter": (200, Q1),
+        "leader": (200, Q1),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    # Only a reporter whose unit the task names starts a report: 区公安分局 is a partner of task 1.
+    "POST /api/tasks/{id}/periods/{id}/report": {
+        "admin": (404, None),
+        "manager": (404, None),
+        "other_manager": (404, None),
+        "reporter": (201, ("contribution", "draft")),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    # A submitted report is no longer its unit's to edit.
+    "POST /api/reports/{id}": {
+        "admin": (404, None),
+        "manager": (404, None),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "GET /api/reports": {
+        "admin": (200, ["submitted"]),
+        "manager": (200, ["submitted"]),
+        "other_manager": (200, []),
+        "reporter": (200, []),
+        "other_reporter": (200, ["submitted"]),
+        "leader": (200, ["submitted"]),
+        "outsider": (200, []),
+        "anonymous": (401, None),
+    },
+    "GET /api/reports/{id}": {
+        "admin": (200, ("区司法局", "submitted")),
+        "manager": (200, ("区司法局", "submitted")),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (200, ("区司法局", "submitted")),
+        "leader": (200, ("区司法局", "submitted")),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "GET /api/review-queue": {
+        "admin": (200, 1),
+        "manager": (200, 1),
+        "other_manager": (200, 0),
+        "reporter": (200, 0),
+        "other_reporter": (200, 0),
+        "leader": (200, 0),
+        "outsider": (200, 0),
+        "anonymous": (401, None),
+    },
+    "POST /api/reports/{id}/review": {
+        "admin": (200, "accepted"),
+        "manager": (200, "accepted"),
         "other_manager": (404, None),
         "reporter": (404, None),
         "other_reporter": (404, None),
@@ -539,6 +673,15 @@ ALL_OPERATIONS = {
     ("get", "/api/imports/{draft_id}"),
     ("post", "/api/imports/{draft_id}/confirm"),
     ("post", "/api/imports/{draft_id}/cancel"),
+    ("get", "/api/me"),
+    ("get", "/api/periods"),
+    ("get", "/api/periods/{period_id}"),
+    ("post", "/api/tasks/{task_id}/periods/{period_id}/report"),
+    ("post", "/api/reports/{report_id}"),
+    ("get", "/api/reports"),
+    ("get", "/api/reports/{report_id}"),
+    ("get", "/api/review-queue"),
+    ("post", "/api/reports/{report_id}/review"),
 }
 
 

@@ -118,6 +118,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:get_draft": row(404, anonymous=401, admin=200, manager=200),
     "api:confirm_import": row(405),  # POST only
     "api:cancel_import": row(405),  # POST only
+    "api:me": row(200, anonymous=401),
+    "api:list_periods": row(200, anonymous=401),
+    "api:get_period": row(404, anonymous=401),  # no period in this world: tests/web/test_api.py
+    "api:start_report": row(405),  # POST only
+    "api:list_reports": row(200, anonymous=401),
+    "api:get_report": row(404, anonymous=401),  # likewise
+    "api:save_report": row(404, anonymous=401),  # the same path as get_report: its GET
+    "api:list_review_queue": row(200, anonymous=401),
+    "api:review_report": row(405),  # POST only
     # Assessment: the world holds no scheme or assessment (url_for gives their ids as 0), so every
     # page of one is a 404; creating a scheme is for whoever may import plans.
     "assessment:home": row(200, anonymous=LOGIN),
