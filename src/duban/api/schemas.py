@@ -85,6 +85,7 @@ class ResponsibilityOut(Schema):
 
 
 class TargetOut(Schema):
+    id: int = Field(description="目标编号：报送时以 value_<编号> 填写当前值")
     metric: str
     cmp: str
     value: float
