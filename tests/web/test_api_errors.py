@@ -67,6 +67,8 @@ def test_a_body_that_is_not_json_is_refused_in_chinese(users: dict[str, User]) -
         ("limit=501", "query.limit", "不能大于 500"),
         ("limit=0", "query.limit", "不能小于 1"),
         ("offset=-1", "query.offset", "不能小于 0"),
+        ("offset=9223372036854775808", "query.offset", "不能大于 9223372036854775807"),
+        ("offset=99999999999999999999", "query.offset", "不能大于 9223372036854775807"),
     ],
 )
 def test_a_bad_parameter_is_a_422_naming_the_field_in_chinese(
@@ -78,6 +80,20 @@ def test_a_bad_parameter_is_a_422_naming_the_field_in_chinese(
     assert {"field": field, "msg": message} in [
         {"field": e["field"], "msg": e["msg"]} for e in response.json()["errors"]
     ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/periods?plan=9223372036854775808",
+        "/api/reports?task=9223372036854775808",
+        "/api/reports?period=0",
+    ],
+)
+def test_an_id_filter_out_of_range_is_a_422(users: dict[str, User], url: str) -> None:
+    response = signed_in(users["admin"]).get(url)
+    assert response.status_code == 422
+    assert "不能" in detail(response)
 
 
 def test_a_body_field_of_the_wrong_kind_is_named(users: dict[str, User]) -> None:

@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 
 from duban.api.auth import caller
 from duban.api.errors import FormInvalid
-from duban.api.schemas import Error, Page
+from duban.api.schemas import DbId, Error, Page
 from duban.evidence import EvidenceRejected
 from duban.plans.models import Task
 from duban.tracking.access import (
@@ -117,8 +117,8 @@ class SavedOut(Schema):
 
 
 class ReportFilter(Schema):
-    period: int | None = Field(None, description="报送周期编号")
-    task: int | None = Field(None, description="任务编号")
+    period: DbId | None = Field(None, description="报送周期编号")
+    task: DbId | None = Field(None, description="任务编号")
     status: str | None = Field(None, description="draft / submitted / returned / accepted / superseded")
 
 
@@ -189,7 +189,7 @@ def _with_kept_fields(request: HttpRequest, task: Task, draft: ProgressReport | 
     "/periods", response=list[PeriodOut], summary="报送周期", description="调用者可查看的方案的报送周期。"
 )
 @paginate(Page)
-def list_periods(request: HttpRequest, plan: int | None = None) -> QuerySet[ReportingPeriod]:
+def list_periods(request: HttpRequest, plan: DbId | None = None) -> QuerySet[ReportingPeriod]:
     periods = visible_periods(caller(request))
     if plan is not None:
         periods = periods.filter(plan_id=plan)

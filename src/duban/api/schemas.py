@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -16,6 +16,10 @@ from duban.plans.models import Responsibility
 from duban.units.models import Unit
 
 MAX_LIMIT = 500
+# The largest row id and offset the databases take (a signed 64-bit integer): a parameter beyond
+# it is refused as out of range (422) before any query is made.
+MAX_ID = 2**63 - 1
+DbId = Annotated[int, Field(ge=1, le=MAX_ID, description="编号")]
 
 
 class Page(LimitOffsetPagination):
@@ -23,7 +27,7 @@ class Page(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
-        offset: int = Field(0, ge=0, description="跳过的条数")
+        offset: int = Field(0, ge=0, le=MAX_ID, description="跳过的条数")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
