@@ -23,10 +23,11 @@ from duban.plans.actions import do_confirm_import, do_upload_document
 from duban.plans.models import ImportDraft, ImportStatus, Plan, Responsibility, SourceDocument, Task
 from duban.tokens.actions import do_create_token, do_revoke_token
 from duban.tokens.models import ApiToken
+from duban.tracking.actions.orders import do_issue_order
 from duban.tracking.actions.periods import do_create_periods
 from duban.tracking.actions.report_data import ReportData
 from duban.tracking.actions.reports import do_save_report
-from duban.tracking.models import Frequency, ProgressReport, ReportingPeriod
+from duban.tracking.models import Frequency, ProgressReport, ReportingPeriod, SupervisionOrder
 from duban.units.models import Unit
 
 from .conftest import CORPUS, SMALL_PLAN
@@ -45,6 +46,7 @@ class World:
     draft: ImportDraft
     period: ReportingPeriod
     report: ProgressReport  # submitted by other_reporter (区司法局) on task 2, which it leads
+    order: SupervisionOrder  # issued by manager on task 2 to 区司法局
 
     @property
     def ids(self) -> dict[str, int]:
@@ -57,6 +59,8 @@ class World:
             "police": Unit.objects.get(name="区公安分局").pk,
             "period": self.period.pk,
             "report": self.report.pk,
+            "order": self.order.pk,
+            "justice": Unit.objects.get(name="区司法局").pk,
         }
 
     def client(self, role: str, **kwargs: Any) -> Client:
@@ -80,7 +84,14 @@ def world(users: dict[str, User], small_plan: Plan) -> World:
         submit=True,
         acting_user=users["other_reporter"],
     ).report
-    return World(users, small_plan, draft, period, report)
+    order = do_issue_order(
+        task2,
+        [Unit.objects.get(name="区司法局")],
+        "请加快排查",
+        dt.date(2030, 1, 1),
+        acting_user=users["manager"],
+    )
+    return World(users, small_plan, draft, period, report, order)
 
 
 def upload(name: str = "small.txt", data: bytes = SMALL_PLAN) -> dict[str, Any]:
@@ -98,6 +109,7 @@ class Route:
     what: Callable[[Any], Any]
     body: Callable[[World], dict[str, Any]] | None = None
     json_body: dict[str, Any] | None = None
+    json_for: Callable[[World], dict[str, Any]] | None = None  # a JSON body naming the world's ids
 
 
 ROUTES = {
@@ -137,6 +149,21 @@ ROUTES = {
     "GET /api/reports": Route("get", "/api/reports", lambda d: [r["status"] for r in d["items"]]),
     "GET /api/reports/{id}": Route("get", "/api/reports/{report}", lambda d: (d["unit_name"], d["status"])),
     "GET /api/review-queue": Route("get", "/api/review-queue", lambda d: d["count"]),
+    "GET /api/orders": Route("get", "/api/orders", lambda d: [o["level"] for o in d["items"]]),
+    "GET /api/orders/{id}": Route("get", "/api/orders/{order}", lambda d: [u["name"] for u in d["units"]]),
+    "POST /api/tasks/{id}/orders": Route(
+        "post",
+        "/api/tasks/{task2}/orders",
+        lambda d: (d["level"], d["status"]),
+        json_for=lambda w: {"units": [w.ids["justice"]], "text": "再督办", "reply_deadline": "2030-01-01"},
+    ),
+    "POST /api/orders/{id}/reply": Route(
+        "post", "/api/orders/{order}/reply", lambda d: d["status"], json_body={"text": "已办理"}
+    ),
+    "POST /api/orders/{id}/close": Route(
+        "post", "/api/orders/{order}/close", lambda d: d["status"], json_body={"comment": "办结"}
+    ),
+    "POST /api/orders/{id}/escalate": Route("post", "/api/orders/{order}/escalate", lambda d: d["level"]),
     "POST /api/reports/{id}/review": Route(
         "post",
         "/api/reports/{report}/review",
@@ -354,6 +381,66 @@ EXPECTED: dict[str, dict[str, tuple[int, Any]]] = {
         "outsider": (404, None),
         "anonymous": (401, None),
     },
+    "GET /api/orders": {
+        "admin": (200, ["blue"]),
+        "manager": (200, ["blue"]),
+        "other_manager": (200, []),
+        "reporter": (200, []),
+        "other_reporter": (200, ["blue"]),
+        "leader": (200, ["blue"]),
+        "outsider": (200, []),
+        "anonymous": (401, None),
+    },
+    "GET /api/orders/{id}": {
+        "admin": (200, ["区司法局"]),
+        "manager": (200, ["区司法局"]),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (200, ["区司法局"]),
+        "leader": (200, ["区司法局"]),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "POST /api/tasks/{id}/orders": {
+        "admin": (201, ("blue", "open")),
+        "manager": (201, ("blue", "open")),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "POST /api/orders/{id}/reply": {
+        "admin": (404, None),
+        "manager": (404, None),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (200, "replied"),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "POST /api/orders/{id}/close": {
+        "admin": (200, "closed"),
+        "manager": (200, "closed"),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "POST /api/orders/{id}/escalate": {
+        "admin": (200, "yellow"),
+        "manager": (200, "yellow"),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
 }
 TABLE = [(route, role, *EXPECTED[route][role]) for route in ROUTES for role in ROLES]
 
@@ -370,8 +457,9 @@ def test_it_answers_each_role_with_what_it_may_see(
     r = ROUTES[route]
     client = world.client(role)
     url = r.url.format(**world.ids)
-    if r.json_body is not None:
-        response = client.post(url, r.json_body, content_type="application/json")
+    if r.json_body is not None or r.json_for is not None:
+        body = r.json_for(world) if r.json_for else r.json_body
+        response = client.post(url, body, content_type="application/json")
     else:
         response = getattr(client, r.method)(url, r.body(world) if r.body else None)
     assert response.status_code == status, response.content.decode()
@@ -682,6 +770,12 @@ ALL_OPERATIONS = {
     ("get", "/api/reports/{report_id}"),
     ("get", "/api/review-queue"),
     ("post", "/api/reports/{report_id}/review"),
+    ("get", "/api/orders"),
+    ("get", "/api/orders/{order_id}"),
+    ("post", "/api/tasks/{task_id}/orders"),
+    ("post", "/api/orders/{order_id}/reply"),
+    ("post", "/api/orders/{order_id}/close"),
+    ("post", "/api/orders/{order_id}/escalate"),
 }
 
 

@@ -127,6 +127,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:save_report": row(404, anonymous=401),  # the same path as get_report: its GET
     "api:list_review_queue": row(200, anonymous=401),
     "api:review_report": row(405),  # POST only
+    "api:list_orders": row(200, anonymous=401),
+    "api:get_order": row(404, anonymous=401),  # no order in this world: tests/web/test_api.py
+    "api:issue_order": row(405),  # POST only
+    "api:reply_order": row(405),
+    "api:close_order": row(405),
+    "api:escalate_order": row(405),
     # Assessment: the world holds no scheme or assessment (url_for gives their ids as 0), so every
     # page of one is a 404; creating a scheme is for whoever may import plans.
     "assessment:home": row(200, anonymous=LOGIN),
