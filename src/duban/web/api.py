@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.renderers import JSONRenderer
 
-from duban.api import docs, errors, imports, me, orders, plans, reports, units
+from duban.api import docs, errors, idempotency, imports, me, orders, plans, reports, units
 from duban.api.auth import AUTH
 
 
@@ -24,7 +24,7 @@ class ChineseJSONRenderer(JSONRenderer):
 
 class DubanAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return errors.document(super().get_openapi_schema(**kwargs))
+        return idempotency.document(errors.document(super().get_openapi_schema(**kwargs)))
 
 
 api = DubanAPI(

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "duban.tracking",
     "duban.assessment",
     "duban.tokens",
+    "duban.api",
     "axes",
 ]
 
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sessions and authentication: it knows the caller before any route runs.
+    "duban.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
