@@ -61,6 +61,7 @@ class World:
             "report": self.report.pk,
             "order": self.order.pk,
             "justice": Unit.objects.get(name="区司法局").pk,
+            "nothing": 999999,
         }
 
     def client(self, role: str, **kwargs: Any) -> Client:
@@ -164,6 +165,13 @@ ROUTES = {
         "post", "/api/orders/{order}/close", lambda d: d["status"], json_body={"comment": "办结"}
     ),
     "POST /api/orders/{id}/escalate": Route("post", "/api/orders/{order}/escalate", lambda d: d["level"]),
+    "GET /api/inbox": Route("get", "/api/inbox", lambda d: sorted({n["kind"] for n in d["items"]})),
+    "POST /api/inbox/read": Route("post", "/api/inbox/read", lambda d: d["marked"], json_body={"ids": []}),
+    "GET /api/tokens": Route("get", "/api/tokens", lambda d: d["count"]),
+    "POST /api/tokens": Route(
+        "post", "/api/tokens", lambda d: (d["token"]["name"], d["raw"][:6]), json_body={"name": "脚本"}
+    ),
+    "POST /api/tokens/{id}/revoke": Route("post", "/api/tokens/{nothing}/revoke", lambda d: d),
     "POST /api/reports/{id}/review": Route(
         "post",
         "/api/reports/{report}/review",
@@ -439,6 +447,29 @@ EXPECTED: dict[str, dict[str, tuple[int, Any]]] = {
         "other_reporter": (404, None),
         "leader": (404, None),
         "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    # Notices go out on commit, which this table's transactions never reach: each inbox is empty
+    # (tests/web/test_api_inbox.py reads real ones).
+    "GET /api/inbox": {
+        **{role: (200, []) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
+    "POST /api/inbox/read": {
+        **{role: (200, 0) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
+    "GET /api/tokens": {
+        **{role: (200, 0) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
+    # From a signed-in session (this table's callers): each makes a token of its own.
+    "POST /api/tokens": {
+        **{role: (201, ("脚本", "duban_")) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
+    "POST /api/tokens/{id}/revoke": {
+        **{role: (404, None) for role in ROLES if role != "anonymous"},
         "anonymous": (401, None),
     },
 }
@@ -776,6 +807,11 @@ ALL_OPERATIONS = {
     ("post", "/api/orders/{order_id}/reply"),
     ("post", "/api/orders/{order_id}/close"),
     ("post", "/api/orders/{order_id}/escalate"),
+    ("get", "/api/inbox"),
+    ("post", "/api/inbox/read"),
+    ("get", "/api/tokens"),
+    ("post", "/api/tokens"),
+    ("post", "/api/tokens/{token_id}/revoke"),
 }
 
 

@@ -198,3 +198,24 @@ def test_every_operation_states_401_and_422_where_it_takes_parameters(client: Cl
 )
 def test_pydantic_errors_read_in_chinese(error: dict[str, Any], message: str) -> None:
     assert errors.chinese_error(error)["msg"] == message
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/inbox/read", {"ids": [48479220841313374111268864]}),
+        ("/api/imports/{draft}/confirm", {"units": {"区公安分局": 2**63}}),
+        ("/api/tasks/{task}/orders", {"units": [2**64], "text": "x", "reply_deadline": "2030-01-01"}),
+    ],
+)
+def test_an_id_beyond_64_bits_in_a_body_is_a_422_not_a_server_error(
+    users: dict[str, User], small_plan: Plan, url: str, body: dict[str, Any]
+) -> None:
+    # Found by the fuzzer: SQLite cannot take the number ("Python int too large").
+    draft = do_upload_document("d.txt", SMALL_PLAN, acting_user=users["manager"])
+    task = small_plan.tasks.get(number="2")
+    response = signed_in(users["manager"]).post(
+        url.format(draft=draft.pk, task=task.pk), body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "不能大于" in detail(response)

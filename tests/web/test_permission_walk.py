@@ -133,6 +133,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:reply_order": row(405),
     "api:close_order": row(405),
     "api:escalate_order": row(405),
+    "api:list_inbox": row(200, anonymous=401),
+    "api:mark_read": row(405),
+    "api:list_tokens": row(200, anonymous=401),  # the same path as create_token: its GET
+    "api:create_token": row(200, anonymous=401),
+    "api:revoke_token": row(405),
     # Assessment: the world holds no scheme or assessment (url_for gives their ids as 0), so every
     # page of one is a 404; creating a scheme is for whoever may import plans.
     "assessment:home": row(200, anonymous=LOGIN),

@@ -76,7 +76,7 @@ class OrderListParams(Schema):
 
 
 class IssueIn(Schema):
-    units: list[int] = Field(min_length=1, description="督办单位的编号（须为该任务的责任单位）")
+    units: list[DbId] = Field(min_length=1, description="督办单位的编号（须为该任务的责任单位）")
     text: str = Field(min_length=1, max_length=2000, description="督办事项")
     reply_deadline: dt.date = Field(description="回复期限")
     level: str = Field("blue", description="blue / yellow / red")

@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 
 from duban.api.auth import caller
 from duban.api.errors import FormInvalid
-from duban.api.schemas import DbId, Error, Page
+from duban.api.schemas import MAX_ID, DbId, Error, Page
 from duban.evidence import EvidenceRejected
 from duban.plans.models import Task
 from duban.tracking.access import (
@@ -245,7 +245,7 @@ def save_report(
     narrative: Annotated[str | None, Form(None)] = None,
     reason: Annotated[str | None, Form(None)] = None,
     submit: Annotated[bool, Form(False)] = False,
-    lock_version: Annotated[int | None, Form(None)] = None,
+    lock_version: Annotated[int | None, Form(None, ge=0, le=MAX_ID)] = None,
     evidence: Annotated[list[UploadedFile] | None, File(None)] = None,
 ) -> SavedReport:
     user = caller(request)

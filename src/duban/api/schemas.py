@@ -20,6 +20,7 @@ MAX_LIMIT = 500
 # it is refused as out of range (422) before any query is made.
 MAX_ID = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_ID, description="编号")]
+StrictDbId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
 class Page(LimitOffsetPagination):
@@ -214,7 +215,7 @@ class DraftOut(Schema):
 
 
 class ConfirmIn(Schema):
-    units: dict[str, StrictInt | StrictStr | None] = Field(
+    units: dict[str, StrictDbId | StrictStr | None] = Field(
         default_factory=dict,
         description="文档中的单位名称 → 单位编号（用目录中的单位）、新单位名称（新建），或 null（按原文新建或沿用同名单位）；"
         "未列出的按 null 处理",

@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.renderers import JSONRenderer
 
-from duban.api import docs, errors, idempotency, imports, me, orders, plans, reports, units
+from duban.api import docs, errors, idempotency, imports, inbox, me, orders, plans, reports, units
 from duban.api.auth import AUTH
 
 
@@ -45,6 +45,7 @@ api.add_router("", units.router)
 api.add_router("", imports.router)
 api.add_router("", reports.router)
 api.add_router("", orders.router)
+api.add_router("", inbox.router)
 api.add_router("", me.router)
 api.add_router("", docs.router)
 
