@@ -25,8 +25,8 @@ demo: $(STAMP)
 # packages (postgresql, chromium) are installed first when we are root (.ci/system-deps.sh).
 test: $(STAMP)
 	bash .ci/system-deps.sh
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	bash .ci/pytest.sh SQLite $(BIN)/python
@@ -39,8 +39,8 @@ test-postgres: $(STAMP)
 	bash .ci/postgres.sh bash .ci/pytest.sh PostgreSQL $(BIN)/python $(PG_TESTS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

@@ -118,6 +118,26 @@ EXPECTED: dict[str, dict[str, int]] = {
     "api:get_draft": row(404, anonymous=401, admin=200, manager=200),
     "api:confirm_import": row(405),  # POST only
     "api:cancel_import": row(405),  # POST only
+    "api:me": row(200, anonymous=401),
+    "api:list_periods": row(200, anonymous=401),
+    "api:get_period": row(404, anonymous=401),  # no period in this world: tests/web/test_api.py
+    "api:start_report": row(405),  # POST only
+    "api:list_reports": row(200, anonymous=401),
+    "api:get_report": row(404, anonymous=401),  # likewise
+    "api:save_report": row(404, anonymous=401),  # the same path as get_report: its GET
+    "api:list_review_queue": row(200, anonymous=401),
+    "api:review_report": row(405),  # POST only
+    "api:list_orders": row(200, anonymous=401),
+    "api:get_order": row(404, anonymous=401),  # no order in this world: tests/web/test_api.py
+    "api:issue_order": row(405),  # POST only
+    "api:reply_order": row(405),
+    "api:close_order": row(405),
+    "api:escalate_order": row(405),
+    "api:list_inbox": row(200, anonymous=401),
+    "api:mark_read": row(405),
+    "api:list_tokens": row(200, anonymous=401),  # the same path as create_token: its GET
+    "api:create_token": row(200, anonymous=401),
+    "api:revoke_token": row(405),
     # Assessment: the world holds no scheme or assessment (url_for gives their ids as 0), so every
     # page of one is a 404; creating a scheme is for whoever may import plans.
     "assessment:home": row(200, anonymous=LOGIN),
@@ -288,3 +308,52 @@ def test_it_refuses_writes_to_whoever_may_not_make_them(
     response = client.post(url_for(name, pattern, world), data)
     assert response.status_code == 404
     assert AuditEvent.objects.count() == before
+
+
+# Downloads a script may fetch with an API token (issue 15): with a token and no session, these
+# give each role what its session gets; every other page still sends the caller to log in.
+DOWNLOADS = {
+    "exports:plans",
+    "exports:plan",
+    "exports:unit",
+    "exports:units",
+    "exports:workload",
+    "tracking:period_xlsx",
+    "tracking:period_docx",
+    "tracking:bulk_download",
+    "tracking:order_docx",
+    "assessment:ranking_xlsx",
+    "assessment:report_docx",
+    "assessment:result_xlsx",
+}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_a_token_opens_the_downloads_its_user_may_see_and_no_other_page(
+    users: dict[str, User], world: dict[str, Any], role: str
+) -> None:
+    _token, raw = do_create_token("下载", acting_user=users[role])
+    client = Client()
+    got, want = {}, {}
+    for name, pattern in routes():
+        if name.startswith("api:") or name not in EXPECTED:
+            continue  # the API's own walk is tests/web/test_api.py
+        got[name] = client.get(
+            url_for(name, pattern, world), headers={"Authorization": f"Bearer {raw}"}
+        ).status_code
+        want[name] = EXPECTED[name][role] if name in DOWNLOADS else EXPECTED[name]["anonymous"]
+    assert got.keys() >= DOWNLOADS
+    wrong = {name: (got[name], want[name]) for name in got if got[name] != want[name]}
+    assert wrong == {}, f"{role}: (got, expected) {wrong}"
+
+
+@pytest.mark.parametrize("name", sorted(DOWNLOADS))
+def test_a_download_refuses_a_bad_token_and_any_write(
+    users: dict[str, User], world: dict[str, Any], name: str
+) -> None:
+    url = url_for(name, dict(routes())[name], world)
+    bad = Client().get(url, headers={"Authorization": "Bearer duban_not-a-token"})
+    assert (bad.status_code, bad.json()) == (401, {"detail": "API 令牌无效或已吊销"})
+    _token, raw = do_create_token("下载", acting_user=users["admin"])
+    posted = Client().post(url, headers={"Authorization": f"Bearer {raw}"})
+    assert posted.status_code == 405

@@ -2,10 +2,13 @@
 and plan managers may import; to anyone else these routes do not exist (404), as in the HTML."""
 
 # No `from __future__ import annotations`: django-ninja reads the route signatures at runtime.
+from typing import Annotated
+
 from django.http import Http404, HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator
 
 from duban.api.auth import caller
 from duban.api.schemas import ConfirmIn, DraftOut, Error, PlanDetailOut, UnitMatchOut
@@ -25,6 +28,10 @@ from duban.plans.models import ImportDraft, Plan
 from duban.units.matching import Matcher
 
 router = Router(tags=["导入"])
+
+# A form field has no null: an empty `revises=` or `revises=null` means "not a revision", as the
+# schema's nullable integer says. (Written Annotated[…, Form(None)]: Form[…] would make it required.)
+OptionalId = Annotated[int | None, BeforeValidator(lambda v: None if v in ("", "null", None) else v)]
 
 NOT_FOUND = "导入不存在或无权访问"
 
@@ -55,7 +62,7 @@ def draft_out(draft: ImportDraft) -> DraftOut:
     "文件不能导入时返回 400 并说明原因，不保存任何内容。仅系统管理员和方案管理员可用。",
 )
 def upload_document(
-    request: HttpRequest, file: File[UploadedFile], revises: Form[int | None] = None
+    request: HttpRequest, file: File[UploadedFile], revises: Annotated[OptionalId, Form(None)] = None
 ) -> Status[DraftOut]:
     user = caller(request)
     if not can_import(user):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -16,6 +16,11 @@ from duban.plans.models import Responsibility
 from duban.units.models import Unit
 
 MAX_LIMIT = 500
+# The largest row id and offset the databases take (a signed 64-bit integer): a parameter beyond
+# it is refused as out of range (422) before any query is made.
+MAX_ID = 2**63 - 1
+DbId = Annotated[int, Field(ge=1, le=MAX_ID, description="编号")]
+StrictDbId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
 class Page(LimitOffsetPagination):
@@ -23,7 +28,7 @@ class Page(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
-        offset: int = Field(0, ge=0, description="跳过的条数")
+        offset: int = Field(0, ge=0, le=MAX_ID, description="跳过的条数")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
@@ -85,6 +90,7 @@ class ResponsibilityOut(Schema):
 
 
 class TargetOut(Schema):
+    id: int = Field(description="目标编号：报送时以 value_<编号> 填写当前值")
     metric: str
     cmp: str
     value: float
@@ -209,7 +215,7 @@ class DraftOut(Schema):
 
 
 class ConfirmIn(Schema):
-    units: dict[str, StrictInt | StrictStr | None] = Field(
+    units: dict[str, StrictDbId | StrictStr | None] = Field(
         default_factory=dict,
         description="文档中的单位名称 → 单位编号（用目录中的单位）、新单位名称（新建），或 null（按原文新建或沿用同名单位）；"
         "未列出的按 null 处理",

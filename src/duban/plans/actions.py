@@ -268,6 +268,9 @@ def _store_version(
 @transaction.atomic
 def do_cancel_import(draft: ImportDraft, *, acting_user: User) -> None:
     """Cancel: the draft and its uploaded file go; no plan or unit was ever created."""
+    # The status as it is now, under the row's lock: a confirm that committed a moment ago has
+    # made a plan of this draft and its file, which a cancel must then leave alone.
+    draft = ImportDraft.objects.select_for_update().select_related("source").get(pk=draft.pk)
     if draft.status != ImportStatus.PENDING:
         raise ImportRejected("该导入已确认或取消")
     draft.status = ImportStatus.CANCELLED

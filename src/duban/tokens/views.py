@@ -30,6 +30,9 @@ class TokenForm(forms.Form):
         initial=DEFAULT_LIFETIME,
         choices=[(d, f"{d} 天{_LIFETIME_NOTES.get(d, '')}") for d in LIFETIMES],
     )
+    read_only = forms.BooleanField(
+        label="只读", required=False, help_text="只能查询和下载，不能提交、修改或删除任何内容"
+    )
 
 
 @login_required
@@ -42,6 +45,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             token, raw_token = do_create_token(
                 form.cleaned_data["name"],
                 days=form.cleaned_data["days"] or DEFAULT_LIFETIME,
+                read_only=form.cleaned_data["read_only"],
                 acting_user=user,
             )
         except TokenError as exc:

@@ -49,11 +49,14 @@ INSTALLED_APPS = [
     "duban.tracking",
     "duban.assessment",
     "duban.tokens",
+    "duban.api",
     "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: it sees the final answer to an /api/ path, a 404, 405 or 500 included.
+    "duban.api.errors.JsonErrorsMiddleware",
     # Static files from the app itself, with cache headers: an intranet install has no CDN and
     # often no proxy; behind nginx the same files are served the same way by every server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -63,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sessions and authentication: it knows the caller before any route runs.
+    "duban.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
