@@ -21,37 +21,87 @@ DEMO_DOCUMENTS = (
     "002_2a0e88625b689e63.txt",
     "004_8589ef9e036e82d9.txt",
 )
-# (username, role, unit name or None, display name)
+# (username, role, unit name or None, display name). Each reporter's unit has work in the 004
+# plan (its periods, its assessment, reports still to write in the current period).
 DEMO_ACCOUNTS = (
     ("admin", "admin", None, "系统管理员"),
     ("manager", "manager", None, "督查室"),
-    ("gongan", "reporter", "市公安局", "市公安局填报员"),
+    ("gongan", "reporter", "宜阳公安分局", "公安分局填报员"),
     ("zongzhi", "reporter", "综治办", "综治办填报员"),
     ("leader", "leader", None, "分管领导"),
 )
+# The same body printed two ways in the demo documents: (kept name, names merged into it). The
+# administrator merges them after the import, as an office would from the page of suggested
+# merges (duban.units.suggestions), so that no unit's tasks and scores are split.
+DEMO_MERGES = (
+    ("宜阳公安分局", ("宜阳公安局",)),
+    ("工程建设管理局", ("工程局", "工程管理局")),
+    ("市场监督管理局宜阳分局", ("市监分局",)),
+    ("经济发展局", ("经发局",)),
+    ("综合行政执法宜阳分局", ("综合行政执法分局",)),
+    ("大数据产业集团有限公司", ("大数据集团有限公司",)),
+    ("综治办", ("综治办(司法)",)),
+    ("人民银行南京分行银管部", ("人行南京分行银管部", "人行南京分行营管部")),
+    ("市民族宗教事务局", ("市民宗局",)),
+    ("市国土资源局", ("市国土局",)),
+    ("市食品药品监督管理局", ("市药监局",)),
+)
 
 
-def prepare(stdout: Any) -> None:
-    """Migrate, then load the demo plans and accounts into an empty database."""
+def prepare(stdout: Any, *, reset_passwords: bool = False) -> None:
+    """Migrate, then load the demo plans and accounts into an empty database. On a database that
+    has them, `reset_passwords` gives the demo accounts new passwords and prints them."""
     call_command("migrate", interactive=False, verbosity=0)
     from duban.accounts.models import User
 
     if User.objects.exists():
+        if reset_passwords:
+            _print_accounts(stdout, _new_passwords(), "演示账户（已重设密码）：")
+            return
         stdout.write(
-            "演示数据已存在（账户密码只在首次创建时显示；可用 `duban manage changepassword 用户名` 重设）。\n"
+            "演示数据已存在。账户密码只在首次创建时显示；忘记密码可运行 "
+            "`duban demo --reset-passwords` 重设并显示全部演示账户的密码。\n"
         )
         return
     with transaction.atomic():
         passwords = _seed(stdout)
-    stdout.write("\n演示账户（密码只显示这一次）：\n")
-    for (username, _role, unit, display), password in zip(DEMO_ACCOUNTS, passwords, strict=True):
-        stdout.write(f"  {username:<8} {password}  {display}{'（' + unit + '）' if unit else ''}\n")
+    _print_accounts(
+        stdout,
+        dict(zip((a[0] for a in DEMO_ACCOUNTS), passwords, strict=True)),
+        "演示账户（密码只显示这一次）：",
+    )
+
+
+def _print_accounts(stdout: Any, passwords: dict[str, str], heading: str) -> None:
+    stdout.write(f"\n{heading}\n")
+    for username, _role, unit, display in DEMO_ACCOUNTS:
+        if username in passwords:
+            stdout.write(
+                f"  {username:<8} {passwords[username]}  {display}{'（' + unit + '）' if unit else ''}\n"
+            )
     stdout.write("\n")
+
+
+def _new_passwords() -> dict[str, str]:
+    """A new password for each demo account still there (audited as a change of password, by the
+    system: no one is signed in)."""
+    from duban.accounts.models import User
+
+    out = {}
+    for username, *_ in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.save()
+        out[username] = password
+    return out
 
 
 def _seed(stdout: Any) -> list[str]:
     from duban.accounts.models import User
-    from duban.plans.actions import do_confirm_import, do_update_plan, do_upload_document
+    from duban.plans.actions import do_confirm_import, do_upload_document
     from duban.units.models import Unit
 
     admin = User.objects.create_superuser("admin", password=None, role="admin", display_name="系统管理员")
@@ -68,14 +118,31 @@ def _seed(stdout: Any) -> list[str]:
         data = package.joinpath(name).read_bytes()
         draft = do_upload_document(name, data, acting_user=manager)
         plan = do_confirm_import(draft, {}, acting_user=manager)
-        do_update_plan(plan, shared_with_all=False, acting_user=manager)
         stdout.write(f"已导入演示方案：{plan.title}（{plan.tasks.count()} 项任务）\n")
+    merge_split_names(admin, stdout)
     for username, _role, unit_name, _display in DEMO_ACCOUNTS:
         if unit_name:
             unit, _ = Unit.objects.get_or_create(name=unit_name)
             User.objects.filter(username=username).update(unit=unit)
     seed_assessments(manager, stdout)
+    seed_current_work(manager, stdout)
     return passwords
+
+
+def merge_split_names(admin: Any, stdout: Any) -> int:
+    """DEMO_MERGES, through the audited merge action. Returns how many names were merged."""
+    from duban.units.actions import do_merge_units
+    from duban.units.models import Unit
+
+    merged = 0
+    for keep_name, gone_names in DEMO_MERGES:
+        keep = Unit.objects.filter(name=keep_name).first()
+        for gone in Unit.objects.filter(name__in=gone_names).order_by("name"):
+            if keep is not None:
+                do_merge_units(keep, gone, acting_user=admin)
+                merged += 1
+    stdout.write(f"已合并同一单位的不同写法：{merged} 个名称\n")
+    return merged
 
 
 # ---------------------------------------------------------------------------------------------
@@ -406,3 +473,66 @@ def _appeal(assessment: Any, reporters: dict[int, Any], as_of: dt.date, manager:
             reason="经复核，报告报送时间以系统记录为准，维持原评分。",
             acting_user=manager,
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Work for today: the current quarter as a reporting period of the 004 plans, so that every demo
+# account lands on something of its own: the reporters on their reports to write, the manager on
+# reports to review, the leader on this quarter's figures.
+
+CURRENT_REPORTERS = 3  # units whose report of this quarter waits for review
+
+
+def quarter(day: dt.date) -> tuple[str, dt.date, dt.date, dt.date]:
+    """(name, start, end, due) of the quarter holding `day`; due ten days after it ends."""
+    q = (day.month - 1) // 3
+    start = dt.date(day.year, 3 * q + 1, 1)
+    end = (dt.date(day.year + 1, 1, 1) if q == 3 else dt.date(day.year, 3 * q + 4, 1)) - dt.timedelta(days=1)
+    return f"{day.year}年第{'一二三四'[q]}季度", start, end, end + dt.timedelta(days=10)
+
+
+def seed_current_work(manager: Any, stdout: Any) -> list[Any]:
+    """The current quarter's period for the 004 plan and its special guide, and the reports of a
+    few units already sent (the demo accounts' own units are left theirs to write)."""
+    from duban import clock
+    from duban.plans.models import Plan, Task
+    from duban.tracking.actions.drafts import do_save_draft
+    from duban.tracking.actions.periods import do_add_period
+    from duban.tracking.actions.report_data import ReportData
+    from duban.tracking.actions.submissions import do_submit_report
+    from duban.tracking.models import Progress
+    from duban.tracking.transitions import reporting_unit_ids, task_roles
+
+    plan = Plan.objects.filter(source__name=ASSESSED_PLAN, parent=None).first()
+    if plan is None:
+        return []
+    plans = [plan, *plan.children.order_by("pk")]
+    name, start, end, due = quarter(clock.today())
+    periods = {p.pk: do_add_period(p, name, start, end, due, acting_user=manager) for p in plans}
+    reporters = _reporters(plans)
+    own = {unit for _name, _role, unit, _display in DEMO_ACCOUNTS if unit}
+    sent: list[Any] = []
+    # Tasks without targets: a report of them needs no indicator figures.
+    tasks = (
+        Task.objects.filter(plan__in=plans, targets__isnull=True)
+        .order_by("plan_id", "order")
+        .prefetch_related("responsibilities")
+    )
+    for task in tasks:
+        for unit_id in sorted(reporting_unit_ids(task_roles(task))):
+            user = reporters.get(unit_id)
+            if user is None or user.unit.name in own or any(r.unit_id == unit_id for r in sent):
+                continue
+            data = ReportData(
+                progress=Progress.IN_PROGRESS,
+                percent=60,
+                narrative="本季度按计划推进，已完成阶段性工作。",
+                values={},
+            )
+            report = do_save_draft(task, periods[task.plan_id], data, acting_user=user)
+            sent.append(do_submit_report(report, acting_user=user))
+            break
+        if len(sent) >= CURRENT_REPORTERS:
+            break
+    stdout.write(f"已生成本期报送周期：{name}（{len(sent)} 份报告待审核）\n")
+    return sent

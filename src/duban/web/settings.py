@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An empty 405 (a POST-only address opened by its link) becomes the site's Chinese page.
+    "duban.web.errors.NotAllowedPage",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
@@ -120,6 +122,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "zh-hans"
+# Our corrections of Django's Chinese catalog (the label suffix "：" instead of ":").
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
