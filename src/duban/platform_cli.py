@@ -29,14 +29,21 @@ def configure_demo(p: argparse.ArgumentParser) -> None:
     )
 
 
+def demo_port(given: int | None) -> int:
+    """--port, else DUBAN_PORT, else 8000."""
+    from duban.web.env import env_int
+
+    return given if given is not None else env_int("DUBAN_PORT", 8000)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     _django(demo=True)
     from django.conf import settings
 
-    from duban.web.env import ConfigError, env_int
+    from duban.web.env import ConfigError
 
     try:
-        port = args.port if args.port is not None else env_int("DUBAN_PORT", 8000)
+        port = demo_port(args.port)
     except ConfigError as exc:
         print(f"duban demo: {exc}", file=sys.stderr)
         return 2

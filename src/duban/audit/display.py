@@ -34,12 +34,13 @@ class Labels:
     fields: Mapping[str, str]
     references: Mapping[str, str]
     values: Mapping[str, Mapping[str, str]]
+    objects: Mapping[str, str]
 
 
 @cache
 def labels() -> Labels:
     raw = json.loads(resources.files("duban.audit").joinpath("data/labels.json").read_text("utf-8"))
-    return Labels(raw["actions"], raw["fields"], raw["references"], raw["values"])
+    return Labels(raw["actions"], raw["fields"], raw["references"], raw["values"], raw["objects"])
 
 
 def action_label(code: str) -> str:
@@ -59,6 +60,8 @@ def _model(object_type: str) -> type[models.Model] | None:
 
 
 def object_kind(object_type: str) -> str:
+    if object_type in labels().objects:
+        return labels().objects[object_type]
     model = _model(object_type)
     return str(model._meta.verbose_name) if model is not None else object_type
 

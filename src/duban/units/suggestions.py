@@ -115,6 +115,7 @@ def _alike(units: list[Unit]) -> list[tuple[int, int, float]]:
 
 
 def _inside(short: str, long: str) -> bool:
-    """Whether `short` reads inside `long` with characters left out (大数据集团 in 大数据产业集团)."""
+    """Whether `short` reads inside `long` with characters left out in its middle (大数据集团 in
+    大数据产业集团). Not at either end: 财政局 is not 市财政局 (a district's and the city's)."""
     chars = iter(long)
-    return all(c in chars for c in short)
+    return long[:1] == short[:1] and long[-1:] == short[-1:] and all(c in chars for c in short)

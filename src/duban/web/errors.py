@@ -50,6 +50,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return error_page(request, 403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(request, 403, "表单已过期或来源无法验证：请返回上一页，刷新后重新提交。")
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 404)
 

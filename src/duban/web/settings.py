@@ -153,6 +153,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# A form posted without its token (a page left open past its session, say): the site's Chinese 403.
+CSRF_FAILURE_VIEW = "duban.web.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Every script and style is a file of the package (no inline code, no CDN): a strict policy.
 CONTENT_SECURITY_POLICY = {
