@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from duban import clock
 from duban.accounts.models import User
 from duban.notifications.access import unread_count
 from duban.notifications.models import Notification
@@ -27,7 +28,7 @@ from duban.platform_cli import demo_port
 from duban.tracking.models import ProgressReport, ReportStatus
 from duban.units.models import Unit
 from duban.units.suggestions import suggested_merges
-from duban.web import demo
+from duban.web import demo, demo_today
 from duban.web.env import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,7 @@ def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
 
 def test_the_demo_directory_has_no_split_names(seeded: str, db: None) -> None:
     assert [(s.keep.name, s.gone.name, s.why) for s in suggested_merges()] == []
-    gone = [name for _, names in demo.DEMO_MERGES for name in names]
+    gone = [name for _, names in demo_today.DEMO_MERGES for name in names]
     assert not Unit.objects.filter(name__in=gone).exists()
     assert "已合并同一单位的不同写法" in seeded
 
@@ -86,14 +87,14 @@ def test_each_demo_reporter_lands_on_reports_of_its_own_to_write(
 def test_the_demo_manager_lands_on_reports_to_review(seeded: str, db: None) -> None:
     html = landing("manager")
     waiting = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).count()
-    assert waiting == demo.CURRENT_REPORTERS
+    assert waiting == demo_today.CURRENT_REPORTERS
     assert f"待审核 {waiting} 份" in html
 
 
 @pytest.mark.parametrize("username", ["leader", "admin"])
 def test_the_demo_leader_and_admin_land_on_the_current_figures(seeded: str, db: None, username: str) -> None:
     html = landing(username)
-    name, *_ = demo.quarter(dt.date.today())
+    name, *_ = demo_today.quarter(clock.today())
     assert "督办概览" in html and name in html
 
 
@@ -102,8 +103,8 @@ def test_the_demo_managers_inbox_holds_only_live_notices(seeded: str, db: None) 
     notes = Notification.objects.filter(recipient=manager)
     assert notes.count() > 100  # two years of reviews and an appeal
     # Only the current quarter's reports wait for review: every older notice resolved itself.
-    assert unread_count(manager) == demo.CURRENT_REPORTERS
-    assert notes.filter(resolved_at__isnull=True).exclude(topic="").count() == demo.CURRENT_REPORTERS
+    assert unread_count(manager) == demo_today.CURRENT_REPORTERS
+    assert notes.filter(resolved_at__isnull=True).exclude(topic="").count() == demo_today.CURRENT_REPORTERS
 
 
 def test_the_demo_notices_are_dated_when_their_events_happened(seeded: str, db: None) -> None:

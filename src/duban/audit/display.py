@@ -176,6 +176,8 @@ def changes(event: AuditEvent, names: Names) -> list[Change]:
     after = event.after if isinstance(event.after, dict) else {}
     out = []
     for key in dict.fromkeys([*before, *after]):
+        if key in before and key in after and before[key] == after[key]:
+            continue  # a whole state written on both sides: only what differs is a change
         out.append(
             Change(
                 field_label(event.object_type, key),
