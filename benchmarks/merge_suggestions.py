@@ -6,7 +6,7 @@ fresh SQLite database in a temporary folder: how long duban.units.suggestions ta
 compare the whole directory (the page's work), how many of the planted pairs it proposes, and how
 many other pairs (which a reader checks by eye in the output).
 
-usage: python benchmarks/merge_suggestions.py [--units-per-county N]
+usage: python benchmarks/merge_suggestions.py [--runs N]
 """
 
 from __future__ import annotations

@@ -198,7 +198,7 @@ def do_confirm_import(
     if copies:
         named = "、".join(f"《{c.plan.title}》（第 {c.plan.version} 版，{c.why}）" for c in copies)
         raise ImportRejected(
-            f"{draft.source.name}：该文档已导入为 {named}。请导入为该方案的新版本，或取消导入；"
+            f"{draft.source.name}：该文档已导入为{named}。请导入为该方案的新版本，或取消导入；"
             "确需另建一个方案，请勾选“仍作为新方案导入”"
         )
     unit_ids = _chosen_units(draft, unit_choices, acting_user=acting_user)
