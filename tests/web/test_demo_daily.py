@@ -45,7 +45,8 @@ def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
 
 
 def test_the_demo_directory_has_no_split_names(seeded: str, db: None) -> None:
-    assert [(s.keep.name, s.gone.name, s.why) for s in suggested_merges()] == []
+    left = [(s.keep.name, s.gone.name, s.why) for s in suggested_merges()]
+    assert left == [], left
     gone = [name for _, names in demo_today.DEMO_MERGES for name in names]
     assert not Unit.objects.filter(name__in=gone).exists()
     assert "已合并同一单位的不同写法" in seeded

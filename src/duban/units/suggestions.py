@@ -109,6 +109,9 @@ def _alike(units: list[Unit]) -> list[tuple[int, int, float]]:
             continue
         ratio = likeness(keys[a], keys[b])
         short, long = sorted((keys[a], keys[b]), key=len)
+        # A name with words before it is another level's or place's body (市综治办 / 综治办).
+        if long.endswith(short):
+            continue
         if ratio >= LIKENESS and (len(short) >= LONG_NAME or _inside(short, long)):
             out.append((a, b, ratio))
     return out

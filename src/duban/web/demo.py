@@ -147,6 +147,8 @@ DEMO_PERIODS = (
         dt.date(2024, 1, 31),
     ),
 )
+# Tasks of each demo account's unit whose reports say 推进中 every year (see _report).
+OPEN_TASKS = 3
 CHECKLIST = (
     {"name": "制定年度工作方案", "points": "3"},
     {"name": "按季度调度推进", "points": "4"},
@@ -283,7 +285,9 @@ def _report(
     manager: Any,
 ) -> None:
     """Each reporting unit's year-end report: mostly done on time, some late, some still in
-    progress, a few returned and never corrected, a few never sent."""
+    progress, a few returned and never corrected, a few never sent. The demo accounts' units
+    report their first OPEN_TASKS tasks still in progress every year: those tasks stay open, so
+    the accounts have this quarter's reports of them to write (a closed task asks for none)."""
     from decimal import Decimal
 
     from duban.plans.models import Task
@@ -293,20 +297,26 @@ def _report(
     from duban.tracking.actions.submissions import do_submit_report
     from duban.tracking.models import Progress
     from duban.tracking.transitions import reporting_unit_ids, task_roles
+    from duban.units.models import Unit
 
     tasks = (
         Task.objects.filter(plan__in=plans)
         .order_by("plan_id", "order")
         .prefetch_related("targets", "responsibilities")
     )
+    own = {name for _username, _role, name, _display in DEMO_ACCOUNTS if name}
+    open_left = dict.fromkeys(Unit.objects.filter(name__in=own).values_list("pk", flat=True), OPEN_TASKS)
     for task in tasks:
         for unit_id in sorted(reporting_unit_ids(task_roles(task))):
+            kept_open = open_left.get(unit_id, 0) > 0
+            if kept_open:
+                open_left[unit_id] -= 1
             user = reporters.get(unit_id)
             roll = rng.random()
             if user is None or roll >= 0.96:
                 continue  # never sent
             late = 0.78 <= roll < 0.88
-            done = roll < 0.88
+            done = roll < 0.88 and not kept_open
             values = {
                 t.pk: IndicatorInput(
                     (t.value * Decimal(rng.choice(["1.1", "1", "1", "0.9", "0.75"]))).quantize(
