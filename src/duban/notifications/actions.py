@@ -73,7 +73,7 @@ def do_set_unit_channel(
     elif urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
         raise InvalidInput(f"Webhook 地址“{url}”无效，应以 https:// 开头")
     wanted = {"url": url, "email": email, "secret": secret.strip(), "active": active}
-    same = UnitChannel.objects.filter(unit=unit, channel=channel, **wanted).first()
+    same = UnitChannel.objects.filter(unit_id=unit.pk, channel=channel, **wanted).first()
     if same is not None:
         return same  # saved unchanged: no write, no audit row
     row, created = UnitChannel.objects.update_or_create(

@@ -93,7 +93,8 @@ def _inbox_view(notes: QuerySet[Notification], show: str) -> QuerySet[Notificati
 @require_safe
 def inbox_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    show = request.GET.get("show") if request.GET.get("show") in INBOX_VIEWS else "all"
+    asked = request.GET.get("show", "")
+    show = asked if asked in INBOX_VIEWS else "all"
     notes = _inbox_view(inbox(user), show).order_by("-created_at", "-id")
     if _wants_xlsx(request):
         table = Table(

@@ -189,7 +189,8 @@ class UnitChoices:
             m = self.matches[p]
             # Only a sure match is chosen for the manager; a near name is a hint beside an empty field.
             sure = m.prefill is not None
-            rows.append(UnitChoiceRow(i, p, m, str(m.prefill or NEW_UNIT), m.unit_name if sure else "", p))
+            typed = (m.unit_name or "") if sure else ""
+            rows.append(UnitChoiceRow(i, p, m, str(m.prefill or NEW_UNIT), typed, p))
         return rows
 
     def _posted(self, data: Mapping[str, str]) -> list[tuple[int, str, str, str | None, str]]:

@@ -4,12 +4,18 @@ inbox sheds its stale notices too. Reminders of reports (owe:…) are settled by
 run, digests by the next day's."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils import timezone
 
+Done = Callable[[Any], bool]
+
 # (dedupe key pattern, topic, the row the work is about, whether that work is done)
-KEYS = (
+KEYS: tuple[tuple[str, str, tuple[str, str] | None, Done | None], ...] = (
     (r"^submitted:r(\d+):", "review:r{}", ("tracking", "ProgressReport"), lambda o: o.status != "submitted"),
     (r"^report_returned:r(\d+):", "correct:r{}", ("tracking", "ProgressReport"), lambda o: o.status != "returned"),
     (r"^(?:issued|escalated-\w+|order-overdue):o(\d+):", "reply:o{}", ("tracking", "SupervisionOrder"), lambda o: o.status != "open"),
@@ -21,7 +27,7 @@ KEYS = (
 )
 
 
-def backfill(apps, schema_editor):
+def backfill(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Notification = apps.get_model("notifications", "Notification")
     at = timezone.now()
     patterns = [(re.compile(p), topic, model, done) for p, topic, model, done in KEYS]
@@ -30,8 +36,8 @@ def backfill(apps, schema_editor):
             m = pattern.match(note.dedupe_key)
             if m is None:
                 continue
-            fields = {"topic": topic.format(*m.groups())}
-            if model is not None:
+            fields: dict[str, Any] = {"topic": topic.format(*m.groups())}
+            if model is not None and done is not None:
                 row = apps.get_model(*model).objects.filter(pk=int(m.group(1))).first()
                 if row is None or done(row):
                     fields.update(resolved_at=at, read_at=note.read_at or at)
