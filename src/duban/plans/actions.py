@@ -191,7 +191,12 @@ def do_confirm_import(
     unknown = sorted(set(unit_choices) - set(all_printed_units(draft.plan_json)))
     if unknown:
         raise ImportRejected(f"文档中没有这些单位：{'、'.join(unknown)}")
-    draft = ImportDraft.objects.select_for_update().select_related("source", "revises").get(pk=draft.pk)
+    # of=("self",): lock the draft only; PostgreSQL refuses to lock the outer join of `revises`.
+    draft = (
+        ImportDraft.objects.select_for_update(of=("self",))
+        .select_related("source", "revises")
+        .get(pk=draft.pk)
+    )
     if draft.status != ImportStatus.PENDING:
         raise ImportRejected("该导入已确认或取消")
     copies = [] if allow_copy else copies_of(draft, acting_user)
