@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# `make demo PORT=8080` serves on another port (so does DUBAN_PORT=8080 in the environment).
 demo: $(STAMP)
-	$(BIN)/duban demo
+	$(BIN)/duban demo $(if $(PORT),--port $(PORT))
 
 # The whole suite on SQLite, then the database-backed tests again on a throwaway PostgreSQL
 # cluster (.ci/postgres.sh); the extraction tests touch no database and run once. Missing system

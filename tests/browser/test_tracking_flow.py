@@ -41,6 +41,7 @@ def frozen_clock() -> Iterator[Callable[[dt.datetime], None]]:
 
 
 def log_out(page: Page) -> None:
+    page.locator("details.user-menu > summary").click()  # 退出 sits in the user's menu
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
 

@@ -941,8 +941,8 @@ QUERY_PAGES = {
     "inbox": (
         "reporter",
         lambda w, p, n: _more_messages(n, p["reporter"]),
-        4,
-    ),  # the unit comes with the user
+        5,
+    ),  # the unit comes with the user; the pager counts the messages once
     "periods": ("manager", lambda w, p, n: _more_periods(n, w["plan"]), 6),
     "deliveries": ("admin", lambda w, p, n: _more_failures(n, w["zfw"]), 4),
     "channels": ("admin", lambda w, p, n: _more_channels(n, p["admin"]), 5),

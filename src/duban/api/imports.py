@@ -15,6 +15,7 @@ from duban.api.schemas import ConfirmIn, DraftOut, Error, PlanDetailOut, UnitMat
 from duban.plans.access import (
     access_draft,  # the plan pages' own check: uploader or administrator
     can_import,
+    managed_plans,
 )
 from duban.plans.actions import (
     ImportRejected,
@@ -23,7 +24,6 @@ from duban.plans.actions import (
     do_confirm_import,
     do_upload_file,
 )
-from duban.plans.forms import managed_plans
 from duban.plans.models import ImportDraft, Plan
 from duban.units.matching import Matcher
 

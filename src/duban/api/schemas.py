@@ -197,7 +197,9 @@ class UnitDetailOut(Schema):
 
 class UnitMatchOut(Schema):
     printed: str = Field(description="文档中的单位名称")
-    how: str = Field(description="exact 同名 / alias 别名 / near 近似（建议）/ new 目录中没有")
+    how: str = Field(
+        description="exact 同名 / alias 别名 / rule 简称规则（同一单位）/ near 近似（仅供参考，不预选）/ new 目录中没有"
+    )
     unit_id: int | None
     unit_name: str | None
 

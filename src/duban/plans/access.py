@@ -55,6 +55,12 @@ def can_manage(user: User, plan: Plan) -> bool:
     return bool(user.is_admin or (user.is_manager and plan.managers.filter(pk=user.pk).exists()))
 
 
+def managed_plans(user: User) -> QuerySet[Plan]:
+    """Current plans the user may import a revision of: all for the administrator, else its own."""
+    plans = visible_plans(user).filter(is_current=True)
+    return plans if user.is_admin else plans.filter(managers=user)
+
+
 def can_import(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_admin or user.is_manager))
 

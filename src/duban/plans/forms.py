@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from duban.accounts.models import Role as UserRole
 from duban.accounts.models import User
 from duban.extract.read import SUFFIXES
-from duban.plans.access import visible_plans
+from duban.plans.access import managed_plans, visible_plans
 from duban.plans.models import Plan, Role, Section
 from duban.units.matching import Match
 from duban.units.models import Alias, Unit
@@ -81,12 +80,6 @@ class TaskFilterForm(forms.Form):
             depth[s.pk] = depth.get(s.parent_id, -1) + 1 if s.parent_id else 0
             choices.append((str(s.pk), "　" * depth[s.pk] + s.title))
         section_field.choices = choices
-
-
-def managed_plans(user: User) -> QuerySet[Plan]:
-    """Current plans the user may import a revision of: all for the administrator, else its own."""
-    plans = visible_plans(user).filter(is_current=True)
-    return plans if user.is_admin else plans.filter(managers=user)
 
 
 class UploadForm(forms.Form):
@@ -194,7 +187,10 @@ class UnitChoices:
         rows = []
         for i, p in enumerate(self.printed):
             m = self.matches[p]
-            rows.append(UnitChoiceRow(i, p, m, str(m.unit_id or NEW_UNIT), m.unit_name or "", p))
+            # Only a sure match is chosen for the manager; a near name is a hint beside an empty field.
+            sure = m.prefill is not None
+            typed = (m.unit_name or "") if sure else ""
+            rows.append(UnitChoiceRow(i, p, m, str(m.prefill or NEW_UNIT), typed, p))
         return rows
 
     def _posted(self, data: Mapping[str, str]) -> list[tuple[int, str, str, str | None, str]]:

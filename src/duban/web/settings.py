@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "duban.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An empty 405 (a POST-only address opened by its link) becomes the site's Chinese page.
+    "duban.web.errors.NotAllowedPage",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
@@ -125,6 +127,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "zh-hans"
+# Our corrections of Django's Chinese catalog (the label suffix "：" instead of ":").
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -154,6 +158,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# A form posted without its token (a page left open past its session, say): the site's Chinese 403.
+CSRF_FAILURE_VIEW = "duban.web.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Every script and style is a file of the package (no inline code, no CDN): a strict policy.
 CONTENT_SECURITY_POLICY = {

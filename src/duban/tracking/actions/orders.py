@@ -13,7 +13,7 @@ from django.db.models import Max
 from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now, today
-from duban.notifications.notify import Message, leader_ids, send_on_commit
+from duban.notifications.notify import Message, leader_ids, resolve_on_commit, send_on_commit
 from duban.plans.models import Task
 from duban.tracking import conf
 from duban.tracking.links import order_link
@@ -60,6 +60,7 @@ def _order_message(
     *,
     units: tuple[int, ...] = (),
     users: tuple[int, ...] = (),
+    topic: str = "",
 ) -> Message:
     return Message(
         key=f"{key}:o{order.pk}",
@@ -69,7 +70,18 @@ def _order_message(
         link=order_link(order.pk),
         units=units,
         users=users,
+        topic=topic,
     )
+
+
+def reply_topic(order_id: int) -> str:
+    """The work an issued (or escalated, or overdue) order asks for: the units' reply."""
+    return f"reply:o{order_id}"
+
+
+def close_topic(order_id: int) -> str:
+    """The work a replied order asks for: the office's close-out."""
+    return f"close:o{order_id}"
 
 
 def _next_serial(year: int) -> int:
@@ -119,6 +131,7 @@ def do_issue_order(
             f"督办通知 {order.serial}",
             f"任务{task}：{text}（{order.get_level_display()}督办，请于 {reply_deadline} 前回复）",
             units=tuple(unit_ids),
+            topic=reply_topic(order.pk),
         )
     )
     return order
@@ -175,8 +188,10 @@ def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Actor) ->
             f"督办单 {order.serial} 已回复",
             f"{replier.unit}回复：{text}",
             users=users,
+            topic=close_topic(order.pk),
         )
     )
+    resolve_on_commit(reply_topic(order.pk))
     return order
 
 
@@ -207,6 +222,7 @@ def do_close_order(order: SupervisionOrder, *, comment: str = "", acting_user: A
             units=_order_units(order),
         )
     )
+    resolve_on_commit(reply_topic(order.pk), close_topic(order.pk))
     return order
 
 
@@ -249,6 +265,7 @@ def _escalate(order: SupervisionOrder, acting_user: Actor, day: dt.date) -> Supe
             text,
             units=_order_units(order),
             users=tuple(dict.fromkeys([*leader_ids(), *_managers(order.task)])),
+            topic=reply_topic(order.pk),
         )
     )
     return order

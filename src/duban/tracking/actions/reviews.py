@@ -7,11 +7,12 @@ from django.db import transaction
 from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now
-from duban.notifications.notify import Message, send_on_commit
+from duban.notifications.notify import Message, resolve_on_commit, send_on_commit
 from duban.tracking.actions.closeouts import close_if_done
 from duban.tracking.actions.report_data import (
     lock_report,
 )
+from duban.tracking.actions.submissions import review_topic
 from duban.tracking.links import report_link
 from duban.tracking.models import (
     NotificationKind,
@@ -55,12 +56,15 @@ def do_return_report(report: ProgressReport, comment: str, *, acting_user: Actor
         summary=f"退回 {report.task} {report.period}：{comment}",
         after={"status": report.status, "comment": comment, "returned_count": report.returned_count},
     )
+    resolve_on_commit(review_topic(report))
     send_on_commit(
         _unit_message(
             report,
             NotificationKind.REPORT_RETURNED,
             f"{report.get_kind_display()}被退回",
             f"{report.period} · 任务{report.task}：第 {report.version} 版被退回。意见：{comment}",
+            # The unit's work: a correction (done when a new version is submitted).
+            topic=f"correct:r{report.pk}",
         )
     )
     return report
@@ -87,6 +91,7 @@ def do_accept_report(report: ProgressReport, *, comment: str = "", acting_user: 
         summary=f"审核通过 {report.task} {report.period}",
         after={"status": report.status, "comment": report.review_comment, "closes_task": closed},
     )
+    resolve_on_commit(review_topic(report))
     send_on_commit(
         _unit_message(
             report,
@@ -99,7 +104,7 @@ def do_accept_report(report: ProgressReport, *, comment: str = "", acting_user: 
     return report
 
 
-def _unit_message(report: ProgressReport, kind: str, title: str, text: str) -> Message:
+def _unit_message(report: ProgressReport, kind: str, title: str, text: str, *, topic: str = "") -> Message:
     return Message(
         key=f"{kind}:r{report.pk}",
         kind=kind,
@@ -107,4 +112,5 @@ def _unit_message(report: ProgressReport, kind: str, title: str, text: str) -> M
         text=text,
         link=report_link(report.pk),
         units=(report.unit_id,),
+        topic=topic,
     )
