@@ -50,7 +50,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Plan:
     "/plans/{plan_id}/tasks",
     response={200: list[TaskOut], 404: Error},
     summary="方案的任务（可筛选）",
-    description="调用者可查看的任务，筛选参数与方案页面相同（无效的值被忽略）。",
+    description="调用者可查看的任务，筛选参数与方案页面相同（无效的值返回 400，并说明哪个参数、应为何值）。",
 )
 @paginate(Page)
 def list_plan_tasks(request: HttpRequest, plan_id: int, filters: Query[TaskFilterParams]) -> QuerySet[Task]:

@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import StrictInt, StrictStr
 
+from duban.params import MAX_ID
 from duban.plans.duties import Duty
 from duban.plans.models import Responsibility
 from duban.units.models import Unit
@@ -23,7 +24,8 @@ class Page(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
-        offset: int = Field(0, ge=0, description="跳过的条数")
+        # Bounded by the largest id: an offset past a 64-bit integer overflows the database.
+        offset: int = Field(0, ge=0, le=MAX_ID, description="跳过的条数")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
@@ -34,7 +36,7 @@ class Error(Schema):
 
 
 class TaskFilterParams(Schema):
-    """The plan page's task filters (duban.plans.queries.TaskFilter); a bad value is ignored."""
+    """The plan page's task filters (duban.plans.queries.TaskFilter); a bad value is a 400."""
 
     unit: str | None = Field(None, description="责任单位编号")
     role: str | None = Field(None, description="角色：lead / partner / responsible / implementer")
@@ -42,7 +44,9 @@ class TaskFilterParams(Schema):
     has_target: str | None = Field(None, description="1 有量化指标，0 没有")
     deadline_from: str | None = Field(None, description="完成时限不早于（YYYY-MM-DD）")
     deadline_to: str | None = Field(None, description="完成时限不晚于（YYYY-MM-DD）")
-    q: str | None = Field(None, description="在任务、目标要求、序号和单位名称中查找")
+    q: str | None = Field(
+        None, max_length=100, description="在任务、目标要求、序号和单位名称中查找（最多 100 字）"
+    )
 
 
 class PlanOut(Schema):
@@ -135,7 +139,7 @@ class UnitOut(Schema):
 class UnitSearchParams(Schema):
     """The unit list page's search (duban.units.search.UnitSearch)."""
 
-    q: str | None = Field(None, description="名称或别名中的文字")
+    q: str | None = Field(None, max_length=50, description="名称或别名中的文字（最多 50 字）")
     kind: str | None = Field(
         None, description="类型：department / district / street / community / group / other"
     )
