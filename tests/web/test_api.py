@@ -489,7 +489,6 @@ def test_it_rejects_a_confirmation_with_bad_unit_choices(
         ("has_target=0", ["2"]),
         ("q=网格", ["1"]),
         ("q=区信访局", ["2"]),
-        ("unit=abc&role=boss&deadline_from=someday", ["1", "2"]),  # bad values are ignored, as on the page
     ],
 )
 def test_it_filters_tasks_like_the_plan_page(world: World, query: str, numbers: list[str]) -> None:
@@ -499,6 +498,45 @@ def test_it_filters_tasks_like_the_plan_page(world: World, query: str, numbers: 
     assert [t["number"] for t in client.get(url).json()["items"]] == numbers
     export = client.get(f"/api/plans/{world.plan.pk}/export?{query.format(**ids)}").json()
     assert [t["id"] for t in export["tasks"]] == numbers
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("unit=abc", "unit"),
+        ("role=boss", "role"),
+        ("deadline_from=someday", "deadline_from"),
+        ("unit=%C2%B3", "unit"),  # "³": isdigit() is true, int() refuses it
+        ("section=9223372036854775808", "section"),  # 2**63: beyond a 64-bit id
+        ("has_target=2", "has_target"),
+    ],
+)
+def test_it_refuses_a_bad_filter_with_400_naming_it_as_the_page_does(
+    world: World, query: str, param: str
+) -> None:
+    client = world.client("admin")
+    for url in (f"/api/plans/{world.plan.pk}/tasks?{query}", f"/api/plans/{world.plan.pk}/export?{query}"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert response.json()["param"] == param and param in response.json()["detail"]
+    page = client.get(f"/plans/{world.plan.pk}/?{query}")
+    assert page.status_code == 400 and f"参数 {param}" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("offset=18446744073709551616", "offset"),
+        ("offset=-1", "offset"),
+        ("limit=%D9%A3", "limit"),
+        ("limit=0", "limit"),
+    ],
+)
+def test_it_refuses_a_bad_page_parameter_with_400_naming_it(world: World, query: str, field: str) -> None:
+    response = world.client("admin").get(f"/api/units?{query}")
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert f"字段 {field}" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(("limit", "offset"), [(2, 0), (2, 2), (2, 4), (1, 3), (3, 9), (500, 0)])

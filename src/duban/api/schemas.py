@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import StrictInt, StrictStr
+from pydantic import StrictInt, StrictStr, StringConstraints
 
+from duban import limits
 from duban.params import MAX_ID
 from duban.plans.duties import Duty
 from duban.plans.models import Responsibility
@@ -212,8 +213,13 @@ class DraftOut(Schema):
     units: list[UnitMatchOut] = Field(description="文档中的每个单位与单位目录的匹配")
 
 
+# A unit's name as the directory stores it (units.models.Unit.name), and a printed name as read.
+UnitName = Annotated[StrictStr, StringConstraints(max_length=100)]
+PrintedName = Annotated[str, StringConstraints(max_length=limits.NAME)]
+
+
 class ConfirmIn(Schema):
-    units: dict[str, StrictInt | StrictStr | None] = Field(
+    units: dict[PrintedName, StrictInt | UnitName | None] = Field(
         default_factory=dict,
         description="文档中的单位名称 → 单位编号（用目录中的单位）、新单位名称（新建），或 null（按原文新建或沿用同名单位）；"
         "未列出的按 null 处理",
