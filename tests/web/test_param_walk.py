@@ -65,7 +65,9 @@ def _path_urls(w: dict[str, Any]) -> list[tuple[str, str]]:
     for name, pattern in routes():
         kwargs = url_kwargs(name, pattern, w)
         for key, conv in pattern.pattern.converters.items():
-            if isinstance(conv, IntConverter):
+            # The pages' ids are <int:…>; the API's ({plan_id}) and the audit's are strings that
+            # the route's types or the access helper read.
+            if isinstance(conv, IntConverter) or key.endswith("_id"):
                 urls.append((name, reverse(name, kwargs={**kwargs, key: MARK})))
     return urls
 
