@@ -65,8 +65,8 @@ def _path_urls(w: dict[str, Any]) -> list[tuple[str, str]]:
     for name, pattern in routes():
         kwargs = url_kwargs(name, pattern, w)
         for key, conv in pattern.pattern.converters.items():
-            # The pages' ids are <int:…>; the API's ({plan_id}) and the audit's are strings that
-            # the route's types or the access helper read.
+            # The pages' and the API's ids are <int:…>; the audit page's object id is a string
+            # that its reader reads (duban.audit.readers).
             if isinstance(conv, IntConverter) or key.endswith("_id"):
                 urls.append((name, reverse(name, kwargs={**kwargs, key: MARK})))
     return urls
@@ -94,21 +94,32 @@ def test_it_answers_hostile_path_ids_with_404_never_500(admin_client: Client, wo
     assert wrong == {}
 
 
-@pytest.mark.parametrize("role", ["admin", "reporter"])
+# The values each query parameter of each route gets (the targeted tests below try the rest):
+# the administrator reaches every page's queries, a reporter the narrower ones of its unit.
+QUERY_VALUES = {
+    "admin": ("9223372036854775808", "³", "٣", "-1"),
+    "reporter": ("9223372036854775808", "³"),
+}
+
+
+@pytest.mark.parametrize("role", sorted(QUERY_VALUES))
 def test_it_answers_hostile_query_parameters_never_with_500(
     users: dict[str, User], world: dict[str, Any], role: str
 ) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(users[role])
-    wrong = {}
+    wrong, walked = {}, 0
     for name, pattern in routes():
         url = url_for(name, pattern, world)
-        for value in HOSTILE:
+        if client.get(url).status_code in (404, 405):
+            continue  # refused before any parameter is read
+        walked += 1
+        for value in QUERY_VALUES[role]:
             for param in PARAMS:
                 response = client.get(url, {param: value})
                 if response.status_code >= 500:
                     wrong[(name, param, value)] = response.status_code
-    assert wrong == {}
+    assert walked > 25 and wrong == {}
 
 
 @pytest.mark.parametrize(
@@ -123,7 +134,7 @@ def test_it_answers_hostile_query_parameters_never_with_500(
         ("/api/plans/{plan}/tasks", "unit"),
     ],
 )
-@pytest.mark.parametrize("value", [v for v in HOSTILE if v not in ("", "0")] + ["0"])
+@pytest.mark.parametrize("value", [v for v in HOSTILE if v])
 def test_it_refuses_a_bad_id_filter_with_400_naming_the_parameter(
     admin_client: Client, world: dict[str, Any], path: str, param: str, value: str
 ) -> None:
