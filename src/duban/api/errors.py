@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 # pydantic's error types → what the field expects ({…} from the error's ctx).
@@ -24,6 +25,29 @@ _EXPECTED = {
     "date_parsing": "应为日期（YYYY-MM-DD）",
     "too_long": "最多 {max_length} 项",
 }
+
+
+# pydantic tries each member of a union (`int | str | None`) and reports each that failed, its
+# name as the last step of the location: not the client's field.
+_UNION_MEMBER = re.compile(r"^(int|str|float|bool|none|constrained-\w+|[\w-]+\[.*\])$")
+# Errors that only say the value was of another member's type.
+_WRONG_TYPE = {"int_type", "int_parsing", "string_type", "none_required", "float_type", "bool_type"}
+
+
+def validation_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One Chinese sentence per field (`validation_error`): of a union's members, the error of the
+    member whose type the value had (a too long text, not "should be an integer")."""
+    by_field: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for error in errors:
+        loc = tuple(str(part) for part in error.get("loc", ()))
+        if len(loc) > 2 and _UNION_MEMBER.match(loc[-1]):
+            error, loc = {**error, "loc": loc[:-1]}, loc[:-1]
+        by_field.setdefault(loc, []).append(error)
+    out = []
+    for found in by_field.values():
+        telling = [e for e in found if e.get("type") not in _WRONG_TYPE] or found
+        out.append(validation_error(telling[0]))
+    return out
 
 
 def validation_error(error: Mapping[str, Any]) -> dict[str, Any]:

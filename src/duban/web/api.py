@@ -13,7 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from duban.api import docs, imports, plans, units
 from duban.api.auth import AUTH
-from duban.api.errors import validation_error
+from duban.api.errors import validation_errors
 from duban.params import BadParameter
 
 
@@ -71,7 +71,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A value the route's declared types refuse. A path id that is no id is a missing object
     (404, as a page answers it); a query parameter is a 400 and a body field a 422, each with a
     Chinese sentence per field (`errors[].field`, `errors[].message`)."""
-    errors = [validation_error(e) for e in exc.errors]
+    errors = validation_errors(exc.errors)
     where = {e["in"] for e in errors}
     if "path" in where:
         return api.create_response(request, {"detail": "不存在或无权访问"}, status=404)
