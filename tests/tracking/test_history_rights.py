@@ -77,8 +77,8 @@ def test_a_partner_sees_the_lead_units_submission_but_not_its_drafting(
     story: Story, users: dict[str, User], task1: Task
 ) -> None:
     _, html = page(users["reporter"], f"/tracking/tasks/{task1.pk}/")
-    assert "报送报告" in html  # the lead unit's submitted report is the partner's to read
-    assert "政法委佐证草稿.pdf" not in html and "新建报告草稿" not in html
+    assert "报送任务报告" in html  # the lead unit's submitted report is the partner's to read
+    assert "政法委佐证草稿.pdf" not in html and "新建任务报告草稿" not in html
     assert story.order.serial not in html and "民政局专项督办事项" not in html
     assert "公安未交材料.pdf" in html  # its own drafting, with its file
 
@@ -95,7 +95,7 @@ def test_the_office_sees_submissions_and_orders_not_drafting(
     for role in ("manager", "leader", "admin"):
         _, html = page(users[role], f"/tracking/tasks/{task1.pk}/")
         assert story.order.serial in html, role
-        assert "报送报告" in html, role
+        assert "报送任务报告" in html, role
         assert "政法委佐证草稿.pdf" not in html and "公安未交材料.pdf" not in html, role
 
 
