@@ -657,7 +657,6 @@ def test_it_escalates_an_order_by_hand(people: dict[str, User | None], world: di
         ("?level=blue", 1),
         ("?level=red", 1),
         ("?status=closed", 0),
-        ("?level=nonsense", 2),
         ("?q=整改", 1),
     ],
 )
@@ -674,6 +673,14 @@ def test_it_filters_the_order_list(
     )
     response = client_for(people["manager"]).get(f"/tracking/orders/{query}")
     assert len(response.context["orders"]) == expected
+
+
+def test_it_refuses_an_order_filter_it_cannot_apply(
+    people: dict[str, User | None], world: dict[str, Any]
+) -> None:
+    # Ignoring it would show every order as if they were the filtered ones (duban.params).
+    response = client_for(people["manager"]).get("/tracking/orders/?level=nonsense")
+    assert response.status_code == 400 and "参数 level（级别）应为" in response.content.decode()
 
 
 # ─── inbox and administration ─────────────────────────────────────────────────────────────────

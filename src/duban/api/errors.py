@@ -1,5 +1,7 @@
-"""Every error of the API in one shape, in Chinese: {"detail": "…"}, and for 422 also
-{"errors": [{"loc": [...], "field": "…", "msg": "…", "type": "…"}]}.
+"""Every error of the API in one shape, in Chinese: {"detail": "…"}; for a parameter or field
+the declared types refuse also {"errors": [{"in": …, "field": …, "message": …, "type": …}]}: 400
+for a query parameter (a filter, as the pages answer it), 422 for the body or a form field, 404
+for a path id that is no id.
 
 Two places make errors. Inside the API, django-ninja calls the handlers `install` registers
 (validation, HTTP errors, anything unexpected). Outside it, Django answers paths under /api/ that
@@ -10,13 +12,16 @@ escapes every handler (500): `JsonErrorsMiddleware` turns those answers into the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+
+from duban.params import BadParameter
 
 logger = logging.getLogger("duban.api")
 
@@ -37,9 +42,9 @@ ENGLISH = {
     "Method not allowed": BY_STATUS[405],
 }
 
-# pydantic's error types → what a Chinese caller is told; {name} is filled from the error's ctx.
-MESSAGES = {
-    "missing": "缺少此项",
+# pydantic's error types → what the field expects ({…} from the error's ctx).
+EXPECTED = {
+    "missing": "必须填写",
     "extra_forbidden": "不认识此项",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
@@ -51,9 +56,9 @@ MESSAGES = {
     "bool_type": "应为 true 或 false",
     "string_type": "应为文字",
     "string_too_short": "至少 {min_length} 个字符",
-    "string_too_long": "不能超过 {max_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
     "too_short": "至少 {min_length} 项",
-    "too_long": "不能超过 {max_length} 项",
+    "too_long": "最多 {max_length} 项",
     "greater_than": "应大于 {gt}",
     "greater_than_equal": "不能小于 {ge}",
     "less_than": "应小于 {lt}",
@@ -74,35 +79,57 @@ MESSAGES = {
     "list_type": "应为列表",
     "literal_error": "应为以下之一：{expected}",
     "enum": "应为以下之一：{expected}",
-    "url_parsing": "应为网址",
 }
 OTHER = "取值不正确"
 
+# pydantic tries each member of a union (`int | str | None`) and reports each that failed, its
+# name as the last step of the location: not the client's field.
+_UNION_MEMBER = re.compile(r"^(int|str|float|bool|none|constrained-\w+|[\w-]+\[.*\])$")
+# Errors that only say the value was of another member's type.
+_WRONG_TYPE = {"int_type", "int_parsing", "string_type", "none_required", "float_type", "bool_type"}
 
-def chinese_error(error: Mapping[str, Any]) -> dict[str, Any]:
-    """One pydantic error (as ninja reports it) in Chinese, with the field's dotted name."""
+
+def validation_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One Chinese sentence per field (`validation_error`): of a union's members, the error of the
+    member whose type the value had (a too long text, not "should be an integer")."""
+    by_field: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for error in errors:
+        loc = tuple(str(part) for part in error.get("loc", ()))
+        if len(loc) > 2 and _UNION_MEMBER.match(loc[-1]):
+            error, loc = {**error, "loc": loc[:-1]}, loc[:-1]
+        by_field.setdefault(loc, []).append(error)
+    out = []
+    for found in by_field.values():
+        telling = [e for e in found if e.get("type") not in _WRONG_TYPE] or found
+        out.append(validation_error(telling[0]))
+    return out
+
+
+def validation_error(error: Mapping[str, Any]) -> dict[str, Any]:
+    """{"in": "query" | "path" | "body" | "form" | "header", "field": dotted name, "message":
+    Chinese sentence, "type": pydantic's kind of error}."""
+    loc = [str(part) for part in error.get("loc", ())]
+    where = loc[0] if loc else ""
+    # ninja nests a body's fields under the parameter's own name ("body"): not the client's word.
+    names = [p for p in loc[1:] if p not in ("body", "filters", "search")] or loc[1:]
+    field = ".".join(names) or where
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind == "value_error" and ctx.get("error"):
         # Our own validators raise ValueError with a Chinese message; pydantic prefixes it.
-        message = str(ctx["error"])
+        expected = str(ctx["error"])
     else:
         try:
-            message = MESSAGES.get(kind, OTHER).format(**{k: _plain(v) for k, v in ctx.items()})
+            expected = EXPECTED.get(kind, OTHER).format(**{k: _plain(v) for k, v in ctx.items()})
         except (KeyError, IndexError):
-            message = MESSAGES.get(kind, OTHER)
-    loc = [str(part) for part in error.get("loc", ())]
-    return {"loc": loc, "field": ".".join(loc), "msg": message, "type": kind}
+            expected = EXPECTED.get(kind, OTHER)
+    return {"in": where, "field": field, "message": f"字段 {field} {expected}", "type": kind}
 
 
 def _plain(value: Any) -> str:
     # pydantic's ctx writes choices as "'a', 'b' or 'c'"; a Chinese reader gets a、b、c.
     text = str(value).replace("'", "")
     return text.replace(" or ", "、").replace(", ", "、")
-
-
-def chinese_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [chinese_error(e) for e in errors]
 
 
 class FormInvalid(Exception):
@@ -115,15 +142,16 @@ class FormInvalid(Exception):
 
 def form_errors(form: forms.BaseForm) -> list[dict[str, Any]]:
     return [
-        {"loc": ["form", name], "field": f"form.{name}", "msg": "；".join(map(str, messages)), "type": "form"}
+        {"in": "form", "field": name, "message": "；".join(map(str, messages)), "type": "form"}
         for name, messages in form.errors.items()
     ]
 
 
-def _field_errors(api: NinjaAPI, request: HttpRequest, errors: list[dict[str, Any]]) -> HttpResponse:
-    fields = "；".join(f"{e['field']}：{e['msg']}" for e in errors[:5])
-    detail = f"请求参数不正确：{fields}" if fields else "请求参数不正确"
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+def _field_errors(
+    api: NinjaAPI, request: HttpRequest, errors: list[dict[str, Any]], status: int = 422
+) -> HttpResponse:
+    detail = "；".join(e["message"] for e in errors[:5]) or "请求参数不正确"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=status)
 
 
 def install(api: NinjaAPI) -> None:
@@ -131,7 +159,19 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        return _field_errors(api, request, chinese_errors(exc.errors))
+        """A value the route's declared types refuse. A path id that is no id is a missing object
+        (404, as a page answers it); a query parameter is a 400 (a filter, as on the pages) and a
+        body or form field a 422, each with a Chinese sentence per field."""
+        errors = validation_errors(exc.errors)
+        where = {e["in"] for e in errors}
+        if "path" in where:
+            return api.create_response(request, {"detail": "不存在或无权访问"}, status=404)
+        return _field_errors(api, request, errors, 400 if where == {"query"} else 422)
+
+    @api.exception_handler(BadParameter)
+    def bad_parameter(request: HttpRequest, exc: BadParameter) -> HttpResponse:
+        # A filter read through duban.params, as on the HTML pages: 400 naming the parameter.
+        return api.create_response(request, {"detail": exc.message, "param": exc.name}, status=400)
 
     @api.exception_handler(FormInvalid)
     def form_invalid(request: HttpRequest, exc: FormInvalid) -> HttpResponse:
@@ -189,12 +229,12 @@ FIELD_ERRORS_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["loc", "field", "msg", "type"],
+                "required": ["in", "field", "message"],
                 "properties": {
-                    "loc": {"type": "array", "items": {"type": "string"}},
-                    "field": {"type": "string", "description": "出错的参数，如 query.limit、body.units"},
-                    "msg": {"type": "string", "description": "中文说明"},
-                    "type": {"type": "string", "description": "错误类别（pydantic 的类别名）"},
+                    "in": {"type": "string", "description": "query / body / form / header"},
+                    "field": {"type": "string", "description": "出错的参数，如 limit、units.区司法局"},
+                    "message": {"type": "string", "description": "中文说明"},
+                    "type": {"type": "string", "description": "错误类别"},
                 },
             },
         },
@@ -209,8 +249,8 @@ ERROR_OBJECT_SCHEMA: dict[str, Any] = {
 
 
 def document(schema: dict[str, Any]) -> dict[str, Any]:
-    """Every operation answers 401 to a caller not signed in, and 422 when a parameter or the
-    body is not what it declares; the schema says so, with their shapes."""
+    """Every operation answers 401 to a caller not signed in, 400 when a query parameter is not
+    what it declares and 422 when the body is not; the schema says so, with their shapes."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("Error", ERROR_OBJECT_SCHEMA)
     components["FieldErrors"] = FIELD_ERRORS_SCHEMA
@@ -218,6 +258,14 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses.setdefault("401", {"description": "未登录或令牌无效", "content": _json(ERROR_SCHEMA)})
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                responses.setdefault(
+                    "400",
+                    {
+                        "description": "查询参数不正确（逐项中文说明）",
+                        "content": _json({"$ref": "#/components/schemas/FieldErrors"}),
+                    },
+                )
             if operation.get("parameters") or operation.get("requestBody"):
                 responses.setdefault(
                     "422",

@@ -27,7 +27,7 @@ MAX_KEY = 200
 def _refuse(status: int, detail: str) -> HttpResponse:
     body: dict[str, Any] = {"detail": detail}
     if status == 422:  # the API's 422 names the field at fault
-        field = {"loc": ["header", HEADER], "field": f"header.{HEADER}", "msg": detail, "type": "idempotency"}
+        field = {"in": "header", "field": HEADER, "message": detail, "type": "idempotency"}
         body["errors"] = [field]
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 

@@ -81,7 +81,7 @@ def upload_document(
 
 
 @router.get(
-    "/imports/{draft_id}",
+    "/imports/{int:draft_id}",
     response={200: DraftOut, 404: Error},
     summary="导入预览",
     description="提取结果，以及文档中每个单位与单位目录的匹配（同名、别名、近似建议、目录中没有）。只有上传者和系统管理员可见。",
@@ -91,7 +91,7 @@ def get_draft(request: HttpRequest, draft_id: int) -> DraftOut:
 
 
 @router.post(
-    "/imports/{draft_id}/confirm",
+    "/imports/{int:draft_id}/confirm",
     response={201: PlanDetailOut, 400: Error, 404: Error},
     summary="确认导入",
     description="按给定的单位对应关系保存为方案（一个事务）。未列出的单位按原文名称：目录中有同名或别名相同的单位即沿用，"
@@ -108,7 +108,7 @@ def confirm_import(request: HttpRequest, draft_id: int, body: ConfirmIn) -> Stat
 
 
 @router.post(
-    "/imports/{draft_id}/cancel", response={200: DraftOut, 400: Error, 404: Error}, summary="取消导入"
+    "/imports/{int:draft_id}/cancel", response={200: DraftOut, 400: Error, 404: Error}, summary="取消导入"
 )
 def cancel_import(request: HttpRequest, draft_id: int) -> DraftOut:
     user = caller(request)

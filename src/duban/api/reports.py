@@ -19,8 +19,9 @@ from ninja.pagination import paginate
 
 from duban.api.auth import caller
 from duban.api.errors import FormInvalid
-from duban.api.schemas import MAX_ID, DbId, Error, Page
+from duban.api.schemas import DbId, Error, Page
 from duban.evidence import EvidenceRejected
+from duban.params import MAX_ID
 from duban.plans.models import Task
 from duban.tracking.access import (
     access_period,

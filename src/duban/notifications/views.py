@@ -41,6 +41,7 @@ from duban.notifications.context import unread_badge
 from duban.notifications.forms import UnitChannelForm
 from duban.notifications.models import DeliveryStatus, Notification
 from duban.office.xlsx import Table, table_to_xlsx
+from duban.params import as_id, choice_param
 
 LIST_LIMIT = 500  # rows a list page shows; its Excel export holds them all
 
@@ -56,7 +57,8 @@ def _render(
 
 
 def _wants_xlsx(request: HttpRequest) -> bool:
-    return request.GET.get("format") == "xlsx"
+    # Any other value is a 400 (duban.params): a mistyped format must not show the page instead.
+    return choice_param(request.GET, "format", "导出格式", ("xlsx",)) == "xlsx"
 
 
 def _xlsx(table: Table, name: str, fallback: str) -> HttpResponse:
@@ -137,7 +139,7 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
     if request.POST.get("all"):
         ids: list[int] = list(inbox(user).filter(read_at__isnull=True).values_list("pk", flat=True))
     else:
-        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+        ids = [n for n in map(as_id, request.POST.getlist("ids")) if n is not None]
     marked = do_mark_read(ids, acting_user=user)
     messages.success(request, f"已将 {marked} 条消息标为已读")
     return redirect("notifications:inbox")

@@ -29,6 +29,17 @@ def access_token(user: User, token_id: int) -> ApiToken:
         raise Http404("令牌不存在或无权访问") from None
 
 
+def access_token_trail(user: User, token_id: int) -> ApiToken:
+    """A token for its audit trail: its owner's, and the administrator's, who answers for every
+    account's access (and reads the accounts' own trails too)."""
+    if user.is_authenticated and user.is_active and user.is_admin:
+        try:
+            return ApiToken.objects.get(pk=token_id)
+        except (ApiToken.DoesNotExist, ValueError, TypeError):
+            raise Http404("令牌不存在或无权访问") from None
+    return access_token(user, token_id)
+
+
 def user_for_token(raw: str) -> User:
     """The active user a raw bearer token belongs to (see token_for)."""
     return token_for(raw).user

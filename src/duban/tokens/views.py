@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from duban.accounts.requests import signed_in
+from duban.limits import text_field
 from duban.tokens.access import access_token, visible_tokens
 from duban.tokens.actions import TokenError, do_create_token, do_revoke_token
 from duban.tokens.models import DEFAULT_LIFETIME, LIFETIMES, MAX_LIFETIME
@@ -20,7 +21,7 @@ _LIFETIME_NOTES = {DEFAULT_LIFETIME: "（默认）", MAX_LIFETIME: "（最长）
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=100, help_text="写明用途，例如“统计报表脚本”")
+    name = text_field("名称", 100, help_text="写明用途，例如“统计报表脚本”")
     # Not posted (an older form, a script) means the default, as the select shows it.
     days = forms.TypedChoiceField(
         label="有效期",

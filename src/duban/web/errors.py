@@ -4,6 +4,10 @@
 Django answers 400/403/404/500 through the handlers named in urls.py; a 405 has no handler (the
 method decorators return an empty HttpResponseNotAllowed), so NotAllowedPage fills an empty 405
 with the same kind of page. The API keeps its own JSON answers: it is left alone.
+
+A query parameter a page cannot use (duban.params.BadParameter) rises from whatever view read it;
+BadParameterMiddleware answers it with the 400 page naming the parameter (the API answers the
+same refusal as JSON: duban.api.errors).
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template.loader import render_to_string
+
+from duban.params import BadParameter
 
 log = logging.getLogger(__name__)
 
@@ -82,3 +89,21 @@ class NotAllowedPage:
         if allowed:
             page["Allow"] = allowed
         return page
+
+
+class BadParameterMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, BadParameter):
+            return None
+        return render(
+            request,
+            "bad_request.html",
+            {"message": exception.message, "name": exception.name},
+            status=400,
+        )

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # An empty 405 (a POST-only address opened by its link) becomes the site's Chinese page.
     "duban.web.errors.NotAllowedPage",
+    # A query parameter a page cannot use: a 400 naming it (duban.params), never a 500.
+    "duban.web.errors.BadParameterMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 

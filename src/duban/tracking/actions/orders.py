@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from duban import limits
 from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now, today
+from duban.limits import too_long
 from duban.notifications.notify import Message, leader_ids, resolve_on_commit, send_on_commit
 from duban.plans.models import Task
 from duban.tracking import conf
@@ -105,6 +107,8 @@ def do_issue_order(
     text = (text or "").strip()
     if not text:
         raise InvalidInput("请填写督办事项")
+    if problem := too_long("督办事项", text, limits.ORDER):
+        raise InvalidInput(problem)
     if reply_deadline < today():
         raise InvalidInput(f"回复期限 {reply_deadline} 早于今天")
     if level not in OrderLevel.values:
@@ -172,6 +176,8 @@ def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Actor) ->
     text = (text or "").strip()
     if not text:
         raise InvalidInput("请填写回复内容")
+    if problem := too_long("办理情况", text, limits.NARRATIVE):
+        raise InvalidInput(problem)
     order.status, order.reply_text, order.replied_at = after, text, now()
     replier = person(acting_user)  # an order unit's reporter: check_order let no one else through
     order.replied_by, order.reply_unit_id = replier, replier.unit_id
@@ -201,6 +207,8 @@ def do_close_order(order: SupervisionOrder, *, comment: str = "", acting_user: A
     order = _lock_order(order)
     after = check_order(order.status, OrderAction.CLOSE, order_actors(acting_user, order.task, order))
     before = order.status
+    if problem := too_long("办结意见", (comment or "").strip(), limits.COMMENT):
+        raise InvalidInput(problem)
     order.status, order.closed_at, order.closed_by = after, now(), person(acting_user)
     order.close_comment = (comment or "").strip()
     order.save(update_fields=["status", "closed_at", "closed_by", "close_comment"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from duban import limits
 from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now
+from duban.limits import too_long
 from duban.notifications.notify import Message, resolve_on_commit, send_on_commit
 from duban.tracking.actions.closeouts import close_if_done
 from duban.tracking.actions.report_data import (
@@ -35,6 +37,8 @@ def do_return_report(report: ProgressReport, comment: str, *, acting_user: Actor
     comment = (comment or "").strip()
     if not comment:
         raise InvalidInput("退回时必须填写退回意见")
+    if problem := too_long("审核意见", comment, limits.COMMENT):
+        raise InvalidInput(problem)
     report.status, report.reviewed_at, report.reviewed_by = after, now(), person(acting_user)
     report.review_comment = comment
     report.returned_count += 1
@@ -77,6 +81,8 @@ def do_accept_report(report: ProgressReport, *, comment: str = "", acting_user: 
     report = lock_report(report)
     after = check_report(report.status, ReportAction.ACCEPT, actors_of_report(acting_user, report))
     reviewer = person(acting_user)
+    if problem := too_long("审核意见", (comment or "").strip(), limits.COMMENT):
+        raise InvalidInput(problem)
     report.status, report.reviewed_at, report.reviewed_by = after, now(), reviewer
     report.review_comment = (comment or "").strip()
     report.accepted_at = report.updated_at = report.reviewed_at
