@@ -96,8 +96,8 @@ def test_the_form_refuses_what_the_page_refuses_field_by_field(
         headers=auth,
     )
     assert response.status_code == 422
-    fields = {e["field"] for e in response.json()["errors"]}
-    assert fields == {"form.percent", f"form.value_{target.pk}"}
+    fields = {(e["in"], e["field"]) for e in response.json()["errors"]}
+    assert fields == {("form", "percent"), ("form", f"value_{target.pk}")}
     assert not ProgressReport.objects.exists()
 
 

@@ -171,7 +171,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(BadParameter)
     def bad_parameter(request: HttpRequest, exc: BadParameter) -> HttpResponse:
         # A filter read through duban.params, as on the HTML pages: 400 naming the parameter.
-        return api.create_response(request, {"detail": exc.message, "param": exc.name}, status=400)
+        errors = [{"in": "query", "field": exc.name, "message": exc.message, "type": "parameter"}]
+        body = {"detail": exc.message, "param": exc.name, "errors": errors}
+        return api.create_response(request, body, status=400)
 
     @api.exception_handler(FormInvalid)
     def form_invalid(request: HttpRequest, exc: FormInvalid) -> HttpResponse:
