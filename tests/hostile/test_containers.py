@@ -12,7 +12,7 @@ import pytest
 from duban.evidence import EvidenceRejected, check_evidence
 from duban.office.containers import ContainerLimits, ContainerRefused, inspect_file, program_offset
 
-from .files import _W, MAKERS, _docx
+from .files import _W, MAKERS, _docx, _pdf
 from .real_files import real_docx, real_pdf, real_picture, real_xlsx
 
 PROGRAM = (
@@ -88,13 +88,10 @@ def test_it_counts_embedded_packages_against_the_unpacked_cap() -> None:
 
 
 def test_it_refuses_a_pdf_carrying_a_program() -> None:
-    embedded = real_pdf().replace(
-        b"/Type /Catalog",
-        b"/Type /Catalog /Names << /EmbeddedFiles << /Names [(a) << /Type /Filespec /F (setup.exe) >>] >> >>",
-        1,
-    )
+    attached = b"/Names << /EmbeddedFiles << /Names [(a) << /Type /Filespec /F (setup.exe) >>] >> >>"
     with pytest.raises(ContainerRefused, match=r"台账.pdf：PDF 附带可执行程序（setup.exe）"):
-        inspect_file("台账.pdf", embedded, kind="pdf")
+        inspect_file("台账.pdf", _pdf(b"BT /F1 12 Tf 72 720 Td (x) Tj ET", catalog=attached), kind="pdf")
+    inspect_file("台账.pdf", _pdf(b"BT /F1 12 Tf 72 720 Td (x) Tj ET"), kind="pdf")
 
 
 def test_it_refuses_a_picture_that_is_another_picture_or_carries_a_program() -> None:

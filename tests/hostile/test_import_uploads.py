@@ -58,4 +58,4 @@ def test_it_refuses_a_hostile_document_clearly_and_stores_nothing(
     assert status == 400
     assert IMPORT[maker] in text
     cost.assert_nothing_stored()
-    cost.assert_bounded()
+    cost.assert_bounded(data)

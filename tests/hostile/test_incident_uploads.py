@@ -22,7 +22,7 @@ from .files import MAKERS
 from .real_files import real_pdf
 
 users, frozen, units, plan = scored.users, scored.frozen, scored.units, scored.plan
-scheme, reports, assessment = scored.scheme, scored.reports, scored.assessment
+halves, scheme, reports, assessment = scored.halves, scored.scheme, scored.reports, scored.assessment
 
 
 def _record(client: Client, assessment: Assessment, unit: Unit, name: str, data: bytes) -> tuple[int, str]:
@@ -51,7 +51,7 @@ def test_incident_evidence_refuses_what_would_act_and_keeps_what_harms_no_one(
     refusal = EVIDENCE[maker]
     with measured() as cost:
         status, text = _record(client, assessment, units["B"], name, data)
-    cost.assert_bounded()
+    cost.assert_bounded(data)
     if refusal is None:
         assert status == 302
         incident = Incident.objects.get(evidence_name=name)

@@ -88,7 +88,7 @@ def test_bulk_entry_refuses_a_hostile_file_clearly_and_stores_nothing(
         text = _bulk(reporter, period, name, data)
     assert name in text and BULK[maker] in text
     cost.assert_nothing_stored()
-    cost.assert_bounded()
+    cost.assert_bounded(data)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_bulk_entry_reads_a_grown_template_within_bounds(
         text = _bulk(reporter, period, "报送表.xlsx", data)
     assert f"报送表.xlsx：{message}" in text
     cost.assert_nothing_stored()
-    cost.assert_bounded()
+    cost.assert_bounded(data)
 
 
 # --- a report's evidence -----------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_report_evidence_refuses_what_would_act_and_keeps_what_harms_no_one(
     refusal = EVIDENCE[maker]
     with measured() as cost:
         status, text = _evidence(reporter, task1, period, name, data)
-    cost.assert_bounded()
+    cost.assert_bounded(data)
     if refusal is None:
         assert status == 302
         stored = Evidence.objects.get(name=name)

@@ -30,4 +30,5 @@ class Command(BaseCommand):
         if minutes < 1:
             raise CommandError("--older-than 应为正整数分钟数")
         removed = sweep_files(older_than=dt.timedelta(minutes=minutes))
-        self.stdout.write(f"清理无主文件 {len(removed)} 个")
+        if options["verbosity"] > 0:
+            self.stdout.write(f"清理无主文件 {len(removed)} 个")
