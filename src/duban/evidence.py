@@ -117,7 +117,7 @@ def check_evidence(name: str, data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 ok = _OOXML_PART[suffix] in z.namelist()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError):  # what a crafted zip raises
             ok = False
         if not ok:
             raise EvidenceRejected(f"{name}：文件已损坏或不是 {suffix.lstrip('.')} 格式")

@@ -149,6 +149,13 @@ def xlsx_wide(rows: int = 5000) -> tuple[str, bytes]:
     return "宽表.xlsx", _xlsx(_SHEET_HEAD + cells + b"</sheetData></worksheet>", shared)
 
 
+def xlsx_corners() -> tuple[str, bytes]:
+    """Two cells, at A1 and at the sheet's far corner XFD1048576: a grid of 17 billion cells."""
+    cells = b'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="1048576"><c r="XFD1048576" t="s"><v>0</v></c></row>'
+    shared = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>x</t></si></sst>'
+    return "角落.xlsx", _xlsx(_SHEET_HEAD + cells + b"</sheetData></worksheet>", shared)
+
+
 def pdf_slow(characters: int = 200_000) -> tuple[str, bytes]:
     """A few KB of PDF whose one page draws `characters` characters (its stream is compressed)."""
     line = b"BT /F1 1 Tf 10 10 Td (a) Tj ET\n"
@@ -261,6 +268,7 @@ MAKERS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "docx-with-program": docx_with_program,
     "xlsx-shared-strings-bomb": xlsx_shared_strings_bomb,
     "xlsx-wide": xlsx_wide,
+    "xlsx-corners": xlsx_corners,
     "pdf-slow": pdf_slow,
     "pdf-dense": pdf_dense,
     "pdf-javascript": pdf_javascript,

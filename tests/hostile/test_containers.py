@@ -79,12 +79,21 @@ def test_it_looks_into_packages_inside_packages() -> None:
         )
 
 
+def _unpacked(package: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(package)) as z:
+        return sum(info.file_size for info in z.infolist())
+
+
 def test_it_counts_embedded_packages_against_the_unpacked_cap() -> None:
     inner = _docx(_W + b"<w:p/>" * 400_000 + b"</w:body></w:document>")  # 2.4 MB of XML
     outer = _with_part(real_docx(), "word/embeddings/Document1.docx", inner)
-    inspect_file("方案.docx", outer, kind="docx", caps=ContainerLimits(unpacked_mb=3))
-    with pytest.raises(ContainerRefused, match="解压后超过 2 MB 的上限"):
-        inspect_file("方案.docx", outer, kind="docx", caps=ContainerLimits(unpacked_mb=2))
+    mb = 2**20
+    both, alone = _unpacked(outer) + _unpacked(inner), _unpacked(outer)
+    inspect_file("方案.docx", outer, kind="docx", caps=ContainerLimits(unpacked_mb=-(-both // mb)))
+    # Enough for the outer package alone, not with what it carries.
+    assert -(-alone // mb) * mb < both
+    with pytest.raises(ContainerRefused, match=f"解压后超过 {-(-alone // mb)} MB 的上限"):
+        inspect_file("方案.docx", outer, kind="docx", caps=ContainerLimits(unpacked_mb=-(-alone // mb)))
 
 
 def test_it_refuses_a_pdf_carrying_a_program() -> None:

@@ -40,8 +40,8 @@ def read_workbook(
     unpacked_mb: int,
 ) -> Workbook:
     """The template's hidden meta values and the data sheet's cells: at most `max_rows` rows below
-    the header, and `max_columns` columns (the template's own are far fewer, and a cell beyond
-    the header has no heading, so nothing there would ever be read)."""
+    the header, each as wide as the header (a cell beyond its last heading is never read, and
+    a row is not padded out to a stray cell at column XFD), at most `max_columns`."""
     from openpyxl import load_workbook
 
     _check_package(data, unpacked_mb)
@@ -61,8 +61,12 @@ def read_workbook(
         meta = {str(r[0]): r[1] for r in rows if r and r[0] is not None}
         ws = wb[sheet]
         ws.reset_dimensions()  # a file saved by another program may state its size wrongly
+        header = next(
+            ws.iter_rows(min_row=header_row, max_row=header_row, max_col=max_columns, values_only=True), ()
+        )
+        width = max((i for i, v in enumerate(header, start=1) if v is not None and str(v).strip()), default=1)
         cells: list[list[Any]] = []
-        for r in ws.iter_rows(max_col=max_columns, values_only=True):
+        for r in ws.iter_rows(max_col=width, values_only=True):
             if len(cells) >= max_rows + header_row:
                 raise WorkbookRefused(f"报送表超过 {max_rows} 行：请使用本期下载的模板")
             cells.append(list(r))
