@@ -44,9 +44,11 @@ def _uses() -> dict[str, Callable[[str, bytes], tuple[Any, Any]]]:
 
     django.setup()
     from duban import evidence
+    from duban.extract import LimitError
     from duban.extract.read import kind_of
     from duban.office.containers import inspect_file
     from duban.plans import reading
+    from duban.plans.actions import check_upload
     from duban.sandbox import run_measured
     from duban.tracking.bulk import reading as bulk
     from duban.tracking.bulk.sheet import HEADER_ROW, MAX_ROWS, META_SHEET, SHEET
@@ -54,10 +56,14 @@ def _uses() -> dict[str, Callable[[str, bytes], tuple[Any, Any]]]:
 
     def plan_import(name: str, data: bytes) -> tuple[Any, Any]:
         try:
+            check_upload(name, len(data))  # type and size, before anything reads the file
             kind = kind_of(data, filename=name)
-        except Exception as exc:  # refused by its bytes before any child
+        except Exception as exc:  # refused by its name or bytes before any child
             return exc, None
-        return run_measured(reading.read_document, name, data, kind=kind, limits=reading.LIMITS)
+        value, usage = run_measured(reading.read_document, name, data, kind=kind, limits=reading.LIMITS)
+        if isinstance(value, LimitError):  # as the import page and the API word it
+            value = reading.DocumentRefused(reading.limit_message(name, value))
+        return value, usage
 
     def bulk_entry(name: str, data: bytes) -> tuple[Any, Any]:
         return run_measured(
@@ -89,7 +95,11 @@ def _answer(value: Any) -> str:
         return f"refused: {' '.join(text.split())[:70]}"
     if isinstance(value, str):
         return value
-    return f"accepted ({type(value).__name__})"
+    return {
+        "Plan": "read (a plan, or no tasks: refused after)",
+        "Workbook": "read (then checked as our template)",
+        "NoneType": "accepted: kept, never parsed",
+    }.get(type(value).__name__, "accepted")
 
 
 def main() -> int:
