@@ -92,6 +92,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    # What killed requests left behind (files no row names, temporary uploads), older than an hour.
+    call_command("sweep_files", verbosity=0)
     from duban.web.serve import serve
 
     return serve(host=args.host, port=args.port, workers=args.workers, remind_every=args.remind_every)

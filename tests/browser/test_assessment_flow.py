@@ -20,8 +20,9 @@ from playwright.sync_api import Page, expect
 from duban.assessment.models import Appeal, AppealStatus, Assessment, AssessmentStatus, Incident
 from duban.notifications.models import Notification
 from duban.web import demo
+from hostile.real_files import real_pdf
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = real_pdf()  # evidence is looked into whole: a real PDF
 UNIT = "综治办"  # the demo's `zongzhi` reports for it
 
 

@@ -45,10 +45,11 @@ from duban.tracking.models import (
     TaskClosure,
 )
 from duban.units.models import Unit
+from hostile.real_files import real_pdf, real_picture
 
 from .conftest import filled
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n"
+PDF = real_pdf()  # evidence is looked into whole: a real PDF
 ROLES = (
     "anonymous",
     "admin",
@@ -435,7 +436,7 @@ def test_it_uploads_evidence_with_the_draft(people: dict[str, User | None], worl
         action="save",
         evidence=[
             SimpleUploadedFile("台账.pdf", PDF),
-            SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 8),
+            SimpleUploadedFile("现场.png", real_picture("PNG")),
         ],
     )
     client_for(people["lead"]).post(url("report_new", world), data)

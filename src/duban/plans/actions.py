@@ -17,7 +17,6 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -25,12 +24,13 @@ from duban.accounts.actors import Actor
 from duban.accounts.models import User
 from duban.audit.record import record
 from duban.clock import now
-from duban.extract import ExtractError, extract
+from duban.evidence import files_kept_only_on_commit, store_file
 from duban.extract.read import SUFFIXES
 from duban.plans.access import managed_plans
 from duban.plans.duplicates import copies_of
 from duban.plans.load import printed_units, store_plan
 from duban.plans.models import ImportDraft, ImportStatus, Plan, SourceDocument, Task
+from duban.plans.reading import DocumentRefused, read_upload
 from duban.plans.versions import next_version
 from duban.units.actions import UnitError, do_create_unit
 from duban.units.models import Alias, Unit
@@ -63,16 +63,18 @@ def do_upload_file(upload: UploadedFile, *, revises: Plan | None = None, acting_
 def do_upload_document(
     name: str, data: bytes, *, revises: Plan | None = None, acting_user: User
 ) -> ImportDraft:
-    """Check and extract an uploaded document; store it as a draft waiting for confirmation."""
+    """Check and extract an uploaded document (in a limited child process: duban.plans.reading);
+    store it as a draft waiting for confirmation. The file is stored under a random name (its
+    own is in SourceDocument.name) and removed again if the transaction fails."""
     name = PurePath(name).name[:255] or "document"
     check_upload(name, len(data))
     try:
-        plan = extract(data, filename=name)
-    except ExtractError as exc:
+        plan = read_upload(name, data)
+    except DocumentRefused as exc:
         raise ImportRejected(str(exc)) from exc
     if not plan.tasks:
         raise ImportRejected(f"{name}：未识别出任务（不是分解方案或责任清单？）")
-    with transaction.atomic():
+    with files_kept_only_on_commit(), transaction.atomic():
         source = SourceDocument(
             name=name,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -80,7 +82,7 @@ def do_upload_document(
             uploaded_by=acting_user,
             uploaded_at=now(),
         )
-        source.file.save(name, ContentFile(data), save=False)
+        store_file(source.file, name, data)
         source.save()
         draft = ImportDraft.objects.create(
             created_by=acting_user, created_at=now(), source=source, plan_json=plan.to_dict(), revises=revises

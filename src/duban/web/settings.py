@@ -157,6 +157,11 @@ STORAGES = {
 MAX_UPLOAD_BYTES = env_int("DUBAN_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger uploads are spooled to disk while the request runs: in the data folder (outside the
+# backed-up files/), where `duban serve` and `duban manage sweep_files` remove what a killed
+# request left, rather than in /tmp where nothing does.
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
