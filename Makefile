@@ -17,16 +17,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# `make demo PORT=8080` serves on another port (so does DUBAN_PORT=8080 in the environment).
 demo: $(STAMP)
-	$(BIN)/duban demo
+	$(BIN)/duban demo $(if $(PORT),--port $(PORT))
 
 # The whole suite on SQLite, then the database-backed tests again on a throwaway PostgreSQL
 # cluster (.ci/postgres.sh); the extraction tests touch no database and run once. Missing system
 # packages (postgresql, chromium) are installed first when we are root (.ci/system-deps.sh).
 test: $(STAMP)
 	bash .ci/system-deps.sh
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	bash .ci/pytest.sh SQLite $(BIN)/python
@@ -39,8 +40,8 @@ test-postgres: $(STAMP)
 	bash .ci/postgres.sh bash .ci/pytest.sh PostgreSQL $(BIN)/python $(PG_TESTS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

@@ -242,6 +242,7 @@ def measure_pages(plan_ids: list[int], unit_ids: list[int], requests: int) -> di
     from django.test.utils import CaptureQueriesContext
     from django.urls import Resolver404, resolve
 
+    import duban.web.wsgi  # noqa: F401  # the server's own start, as under duban serve (gc.freeze)
     from duban.accounts.models import User
 
     client = Client()

@@ -156,7 +156,8 @@ def child_setup(args: argparse.Namespace) -> dict[str, Any]:
     for user in reporters:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        # The backend that finds users (the lockout backend before it only refuses logins).
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions[user.pk] = store.session_key

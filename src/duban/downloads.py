@@ -6,14 +6,13 @@ the writer of every workbook duban hands out.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from duban.extract.csv_text import csv_text
 from duban.office.xlsx import Table
 
 CONTENT_TYPES = {
@@ -25,12 +24,8 @@ CONTENT_TYPES = {
 
 
 def table_to_csv(table: Table) -> str:
-    """UTF-8 with a BOM first, like the plan CSV, so Excel opens it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headings)
-    writer.writerows(["" if c is None else c for c in row] for row in table.rows)
-    return "\ufeff" + out.getvalue()
+    """The plan CSV's writer (duban.extract.csv_text): a BOM first, formulas quoted as text."""
+    return csv_text(table.headings, table.rows)
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')

@@ -17,25 +17,47 @@ def _django(demo: bool) -> None:
 
 
 def configure_demo(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    # DUBAN_PORT as well as --port (`make demo PORT=8080` passes --port): read when the demo runs,
+    # so a wrong value fails that command, not every other one.
+    p.add_argument("--port", type=int, default=None, help="端口（默认取环境变量 DUBAN_PORT，未设置则 8000）")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--no-serve", action="store_true", help="只准备数据库和演示数据，不启动服务")
+    p.add_argument(
+        "--reset-passwords",
+        action="store_true",
+        help="演示数据已存在时，为全部演示账户重设密码并显示（密码只在首次创建时显示）",
+    )
+
+
+def demo_port(given: int | None) -> int:
+    """--port, else DUBAN_PORT, else 8000."""
+    from duban.web.env import env_int
+
+    return given if given is not None else env_int("DUBAN_PORT", 8000)
 
 
 def run_demo(args: argparse.Namespace) -> int:
     _django(demo=True)
     from django.conf import settings
 
+    from duban.web.env import ConfigError
+
+    try:
+        port = demo_port(args.port)
+    except ConfigError as exc:
+        print(f"duban demo: {exc}", file=sys.stderr)
+        return 2
+
     from duban.web.demo import prepare
 
     print(f"数据目录：{settings.DATA_DIR}")
-    prepare(sys.stdout)
+    prepare(sys.stdout, reset_passwords=args.reset_passwords)
     if args.no_serve:
         return 0
-    print(f"请在浏览器中打开 http://{args.host}:{args.port}/ （Ctrl+C 停止）")
+    print(f"请在浏览器中打开 http://{args.host}:{port}/ （Ctrl+C 停止）")
     from duban.web.serve import serve
 
-    return serve(host=args.host, port=args.port, workers=2)
+    return serve(host=args.host, port=port, workers=2)
 
 
 def default_workers() -> int:
@@ -70,6 +92,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    # What killed requests left behind (files no row names, temporary uploads), older than an hour.
+    call_command("sweep_files", verbosity=0)
     from duban.web.serve import serve
 
     return serve(host=args.host, port=args.port, workers=args.workers, remind_every=args.remind_every)

@@ -105,3 +105,23 @@ def test_it_writes_the_assessment_report(assessment: Assessment, users: dict[str
     assert [r.cells[0].text for r in sections.rows[1:]][:2] == ["一、基础工作", "二、重点工作"]
     assert deductions.rows[1].cells[0].text == "重大安全事故"
     assert deductions.rows[1].cells[1].text == "-10"
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_script_downloads_the_ranking_and_report_with_an_api_token(
+    assessment: Assessment, users: dict[str, User], read_only: bool
+) -> None:
+    from duban.tokens.actions import do_create_token
+
+    _token, raw = do_create_token("考核下载", read_only=read_only, acting_user=users["manager"])
+    by_token = Client().get(
+        reverse("assessment:ranking_xlsx", args=[assessment.pk]), headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert by_token.status_code == 200
+    by_session = get(users["manager"], reverse("assessment:ranking_xlsx", args=[assessment.pk]))
+    assert sheet_rows(by_token.content) == sheet_rows(by_session.content)
+    report = Client().get(
+        reverse("assessment:report_docx", args=[assessment.pk]), headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert report.status_code == 200
+    assert Document(io.BytesIO(report.content)).paragraphs

@@ -22,6 +22,7 @@ from duban.audit.models import AuditEvent
 from duban.plans.actions import do_confirm_import, do_upload_document
 from duban.plans.models import Plan
 from duban.units.models import Unit
+from hostile.real_files import real_pdf
 
 from .conftest import CORPUS, YEAR, by_name, item
 
@@ -264,7 +265,7 @@ def test_an_incident_needs_an_assessed_unit_and_evidence_of_an_allowed_type(
         rule=rule,
         level="重大",
         count=1,
-        evidence=("事故通报.pdf", b"%PDF-1.4 test"),
+        evidence=("事故通报.pdf", real_pdf()),
         acting_user=users["manager"],
     )
     assert incident.evidence_name == "事故通报.pdf" and incident.evidence.name.endswith(".pdf")

@@ -17,10 +17,11 @@ from duban.assessment.actions.assessments import do_close_assessment, do_publish
 from duban.assessment.actions.incidents import do_record_incident
 from duban.assessment.models import Assessment, DeductionRule, Incident
 from duban.units.models import Unit
+from hostile.real_files import real_pdf
 
 from .conftest import by_name, result
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n"
+PDF = real_pdf()  # evidence is looked into whole: a real PDF
 
 
 def client_for(user: User) -> Client:

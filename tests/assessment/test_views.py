@@ -41,13 +41,14 @@ from duban.assessment.models import (
 from duban.audit.models import AuditEvent
 from duban.plans.models import Plan
 from duban.units.models import Unit
+from hostile.real_files import real_pdf
 
 from .conftest import item, result
 
 ROLES = ("anonymous", "admin", "manager", "other_manager", "reporter", "other_reporter", "leader", "outsider")
 OFFICE = ("admin", "manager", "leader")
 LOGIN = 302
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n"
+PDF = real_pdf()  # evidence is looked into whole: a real PDF
 
 
 def client_for(user: User | None) -> Client:

@@ -20,8 +20,9 @@ from playwright.sync_api import Page, expect
 from duban.assessment.models import Appeal, AppealStatus, Assessment, AssessmentStatus, Incident
 from duban.notifications.models import Notification
 from duban.web import demo
+from hostile.real_files import real_pdf
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = real_pdf()  # evidence is looked into whole: a real PDF
 UNIT = "综治办"  # the demo's `zongzhi` reports for it
 
 
@@ -34,6 +35,7 @@ def demo_passwords(transactional_db: None) -> dict[str, str]:
 
 
 def log_out(page: Page) -> None:
+    page.locator("details.user-menu > summary").click()  # 退出 sits in the user's menu
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
 

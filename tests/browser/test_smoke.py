@@ -34,11 +34,21 @@ def test_it_logs_a_manager_in_and_shows_the_plan_list_in_chinese(
 
     login(manager.username, manager.password)
 
-    expect(page).to_have_url(re.compile(r"/plans/$"))
+    # Every role lands on the supervision overview, where the brand leads too.
+    expect(page).to_have_url(re.compile(r"/tracking/$"))
+    expect(page.get_by_role("heading", name="督办概览")).to_be_visible()
+    page.goto("/plans/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("heading", name="分解方案")).to_be_visible()
     expect(page.get_by_role("cell", name="XX区平安建设任务分解方案")).to_be_visible()
-    expect(page.get_by_text("督查室（方案管理员（督查室））")).to_be_visible()
+    expect(page.get_by_text("督查室（方案管理员）")).to_be_visible()
+    # API tokens, the password and logging out sit in the user's menu, shut until opened.
+    tokens = page.get_by_role("link", name="API 令牌")
+    expect(tokens).to_be_hidden()
+    page.get_by_text("督查室（方案管理员）").click()
+    expect(tokens).to_be_visible()
+    expect(page.get_by_role("link", name="修改密码")).to_be_visible()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
     shot = screenshot("plan-list")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert any(u.endswith("/static/duban/duban.css") for u in requests_seen), requests_seen

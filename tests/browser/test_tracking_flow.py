@@ -20,6 +20,7 @@ from duban import clock
 from duban.plans.actions import do_confirm_import, do_upload_document
 from duban.tracking.models import OrderLevel, ProgressReport, ReportStatus, SupervisionOrder, TaskClosure
 from duban.tracking.reminders import run_due_reminders
+from hostile.real_files import real_pdf
 
 from .conftest import Account
 
@@ -29,7 +30,7 @@ PLAN = (
     "2、建立矛盾纠纷排查机制。（区司法局牵头，区信访局配合）\n"
 ).encode()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = real_pdf()  # evidence is looked into whole: a real PDF
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def frozen_clock() -> Iterator[Callable[[dt.datetime], None]]:
 
 
 def log_out(page: Page) -> None:
+    page.locator("details.user-menu > summary").click()  # 退出 sits in the user's menu
     page.get_by_role("button", name="退出").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
 

@@ -68,7 +68,9 @@ def test_it_keeps_every_row_through_the_move(before_the_move: Apps) -> None:
         defaults={"name": "Can change unit channel"},
     )
 
-    MigrationExecutor(connection).migrate([("tracking", "0004_move_notifications")])
+    # Forward to the latest state: the models read below have the fields added since the move.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     ContentType.objects.clear_cache()
     moved = Notification.objects.get(pk=note.pk)
@@ -88,3 +90,54 @@ def test_it_keeps_every_row_through_the_move(before_the_move: Apps) -> None:
     assert AuditEvent.objects.get(action="set_unit_channel").object_type == "notifications.unitchannel"
     assert Permission.objects.get(codename="change_unitchannel").content_type.app_label == "notifications"
     assert not ContentType.objects.filter(app_label="tracking", model="unitchannel").exists()
+
+
+BEFORE_TOPICS = [("notifications", "0002_notices_resolve_with_their_work")]
+
+
+@pytest.fixture
+def before_topics(transactional_db: None) -> Iterator[Apps]:
+    state = MigrationExecutor(connection).migrate(BEFORE_TOPICS)
+    try:
+        yield state.apps
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_it_gives_earlier_notices_their_topic_and_resolves_finished_work(before_topics: Apps) -> None:
+    old = before_topics
+    user = old.get_model("accounts", "User").objects.create(username="manager", role="manager")
+    unit = old.get_model("units", "Unit").objects.create(name="区司法局")
+    plan = old.get_model("plans", "Plan").objects.create(title="方案", created_at=AT)
+    task = old.get_model("plans", "Task").objects.create(plan=plan, number="1", order=1, text="任务")
+    period = old.get_model("tracking", "ReportingPeriod").objects.create(
+        plan=plan,
+        name="2025年",
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        due=dt.date(2026, 1, 10),
+    )
+    other = old.get_model("units", "Unit").objects.create(name="区信访局")
+    report = old.get_model("tracking", "ProgressReport")
+    common = {"task": task, "period": period, "kind": "report", "created_at": AT, "updated_at": AT}
+    accepted = report.objects.create(status="accepted", unit=unit, **common)
+    waiting = report.objects.create(status="submitted", unit=other, **common)
+    notes = old.get_model("notifications", "Notification")
+    for key in (f"submitted:r{accepted.pk}:u{user.pk}", f"submitted:r{waiting.pk}:u{user.pk}", "news:x:u1"):
+        notes.objects.create(
+            recipient=user, kind="report_submitted", title="待审核", text="", created_at=AT, dedupe_key=key
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    got = {
+        n.dedupe_key: (n.topic, n.resolved_at is not None, n.read_at is not None)
+        for n in Notification.objects.all()
+    }
+    assert got == {
+        f"submitted:r{accepted.pk}:u{user.pk}": (f"review:r{accepted.pk}", True, True),
+        f"submitted:r{waiting.pk}:u{user.pk}": (f"review:r{waiting.pk}", False, False),
+        "news:x:u1": ("", False, False),
+    }

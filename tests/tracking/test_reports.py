@@ -41,6 +41,7 @@ from duban.tracking.models import (
     period_specs,
 )
 from duban.tracking.transitions import ConflictError, InvalidInput, TransitionError
+from hostile.real_files import real_pdf, real_picture
 
 from .conftest import filled
 
@@ -370,9 +371,9 @@ def _xlsx() -> bytes:
 @pytest.mark.parametrize(
     ("name", "data", "content_type"),
     [
-        ("台账.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", "application/pdf"),
-        ("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16, "image/png"),
-        ("现场.JPG", b"\xff\xd8\xff\xe0" + b"\0" * 16, "image/jpeg"),
+        ("台账.pdf", real_pdf(), "application/pdf"),
+        ("现场.png", real_picture("PNG"), "image/png"),
+        ("现场.JPG", real_picture("JPEG"), "image/jpeg"),
         ("说明.docx", _docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ("统计.xlsx", _xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ],
@@ -399,11 +400,13 @@ def test_it_rejects_evidence_of_other_types(name: str, data: bytes, message: str
 
 
 def test_it_enforces_the_upload_size_limit_at_and_around_it(settings: object) -> None:
-    settings.MAX_UPLOAD_BYTES = 1024  # type: ignore[attr-defined]
-    head = b"%PDF-1.4\n"
-    assert check_evidence("a.pdf", head + b"x" * (1024 - len(head))) == "application/pdf"
+    pdf = real_pdf()
+    limit = len(pdf) + 64
+    settings.MAX_UPLOAD_BYTES = limit  # type: ignore[attr-defined]
+    padded = pdf + b"%" + b"x" * (limit - len(pdf) - 1)  # a comment after the end: still the PDF
+    assert len(padded) == limit and check_evidence("a.pdf", padded) == "application/pdf"
     with pytest.raises(EvidenceRejected, match="文件过大"):
-        check_evidence("a.pdf", head + b"x" * (1025 - len(head)))
+        check_evidence("a.pdf", padded + b"x")
 
 
 def test_it_stores_evidence_with_its_hash_and_keeps_it_on_a_correction(
@@ -411,15 +414,15 @@ def test_it_stores_evidence_with_its_hash_and_keeps_it_on_a_correction(
 ) -> None:
     owner = users["other_reporter"]
     draft = do_save_draft(task2, q1, filled(task2), acting_user=owner)
-    evidence = do_add_evidence(draft, "C:\\材料\\台账.pdf", b"%PDF-1.4 ledger", acting_user=owner)
-    assert evidence.name == "台账.pdf" and len(evidence.sha256) == 64 and evidence.size == 15
+    evidence = do_add_evidence(draft, "C:\\材料\\台账.pdf", real_pdf(), acting_user=owner)
+    assert evidence.name == "台账.pdf" and len(evidence.sha256) == 64 and evidence.size == len(real_pdf())
     assert "台账" not in evidence.file.name  # stored under a random name
     with pytest.raises(EvidenceRejected):
         do_add_evidence(draft, "x.exe", b"MZ", acting_user=owner)
     assert Evidence.objects.count() == 1
     report = do_submit_report(draft, acting_user=owner)
     with pytest.raises(TransitionError):
-        do_add_evidence(report, "晚到.pdf", b"%PDF-1.4", acting_user=owner)
+        do_add_evidence(report, "晚到.pdf", real_pdf(), acting_user=owner)
     with pytest.raises(TransitionError):
         do_remove_evidence(evidence, acting_user=owner)
     correction = do_correct_report(report, acting_user=owner)
@@ -427,7 +430,7 @@ def test_it_stores_evidence_with_its_hash_and_keeps_it_on_a_correction(
     assert copy.file.name == evidence.file.name
     do_remove_evidence(copy, acting_user=owner)
     evidence.file.open("rb")  # the submitted version's file is still there
-    assert evidence.file.read() == b"%PDF-1.4 ledger"
+    assert evidence.file.read() == real_pdf()
     evidence.file.close()
 
 
@@ -481,7 +484,7 @@ def test_it_serves_evidence_only_to_those_who_may_see_the_report(
 ) -> None:
     owner = users["other_reporter"]
     draft = do_save_draft(task2, q1, filled(task2), acting_user=owner)
-    evidence = do_add_evidence(draft, "台账.pdf", b"%PDF-1.4", acting_user=owner)
+    evidence = do_add_evidence(draft, "台账.pdf", real_pdf(), acting_user=owner)
     assert can_edit_report(owner, draft)
     assert access_evidence(owner, evidence.pk) == evidence
     with pytest.raises(Http404):
@@ -497,7 +500,7 @@ def test_it_audits_every_report_write(users: dict[str, User], task2: Task, q1: R
     owner = users["other_reporter"]
     draft = do_save_draft(task2, q1, filled(task2), acting_user=owner)
     do_edit_draft(draft, filled(task2, narrative="改"), lock_version=draft.lock_version, acting_user=owner)
-    do_add_evidence(draft, "a.pdf", b"%PDF-1.4", acting_user=owner)
+    do_add_evidence(draft, "a.pdf", real_pdf(), acting_user=owner)
     report = do_submit_report(draft, acting_user=owner)
     do_return_report(report, "不全", acting_user=users["manager"])
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))

@@ -14,10 +14,11 @@ from duban.tracking.actions.report_data import EvidenceInput
 from duban.tracking.actions.reports import do_save_report
 from duban.tracking.models import ProgressReport, ReportingPeriod, ReportKind, ReportStatus
 from duban.tracking.transitions import ConflictError
+from hostile.real_files import real_pdf
 
 from .conftest import filled
 
-PDF = b"%PDF-1.4 ledger"
+PDF = real_pdf()  # evidence is looked into whole: a real PDF
 
 
 def _trail(report: ProgressReport) -> list[str]:

@@ -34,10 +34,11 @@ from duban.tracking.models import (
     ReportStatus,
 )
 from duban.tracking.transitions import ConflictError, InvalidInput, TransitionError
+from hostile.real_files import real_pdf
 
 from .conftest import filled
 
-PDF = b"%PDF-1.4 ledger"
+PDF = real_pdf()  # evidence is looked into whole: a real PDF
 
 
 def _trail(report: ProgressReport) -> list[str]:

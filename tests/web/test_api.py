@@ -3,6 +3,7 @@ OpenAPI schema and docs page, pagination, and pinned query counts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -22,6 +23,11 @@ from duban.plans.actions import do_confirm_import, do_upload_document
 from duban.plans.models import ImportDraft, ImportStatus, Plan, Responsibility, SourceDocument, Task
 from duban.tokens.actions import do_create_token, do_revoke_token
 from duban.tokens.models import ApiToken
+from duban.tracking.actions.orders import do_issue_order
+from duban.tracking.actions.periods import do_create_periods
+from duban.tracking.actions.report_data import ReportData
+from duban.tracking.actions.reports import do_save_report
+from duban.tracking.models import Frequency, ProgressReport, ReportingPeriod, SupervisionOrder
 from duban.units.models import Unit
 
 from .conftest import CORPUS, SMALL_PLAN
@@ -38,6 +44,9 @@ class World:
     users: dict[str, User]
     plan: Plan
     draft: ImportDraft
+    period: ReportingPeriod
+    report: ProgressReport  # submitted by other_reporter (区司法局) on task 2, which it leads
+    order: SupervisionOrder  # issued by manager on task 2 to 区司法局
 
     @property
     def ids(self) -> dict[str, int]:
@@ -48,6 +57,11 @@ class World:
             "task2": tasks["2"],
             "draft": self.draft.pk,
             "police": Unit.objects.get(name="区公安分局").pk,
+            "period": self.period.pk,
+            "report": self.report.pk,
+            "order": self.order.pk,
+            "justice": Unit.objects.get(name="区司法局").pk,
+            "nothing": 999999,
         }
 
     def client(self, role: str, **kwargs: Any) -> Client:
@@ -60,7 +74,25 @@ class World:
 @pytest.fixture
 def world(users: dict[str, User], small_plan: Plan) -> World:
     draft = do_upload_document("draft.txt", SMALL_PLAN, acting_user=users["manager"])
-    return World(users, small_plan, draft)
+    small_plan.date = dt.date(2025, 1, 1)
+    small_plan.save(update_fields=["date"])
+    period = do_create_periods(small_plan, 2025, Frequency.QUARTERLY, 10, acting_user=users["manager"])[0]
+    task2 = small_plan.tasks.get(number="2")
+    report = do_save_report(
+        task2,
+        period,
+        ReportData(narrative="已排查纠纷。", percent=50),
+        submit=True,
+        acting_user=users["other_reporter"],
+    ).report
+    order = do_issue_order(
+        task2,
+        [Unit.objects.get(name="区司法局")],
+        "请加快排查",
+        dt.date(2030, 1, 1),
+        acting_user=users["manager"],
+    )
+    return World(users, small_plan, draft, period, report, order)
 
 
 def upload(name: str = "small.txt", data: bytes = SMALL_PLAN) -> dict[str, Any]:
@@ -78,6 +110,7 @@ class Route:
     what: Callable[[Any], Any]
     body: Callable[[World], dict[str, Any]] | None = None
     json_body: dict[str, Any] | None = None
+    json_for: Callable[[World], dict[str, Any]] | None = None  # a JSON body naming the world's ids
 
 
 ROUTES = {
@@ -102,10 +135,54 @@ ROUTES = {
         "post", "/api/imports/{draft}/confirm", lambda d: (d["title"], d["version"]), json_body={"units": {}}
     ),
     "POST /api/imports/{id}/cancel": Route("post", "/api/imports/{draft}/cancel", lambda d: d["status"]),
+    "GET /api/me": Route("get", "/api/me", lambda d: d["role"]),
+    "GET /api/periods": Route("get", "/api/periods", lambda d: d["count"]),
+    "GET /api/periods/{id}": Route("get", "/api/periods/{period}", lambda d: d["name"]),
+    "POST /api/tasks/{id}/periods/{id}/report": Route(
+        "post",
+        "/api/tasks/{task1}/periods/{period}/report",
+        lambda d: (d["report"]["kind"], d["report"]["status"]),
+        body=lambda w: {"narrative": "配合排查", "percent": "30"},
+    ),
+    "POST /api/reports/{id}": Route(
+        "post", "/api/reports/{report}", lambda d: d["report"]["status"], body=lambda w: {"narrative": "改"}
+    ),
+    "GET /api/reports": Route("get", "/api/reports", lambda d: [r["status"] for r in d["items"]]),
+    "GET /api/reports/{id}": Route("get", "/api/reports/{report}", lambda d: (d["unit_name"], d["status"])),
+    "GET /api/review-queue": Route("get", "/api/review-queue", lambda d: d["count"]),
+    "GET /api/orders": Route("get", "/api/orders", lambda d: [o["level"] for o in d["items"]]),
+    "GET /api/orders/{id}": Route("get", "/api/orders/{order}", lambda d: [u["name"] for u in d["units"]]),
+    "POST /api/tasks/{id}/orders": Route(
+        "post",
+        "/api/tasks/{task2}/orders",
+        lambda d: (d["level"], d["status"]),
+        json_for=lambda w: {"units": [w.ids["justice"]], "text": "再督办", "reply_deadline": "2030-01-01"},
+    ),
+    "POST /api/orders/{id}/reply": Route(
+        "post", "/api/orders/{order}/reply", lambda d: d["status"], json_body={"text": "已办理"}
+    ),
+    "POST /api/orders/{id}/close": Route(
+        "post", "/api/orders/{order}/close", lambda d: d["status"], json_body={"comment": "办结"}
+    ),
+    "POST /api/orders/{id}/escalate": Route("post", "/api/orders/{order}/escalate", lambda d: d["level"]),
+    "GET /api/inbox": Route("get", "/api/inbox", lambda d: sorted({n["kind"] for n in d["items"]})),
+    "POST /api/inbox/read": Route("post", "/api/inbox/read", lambda d: d["marked"], json_body={"ids": []}),
+    "GET /api/tokens": Route("get", "/api/tokens", lambda d: d["count"]),
+    "POST /api/tokens": Route(
+        "post", "/api/tokens", lambda d: (d["token"]["name"], d["raw"][:6]), json_body={"name": "脚本"}
+    ),
+    "POST /api/tokens/{id}/revoke": Route("post", "/api/tokens/{nothing}/revoke", lambda d: d),
+    "POST /api/reports/{id}/review": Route(
+        "post",
+        "/api/reports/{report}/review",
+        lambda d: d["status"],
+        json_body={"decision": "accept", "comment": "同意"},
+    ),
 }
 
 SEES_PLAN = [PLAN_TITLE]
 IMPORTED = (PLAN_TITLE, 1)
+Q1 = "2025年第一季度"
 # route → role → (status, what the caller gets); 401 for anyone not signed in, 404 for forbidden.
 EXPECTED: dict[str, dict[str, tuple[int, Any]]] = {
     "GET /api/plans": {
@@ -220,6 +297,181 @@ EXPECTED: dict[str, dict[str, tuple[int, Any]]] = {
         "outsider": (404, None),
         "anonymous": (401, None),
     },
+    "GET /api/me": {
+        "admin": (200, "admin"),
+        "manager": (200, "manager"),
+        "other_manager": (200, "manager"),
+        "reporter": (200, "reporter"),
+        "other_reporter": (200, "reporter"),
+        "leader": (200, "leader"),
+        "outsider": (200, "reporter"),
+        "anonymous": (401, None),
+    },
+    "GET /api/periods": {
+        "admin": (200, 4),
+        "manager": (200, 4),
+        "other_manager": (200, 0),
+        "reporter": (200, 4),
+        "other_reporter": (200, 4),
+        "leader": (200, 4),
+        "outsider": (200, 0),
+        "anonymous": (401, None),
+    },
+    "GET /api/periods/{id}": {
+        "admin": (200, Q1),
+        "manager": (200, Q1),
+        "other_manager": (404, None),
+        "reporter": (200, Q1),
+        "other_reporter": (200, Q1),
+        "leader": (200, Q1),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    # Only a reporter whose unit the task names starts a report: 区公安分局 is a partner of task 1.
+    "POST /api/tasks/{id}/periods/{id}/report": {
+        "admin": (404, None),
+        "manager": (404, None),
+        "other_manager": (404, None),
+        "reporter": (201, ("contribution", "draft")),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    # A submitted report is no longer its unit's to edit.
+    "POST /api/reports/{id}": {
+        "admin": (404, None),
+        "manager": (404, None),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "GET /api/reports": {
+        "admin": (200, ["submitted"]),
+        "manager": (200, ["submitted"]),
+        "other_manager": (200, []),
+        "reporter": (200, []),
+        "other_reporter": (200, ["submitted"]),
+        "leader": (200, ["submitted"]),
+        "outsider": (200, []),
+        "anonymous": (401, None),
+    },
+    "GET /api/reports/{id}": {
+        "admin": (200, ("区司法局", "submitted")),
+        "manager": (200, ("区司法局", "submitted")),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (200, ("区司法局", "submitted")),
+        "leader": (200, ("区司法局", "submitted")),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "GET /api/review-queue": {
+        "admin": (200, 1),
+        "manager": (200, 1),
+        "other_manager": (200, 0),
+        "reporter": (200, 0),
+        "other_reporter": (200, 0),
+        "leader": (200, 0),
+        "outsider": (200, 0),
+        "anonymous": (401, None),
+    },
+    "POST /api/reports/{id}/review": {
+        "admin": (200, "accepted"),
+        "manager": (200, "accepted"),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "GET /api/orders": {
+        "admin": (200, ["blue"]),
+        "manager": (200, ["blue"]),
+        "other_manager": (200, []),
+        "reporter": (200, []),
+        "other_reporter": (200, ["blue"]),
+        "leader": (200, ["blue"]),
+        "outsider": (200, []),
+        "anonymous": (401, None),
+    },
+    "GET /api/orders/{id}": {
+        "admin": (200, ["区司法局"]),
+        "manager": (200, ["区司法局"]),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (200, ["区司法局"]),
+        "leader": (200, ["区司法局"]),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "POST /api/tasks/{id}/orders": {
+        "admin": (201, ("blue", "open")),
+        "manager": (201, ("blue", "open")),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "POST /api/orders/{id}/reply": {
+        "admin": (404, None),
+        "manager": (404, None),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (200, "replied"),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "POST /api/orders/{id}/close": {
+        "admin": (200, "closed"),
+        "manager": (200, "closed"),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    "POST /api/orders/{id}/escalate": {
+        "admin": (200, "yellow"),
+        "manager": (200, "yellow"),
+        "other_manager": (404, None),
+        "reporter": (404, None),
+        "other_reporter": (404, None),
+        "leader": (404, None),
+        "outsider": (404, None),
+        "anonymous": (401, None),
+    },
+    # Notices go out on commit, which this table's transactions never reach: each inbox is empty
+    # (tests/web/test_api_inbox.py reads real ones).
+    "GET /api/inbox": {
+        **{role: (200, []) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
+    "POST /api/inbox/read": {
+        **{role: (200, 0) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
+    "GET /api/tokens": {
+        **{role: (200, 0) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
+    # From a signed-in session (this table's callers): each makes a token of its own.
+    "POST /api/tokens": {
+        **{role: (201, ("脚本", "duban_")) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
+    "POST /api/tokens/{id}/revoke": {
+        **{role: (404, None) for role in ROLES if role != "anonymous"},
+        "anonymous": (401, None),
+    },
 }
 TABLE = [(route, role, *EXPECTED[route][role]) for route in ROUTES for role in ROLES]
 
@@ -236,8 +488,9 @@ def test_it_answers_each_role_with_what_it_may_see(
     r = ROUTES[route]
     client = world.client(role)
     url = r.url.format(**world.ids)
-    if r.json_body is not None:
-        response = client.post(url, r.json_body, content_type="application/json")
+    if r.json_body is not None or r.json_for is not None:
+        body = r.json_for(world) if r.json_for else r.json_body
+        response = client.post(url, body, content_type="application/json")
     else:
         response = getattr(client, r.method)(url, r.body(world) if r.body else None)
     assert response.status_code == status, response.content.decode()
@@ -489,7 +742,6 @@ def test_it_rejects_a_confirmation_with_bad_unit_choices(
         ("has_target=0", ["2"]),
         ("q=网格", ["1"]),
         ("q=区信访局", ["2"]),
-        ("unit=abc&role=boss&deadline_from=someday", ["1", "2"]),  # bad values are ignored, as on the page
     ],
 )
 def test_it_filters_tasks_like_the_plan_page(world: World, query: str, numbers: list[str]) -> None:
@@ -499,6 +751,45 @@ def test_it_filters_tasks_like_the_plan_page(world: World, query: str, numbers: 
     assert [t["number"] for t in client.get(url).json()["items"]] == numbers
     export = client.get(f"/api/plans/{world.plan.pk}/export?{query.format(**ids)}").json()
     assert [t["id"] for t in export["tasks"]] == numbers
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("unit=abc", "unit"),
+        ("role=boss", "role"),
+        ("deadline_from=someday", "deadline_from"),
+        ("unit=%C2%B3", "unit"),  # "³": isdigit() is true, int() refuses it
+        ("section=9223372036854775808", "section"),  # 2**63: beyond a 64-bit id
+        ("has_target=2", "has_target"),
+    ],
+)
+def test_it_refuses_a_bad_filter_with_400_naming_it_as_the_page_does(
+    world: World, query: str, param: str
+) -> None:
+    client = world.client("admin")
+    for url in (f"/api/plans/{world.plan.pk}/tasks?{query}", f"/api/plans/{world.plan.pk}/export?{query}"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert response.json()["param"] == param and param in response.json()["detail"]
+    page = client.get(f"/plans/{world.plan.pk}/?{query}")
+    assert page.status_code == 400 and f"参数 {param}" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("offset=18446744073709551616", "offset"),
+        ("offset=-1", "offset"),
+        ("limit=%D9%A3", "limit"),
+        ("limit=0", "limit"),
+    ],
+)
+def test_it_refuses_a_bad_page_parameter_with_400_naming_it(world: World, query: str, field: str) -> None:
+    response = world.client("admin").get(f"/api/units?{query}")
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert f"字段 {field}" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(("limit", "offset"), [(2, 0), (2, 2), (2, 4), (1, 3), (3, 9), (500, 0)])
@@ -518,11 +809,19 @@ def test_it_searches_units_like_the_unit_list(world: World, query: str, names: l
     assert (sorted(u["name"] for u in data["items"]), data["count"]) == (names, len(names))
 
 
-@pytest.mark.parametrize("query", ["limit=501", "limit=0", "offset=-1"])
-def test_it_refuses_a_page_beyond_the_limits(world: World, query: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("limit=501", "字段 limit 不能大于 500"),
+        ("limit=0", "字段 limit 不能小于 1"),
+        ("offset=-1", "字段 offset 不能小于 0"),
+    ],
+)
+def test_it_refuses_a_page_beyond_the_limits(world: World, query: str, message: str) -> None:
+    # A query parameter: 400 as on the pages, in Chinese, naming it (a body field would be 422).
     response = world.client("admin").get(f"/api/plans?{query}")
-    assert response.status_code == 422
-    assert response.json()["detail"] == "请求参数不正确"
+    assert response.status_code == 400
+    assert response.json()["detail"] == message
 
 
 # ─── the schema and the docs page ───────────────────────────────────────────────────────────
@@ -539,6 +838,26 @@ ALL_OPERATIONS = {
     ("get", "/api/imports/{draft_id}"),
     ("post", "/api/imports/{draft_id}/confirm"),
     ("post", "/api/imports/{draft_id}/cancel"),
+    ("get", "/api/me"),
+    ("get", "/api/periods"),
+    ("get", "/api/periods/{period_id}"),
+    ("post", "/api/tasks/{task_id}/periods/{period_id}/report"),
+    ("post", "/api/reports/{report_id}"),
+    ("get", "/api/reports"),
+    ("get", "/api/reports/{report_id}"),
+    ("get", "/api/review-queue"),
+    ("post", "/api/reports/{report_id}/review"),
+    ("get", "/api/orders"),
+    ("get", "/api/orders/{order_id}"),
+    ("post", "/api/tasks/{task_id}/orders"),
+    ("post", "/api/orders/{order_id}/reply"),
+    ("post", "/api/orders/{order_id}/close"),
+    ("post", "/api/orders/{order_id}/escalate"),
+    ("get", "/api/inbox"),
+    ("post", "/api/inbox/read"),
+    ("get", "/api/tokens"),
+    ("post", "/api/tokens"),
+    ("post", "/api/tokens/{token_id}/revoke"),
 }
 
 

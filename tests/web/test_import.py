@@ -197,7 +197,7 @@ def test_it_makes_a_new_version_and_shows_the_difference(small_plan: Plan, users
 def test_it_merges_two_units_and_every_reference_follows(small_plan: Plan, users: dict[str, User]) -> None:
     gone = Unit.objects.get(name="区公安分局")
     keep = Unit.objects.create(name="区公安局")
-    do_merge_units(keep, gone, acting_user=users["admin"])
+    do_merge_units(keep, gone, moving_users=[users["reporter"].pk], acting_user=users["admin"])
     assert not Unit.objects.filter(pk=gone.pk).exists()
     assert Responsibility.objects.filter(unit=keep).count() == 1
     assert User.objects.get(username="police").unit == keep

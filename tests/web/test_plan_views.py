@@ -175,7 +175,6 @@ def test_it_shows_the_plan_header_tree_roles_and_targets(users: dict[str, User],
         ({"q": "信访"}, ["2"]),
         ({"q": "宣传部"}, ["4"]),
         ({"q": "没有这样的任务"}, []),
-        ({"unit": "not-a-number"}, ["1", "2", "3", "4"]),
     ],
 )
 def test_it_narrows_the_plan_page_with_each_filter(

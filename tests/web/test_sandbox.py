@@ -10,7 +10,7 @@ import time
 import pytest
 
 from duban.extract import ExtractError, extract
-from duban.sandbox import LimitExceeded, Limits, run_limited
+from duban.sandbox import LimitExceeded, Limits, run_limited, run_measured
 
 SMALL = Limits(memory_mb=300, cpu_seconds=2, wall_seconds=5)
 
@@ -70,3 +70,22 @@ def test_it_stops_a_parse_that_waits_too_long() -> None:
     with pytest.raises(LimitExceeded, match="处理时间超过 1 秒"):
         run_limited(sleep_long, limits=Limits(memory_mb=300, cpu_seconds=2, wall_seconds=1))
     assert time.monotonic() - started < 3
+
+
+def hold_memory(mb: int) -> int:
+    block = bytearray(mb * 1024 * 1024)  # zero-filled, so touched: resident
+    return len(block) // (1024 * 1024)
+
+
+def test_it_measures_what_the_child_cost() -> None:
+    value, usage = run_measured(hold_memory, 120, limits=SMALL)
+    assert value == 120
+    assert 120 <= usage.peak_mb < 300 and usage.wall_seconds < 5
+    small, usage_small = run_measured(hold_memory, 1, limits=SMALL)
+    assert small == 1 and usage_small.peak_mb < usage.peak_mb - 100
+
+
+def test_it_measures_a_child_a_limit_stopped_and_returns_the_refusal() -> None:
+    value, usage = run_measured(spin, limits=SMALL)
+    assert isinstance(value, LimitExceeded) and "计算时间超过 2 秒" in value.reason
+    assert usage.peak_mb > 0 and 2 <= usage.wall_seconds < 5

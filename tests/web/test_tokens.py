@@ -196,6 +196,7 @@ def test_it_audits_the_expiry_of_a_new_token(users: dict[str, User], clock_at: A
         "name": "统计脚本",
         "prefix": token.prefix,
         "days": 30,
+        "read_only": False,
         "expires_at": (START + dt.timedelta(days=30)).isoformat(),
     }
     assert "有效期 30 天" in event.summary

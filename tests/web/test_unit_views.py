@@ -107,9 +107,9 @@ def test_it_searches_units_by_name_and_alias(
 
 
 @pytest.mark.parametrize(
-    ("who", "shown"), [("admin", True), ("manager", True), ("leader", False), ("reporter", False)]
+    ("who", "shown"), [("admin", True), ("manager", False), ("leader", False), ("reporter", False)]
 )
-def test_it_offers_creating_and_editing_units_to_the_office_only(
+def test_it_offers_creating_and_editing_units_to_the_administrator_only(
     users: dict[str, User], small_plan: Plan, who: str, shown: bool
 ) -> None:
     html = client_for(users[who]).get("/units/").content.decode()
@@ -118,7 +118,7 @@ def test_it_offers_creating_and_editing_units_to_the_office_only(
 
 
 def test_it_creates_a_unit_from_the_form(users: dict[str, User]) -> None:
-    response = client_for(users["manager"]).post(
+    response = client_for(users["admin"]).post(
         "/units/new/", {"name": "区 应急管理局", "kind": "", "parent": ""}
     )
     created = unit("区应急管理局")
@@ -128,7 +128,7 @@ def test_it_creates_a_unit_from_the_form(users: dict[str, User]) -> None:
 
 
 def test_it_refuses_a_duplicate_unit_with_a_message(users: dict[str, User]) -> None:
-    response = client_for(users["manager"]).post(
+    response = client_for(users["admin"]).post(
         "/units/new/", {"name": "区公安分局", "kind": "", "parent": ""}
     )
     assert response.status_code == 200
@@ -136,7 +136,7 @@ def test_it_refuses_a_duplicate_unit_with_a_message(users: dict[str, User]) -> N
     assert Unit.objects.filter(name="区公安分局").count() == 1
 
 
-@pytest.mark.parametrize("who", ["leader", "reporter", "outsider"])
+@pytest.mark.parametrize("who", ["manager", "other_manager", "leader", "reporter", "outsider"])
 def test_it_hides_unit_creation_from_users_who_may_not_edit(users: dict[str, User], who: str) -> None:
     response = client_for(users[who]).post("/units/new/", {"name": "区应急管理局"})
     assert response.status_code == 404
@@ -256,14 +256,14 @@ def test_it_shows_the_audit_trail_link_to_the_office(users: dict[str, User], sma
     ("path", "text"), [("/units/new/", "新建单位"), ("/units/POLICE/edit/", "保留原名称为别名")]
 )
 def test_it_renders_the_upkeep_forms(users: dict[str, User], small_plan: Plan, path: str, text: str) -> None:
-    response = client_for(users["manager"]).get(path.replace("POLICE", str(unit("区公安分局").pk)))
+    response = client_for(users["admin"]).get(path.replace("POLICE", str(unit("区公安分局").pk)))
     assert response.status_code == 200 and text in response.content.decode()
     assert "csrfmiddlewaretoken" in response.content.decode()
 
 
 def test_it_adds_an_alias_from_the_unit_page(users: dict[str, User], small_plan: Plan) -> None:
     police = unit("区公安分局")
-    response = client_for(users["manager"]).post(f"/units/{police.pk}/alias/", {"name": "公安分局"})
+    response = client_for(users["admin"]).post(f"/units/{police.pk}/alias/", {"name": "公安分局"})
     assert response.status_code == 302
     assert Alias.objects.get(name="公安分局").unit == police
     assert AuditEvent.objects.filter(action="add_alias", object_id=str(police.pk)).exists()
@@ -299,7 +299,7 @@ def test_it_sets_group_members_from_the_unit_page(users: dict[str, User], second
     group = unit("各区县")
     a = do_create_unit("江宁区", acting_user=users["admin"])
     b = do_create_unit("浦口区", acting_user=users["admin"])
-    response = client_for(users["manager"]).post(f"/units/{group.pk}/members/", {"members": [a.pk, b.pk]})
+    response = client_for(users["admin"]).post(f"/units/{group.pk}/members/", {"members": [a.pk, b.pk]})
     assert response.status_code == 302
     assert set(group.members.all()) == {a, b}
     event = AuditEvent.objects.get(action="set_group_members", object_id=str(group.pk))
@@ -311,8 +311,13 @@ def test_it_asks_for_confirmation_before_merging(users: dict[str, User], small_p
     response = client_for(users["admin"]).get(f"/units/{gone.pk}/merge/", {"into": keep.pk})
     html = response.content.decode()
     assert response.status_code == 200 and "确认合并" in html
-    assert "1 项任务责任" in html and "1 名用户" in html
+    assert "1 项任务责任" in html and "1 个账号改属" in html and "<td>police</td>" in html
     assert Unit.objects.filter(pk=gone.pk).exists()  # looking is not merging
+
+
+def confirmed(users: dict[str, User], keep: Unit) -> dict[str, Any]:
+    """The merge form of 区公安分局, whose account (`reporter`) moves, with the box ticked."""
+    return {"into": keep.pk, "users": str(users["reporter"].pk), "confirm_users": "on"}
 
 
 def test_it_merges_via_the_ui_moving_every_reference(users: dict[str, User], second_plan: Plan) -> None:
@@ -326,7 +331,8 @@ def test_it_merges_via_the_ui_moving_every_reference(users: dict[str, User], sec
     Alias.objects.create(unit=gone, name="公安分局")
     held = set(Responsibility.objects.filter(unit=gone).values_list("pk", flat=True))
 
-    response = client_for(users["manager"]).post(f"/units/{gone.pk}/merge/", {"into": keep.pk})
+    moving = {"users": str(users["reporter"].pk), "confirm_users": "on"}
+    response = client_for(users["admin"]).post(f"/units/{gone.pk}/merge/", {"into": keep.pk, **moving})
 
     assert response.status_code == 302 and response["Location"] == f"/units/{keep.pk}/"
     assert not Unit.objects.filter(pk=gone.pk).exists()
@@ -336,7 +342,7 @@ def test_it_merges_via_the_ui_moving_every_reference(users: dict[str, User], sec
     assert list(group.members.all()) == [keep]
     assert set(keep.aliases.values_list("name", flat=True)) == {"区公安分局", "公安分局"}
     event = AuditEvent.objects.get(action="merge_units", object_id=str(keep.pk))
-    assert event.actor == users["manager"] and event.before == {"unit": gone.pk, "name": "区公安分局"}
+    assert event.actor == users["admin"] and event.before == {"unit": gone.pk, "name": "区公安分局"}
 
 
 def test_it_merges_a_task_both_units_held_in_the_same_role_into_one_responsibility(
@@ -346,7 +352,7 @@ def test_it_merges_a_task_both_units_held_in_the_same_role_into_one_responsibili
     gone, keep = unit("区公安分局"), do_create_unit("XX区公安分局", acting_user=users["admin"])
     held = Responsibility.objects.get(unit=gone)
     Responsibility.objects.create(task=held.task, unit=keep, role=held.role, order=9)
-    client_for(users["admin"]).post(f"/units/{gone.pk}/merge/", {"into": keep.pk})
+    client_for(users["admin"]).post(f"/units/{gone.pk}/merge/", confirmed(users, keep))
     assert list(Responsibility.objects.filter(task=held.task, unit=keep).values_list("role", flat=True)) == [
         held.role
     ]
@@ -360,7 +366,7 @@ def test_it_merges_references_held_by_other_apps(users: dict[str, User], small_p
     gone, keep = unit("区公安分局"), do_create_unit("XX区公安分局", acting_user=users["admin"])
     # Deleting `gone` would cascade to its channel: the merge must move it first.
     channel = UnitChannel.objects.create(unit=gone, channel=Channel.EMAIL, email="police@example.invalid")
-    client_for(users["admin"]).post(f"/units/{gone.pk}/merge/", {"into": keep.pk})
+    client_for(users["admin"]).post(f"/units/{gone.pk}/merge/", confirmed(users, keep))
     assert UnitChannel.objects.get(pk=channel.pk).unit_id == keep.pk
     event = AuditEvent.objects.get(action="merge_units", object_id=str(keep.pk))
     assert event.after is not None and event.after["moved"] == {"notifications.unitchannel.unit": 1}
@@ -374,14 +380,18 @@ def test_it_refuses_a_merge_whose_records_conflict_and_changes_nothing(
     gone, keep = unit("区公安分局"), do_create_unit("XX区公安分局", acting_user=users["admin"])
     for u in (gone, keep):
         UnitChannel.objects.create(unit=u, channel=Channel.EMAIL, email=f"u{u.pk}@example.invalid")
-    response = client_for(users["admin"]).post(f"/units/{gone.pk}/merge/", {"into": keep.pk}, follow=True)
+    response = client_for(users["admin"]).post(
+        f"/units/{gone.pk}/merge/", confirmed(users, keep), follow=True
+    )
     assert "不能自动合并" in response.content.decode()
     assert Unit.objects.filter(pk=gone.pk).exists()
     assert Responsibility.objects.filter(unit=gone).count() == 1
     assert not AuditEvent.objects.filter(action="merge_units").exists()
 
 
-@pytest.mark.parametrize("who", ["leader", "reporter", "other_reporter", "outsider"])
+@pytest.mark.parametrize(
+    "who", ["manager", "other_manager", "leader", "reporter", "other_reporter", "outsider"]
+)
 @pytest.mark.parametrize(
     ("path", "data"),
     [

@@ -12,5 +12,5 @@ from duban.accounts.models import User
 def nav(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User):  # nobody signed in (or no authentication on this request)
-        return {"nav_can_import": False}
-    return {"nav_can_import": bool(user.is_admin or user.is_manager)}
+        return {"nav_can_import": False, "nav_admin_trail": False}
+    return {"nav_can_import": bool(user.is_admin or user.is_manager), "nav_admin_trail": user.is_admin}

@@ -8,9 +8,9 @@ from django.db import models
 
 class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"
-    MANAGER = "manager", "方案管理员（督查室）"
+    MANAGER = "manager", "方案管理员"
     REPORTER = "reporter", "单位填报员"
-    LEADER = "leader", "领导（只读）"
+    LEADER = "leader", "领导"
 
 
 class User(AbstractUser):

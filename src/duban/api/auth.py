@@ -15,7 +15,9 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from duban.accounts.models import User
-from duban.tokens.access import TokenRefused, user_for_token
+from duban.tokens.access import TokenRefused, token_for
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class BearerToken(HttpBearer):
@@ -23,13 +25,15 @@ class BearerToken(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         try:
-            user = user_for_token(token.strip())
+            found = token_for(token.strip())
         except TokenRefused as exc:
             # A caller that presents a token means to use it: an unknown, revoked or expired one is
             # refused outright rather than quietly falling back to whatever session cookie it carries.
             raise AuthenticationError(401, str(exc)) from None
-        request.user = user
-        return user
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise HttpError(403, f"令牌“{found.name}”是只读令牌，不能提交或修改；请使用读写令牌")
+        request.user = found.user
+        return found.user
 
 
 class Session(APIKeyCookie):

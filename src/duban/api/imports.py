@@ -2,16 +2,20 @@
 and plan managers may import; to anyone else these routes do not exist (404), as in the HTML."""
 
 # No `from __future__ import annotations`: django-ninja reads the route signatures at runtime.
+from typing import Annotated
+
 from django.http import Http404, HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator
 
 from duban.api.auth import caller
 from duban.api.schemas import ConfirmIn, DraftOut, Error, PlanDetailOut, UnitMatchOut
 from duban.plans.access import (
     access_draft,  # the plan pages' own check: uploader or administrator
     can_import,
+    managed_plans,
 )
 from duban.plans.actions import (
     ImportRejected,
@@ -20,11 +24,14 @@ from duban.plans.actions import (
     do_confirm_import,
     do_upload_file,
 )
-from duban.plans.forms import managed_plans
 from duban.plans.models import ImportDraft, Plan
 from duban.units.matching import Matcher
 
 router = Router(tags=["导入"])
+
+# A form field has no null: an empty `revises=` or `revises=null` means "not a revision", as the
+# schema's nullable integer says. (Written Annotated[…, Form(None)]: Form[…] would make it required.)
+OptionalId = Annotated[int | None, BeforeValidator(lambda v: None if v in ("", "null", None) else v)]
 
 NOT_FOUND = "导入不存在或无权访问"
 
@@ -55,7 +62,7 @@ def draft_out(draft: ImportDraft) -> DraftOut:
     "文件不能导入时返回 400 并说明原因，不保存任何内容。仅系统管理员和方案管理员可用。",
 )
 def upload_document(
-    request: HttpRequest, file: File[UploadedFile], revises: Form[int | None] = None
+    request: HttpRequest, file: File[UploadedFile], revises: Annotated[OptionalId, Form(None)] = None
 ) -> Status[DraftOut]:
     user = caller(request)
     if not can_import(user):
@@ -74,7 +81,7 @@ def upload_document(
 
 
 @router.get(
-    "/imports/{draft_id}",
+    "/imports/{int:draft_id}",
     response={200: DraftOut, 404: Error},
     summary="导入预览",
     description="提取结果，以及文档中每个单位与单位目录的匹配（同名、别名、近似建议、目录中没有）。只有上传者和系统管理员可见。",
@@ -84,7 +91,7 @@ def get_draft(request: HttpRequest, draft_id: int) -> DraftOut:
 
 
 @router.post(
-    "/imports/{draft_id}/confirm",
+    "/imports/{int:draft_id}/confirm",
     response={201: PlanDetailOut, 400: Error, 404: Error},
     summary="确认导入",
     description="按给定的单位对应关系保存为方案（一个事务）。未列出的单位按原文名称：目录中有同名或别名相同的单位即沿用，"
@@ -101,7 +108,7 @@ def confirm_import(request: HttpRequest, draft_id: int, body: ConfirmIn) -> Stat
 
 
 @router.post(
-    "/imports/{draft_id}/cancel", response={200: DraftOut, 400: Error, 404: Error}, summary="取消导入"
+    "/imports/{int:draft_id}/cancel", response={200: DraftOut, 400: Error, 404: Error}, summary="取消导入"
 )
 def cancel_import(request: HttpRequest, draft_id: int) -> DraftOut:
     user = caller(request)

@@ -1,6 +1,8 @@
 """Plans and tasks: what the plan pages show, as JSON."""
 
 # No `from __future__ import annotations`: django-ninja reads the route signatures at runtime.
+# Path ids are {int:…}, Django's converter (ASCII digits only): "+5", "1_000" or "٣" is no id and
+# gets the 404 of a missing object, not a lenient int() of it.
 
 from typing import Any
 
@@ -39,7 +41,7 @@ def list_plans(request: HttpRequest, current: bool = True) -> QuerySet[Plan]:
     return plans.filter(is_current=True) if current else plans
 
 
-@router.get("/plans/{plan_id}", response={200: PlanDetailOut, 404: Error}, summary="方案及其章节")
+@router.get("/plans/{int:plan_id}", response={200: PlanDetailOut, 404: Error}, summary="方案及其章节")
 def get_plan(request: HttpRequest, plan_id: int) -> Plan:
     plan = access_plan(caller(request), plan_id)
     prefetch_related_objects([plan], "source", Prefetch("sections", Section.objects.order_by("order", "id")))
@@ -47,10 +49,10 @@ def get_plan(request: HttpRequest, plan_id: int) -> Plan:
 
 
 @router.get(
-    "/plans/{plan_id}/tasks",
+    "/plans/{int:plan_id}/tasks",
     response={200: list[TaskOut], 404: Error},
     summary="方案的任务（可筛选）",
-    description="调用者可查看的任务，筛选参数与方案页面相同（无效的值被忽略）。",
+    description="调用者可查看的任务，筛选参数与方案页面相同（无效的值返回 400，并说明哪个参数、应为何值）。",
 )
 @paginate(Page)
 def list_plan_tasks(request: HttpRequest, plan_id: int, filters: Query[TaskFilterParams]) -> QuerySet[Task]:
@@ -59,7 +61,7 @@ def list_plan_tasks(request: HttpRequest, plan_id: int, filters: Query[TaskFilte
 
 
 @router.get(
-    "/plans/{plan_id}/export",
+    "/plans/{int:plan_id}/export",
     response={200: dict[str, Any], 404: Error},
     summary="导出方案（duban.plan/1）",
     description="方案的 duban.plan/1 JSON（与命令行 duban extract 的输出格式相同），只含调用者可查看、且符合筛选条件的任务。",
@@ -69,7 +71,7 @@ def export_plan(request: HttpRequest, plan_id: int, filters: Query[TaskFilterPar
     return plan_to_x(plan, _plan_tasks(request, plan)).to_dict()
 
 
-@router.get("/tasks/{task_id}", response={200: TaskDetailOut, 404: Error}, summary="任务")
+@router.get("/tasks/{int:task_id}", response={200: TaskDetailOut, 404: Error}, summary="任务")
 def get_task(request: HttpRequest, task_id: int) -> Task:
     task = access_task(caller(request), task_id)
     prefetch_related_objects([task], *TASK_RELATED)

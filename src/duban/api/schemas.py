@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import StrictInt, StrictStr
+from pydantic import StrictInt, StrictStr, StringConstraints
 
+from duban import limits
+from duban.params import MAX_ID
 from duban.plans.duties import Duty
 from duban.plans.models import Responsibility
 from duban.units.models import Unit
 
 MAX_LIMIT = 500
+# Ids and offsets within the largest the databases take (duban.params.MAX_ID, a signed 64-bit
+# integer): a value beyond it is refused (400 in a query, 422 in a body) before any query is made.
+DbId = Annotated[int, Field(ge=1, le=MAX_ID, description="编号")]
+StrictDbId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
 class Page(LimitOffsetPagination):
@@ -23,7 +29,8 @@ class Page(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
-        offset: int = Field(0, ge=0, description="跳过的条数")
+        # Bounded by the largest id: an offset past a 64-bit integer overflows the database.
+        offset: int = Field(0, ge=0, le=MAX_ID, description="跳过的条数")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
@@ -34,7 +41,7 @@ class Error(Schema):
 
 
 class TaskFilterParams(Schema):
-    """The plan page's task filters (duban.plans.queries.TaskFilter); a bad value is ignored."""
+    """The plan page's task filters (duban.plans.queries.TaskFilter); a bad value is a 400."""
 
     unit: str | None = Field(None, description="责任单位编号")
     role: str | None = Field(None, description="角色：lead / partner / responsible / implementer")
@@ -42,7 +49,9 @@ class TaskFilterParams(Schema):
     has_target: str | None = Field(None, description="1 有量化指标，0 没有")
     deadline_from: str | None = Field(None, description="完成时限不早于（YYYY-MM-DD）")
     deadline_to: str | None = Field(None, description="完成时限不晚于（YYYY-MM-DD）")
-    q: str | None = Field(None, description="在任务、目标要求、序号和单位名称中查找")
+    q: str | None = Field(
+        None, max_length=100, description="在任务、目标要求、序号和单位名称中查找（最多 100 字）"
+    )
 
 
 class PlanOut(Schema):
@@ -85,6 +94,7 @@ class ResponsibilityOut(Schema):
 
 
 class TargetOut(Schema):
+    id: int = Field(description="目标编号：报送时以 value_<编号> 填写当前值")
     metric: str
     cmp: str
     value: float
@@ -135,7 +145,7 @@ class UnitOut(Schema):
 class UnitSearchParams(Schema):
     """The unit list page's search (duban.units.search.UnitSearch)."""
 
-    q: str | None = Field(None, description="名称或别名中的文字")
+    q: str | None = Field(None, max_length=50, description="名称或别名中的文字（最多 50 字）")
     kind: str | None = Field(
         None, description="类型：department / district / street / community / group / other"
     )
@@ -191,7 +201,9 @@ class UnitDetailOut(Schema):
 
 class UnitMatchOut(Schema):
     printed: str = Field(description="文档中的单位名称")
-    how: str = Field(description="exact 同名 / alias 别名 / near 近似（建议）/ new 目录中没有")
+    how: str = Field(
+        description="exact 同名 / alias 别名 / rule 简称规则（同一单位）/ near 近似（仅供参考，不预选）/ new 目录中没有"
+    )
     unit_id: int | None
     unit_name: str | None
 
@@ -208,8 +220,13 @@ class DraftOut(Schema):
     units: list[UnitMatchOut] = Field(description="文档中的每个单位与单位目录的匹配")
 
 
+# A unit's name as the directory stores it (units.models.Unit.name), and a printed name as read.
+UnitName = Annotated[StrictStr, StringConstraints(max_length=100)]
+PrintedName = Annotated[str, StringConstraints(max_length=limits.NAME)]
+
+
 class ConfirmIn(Schema):
-    units: dict[str, StrictInt | StrictStr | None] = Field(
+    units: dict[PrintedName, StrictDbId | UnitName | None] = Field(
         default_factory=dict,
         description="文档中的单位名称 → 单位编号（用目录中的单位）、新单位名称（新建），或 null（按原文新建或沿用同名单位）；"
         "未列出的按 null 处理",

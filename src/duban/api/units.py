@@ -40,7 +40,7 @@ class UnitDetail:
 
 
 @router.get(
-    "/units/{unit_id}",
+    "/units/{int:unit_id}",
     response={200: UnitDetailOut, 404: Error},
     summary="单位及其责任清单",
     description="与单位页面相同：该单位在现行方案中牵头的、配合或承担其他责任的，以及经由所属单位组（如“各区县”）"

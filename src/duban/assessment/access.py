@@ -106,6 +106,14 @@ def access_managed_assessment(user: User, assessment_id: int) -> Assessment:
     return assessment
 
 
+def access_office_assessment(user: User, assessment_id: int) -> Assessment:
+    """An assessment with every unit's grades and incidents as entered: the office's only."""
+    assessment = access_assessment(user, assessment_id)
+    if not is_office(user, assessment):
+        raise Http404("考核不存在或无权访问")
+    return assessment
+
+
 def can_see_ranking(user: User, assessment: Assessment) -> bool:
     if is_office(user, assessment):
         return True

@@ -17,15 +17,8 @@ from django.db.models import QuerySet
 from duban.assessment import queries
 from duban.assessment.models import Assessment, LineKind, RankBy, Result, ResultLine, Scheme
 from duban.assessment.scoring import Rule
-from duban.office.docx import (
-    BODY_FONT,
-    HEADING_FONT,
-    TITLE_FONT,
-    document_bytes,
-    official_document,
-    word_paragraph,
-    word_table,
-)
+from duban.office import gongwen as gw
+from duban.office.docx import document_bytes
 from duban.office.text import date_text, number_text
 from duban.office.xlsx import Table, table_to_xlsx
 
@@ -233,20 +226,16 @@ def summary_lines(assessment: Assessment, rk: Ranking) -> list[str]:
 def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
     """考核情况报告: the title, the figures, the ranking table and a summary per section."""
     scheme = assessment.scheme
-    doc = official_document()
-    word_paragraph(doc, f"{scheme.name}情况报告", TITLE_FONT, 22, bold=True, center=True)
-    word_paragraph(
-        doc,
-        f"（数据截至{date_text(assessment.as_of)}，{assessment.get_status_display()}）",
-        BODY_FONT,
-        16,
-        center=True,
+    doc = gw.official_document()
+    gw.title(doc, f"{scheme.name}情况报告", lines_after=0)
+    gw.centred(
+        doc, f"（数据截至{date_text(assessment.as_of)}，{assessment.get_status_display()}）", lines_after=1
     )
-    word_paragraph(doc, "一、总体情况", HEADING_FONT, 16)
+    gw.heading(doc, "一、总体情况")
     for line in summary_lines(assessment, rk):
-        word_paragraph(doc, line, BODY_FONT, 16, indent=True)
-    word_paragraph(doc, "二、考核排名", HEADING_FONT, 16)
-    word_table(
+        gw.body(doc, line)
+    gw.heading(doc, "二、考核排名")
+    gw.table(
         doc,
         ("名次", "单位", "百分制得分", "原始总分", "扣分", "加分", "等次", "较上期"),
         [
@@ -263,10 +252,10 @@ def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
             for r in rk.rows
         ],
     )
-    word_paragraph(doc, "三、分项得分情况", HEADING_FONT, 16)
+    gw.heading(doc, "三、分项得分情况")
     sections = queries.section_summary(assessment)
     if sections:
-        word_table(
+        gw.table(
             doc,
             ("部分", "满分", "平均得分", "最高", "最低", "单位数"),
             [
@@ -282,15 +271,15 @@ def report_docx(assessment: Assessment, rk: Ranking) -> bytes:
             ],
         )
     else:
-        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
-    word_paragraph(doc, "四、负面清单扣分情况", HEADING_FONT, 16)
+        gw.body(doc, "无。")
+    gw.heading(doc, "四、负面清单扣分情况")
     deductions = queries.deductions_by_rule(assessment)
     if deductions:
-        word_table(
+        gw.table(
             doc, ("扣分事项", "扣分合计", "涉及单位数"), [(label, num(p), n) for label, p, n in deductions]
         )
     else:
-        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+        gw.body(doc, "无。")
     return document_bytes(doc)
 
 

@@ -10,10 +10,12 @@ from typing import Any
 
 from django import forms
 
+from duban import limits
 from duban.assessment.models import Assessed, DeductionRule, Method, RankBy, SchemeItem
 from duban.assessment.scoring import Rule
 from duban.clock import today
 from duban.evidence import evidence_accept
+from duban.limits import text_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _BAND = re.compile(r"^\s*(?P<min>\d+(?:\.\d+)?)\s*%?\s*[:：,，\s]\s*(?P<grade>\S.*?)\s*$")
@@ -63,10 +65,10 @@ class SchemeForm(forms.Form):
     """A scheme made from a plan's own points."""
 
     plan = forms.TypedChoiceField(label="分解方案", coerce=int)
-    period_label = forms.CharField(label="考核期", max_length=64, initial=lambda: f"{today().year}年度")
+    period_label = text_field("考核期", 64, initial=lambda: f"{today().year}年度")
     period_start = forms.DateField(label="考核期开始", widget=DATE)
     period_end = forms.DateField(label="考核期结束", widget=DATE)
-    name = forms.CharField(label="方案名称（可不填）", max_length=200, required=False)
+    name = text_field("方案名称（可不填）", 200, required=False)
     assessed = forms.ChoiceField(label="考核对象", choices=Assessed.choices, initial=Assessed.LEAD)
     include_children = forms.BooleanField(label="同一文件附带的清单各作为一部分", required=False)
     partner_coefficient = forms.DecimalField(
@@ -87,12 +89,14 @@ class SchemeForm(forms.Form):
     rank_by = forms.ChoiceField(
         label="排名与等次依据", choices=RankBy.choices, initial=RankBy.RATE, required=False
     )
-    grade_bands = forms.CharField(
-        label=BANDS_LABEL,
+    grade_bands = text_field(
+        BANDS_LABEL,
+        limits.RULES,
+        name="等次",
         widget=forms.Textarea(attrs={"rows": 3}),
         initial="90 优秀\n80 良好\n60 合格",
     )
-    lowest_grade = forms.CharField(label="最低等次", max_length=16, initial="不合格")
+    lowest_grade = text_field("最低等次", 16, initial="不合格")
 
     def __init__(self, *args: Any, plans: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,8 +115,8 @@ class SchemeForm(forms.Form):
 class SchemeSettingsForm(forms.Form):
     """The settings of a scheme that may change after it is made."""
 
-    name = forms.CharField(label="方案名称", max_length=200)
-    period_label = forms.CharField(label="考核期", max_length=64)
+    name = text_field("方案名称", 200)
+    period_label = text_field("考核期", 64)
     period_start = forms.DateField(label="考核期开始", widget=DATE)
     period_end = forms.DateField(label="考核期结束", widget=DATE)
     assessed = forms.ChoiceField(label="考核对象", choices=Assessed.choices)
@@ -126,8 +130,8 @@ class SchemeSettingsForm(forms.Form):
     rank_by = forms.ChoiceField(
         label="排名与等次依据", choices=RankBy.choices, initial=RankBy.RATE, required=False
     )
-    grade_bands = forms.CharField(label=BANDS_LABEL, widget=forms.Textarea(attrs={"rows": 3}))
-    lowest_grade = forms.CharField(label="最低等次", max_length=16)
+    grade_bands = text_field(BANDS_LABEL, limits.RULES, name="等次", widget=forms.Textarea(attrs={"rows": 3}))
+    lowest_grade = text_field("最低等次", 16)
 
     def clean_grade_bands(self) -> list[dict[str, str]]:
         return parse_bands(self.cleaned_data["grade_bands"])
@@ -145,8 +149,10 @@ class ItemForm(forms.Form):
     method = forms.ChoiceField(label="评分方法", choices=Method.choices)
     max_points = forms.DecimalField(label="分值", min_value=Decimal(0), decimal_places=2)
     weight = forms.DecimalField(label="权重", min_value=Decimal(0), decimal_places=3)
-    criteria = forms.CharField(
-        label="评分细则（每行“名称 分值”，评分细则法用）",
+    criteria = text_field(
+        "评分细则（每行“名称 分值”，评分细则法用）",
+        limits.RULES,
+        name="评分细则",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -170,14 +176,16 @@ class ItemForm(forms.Form):
 class NewItemForm(forms.Form):
     """An item of the scheme's own (综合评价, 工作创新…): graded by hand, for every assessed unit."""
 
-    name = forms.CharField(label="考核项目", max_length=300)
-    section = forms.CharField(label="部分（可不填）", max_length=200, required=False)
+    name = text_field("考核项目", 300)
+    section = text_field("部分（可不填）", 200, required=False)
     max_points = forms.DecimalField(label="分值", min_value=Decimal(0), decimal_places=2)
     method = forms.ChoiceField(
         label="评分方法", choices=[(m, Method(m).label) for m in (Method.MANUAL, Method.CHECKLIST)]
     )
-    criteria = forms.CharField(
-        label="评分细则（每行“名称 分值”，评分细则法用）",
+    criteria = text_field(
+        "评分细则（每行“名称 分值”，评分细则法用）",
+        limits.RULES,
+        name="评分细则",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -195,9 +203,9 @@ class RuleForm(forms.Form):
     steps and a cap, or both. Deductions are typed as the points taken off (30) and stored as the
     rules' negative points (−30)."""
 
-    item = forms.CharField(label="扣分事项", max_length=300)
-    counts = forms.CharField(label="每件扣分", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    per = forms.CharField(label="计量单位", max_length=8, required=False, initial="件")
+    item = text_field("扣分事项", 300)
+    counts = text_field("每件扣分", limits.RULES, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    per = text_field("计量单位", 8, required=False, initial="件")
     cmp = forms.ChoiceField(label="比率", choices=[(">", "超过（＞）"), ("≥", "达到（≥）")], initial=">")
     limit = forms.DecimalField(label="阈值", min_value=Decimal(0), required=False)
     points = forms.DecimalField(label="即扣（分）", min_value=Decimal("0.01"), required=False)
@@ -275,11 +283,11 @@ class RuleForm(forms.Form):
 
 
 class VetoForm(forms.Form):
-    name = forms.CharField(label="一票否决事项", max_length=300)
+    name = text_field("一票否决事项", 300)
 
 
 class BonusForm(forms.Form):
-    name = forms.CharField(label="加分事项", max_length=300)
+    name = text_field("加分事项", 300)
     points = forms.DecimalField(label="每项加分", min_value=Decimal("0.01"))
     cap = forms.DecimalField(label="本项上限（可不填）", min_value=Decimal(0), required=False)
 
@@ -289,16 +297,17 @@ class RunForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = text_field("理由", limits.COMMENT, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label="处理", choices=[("accept", "采纳（重新计算）"), ("reject", "驳回")], widget=forms.RadioSelect
     )
-    reason = forms.CharField(
-        label="处理意见（驳回时必填）",
-        max_length=2000,
+    reason = text_field(
+        "处理意见（驳回时必填）",
+        limits.COMMENT,
+        name="处理意见",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -310,12 +319,13 @@ class IncidentForm(forms.Form):
 
     unit = forms.TypedChoiceField(label="单位", coerce=int)
     what = forms.ChoiceField(label="事项")
-    level = forms.CharField(label="级别（分级扣分时填写）", max_length=16, required=False)
+    level = text_field("级别（分级扣分时填写）", 16, required=False)
     count = forms.IntegerField(label="件数", min_value=1, required=False)
     rate = forms.DecimalField(label="比率（按比率扣分时填写）", min_value=Decimal(0), required=False)
-    note = forms.CharField(
-        label="说明（不得填写个人信息）",
-        max_length=2000,
+    note = text_field(
+        "说明（不得填写个人信息）",
+        limits.COMMENT,
+        name="说明",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -343,9 +353,7 @@ class GradeForm(forms.Form):
     met = forms.TypedMultipleChoiceField(
         label="达到的细则", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    reason = forms.CharField(
-        label="理由", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 1})
-    )
+    reason = text_field("理由", limits.COMMENT, required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
     def __init__(self, *args: Any, item: SchemeItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

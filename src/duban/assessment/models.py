@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from duban import limits
 from duban.assessment.scoring import hundred_scale
 
 
@@ -410,7 +411,7 @@ class Incident(models.Model):
     rate = models.DecimalField("比率", max_digits=14, decimal_places=4, null=True, blank=True)
     evidence = models.FileField("佐证材料", upload_to="assessment/%Y/%m/", blank=True)
     evidence_name = models.CharField("佐证文件名", max_length=255, blank=True)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", blank=True, max_length=limits.COMMENT)
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -447,7 +448,7 @@ class ManualGrade(models.Model):
     unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField("评分", max_digits=8, decimal_places=2, null=True, blank=True)
     met = models.JSONField("达到的细则", default=list, blank=True)  # indices into item.criteria
-    reason = models.TextField("理由", blank=True)
+    reason = models.TextField("理由", blank=True, max_length=limits.COMMENT)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -473,13 +474,13 @@ class Appeal(models.Model):
     """申诉: a unit disputes its result; the office accepts (result recomputed) or rejects it."""
 
     result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="appeals")
-    reason = models.TextField("申诉理由")
+    reason = models.TextField("申诉理由", max_length=limits.COMMENT)
     status = models.CharField("状态", max_length=12, choices=AppealStatus.choices, default=AppealStatus.FILED)
     filed_at = models.DateTimeField()
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decision_reason = models.TextField("处理意见", blank=True)
+    decision_reason = models.TextField("处理意见", blank=True, max_length=limits.COMMENT)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

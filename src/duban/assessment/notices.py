@@ -69,7 +69,13 @@ def appeal_filed(appeal: Appeal) -> Message:
         f"申诉理由：{appeal.reason}",
         link=reverse("assessment:appeals", args=[assessment.pk]),
         users=tuple(managers),
+        topic=decide_topic(appeal),
     )
+
+
+def decide_topic(appeal: Appeal) -> str:
+    """The work a filed appeal asks for: the office's decision."""
+    return f"decide:ap{appeal.pk}"
 
 
 def appeal_decided(appeal: Appeal) -> Message:

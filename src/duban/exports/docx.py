@@ -71,9 +71,10 @@ def to_docx(plan: Plan) -> bytes:
     section.top_margin = section.bottom_margin = Mm(MARGIN_MM + 5)
     page_numbers(section.footer.paragraphs[0])
     for i, p in enumerate(plan_and_parts(plan)):
-        if i:
-            doc.add_page_break()  # type: ignore[no-untyped-call]
-        _title(doc, plan_title(p), plan_facts(p))
+        # Each part on a new page: its title says so itself. (A page-break paragraph after the
+        # previous table fell on a page of its own whenever that table filled its last page,
+        # printing a blank page.)
+        _title(doc, plan_title(p), plan_facts(p), new_page=i > 0)
         _task_table(doc, p)
         if p.deductions:
             _heading(doc, "负面清单")
@@ -188,11 +189,12 @@ def _write(cell: Any, text: str, *, font: str | None = None, align: Any = None, 
         set_font(run, font, BODY_PT)
 
 
-def _title(doc: Any, title: str, facts: str) -> None:
+def _title(doc: Any, title: str, facts: str, *, new_page: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     p = doc.add_paragraph()
+    p.paragraph_format.page_break_before = new_page
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = Pt(6)
     set_font(p.add_run(clean(title)), TITLE_FONT, TITLE_PT)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Container
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
@@ -27,6 +26,7 @@ from duban.plans.access import access_plan, access_plan_param
 from duban.plans.duties import can_view_workload, workload
 from duban.plans.queries import plan_tasks
 from duban.plans.serialize import plan_to_x
+from duban.tokens.downloads import login_or_token_required
 from duban.units.access import access_unit
 from duban.units.search import UnitSearch
 
@@ -50,7 +50,7 @@ def _log(request: HttpRequest, kind: str, fmt: str, obj: int | None = None) -> N
     log.info("export %s%s as %s by user %s", kind, f" #{obj}" if obj else "", fmt, request.user.pk)
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def plans_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check(fmt, ("xlsx", "csv", "json"))
@@ -60,7 +60,7 @@ def plans_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return download(data, name="分解方案列表", fallback="plans", fmt=fmt)
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
     _check(fmt, PLAN_WRITERS)
@@ -73,7 +73,7 @@ def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
     return download(data, name=name, fallback=f"plan-{plan.pk}", fmt=fmt)
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def unit_export(request: HttpRequest, unit_id: int, fmt: str) -> HttpResponse:
     _check(fmt, ("xlsx", "csv", "docx"))
@@ -84,7 +84,7 @@ def unit_export(request: HttpRequest, unit_id: int, fmt: str) -> HttpResponse:
     return download(data, name=f"{unit.name}责任清单", fallback=f"unit-{unit.pk}", fmt=fmt)
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def units_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check(fmt, TABLE_WRITERS)
@@ -93,7 +93,7 @@ def units_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return download(TABLE_WRITERS[fmt](table), name="单位名录", fallback="units", fmt=fmt)
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def workload_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check(fmt, TABLE_WRITERS)

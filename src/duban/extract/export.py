@@ -14,13 +14,12 @@ the platform takes them from duban.office.text, so every page and file prints th
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from duban.extract.csv_text import csv_text
 from duban.extract.model import Deduction, DeductionRule, Plan, Target, Task
 from duban.extract.model import Warning as PlanWarning
 
@@ -233,30 +232,27 @@ def to_json(plan: Plan) -> str:
 
 
 def to_csv(plan: Plan) -> str:
-    """One row per task, every field; UTF-8 BOM first so Excel opens it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADINGS)
+    """One row per task, every field; written (and escaped) by duban.extract.csv_text."""
+    rows: list[tuple[Cell, ...]] = []
     for p in plan_and_parts(plan):
         # Tasks of a part carry the part's title as the first step of their path.
         prefix = (plan_title(p),) if p is not plan else ()
-        for t in p.tasks:
-            writer.writerow(
-                csv_safe(v)
-                for v in (
-                    t.id,
-                    " / ".join(prefix + t.path),
-                    t.title or "",
-                    _UNIT_SEPARATOR.join(t.lead or ()),
-                    _UNIT_SEPARATOR.join(t.partners or ()),
-                    _UNIT_SEPARATOR.join(t.units),
-                    t.text,
-                    "；".join(render_target(x) for x in t.targets),
-                    number_text(t.points),
-                    deadline_text(t),
-                )
+        rows.extend(
+            (
+                t.id,
+                " / ".join(prefix + t.path),
+                t.title or "",
+                _UNIT_SEPARATOR.join(t.lead or ()),
+                _UNIT_SEPARATOR.join(t.partners or ()),
+                _UNIT_SEPARATOR.join(t.units),
+                t.text,
+                "；".join(render_target(x) for x in t.targets),
+                number_text(t.points),
+                deadline_text(t),
             )
-    return "\ufeff" + out.getvalue()
+            for t in p.tasks
+        )
+    return csv_text(CSV_HEADINGS, rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,13 +304,3 @@ def _md_plan(plan: Plan) -> str:
 
 def warning_row(w: PlanWarning) -> tuple[Cell, ...]:
     return (w.task or "", SEVERITY_LABELS.get(w.severity, w.severity), w.code, w.message)
-
-
-_CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> object:
-    """Spreadsheets run a CSV cell starting with = + - @ as a formula: quote it as text."""
-    if isinstance(value, str) and value.startswith(_CSV_FORMULA):
-        return "'" + value
-    return value

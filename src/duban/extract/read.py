@@ -19,12 +19,12 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from duban.extract.document import Document, Paragraph
-from duban.extract.errors import ExtractError
-from duban.extract.read_checks import ENCRYPTED, reason
+from duban.extract.document import Document, Paragraph, Table
+from duban.extract.errors import ExtractError, LimitError
+from duban.extract.read_checks import DEFAULT_LIMITS, ENCRYPTED, ReadLimits, reason
 from duban.extract.read_decode import decode_text
 
-__all__ = ["MAX_BYTES", "SUFFIXES", "read_bytes", "read_path", "read_text"]
+__all__ = ["MAX_BYTES", "SUFFIXES", "ReadLimits", "kind_of", "read_bytes", "read_path", "read_text"]
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -56,7 +56,7 @@ _MARKUP = re.compile(rb"<(!doctype\s+html|html|body|table)[\s>]", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def read_path(path: Path, *, name: str | None = None) -> Document:
+def read_path(path: Path, *, name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     """Read a file; `name` (default: the file's name) names it in the Document and in errors."""
     label = name or path.name or str(path)
     try:
@@ -75,12 +75,18 @@ def read_path(path: Path, *, name: str | None = None) -> Document:
     except (OSError, ValueError) as exc:  # ValueError: a path with a NUL byte
         raise ExtractError(f"cannot read the file: {reason(exc)}", filename=label) from exc
     suffix = _suffix(label) if _suffix(label) in SUFFIXES else _suffix(path.name)
-    return _read(data, filename=label, suffix=suffix)
+    return _read(data, filename=label, suffix=suffix, limits=limits)
 
 
-def read_bytes(data: bytes, *, filename: str) -> Document:
+def read_bytes(data: bytes, *, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     """Read a file's bytes; the format comes from `filename`'s extension, or from the bytes."""
-    return _read(data, filename=filename, suffix=_suffix(filename))
+    return _read(data, filename=filename, suffix=_suffix(filename), limits=limits)
+
+
+def kind_of(data: bytes, *, filename: str) -> str:
+    """The reader a file's bytes go to: text, csv, html, docx, xlsx, xls, pdf or doc (a .doc or
+    .wps, which LibreOffice converts first)."""
+    return _detect(data, _suffix(filename), filename=filename)
 
 
 def read_text(text: str, *, name: str) -> Document:
@@ -100,20 +106,45 @@ def text_document(text: str, *, name: str) -> Document:
     return Document(name=name, blocks=blocks)
 
 
-def _read(data: bytes, *, filename: str, suffix: str) -> Document:
+def _read(data: bytes, *, filename: str, suffix: str, limits: ReadLimits) -> Document:
     if not data:
         raise ExtractError("empty file", filename=filename)
     if len(data) > MAX_BYTES:
         raise ExtractError(_too_large(), filename=filename)
     kind = _detect(data, suffix, filename=filename)
+    if kind in ("text", "csv") and limits.characters is not None and len(data) > 4 * limits.characters:
+        # No encoding spends more than four bytes a character: refused before it is decoded.
+        _too_much_text(filename, limits.characters, None)
     try:
-        return _reader(kind)(data, filename)
+        document = _reader(kind, limits)(data, filename)
     except ExtractError:
         raise
     except Exception as exc:  # the format boundary: whatever a library raises becomes one message
         raise ExtractError(
             f"cannot read this {_DESCRIPTION[kind]} ({reason(exc)}); is the file corrupt?", filename=filename
         ) from exc
+    if limits.characters is not None:
+        characters = _characters(document)
+        if characters > limits.characters:
+            _too_much_text(filename, limits.characters, characters)
+    return document
+
+
+def _characters(document: Document) -> int:
+    return sum(
+        sum(len(cell) for row in block.rows for cell in row) if isinstance(block, Table) else len(block.text)
+        for block in document.blocks
+    )
+
+
+def _too_much_text(filename: str, allowed: int, found: int | None) -> None:
+    raise LimitError(
+        f"the document holds more than {allowed} characters of text",
+        filename=filename,
+        limit="characters",
+        allowed=allowed,
+        found=found,
+    )
 
 
 _DESCRIPTION = {
@@ -175,7 +206,7 @@ def _zip_kind(data: bytes, *, default: str | None, filename: str) -> str:
     raise ExtractError("a zip archive that is neither a .docx nor an .xlsx file", filename=filename)
 
 
-def _reader(kind: str) -> Callable[[bytes, str], Document]:
+def _reader(kind: str, limits: ReadLimits) -> Callable[[bytes, str], Document]:
     # Imported here: pdfplumber, openpyxl and python-docx take a while to import.
     if kind == "html":
         from duban.extract.read_html import read_html
@@ -185,16 +216,18 @@ def _reader(kind: str) -> Callable[[bytes, str], Document]:
         from duban.extract.read_docx import read_doc, read_docx
 
         reader = read_docx if kind == "docx" else read_doc
-        return lambda data, filename: reader(data, filename=filename)
+        return lambda data, filename: reader(data, filename=filename, limits=limits)
     if kind in ("xlsx", "xls", "csv"):
         from duban.extract.read_sheet import read_csv, read_xls, read_xlsx
 
-        sheet = {"xlsx": read_xlsx, "xls": read_xls, "csv": read_csv}[kind]
+        if kind == "xlsx":
+            return lambda data, filename: read_xlsx(data, filename=filename, limits=limits)
+        sheet = {"xls": read_xls, "csv": read_csv}[kind]
         return lambda data, filename: sheet(data, filename=filename)
     if kind == "pdf":
         from duban.extract.read_pdf import read_pdf
 
-        return lambda data, filename: read_pdf(data, filename=filename)
+        return lambda data, filename: read_pdf(data, filename=filename, limits=limits)
     return lambda data, filename: text_document(decode_text(data, filename=filename), name=filename)
 
 

@@ -21,8 +21,8 @@ from typing import Any
 import docx
 
 from duban.extract.document import Block, Document, Paragraph, Table
-from duban.extract.errors import ExtractError
-from duban.extract.read_checks import check_zip, reason
+from duban.extract.errors import ExtractError, LimitError
+from duban.extract.read_checks import DEFAULT_LIMITS, ReadLimits, check_zip, reason
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Wrappers whose children count as if they stood in the wrapper's place.
@@ -46,19 +46,31 @@ _NO_LIBREOFFICE = (
 )
 
 
-def read_docx(data: bytes, *, filename: str) -> Document:
-    check_zip(data, filename=filename, folder="word/", kind=".docx")
+# libxml2 refuses elements nested deeper than this (python-docx's parser does not ask for
+# XML_PARSE_HUGE); Word itself nests a few dozen levels at most.
+XML_DEPTH = 256
+
+
+def read_docx(data: bytes, *, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
+    check_zip(data, filename=filename, folder="word/", kind=".docx", limits=limits)
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:
+        if "excessive depth" in str(exc).lower():
+            raise LimitError(
+                f"XML nested more than {XML_DEPTH} levels deep",
+                filename=filename,
+                limit="xml_depth",
+                allowed=XML_DEPTH,
+            ) from exc
         raise ExtractError(f"not a valid .docx file ({reason(exc)})", filename=filename) from exc
     return Document(name=filename, blocks=tuple(_blocks(body)))
 
 
-def read_doc(data: bytes, *, filename: str) -> Document:
+def read_doc(data: bytes, *, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     """A .doc or .wps file, through LibreOffice's converter."""
     converted = convert_to_docx(data, filename=filename)
-    return read_docx(converted, filename=filename)
+    return read_docx(converted, filename=filename, limits=limits)
 
 
 def _blocks(body: Any) -> Iterator[Block]:

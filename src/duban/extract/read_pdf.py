@@ -3,20 +3,29 @@
 Tables are the ruled ones (pdfplumber's "lines" strategy): the text inside them comes out only
 as table cells, never again as lines.  A PDF without a text layer (a scan) is refused with a
 pointer to OCR rather than read as an empty document.
+
+What a page may cost is bounded before it is paid (ReadLimits): its content streams are measured
+decompressed (a 3.5 KB PDF can draw 200,000 characters, which pdfplumber takes minutes over), and
+the page is laid out by a device that stops after a budget of characters, lines and images (a
+form drawn ten thousand times, or one string of 300,000 characters, is small on disk too).
 """
 
 from __future__ import annotations
 
 import io
+import zlib
 from bisect import bisect_left, bisect_right
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, stream_value
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.text import chars_to_textmap
 
 from duban.extract.document import Block, Document, Paragraph, Table
-from duban.extract.errors import ExtractError
-from duban.extract.read_checks import ENCRYPTED, reason
+from duban.extract.errors import ExtractError, LimitError
+from duban.extract.read_checks import DEFAULT_LIMITS, ENCRYPTED, MB, ReadLimits, reason
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _EDGE_TOLERANCE = 2.0  # points: ruling lines of one grid line drawn slightly apart
@@ -25,13 +34,14 @@ NO_TEXT_LAYER = "no text layer (scanned PDF?) — run OCR first"
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
-def read_pdf(data: bytes, *, filename: str) -> Document:
+def read_pdf(data: bytes, *, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     blocks: list[Block] = []
     chars = unmapped = 0
     number = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
+                _lay_out(page, number, limits, filename)
                 deduped = page.dedupe_chars()  # "bold" drawn as the same text twice
                 visible = [c for c in deduped.chars if str(c.get("text", "")).strip()]
                 chars += len(visible)
@@ -56,6 +66,83 @@ def read_pdf(data: bytes, *, filename: str) -> Document:
             filename=filename,
         )
     return Document(name=filename, blocks=tuple(blocks))
+
+
+class _PageTooCostly(Exception):
+    pass
+
+
+class _BudgetedDevice(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's own layout device, stopping once the page has drawn `budget` objects."""
+
+    def __init__(self, *args: Any, budget: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.left = budget
+
+    def _spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _PageTooCostly
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        self._spend()
+        return float(super().render_char(*args, **kwargs))
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        self._spend()
+        super().paint_path(*args, **kwargs)
+
+    def render_image(self, *args: Any, **kwargs: Any) -> None:
+        self._spend()
+        super().render_image(*args, **kwargs)
+
+
+def _lay_out(page: Any, number: int, limits: ReadLimits, filename: str) -> None:
+    """Lay the page out as pdfplumber's Page.layout does (pdfplumber 0.11: it keeps the result in
+    `_layout` and uses it from there), with what the page may cost bounded."""
+    cap = limits.page_content_mb * MB
+    size = 0
+    for stream in page.page_obj.contents:
+        size += _content_size(stream_value(stream), cap - size + 1)
+        if size > cap:
+            raise LimitError(
+                f"page {number}'s content unpacks to more than {limits.page_content_mb} MB",
+                filename=filename,
+                where=f"page {number}",
+                limit="page_content_mb",
+                allowed=limits.page_content_mb,
+            )
+    device = _BudgetedDevice(
+        page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams, budget=limits.page_objects
+    )
+    try:
+        PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    except _PageTooCostly:
+        raise LimitError(
+            f"page {number} draws more than {limits.page_objects} characters, lines and images",
+            filename=filename,
+            where=f"page {number}",
+            limit="page_objects",
+            allowed=limits.page_objects,
+        ) from None
+    page._layout = device.get_result()
+
+
+def _content_size(stream: Any, most: int) -> int:
+    """The decompressed size of a content stream, or more than `most` when it is larger; a plain
+    Flate stream is inflated only as far as `most` (a zlib bomb is never unpacked whole)."""
+    filters = stream.get_filters()
+    if (
+        stream.data is None
+        and not stream.decipher
+        and len(filters) == 1
+        and filters[0][0] in LITERALS_FLATE_DECODE
+    ):
+        try:
+            return len(zlib.decompressobj().decompress(stream.rawdata, most))
+        except zlib.error:
+            pass  # pdfminer repairs what it can: let it decode and measure that
+    return len(stream.get_data())
 
 
 def _page_blocks(page: Any, number: int) -> list[Block]:

@@ -21,8 +21,8 @@ import xlrd
 from openpyxl.utils import get_column_letter
 
 from duban.extract.document import Document, Table
-from duban.extract.errors import ExtractError
-from duban.extract.read_checks import ENCRYPTED, check_zip, reason
+from duban.extract.errors import ExtractError, LimitError
+from duban.extract.read_checks import DEFAULT_LIMITS, ENCRYPTED, ReadLimits, check_zip, reason
 from duban.extract.read_decode import decode_text
 
 _MAX_CELLS = 5_000_000
@@ -32,8 +32,8 @@ Cells = dict[tuple[int, int], str]  # (row, column), both 1-based → text
 Merge = tuple[int, int, int, int]  # first row, last row, first column, last column (1-based)
 
 
-def read_xlsx(data: bytes, *, filename: str) -> Document:
-    check_zip(data, filename=filename, folder="xl/", kind=".xlsx")
+def read_xlsx(data: bytes, *, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
+    check_zip(data, filename=filename, folder="xl/", kind=".xlsx", limits=limits)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "extension is not supported and will be removed"
@@ -115,10 +115,13 @@ def sheet_table(cells: Cells, merges: Iterable[Merge], *, title: str, filename: 
     rows = range(min(r for r, _ in cells), max(r for r, _ in cells) + 1)
     cols = range(min(c for _, c in cells), max(c for _, c in cells) + 1)
     if len(rows) * len(cols) > _MAX_CELLS:
-        raise ExtractError(
+        raise LimitError(
             f"the sheet is too large to read ({len(rows)} rows × {len(cols)} columns)",
             filename=filename,
             where=title or None,
+            limit="cells",
+            allowed=_MAX_CELLS,
+            found=len(rows) * len(cols),
         )
     prefix = f"{title}!" if title else ""
     return Table(

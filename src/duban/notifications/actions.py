@@ -72,10 +72,14 @@ def do_set_unit_channel(
             raise InvalidInput(f"邮箱地址“{email}”无效") from None
     elif urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
         raise InvalidInput(f"Webhook 地址“{url}”无效，应以 https:// 开头")
+    wanted = {"url": url, "email": email, "secret": secret.strip(), "active": active}
+    same = UnitChannel.objects.filter(unit_id=unit.pk, channel=channel, **wanted).first()
+    if same is not None:
+        return same  # saved unchanged: no write, no audit row
     row, created = UnitChannel.objects.update_or_create(
         unit=unit,
         channel=channel,
-        defaults={"url": url, "email": email, "secret": secret.strip(), "active": active},
+        defaults=wanted,
     )
     # The signing secret is never written to the audit trail.
     record(

@@ -33,6 +33,10 @@ class Notification(models.Model):
     link = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField(db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The work the notice asks for ("review:r12": review report 12), "" for news that asks nothing.
+    # When that work is done the notice resolves itself (notify.resolve): done, and read.
+    topic = models.CharField("事项", max_length=100, blank=True, db_index=True)
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
     # Each reminder is created once however often (and however many processes) run the reminders.
     dedupe_key = models.CharField(max_length=200, unique=True)
 

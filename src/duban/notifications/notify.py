@@ -42,6 +42,9 @@ class Message:
     units: tuple[int, ...] = ()
     # (user, e-mail address) of `users` read with them, all active: send() need not read them again.
     addresses: tuple[tuple[int, str], ...] = ()
+    # The work the message asks for ("review:r12"), resolved by the action that does it (resolve());
+    # "" for news that asks for nothing.
+    topic: str = ""
 
     def __post_init__(self) -> None:
         kinds.check(self.kind)
@@ -115,6 +118,7 @@ def _planned(
             "text": m.text,
             "link": m.link[:300],
             "created_at": at,
+            "topic": m.topic[:100],
         }
         recipients = dict.fromkeys([*m.users, *(u for unit in m.units for u in audience.members[unit])])
         for user_id in recipients:
@@ -170,12 +174,49 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
 
 
 def send_on_commit(*messages: Message) -> None:
-    """Send when the surrounding transaction commits; a failure here never undoes the write."""
+    """Send when the surrounding transaction commits; a failure here never undoes the write.
+
+    The notices are dated when the action happened, not when its transaction ends: a long
+    transaction (the demo's whole history is one) must not stamp years of events with one time."""
+    at = now()
 
     def go() -> None:
         try:
-            send(messages)
+            send(messages, at=at)
         except Exception:  # the write is committed; a lost notice must not become a 500
             log.exception("creating notifications failed: %s", [m.key for m in messages])
+
+    transaction.on_commit(go)
+
+
+def resolve(topics: Iterable[str], *, at: dt.datetime | None = None) -> int:
+    """The work these topics name is done: their open notices are marked done (and read, so they
+    leave the unread count). Returns how many notices it closed."""
+    wanted = [t for t in dict.fromkeys(topics) if t]
+    if not wanted:
+        return 0
+    at = at or now()
+    open_notes = Notification.objects.filter(topic__in=wanted, resolved_at__isnull=True)
+    done = open_notes.filter(read_at__isnull=False).update(resolved_at=at)
+    return done + open_notes.update(resolved_at=at, read_at=at)
+
+
+def open_topics(prefix: str) -> list[str]:
+    """The topics starting with `prefix` that some notice still waits on."""
+    rows = Notification.objects.filter(topic__startswith=prefix, resolved_at__isnull=True)
+    return list(rows.order_by().values_list("topic", flat=True).distinct())
+
+
+def resolve_on_commit(*topics: str) -> None:
+    """resolve() once the surrounding transaction commits, after the notices sent before it in the
+    same transaction (on_commit keeps the order): a notice is never created after the work it asks
+    for was done. Dated when the work was done."""
+    at = now()
+
+    def go() -> None:
+        try:
+            resolve(topics, at=at)
+        except Exception:  # the work is committed; a notice left open must not become a 500
+            log.exception("resolving notifications failed: %s", topics)
 
     transaction.on_commit(go)

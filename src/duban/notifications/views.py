@@ -12,6 +12,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,8 +39,9 @@ from duban.notifications.actions import (
 )
 from duban.notifications.context import unread_badge
 from duban.notifications.forms import UnitChannelForm
-from duban.notifications.models import DeliveryStatus
+from duban.notifications.models import DeliveryStatus, Notification
 from duban.office.xlsx import Table, table_to_xlsx
+from duban.params import as_id, choice_param
 
 LIST_LIMIT = 500  # rows a list page shows; its Excel export holds them all
 
@@ -54,7 +57,8 @@ def _render(
 
 
 def _wants_xlsx(request: HttpRequest) -> bool:
-    return request.GET.get("format") == "xlsx"
+    # Any other value is a 400 (duban.params): a mistyped format must not show the page instead.
+    return choice_param(request.GET, "format", "导出格式", ("xlsx",)) == "xlsx"
 
 
 def _xlsx(table: Table, name: str, fallback: str) -> HttpResponse:
@@ -74,27 +78,55 @@ def _date(d: dt.datetime | None) -> str:
 # ─── inbox ────────────────────────────────────────────────────────────────────────────────────
 
 
+# The inbox's views: every message, the unread ones, or those still asking for work.
+INBOX_VIEWS = {"all": "全部", "unread": "未读", "open": "待办"}
+INBOX_PAGE = 30  # messages a page: the inbox of a busy office runs to thousands
+
+
+def _inbox_view(notes: QuerySet[Notification], show: str) -> QuerySet[Notification]:
+    if show == "unread":
+        return notes.filter(read_at__isnull=True)
+    if show == "open":
+        return notes.exclude(topic="").filter(resolved_at__isnull=True)
+    return notes
+
+
 @login_required
 @require_safe
 def inbox_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    notes = inbox(user).order_by("-created_at", "-id")
+    asked = request.GET.get("show", "")
+    show = asked if asked in INBOX_VIEWS else "all"
+    notes = _inbox_view(inbox(user), show).order_by("-created_at", "-id")
     if _wants_xlsx(request):
         table = Table(
             "站内消息",
-            ("时间", "类型", "标题", "内容", "已读"),
-            [(_date(n.created_at), n.get_kind_display(), n.title, n.text, _date(n.read_at)) for n in notes],
+            ("时间", "类型", "标题", "内容", "已读", "办结"),
+            [
+                (
+                    _date(n.created_at),
+                    n.get_kind_display(),
+                    n.title,
+                    n.text,
+                    _date(n.read_at),
+                    _date(n.resolved_at),
+                )
+                for n in notes
+            ],
             facts=f"导出日期：{today().isoformat()}",
             sheet="消息",
         )
         return _xlsx(table, "站内消息", "inbox")
-    shown = list(notes[:LIST_LIMIT])
+    page = Paginator(notes, INBOX_PAGE).get_page(request.GET.get("page"))
     return _render(
         request,
         "notifications/inbox.html",
         {
-            "notes": shown,
-            "limit": LIST_LIMIT,
+            "page": page,
+            "notes": page.object_list,
+            "show": show,
+            "views": INBOX_VIEWS.items(),
+            "query": f"show={show}",
             "export_url": _export_url(request),
         },
     )
@@ -107,7 +139,7 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
     if request.POST.get("all"):
         ids: list[int] = list(inbox(user).filter(read_at__isnull=True).values_list("pk", flat=True))
     else:
-        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+        ids = [n for n in map(as_id, request.POST.getlist("ids")) if n is not None]
     marked = do_mark_read(ids, acting_user=user)
     messages.success(request, f"已将 {marked} 条消息标为已读")
     return redirect("notifications:inbox")

@@ -1,23 +1,24 @@
-"""Word documents (python-docx): typefaces, the East Asian font setter, paragraphs, tables,
-shading, page numbers, and the page of an official document.
+"""Word documents (python-docx): typefaces, the East Asian font setter, paragraphs, tables (their
+columns as wide as their text), shading, "第 X 页 共 Y 页" page numbers. The page of an official
+document (公文, GB/T 9704) is duban.office.gongwen.
 
-Typefaces are named, never embedded: the clerk's Office has them (Word falls back to SimSun
-where 方正小标宋 or 仿宋_GB2312 is missing).
+Typefaces are named, never embedded: the clerk's Office has them (gongwen's font table names
+what Word takes where 方正小标宋 or 仿宋_GB2312 is missing).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Mm, Pt
 
 SONG = "宋体"
 HEI = "黑体"
@@ -41,13 +42,10 @@ def clean(text: str) -> str:
 
 
 def official_document() -> Any:
-    """A new document with the margins of an official document (37 / 35 mm top and bottom,
-    28 / 26 mm left and right)."""
-    doc = Document()
-    section = doc.sections[0]
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    return doc
+    """A new A4 document laid out as GB/T 9704 asks: duban.office.gongwen.official_document."""
+    from duban.office.gongwen import official_document as make  # gongwen builds on this module
+
+    return make()
 
 
 def document_bytes(doc: Any) -> bytes:
@@ -95,18 +93,99 @@ def word_paragraph(
     set_font(para.add_run(clean(text)), font, size, bold=bold)
 
 
-def word_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A centred grid in 宋体 五号, its headings in bold."""
+def word_table(
+    doc: Any, headings: Sequence[str], rows: Sequence[Sequence[Any]], *, size: float = TABLE_PT
+) -> Any:
+    """A centred grid in 宋体 (五号 unless told) across the page's text width, its headings bold and
+    repeated on every page, no row split across two pages, each column as wide as its text
+    allows (column_widths)."""
+    section = doc.sections[-1]
+    text_mm = (section.page_width - section.left_margin - section.right_margin) / Mm(1)
     table = doc.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
+    table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     for cell, h in zip(table.rows[0].cells, headings, strict=True):
-        set_font(cell.paragraphs[0].add_run(h), TABLE_FONT, TABLE_PT, bold=True)
+        _cell_text(cell, h, size, bold=True)
+    repeat_header(table.rows[0])
     for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            text = clean("" if value is None else str(value))
-            set_font(cell.paragraphs[0].add_run(text), TABLE_FONT, TABLE_PT, bold=False)
+        added = table.add_row()
+        keep_row_together(added)
+        for cell, value in zip(added.cells, row, strict=True):
+            _cell_text(cell, "" if value is None else str(value), size, bold=False)
+    fix_widths(table, column_widths(headings, rows, size_pt=size, total_mm=text_mm))
+    return table
+
+
+def _cell_text(cell: Any, text: str, size: float, *, bold: bool) -> None:
+    para = cell.paragraphs[0]
+    # Single spacing inside a cell, whatever the document's body paragraphs use.
+    para.paragraph_format.line_spacing = 1.0
+    para.paragraph_format.space_before = para.paragraph_format.space_after = Pt(0)
+    set_font(para.add_run(clean(text)), TABLE_FONT, size, bold=bold)
+
+
+def keep_row_together(row: Any) -> None:
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+# Table Grid's cell margins, left and right (108 twips each).
+CELL_PADDING_MM = 2 * 108 / 1440 * 25.4
+
+
+def em_width(text: str) -> float:
+    """Width in ems: full-width (Chinese) characters one, the rest (digits, Latin) half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def column_widths(
+    headings: Sequence[str], rows: Sequence[Sequence[Any]], *, size_pt: float, total_mm: float
+) -> list[float]:
+    """Column widths (mm) adding up to `total_mm`. Where every column's longest line fits, each
+    gets its own width and the spare is shared out in proportion. Otherwise the widths are
+    levelled (max-min fair): a column narrower than an equal share of what is left keeps its
+    width, the wide ones share the rest equally (their text wraps), none narrower than a word
+    that cannot break (a number, a date, a serial)."""
+    em_mm = size_pt / 72 * 25.4
+    columns = [[h, *(r[i] for r in rows)] for i, h in enumerate(headings)]
+    want = [_natural(col, em_mm) for col in columns]
+    if sum(want) <= total_mm:
+        return [w + (total_mm - sum(want)) * w / sum(want) for w in want]
+    least = [max(_unbreakable(col, em_mm), 2 * em_mm + CELL_PADDING_MM) for col in columns]
+    fixed: dict[int, float] = {}
+    while len(fixed) < len(want):
+        free = [i for i in range(len(want)) if i not in fixed]
+        level = (total_mm - sum(fixed.values())) / len(free)
+        settled = {i: want[i] for i in free if want[i] <= level} or {
+            i: least[i] for i in free if least[i] > level
+        }
+        if not settled:
+            return [fixed.get(i, level) for i in range(len(want))]
+        fixed.update(settled)
+    return [fixed[i] for i in range(len(want))]  # more columns than fit: each at its least
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _natural(column: Sequence[Any], em_mm: float) -> float:
+    # Half an em to spare: the reader's typeface may set digits and Latin wider than half an em.
+    longest = max((em_width(line) for v in column for line in _text(v).split("\n")), default=0.0)
+    return (max(longest, 1.0) + 0.5) * em_mm + CELL_PADDING_MM
+
+
+def _unbreakable(column: Sequence[Any], em_mm: float) -> float:
+    """The widest run of half-width characters: Word breaks Chinese anywhere, never inside one."""
+    widest = run = 0.0
+    for v in column:
+        run = 0.0
+        for c in _text(v):
+            run = run + 0.5 if unicodedata.east_asian_width(c) not in "WF" and not c.isspace() else 0.0
+            widest = max(widest, run)
+    return widest * em_mm + CELL_PADDING_MM
 
 
 def repeat_header(row: Any) -> None:

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from duban.accounts.models import User
+from duban.params import id_param
 from duban.plans.models import ImportDraft, Plan, Task
 
 
@@ -55,6 +56,12 @@ def can_manage(user: User, plan: Plan) -> bool:
     return bool(user.is_admin or (user.is_manager and plan.managers.filter(pk=user.pk).exists()))
 
 
+def managed_plans(user: User) -> QuerySet[Plan]:
+    """Current plans the user may import a revision of: all for the administrator, else its own."""
+    plans = visible_plans(user).filter(is_current=True)
+    return plans if user.is_admin else plans.filter(managers=user)
+
+
 def can_import(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_admin or user.is_manager))
 
@@ -68,14 +75,9 @@ def access_plan(user: User, plan_id: int) -> Plan:
 
 def access_plan_param(user: User, raw: str | None) -> Plan | None:
     """The plan a query string names (`?plan=…`): None when it names none; a value that is no
-    plan id gives the same 404 as a plan the user may not see."""
-    if not raw:
-        return None
-    try:
-        plan_id = int(raw)
-    except ValueError:
-        raise Http404("方案不存在或无权访问") from None
-    return access_plan(user, plan_id)
+    id is a 400 (duban.params); an id the user may not see, the same 404 as a missing plan."""
+    plan_id = id_param({"plan": raw or ""}, "plan", "方案")
+    return None if plan_id is None else access_plan(user, plan_id)
 
 
 def access_managed_plan(user: User, plan_id: int) -> Plan:

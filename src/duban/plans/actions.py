@@ -17,7 +17,6 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -25,10 +24,13 @@ from duban.accounts.actors import Actor
 from duban.accounts.models import User
 from duban.audit.record import record
 from duban.clock import now
-from duban.extract import ExtractError, extract
+from duban.evidence import files_kept_only_on_commit, store_file
 from duban.extract.read import SUFFIXES
+from duban.plans.access import managed_plans
+from duban.plans.duplicates import copies_of
 from duban.plans.load import printed_units, store_plan
 from duban.plans.models import ImportDraft, ImportStatus, Plan, SourceDocument, Task
+from duban.plans.reading import DocumentRefused, read_upload
 from duban.plans.versions import next_version
 from duban.units.actions import UnitError, do_create_unit
 from duban.units.models import Alias, Unit
@@ -61,16 +63,18 @@ def do_upload_file(upload: UploadedFile, *, revises: Plan | None = None, acting_
 def do_upload_document(
     name: str, data: bytes, *, revises: Plan | None = None, acting_user: User
 ) -> ImportDraft:
-    """Check and extract an uploaded document; store it as a draft waiting for confirmation."""
+    """Check and extract an uploaded document (in a limited child process: duban.plans.reading);
+    store it as a draft waiting for confirmation. The file is stored under a random name (its
+    own is in SourceDocument.name) and removed again if the transaction fails."""
     name = PurePath(name).name[:255] or "document"
     check_upload(name, len(data))
     try:
-        plan = extract(data, filename=name)
-    except ExtractError as exc:
+        plan = read_upload(name, data)
+    except DocumentRefused as exc:
         raise ImportRejected(str(exc)) from exc
     if not plan.tasks:
         raise ImportRejected(f"{name}：未识别出任务（不是分解方案或责任清单？）")
-    with transaction.atomic():
+    with files_kept_only_on_commit(), transaction.atomic():
         source = SourceDocument(
             name=name,
             sha256=hashlib.sha256(data).hexdigest(),
@@ -78,7 +82,7 @@ def do_upload_document(
             uploaded_by=acting_user,
             uploaded_at=now(),
         )
-        source.file.save(name, ContentFile(data), save=False)
+        store_file(source.file, name, data)
         source.save()
         draft = ImportDraft.objects.create(
             created_by=acting_user, created_at=now(), source=source, plan_json=plan.to_dict(), revises=revises
@@ -119,6 +123,8 @@ def do_edit_draft(
     if not 0 <= task_index < len(tasks) or field not in EDITABLE_FIELDS:
         raise ImportRejected(f"第 {task_index + 1} 行：不能修改“{field}”")
     before = tasks[task_index].get(field)
+    if before == value:
+        return draft  # the cell already says so: no write, no audit row
     tasks[task_index][field] = value
     draft.save(update_fields=["plan_json"])
     where = f"第 {part + 1} 部分" if part else ""
@@ -171,19 +177,37 @@ def _unit_for_new_name(name: str, *, acting_user: User) -> int:
 
 @transaction.atomic
 def do_confirm_import(
-    draft: ImportDraft, unit_choices: Mapping[str, int | str | None], *, acting_user: User
+    draft: ImportDraft,
+    unit_choices: Mapping[str, int | str | None],
+    *,
+    allow_copy: bool = True,
+    acting_user: User,
 ) -> Plan:
     """Store the draft as a plan. unit_choices: printed name → unit id, or a new unit's name (str),
     or None for "create it as printed"; a name the document does not print is refused.
+    allow_copy=False refuses a document already imported as one of the user's current plans (the
+    same file, or the same title and 文号: duban.plans.duplicates), which the preview warned of.
 
     Further responsibility lists bundled in the document (plan_json["parts"]) become plans of
     their own whose parent is the main plan, with the same unit choices."""
     unknown = sorted(set(unit_choices) - set(all_printed_units(draft.plan_json)))
     if unknown:
         raise ImportRejected(f"文档中没有这些单位：{'、'.join(unknown)}")
-    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+    # of=("self",): lock the draft only; PostgreSQL refuses to lock the outer join of `revises`.
+    draft = (
+        ImportDraft.objects.select_for_update(of=("self",))
+        .select_related("source", "revises")
+        .get(pk=draft.pk)
+    )
     if draft.status != ImportStatus.PENDING:
         raise ImportRejected("该导入已确认或取消")
+    copies = [] if allow_copy else copies_of(draft, acting_user)
+    if copies:
+        named = "、".join(f"《{c.plan.title}》（第 {c.plan.version} 版，{c.why}）" for c in copies)
+        raise ImportRejected(
+            f"{draft.source.name}：该文档已导入为{named}。请导入为该方案的新版本，或取消导入；"
+            "确需另建一个方案，请勾选“仍作为新方案导入”"
+        )
     unit_ids = _chosen_units(draft, unit_choices, acting_user=acting_user)
     plan = _store_version(
         draft.plan_json, draft.revises, unit_ids, draft.source, parent=None, acting_user=acting_user
@@ -266,8 +290,36 @@ def _store_version(
 
 
 @transaction.atomic
+def do_revise_with_draft(draft: ImportDraft, plan: Plan, *, acting_user: User) -> ImportDraft:
+    """Import the draft as the next version of `plan` (a current plan the user manages) instead
+    of as a plan of its own: what the preview offers when the document was imported before."""
+    draft = ImportDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != ImportStatus.PENDING:
+        raise ImportRejected("该导入已确认或取消，不能再修改")
+    if not managed_plans(acting_user).filter(pk=plan.pk, parent__isnull=True).exists():
+        raise ImportRejected("只能导入为您管理的现行方案的新版本")
+    if draft.revises_id == plan.pk:
+        return draft  # already so: no write, no audit row
+    before = draft.revises_id
+    draft.revises = plan
+    draft.save(update_fields=["revises"])
+    record(
+        acting_user,
+        "revise_with_draft",
+        draft,
+        summary=f"将 {draft.source.name} 导入为《{plan.title}》的新版本",
+        before={"plan": before},
+        after={"plan": plan.pk},
+    )
+    return draft
+
+
+@transaction.atomic
 def do_cancel_import(draft: ImportDraft, *, acting_user: User) -> None:
     """Cancel: the draft and its uploaded file go; no plan or unit was ever created."""
+    # The status as it is now, under the row's lock: a confirm that committed a moment ago has
+    # made a plan of this draft and its file, which a cancel must then leave alone.
+    draft = ImportDraft.objects.select_for_update().select_related("source").get(pk=draft.pk)
     if draft.status != ImportStatus.PENDING:
         raise ImportRejected("该导入已确认或取消")
     draft.status = ImportStatus.CANCELLED
@@ -277,24 +329,33 @@ def do_cancel_import(draft: ImportDraft, *, acting_user: User) -> None:
     transaction.on_commit(lambda: source.file.delete(save=False))
 
 
+def _audit_value(value: Any) -> Any:
+    return value if value is None or isinstance(value, bool | int | str) else str(value)
+
+
 @transaction.atomic
 def do_update_plan(plan: Plan, *, acting_user: Actor, **fields: Any) -> Plan:
     allowed = {"title", "doc_number", "issuer", "shared_with_all", "parent_id"}
     if not set(fields) <= allowed:
         raise ValueError(f"cannot set {set(fields) - allowed}")
-    before = {k: getattr(plan, k) for k in fields}
-    for k, v in fields.items():
+    # Only what changes is written and audited: saving a value the plan already has is no event.
+    changed = {k: v for k, v in fields.items() if getattr(plan, k) != v}
+    if not changed:
+        return plan
+    before = {k: getattr(plan, k) for k in changed}
+    for k, v in changed.items():
         setattr(plan, k, v)
-    plan.save(update_fields=[k for k in fields])
+    plan.save(update_fields=list(changed))
     record(
         acting_user,
         "update_plan",
         plan,
         summary=f"修改方案 {plan.title}",
-        before={k: str(v) for k, v in before.items()},
-        after={k: str(v) for k, v in fields.items()},
+        # JSON's own values (true, null, numbers), not their Python spelling as text ("False").
+        before={k: _audit_value(v) for k, v in before.items()},
+        after={k: _audit_value(v) for k, v in changed.items()},
     )
-    if fields.get("parent_id"):
+    if changed.get("parent_id"):
         do_link_parent_tasks(plan, acting_user=acting_user)
     return plan
 
@@ -302,13 +363,15 @@ def do_update_plan(plan: Plan, *, acting_user: Actor, **fields: Any) -> Plan:
 @transaction.atomic
 def do_set_plan_managers(plan: Plan, user_ids: list[int], *, acting_user: Actor) -> Plan:
     before = sorted(plan.managers.values_list("pk", flat=True))
+    if before == sorted(set(user_ids)):
+        return plan  # the same managers: nothing changes, nothing is audited
     plan.managers.set(user_ids)
     record(
         acting_user,
         "set_plan_managers",
         plan,
         before={"managers": before},
-        after={"managers": sorted(user_ids)},
+        after={"managers": sorted(set(user_ids))},
     )
     return plan
 
@@ -357,6 +420,8 @@ def do_link_parent_tasks(plan: Plan, *, acting_user: Actor, threshold: float = 0
             task.parent_task = best[0]
             task.save(update_fields=["parent_task"])
             linked += 1
+    if not linked:
+        return 0  # nothing linked: nothing changed, so no audit row
     record(
         acting_user,
         "link_parent_tasks",
@@ -373,6 +438,8 @@ def do_set_parent_task(task: Task, parent_task: Task | None, *, acting_user: Act
     if parent_task is not None and parent_task.plan_id != task.plan.parent_id:
         raise ImportRejected("上级任务须属于本方案的上级方案")
     before = task.parent_task_id
+    if before == (parent_task.pk if parent_task else None):
+        return task  # already so: no write, no audit row
     task.parent_task = parent_task
     task.save(update_fields=["parent_task"])
     record(

@@ -13,3 +13,11 @@ class PlansConfig(AppConfig):
         from duban.units.merge import register_merge_rule
 
         register_merge_rule(RESPONSIBILITIES)
+
+        # Each audited model's trail is read through the model's own access helper.
+        from duban.audit.readers import AuditReader, register_audit_reader
+        from duban.plans.access import access_draft, access_plan, access_task
+
+        register_audit_reader(AuditReader("plans.plan", access_plan))
+        register_audit_reader(AuditReader("plans.task", access_task))
+        register_audit_reader(AuditReader("plans.importdraft", access_draft))

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from duban import limits
 from duban.accounts.models import Role as UserRole
 from duban.accounts.models import User
 from duban.extract.read import SUFFIXES
-from duban.plans.access import visible_plans
+from duban.limits import text_field
+from duban.params import as_id
+from duban.plans.access import managed_plans, visible_plans
 from duban.plans.models import Plan, Role, Section
 from duban.units.matching import Match
 from duban.units.models import Alias, Unit
@@ -45,7 +47,7 @@ class FastSelect(forms.Select):
 
 class TaskFilterForm(forms.Form):
     """Shows the plan page's filters with their current values. Reading them is
-    TaskFilter.from_params's job, so a bad value is ignored the same way everywhere."""
+    TaskFilter.from_params's job, so a bad value is refused the same way everywhere."""
 
     q = forms.CharField(
         label="搜索",
@@ -83,12 +85,6 @@ class TaskFilterForm(forms.Form):
         section_field.choices = choices
 
 
-def managed_plans(user: User) -> QuerySet[Plan]:
-    """Current plans the user may import a revision of: all for the administrator, else its own."""
-    plans = visible_plans(user).filter(is_current=True)
-    return plans if user.is_admin else plans.filter(managers=user)
-
-
 class UploadForm(forms.Form):
     # Empty files pass here so that the import names the file in its own message.
     file = forms.FileField(
@@ -115,10 +111,10 @@ class DraftCellForm(forms.Form):
 
     part = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     index = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    id = forms.CharField(label="序号", max_length=32)
-    title = forms.CharField(label="任务", max_length=300, required=False)
-    text = forms.CharField(label="目标要求", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    deadline_text = forms.CharField(label="完成时限", max_length=100, required=False)
+    id = text_field("序号", 32)
+    title = text_field("任务", 300, required=False)
+    text = text_field("目标要求", limits.NARRATIVE, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    deadline_text = text_field("完成时限", 100, required=False)
 
 
 @dataclass(frozen=True)
@@ -139,7 +135,7 @@ class UnitChoiceRow:
 
 def unit_id(posted: str) -> int | None:
     # ASCII digits only ("²".isdigit() is true, int() refuses it), and within a bigint.
-    return int(posted) if posted.isascii() and posted.isdigit() and len(posted) <= 18 else None
+    return as_id(posted)
 
 
 def squeeze(text: str) -> str:
@@ -194,7 +190,10 @@ class UnitChoices:
         rows = []
         for i, p in enumerate(self.printed):
             m = self.matches[p]
-            rows.append(UnitChoiceRow(i, p, m, str(m.unit_id or NEW_UNIT), m.unit_name or "", p))
+            # Only a sure match is chosen for the manager; a near name is a hint beside an empty field.
+            sure = m.prefill is not None
+            typed = (m.unit_name or "") if sure else ""
+            rows.append(UnitChoiceRow(i, p, m, str(m.prefill or NEW_UNIT), typed, p))
         return rows
 
     def _posted(self, data: Mapping[str, str]) -> list[tuple[int, str, str, str | None, str]]:

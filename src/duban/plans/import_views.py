@@ -21,7 +21,7 @@ from duban.extract import Plan as ExtractedPlan
 from duban.extract import Task as ExtractedTask
 from duban.extract.explain import RULES
 from duban.office.text import target_text
-from duban.plans.access import access_draft, can_import
+from duban.plans.access import access_draft, can_import, managed_plans
 from duban.plans.actions import (
     EDITABLE_FIELDS,
     ImportRejected,
@@ -29,9 +29,11 @@ from duban.plans.actions import (
     do_cancel_import,
     do_confirm_import,
     do_edit_draft_row,
+    do_revise_with_draft,
     do_upload_file,
     draft_parts,
 )
+from duban.plans.duplicates import copies_of
 from duban.plans.forms import DraftCellForm, UnitChoices, UploadForm
 from duban.plans.load import roles_of
 from duban.plans.models import ImportDraft, ImportStatus, Role
@@ -139,7 +141,9 @@ def _render_preview(
 ) -> HttpResponse:
     choices = _unit_choices(draft)
     rows = choices.posted_rows(posted) if posted is not None else choices.initial_rows()
-    counts = {how: sum(1 for r in rows if r.match.how == how) for how in ("exact", "alias", "near", "new")}
+    counts = {
+        how: sum(1 for r in rows if r.match.how == how) for how in ("exact", "alias", "rule", "near", "new")
+    }
     return render(
         request,
         "plans/import_preview.html",
@@ -150,6 +154,8 @@ def _render_preview(
             "counts": counts,
             "errors": errors,
             "next_version": next_version(draft.revises.series) if draft.revises is not None else None,
+            # Imported before? The page warns and offers a new version of that plan, or to cancel.
+            "copies": copies_of(draft, signed_in(request)),
         },
         status=status,
     )
@@ -205,7 +211,9 @@ def import_confirm(request: HttpRequest, draft_id: int) -> HttpResponse:
     if cleaned is None:
         return _render_preview(request, draft, status=400, errors=choices.errors, posted=posted)
     try:
-        plan = do_confirm_import(draft, cleaned, acting_user=signed_in(request))
+        plan = do_confirm_import(
+            draft, cleaned, allow_copy=request.POST.get("as_new") == "1", acting_user=signed_in(request)
+        )
     except ImportRejected as exc:
         return _render_preview(request, draft, status=400, errors=[str(exc)], posted=posted)
     messages.success(request, f"已导入《{plan.title}》（第 {plan.version} 版，{plan.tasks.count()} 项任务）")
@@ -224,3 +232,22 @@ def import_cancel(request: HttpRequest, draft_id: int) -> HttpResponse:
     else:
         messages.info(request, f"已取消导入 {draft.source.name}")
     return redirect("plans:import")
+
+
+@login_required
+def import_revise(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The document was imported before: import it as the next version of that plan instead."""
+    draft = _pending_draft(request, draft_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    user = signed_in(request)
+    raw = request.POST.get("plan", "")
+    plan = managed_plans(user).filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
+    if plan is None:
+        return _render_preview(request, draft, status=400, errors=["请选择要修订的方案"])
+    try:
+        do_revise_with_draft(draft, plan, acting_user=user)
+    except ImportRejected as exc:
+        return _render_preview(request, draft, status=400, errors=[str(exc)])
+    messages.success(request, f"将导入为《{plan.title}》的新版本，请核对后确认")
+    return redirect("plans:import_preview", draft.pk)

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from duban.accounts.models import User
+from duban.params import choice_param, date_param, flag_param, id_param, text_param
 from duban.plans.access import visible_tasks
 from duban.plans.models import Plan, Role, Task
+
+# The search box's longest text (its form field says the same: plans.forms.TaskFilterForm).
+SEARCH_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -27,28 +31,16 @@ class TaskFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> TaskFilter:
-        """Read a query string; bad values are ignored rather than failing the page."""
-
-        def num(key: str) -> int | None:
-            v = params.get(key, "")
-            return int(v) if v.isdigit() else None
-
-        def day(key: str) -> dt.date | None:
-            try:
-                return dt.date.fromisoformat(params.get(key, ""))
-            except ValueError:
-                return None
-
-        role = params.get("role") or None
-        has = params.get("has_target", "")
+        """Read a query string; a value a filter cannot take is refused (duban.params: a 400
+        naming it), so a list is never shown unfiltered as if it were the filtered one."""
         return cls(
-            unit=num("unit"),
-            role=role if role in Role.values else None,
-            section=num("section"),
-            has_target=True if has == "1" else False if has == "0" else None,
-            deadline_from=day("deadline_from"),
-            deadline_to=day("deadline_to"),
-            q=(params.get("q") or "").strip()[:100],
+            unit=id_param(params, "unit", "单位"),
+            role=choice_param(params, "role", "角色", Role.values) or None,
+            section=id_param(params, "section", "部分"),
+            has_target=flag_param(params, "has_target", "量化目标"),
+            deadline_from=date_param(params, "deadline_from", "时限自"),
+            deadline_to=date_param(params, "deadline_to", "时限至"),
+            q=text_param(params, "q", "搜索", SEARCH_LENGTH),
         )
 
     def apply(self, tasks: QuerySet[Task]) -> QuerySet[Task]:

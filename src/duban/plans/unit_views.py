@@ -62,6 +62,9 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "children": list(unit.children.all()),
         "duties": duties.unit_duties(user, unit, groups),
         "can_edit": can_edit,
+        # The unit's trail reads through access_unit (duban.audit.readers): linked for the office.
+        "show_trail": user.is_manager or user.is_leader,
+        "audit_url": f"/audit/units.unit/{unit.pk}/",
         "link_units": _sees_all_units(user),
     }
     if can_edit:
@@ -73,7 +76,6 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
                 "alias_form": AliasForm(),
                 "others": others,
                 "member_ids": member_ids,
-                "audit_url": f"/audit/units.unit/{unit.pk}/",
             }
         )
     return render(request, "plans/unit_detail.html", context)

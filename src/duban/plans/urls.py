@@ -16,6 +16,7 @@ urlpatterns = [
     path("import/<int:draft_id>/edit/", import_views.import_edit, name="import_edit"),
     path("import/<int:draft_id>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("import/<int:draft_id>/cancel/", import_views.import_cancel, name="import_cancel"),
+    path("import/<int:draft_id>/revise/", import_views.import_revise, name="import_revise"),
 ]
 
 # The unit pages that show units in the plans, under /units/ with the `units:` names they have

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from duban.accounts.requests import signed_in
 from duban.audit.record import events_for
 from duban.office.text import number_text
+from duban.params import as_id
 from duban.plans.access import (
     access_managed_plan,
     access_plan,
@@ -200,10 +201,10 @@ def task_set_parent(request: HttpRequest, task_id: int) -> HttpResponse:
         raise Http404("任务不存在或无权访问")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    raw = request.POST.get("parent_task", "")
+    parent_id = as_id(request.POST.get("parent_task", ""))
     parent = None
-    if raw.isdigit() and task.plan.parent_id is not None:
-        parent = Task.objects.filter(pk=int(raw), plan_id=task.plan.parent_id).first()
+    if parent_id is not None and task.plan.parent_id is not None:
+        parent = Task.objects.filter(pk=parent_id, plan_id=task.plan.parent_id).first()
         if parent is None:
             raise Http404("上级任务不存在")
     do_set_parent_task(task, parent, acting_user=user)

@@ -29,10 +29,12 @@ def hash_token(raw: str) -> str:
 
 
 @transaction.atomic
-def do_create_token(name: str, *, days: int = DEFAULT_LIFETIME, acting_user: User) -> tuple[ApiToken, str]:
+def do_create_token(
+    name: str, *, days: int = DEFAULT_LIFETIME, read_only: bool = False, acting_user: User
+) -> tuple[ApiToken, str]:
     """Make a token for `acting_user` (a person: a token is always someone's) that expires `days`
-    days from now (at most MAX_LIFETIME). Returns it with the raw token, which cannot be shown
-    again."""
+    days from now (at most MAX_LIFETIME), read-only if asked. Returns it with the raw token, which
+    cannot be shown again."""
     name = " ".join(name.split())[:100]
     if not name:
         raise TokenError("请填写令牌名称（例如用途）")
@@ -47,16 +49,18 @@ def do_create_token(name: str, *, days: int = DEFAULT_LIFETIME, acting_user: Use
         token_hash=hash_token(raw),
         created_at=created,
         expires_at=created + dt.timedelta(days=days),
+        read_only=read_only,
     )
     record(
         acting_user,
         "create_token",
         token,
-        summary=f"创建 API 令牌 {token}，有效期 {days} 天",
+        summary=f"创建{'只读' if read_only else ''} API 令牌 {token}，有效期 {days} 天",
         after={
             "name": name,
             "prefix": token.prefix,
             "days": days,
+            "read_only": read_only,
             "expires_at": token.expires_at.isoformat(),
         },
     )

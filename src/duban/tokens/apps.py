@@ -19,6 +19,11 @@ class TokensConfig(AppConfig):
 
         password_changed.connect(_revoke_on_password_change, dispatch_uid="duban.tokens.password")
 
+        from duban.audit.readers import AuditReader, register_audit_reader
+        from duban.tokens.access import access_token_trail
+
+        register_audit_reader(AuditReader("tokens.apitoken", access_token_trail))
+
 
 def _revoke_on_password_change(sender: Any, user: User, acting_user: Actor, **kwargs: Any) -> None:
     from duban.tokens.actions import do_revoke_user_tokens

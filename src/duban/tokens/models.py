@@ -31,6 +31,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间")
     expires_at = models.DateTimeField("到期时间")
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    # A read-only token reads and downloads; every write it attempts is refused (403), so a
+    # reporting screen or a provincial platform that only pulls figures cannot change anything.
+    read_only = models.BooleanField("只读", default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

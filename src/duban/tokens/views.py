@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from duban.accounts.requests import signed_in
+from duban.limits import text_field
 from duban.tokens.access import access_token, visible_tokens
 from duban.tokens.actions import TokenError, do_create_token, do_revoke_token
 from duban.tokens.models import DEFAULT_LIFETIME, LIFETIMES, MAX_LIFETIME
@@ -20,7 +21,7 @@ _LIFETIME_NOTES = {DEFAULT_LIFETIME: "（默认）", MAX_LIFETIME: "（最长）
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=100, help_text="写明用途，例如“统计报表脚本”")
+    name = text_field("名称", 100, help_text="写明用途，例如“统计报表脚本”")
     # Not posted (an older form, a script) means the default, as the select shows it.
     days = forms.TypedChoiceField(
         label="有效期",
@@ -29,6 +30,9 @@ class TokenForm(forms.Form):
         empty_value=None,
         initial=DEFAULT_LIFETIME,
         choices=[(d, f"{d} 天{_LIFETIME_NOTES.get(d, '')}") for d in LIFETIMES],
+    )
+    read_only = forms.BooleanField(
+        label="只读", required=False, help_text="只能查询和下载，不能提交、修改或删除任何内容"
     )
 
 
@@ -42,6 +46,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             token, raw_token = do_create_token(
                 form.cleaned_data["name"],
                 days=form.cleaned_data["days"] or DEFAULT_LIFETIME,
+                read_only=form.cleaned_data["read_only"],
                 acting_user=user,
             )
         except TokenError as exc:

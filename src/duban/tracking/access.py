@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from duban.accounts.models import User
-from duban.plans.access import visible_plans
+from duban.audit.models import AuditEvent
+from duban.plans.access import can_manage, visible_plans
 from duban.plans.models import Role, Task
 from duban.tracking.models import (
     ANSWERED,
@@ -161,3 +162,48 @@ def can_reply_order(user: User, order: SupervisionOrder) -> bool:
 
 def can_manage_order(user: User, order: SupervisionOrder) -> bool:
     return Actor.MANAGER in order_actors(user, order.task, order)
+
+
+# --- audit events -----------------------------------------------------------------------------
+
+# What happens to a report while it is a draft (its saves, its files added and removed): the
+# unit's own, as the draft is, also once the report is submitted (its final text and files are
+# what the others read).
+DRAFT_ACTIONS = ("save_draft", "add_evidence", "remove_evidence")
+
+
+def hidden_report_events(user: User, report: ProgressReport) -> Q:
+    """The events of a report `user` may read that it may not see: another unit's drafting."""
+    if user.unit_id is not None and user.unit_id == report.unit_id:
+        return Q(pk__in=[])
+    return Q(action__in=DRAFT_ACTIONS)
+
+
+def hidden_period_events(user: User, period: ReportingPeriod) -> Q:
+    """A period's bulk uploads are each unit's: another unit's is hidden, except from the office
+    once it submitted reports (a bulk save of drafts stays the unit's own)."""
+    office = user.is_admin or user.is_leader or (user.is_manager and can_manage(user, period.plan))
+    hidden = []
+    for pk, after in AuditEvent.objects.filter(
+        object_type="tracking.reportingperiod", object_id=str(period.pk), action="bulk_upload"
+    ).values_list("pk", "after"):
+        facts = after if isinstance(after, dict) else {}
+        if facts.get("unit") != user.unit_id and not (office and facts.get("submit")):
+            hidden.append(pk)
+    return Q(pk__in=hidden)
+
+
+def task_events(user: User, task: Task) -> QuerySet[AuditEvent]:
+    """The audit events of a task, and of its reports and orders that `user` may see (less other
+    units' drafting): the task page's history."""
+    reports = list(visible_reports(user).filter(task=task).values_list("pk", "unit_id"))
+    own = [str(pk) for pk, unit_id in reports if user.unit_id is not None and unit_id == user.unit_id]
+    others = [str(pk) for pk, unit_id in reports if str(pk) not in own]
+    orders = [str(pk) for pk in visible_orders(user).filter(task=task).values_list("pk", flat=True)]
+    report = Q(object_type="tracking.progressreport")
+    return AuditEvent.objects.filter(
+        Q(object_type="plans.task", object_id=str(task.pk))
+        | (report & Q(object_id__in=own))
+        | (report & Q(object_id__in=others) & ~Q(action__in=DRAFT_ACTIONS))
+        | Q(object_type="tracking.supervisionorder", object_id__in=orders)
+    ).select_related("actor")

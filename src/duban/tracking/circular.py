@@ -9,15 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from duban.office.docx import (
-    BODY_FONT,
-    HEADING_FONT,
-    TITLE_FONT,
-    document_bytes,
-    official_document,
-    word_paragraph,
-    word_table,
-)
+from duban.office import gongwen as gw
+from duban.office.docx import document_bytes
 from duban.office.text import date_text
 from duban.office.xlsx import Table
 from duban.tracking.lights import Color
@@ -170,24 +163,22 @@ def _unit_light_rows(r: PeriodReport) -> list[tuple[str | int, ...]]:
 def period_docx(r: PeriodReport) -> bytes:
     """A 通报 draft for the office to edit: the figures and lists, not the verdicts."""
     p, ov = r.period, r.overview
-    doc = official_document()
-    word_paragraph(
-        doc, f"关于{p.name}《{p.plan.title}》落实情况的通报", TITLE_FONT, 22, bold=True, center=True
-    )
-    word_paragraph(doc, "（草稿）", BODY_FONT, 16, center=True)
-    word_paragraph(doc, date_text(r.day), BODY_FONT, 16, center=True)
-    word_paragraph(doc, "一、总体情况", HEADING_FONT, 16)
+    doc = gw.official_document()
+    gw.title(doc, f"关于{p.name}《{p.plan.title}》落实情况的通报", lines_after=0)
+    gw.centred(doc, "（草稿）")
+    gw.centred(doc, date_text(r.day), lines_after=1)
+    gw.heading(doc, "一、总体情况")
     for line in summary_lines(r):
-        word_paragraph(doc, line, BODY_FONT, 16, indent=True)
-    word_paragraph(doc, "二、各单位报送情况", HEADING_FONT, 16)
-    word_table(
+        gw.body(doc, line)
+    gw.heading(doc, "二、各单位报送情况")
+    gw.table(
         doc,
         ("单位", "应报", "已报", "报送率"),
         [(u.name, u.expected, u.reported, f"{u.percent:g}%") for u in ov.units],
     )
-    word_paragraph(doc, f"三、{'逾期未报送' if ov.overdue else '未报送'}单位", HEADING_FONT, 16)
+    gw.heading(doc, f"三、{'逾期未报送' if ov.overdue else '未报送'}单位")
     if r.missing_units:
-        word_table(
+        gw.table(
             doc,
             ("单位", "未报送数", "任务"),
             [
@@ -200,15 +191,15 @@ def period_docx(r: PeriodReport) -> bytes:
             ],
         )
     else:
-        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
-    word_paragraph(doc, "四、逾期未回复的督办事项", HEADING_FONT, 16)
+        gw.body(doc, "无。")
+    gw.heading(doc, "四、逾期未回复的督办事项")
     if r.overdue_orders:
-        word_table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.overdue_orders])
+        gw.table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.overdue_orders])
     else:
-        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
-    word_paragraph(doc, "五、未办结督办单", HEADING_FONT, 16)
+        gw.body(doc, "无。")
+    gw.heading(doc, "五、未办结督办单")
     if r.open_orders:
-        word_table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.open_orders])
+        gw.table(doc, ORDER_HEADINGS, [_order_row(o, r.day) for o in r.open_orders])
     else:
-        word_paragraph(doc, "无。", BODY_FONT, 16, indent=True)
+        gw.body(doc, "无。")
     return document_bytes(doc)

@@ -1,13 +1,13 @@
-"""The printable 督办通知单 of a supervision order, as .docx (python-docx)."""
+"""The printable 督办通知单 of a supervision order, as .docx (python-docx), laid out as an official
+document (duban.office.gongwen): title, 文号, 主送 units, the order as a form, the reply asked
+for, and the 落款 (issuing office and date)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 
-from duban.office.docx import BODY_FONT, TITLE_FONT, document_bytes, official_document, set_font
+from duban.office import gongwen as gw
+from duban.office.docx import document_bytes
 from duban.office.text import date_text
 from duban.plans.models import Role
 from duban.tracking.models import SupervisionOrder
@@ -21,15 +21,13 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
     }
     units = sorted(order.units.all(), key=lambda u: (rank.get(u.pk, len(rank)), u.name))
     lead_ids = set(task.responsibilities.filter(role=Role.LEAD).values_list("unit_id", flat=True))
-    doc = official_document()
+    doc = gw.official_document()
+    gw.title(doc, "督办通知单", lines_after=0)
+    gw.centred(doc, order.serial, lines_after=1)  # the 文号, centred under the title
+    gw.addressees(doc, [u.name for u in units])
+    gw.body(doc, f"现对下列事项予以{order.get_level_display()}督办，请抓紧办理。")
 
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_font(title.add_run("督办通知单"), TITLE_FONT, 22, bold=True)
-    serial = doc.add_paragraph()
-    serial.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    set_font(serial.add_run(order.serial), BODY_FONT, 16, bold=False)
-
+    issued = timezone.localdate(order.issued_at)
     rows = [
         ("编号", order.serial),
         ("督办级别", f"{order.get_level_display()}督办"),
@@ -42,30 +40,25 @@ def render_order_docx(order: SupervisionOrder) -> bytes:
         ("督办单位", "、".join(f"{u.name}{'（牵头）' if u.pk in lead_ids else ''}" for u in units)),
         ("督办事项", order.text),
         ("回复期限", date_text(order.reply_deadline)),
-        ("签发日期", date_text(timezone.localdate(order.issued_at))),
+        ("签发日期", date_text(issued)),
     ]
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for label, value in rows:
-        cells = table.add_row().cells
-        cells[0].width, cells[1].width = Cm(3.2), Cm(12.4)
-        set_font(cells[0].paragraphs[0].add_run(label), BODY_FONT, 14, bold=True)
-        set_font(cells[1].paragraphs[0].add_run(value), BODY_FONT, 14, bold=False)
     if order.escalations:
         history = "；".join(
             f"{e['at'][:10]} 升级为{dict(blue='蓝色', yellow='黄色', red='红色').get(e['to'], e['to'])}"
             for e in order.escalations
         )
-        cells = table.add_row().cells
-        set_font(cells[0].paragraphs[0].add_run("升级记录"), BODY_FONT, 14, bold=True)
-        set_font(cells[1].paragraphs[0].add_run(history), BODY_FONT, 14, bold=False)
-
-    note = doc.add_paragraph()
-    note.paragraph_format.space_before = Pt(12)
-    reply = f"请于{date_text(order.reply_deadline)}前将办理情况书面回复。"
-    set_font(note.add_run(reply), BODY_FONT, 14, bold=False)
+        rows.append(("升级记录", history))
+    gw.label_table(doc, rows, size_pt=gw.FORM_PT, label_mm=32)
+    gw.body(doc, f"请于{date_text(order.reply_deadline)}前将办理情况书面回复。")
+    gw.signature(doc, issuing_office(order), issued)
     return document_bytes(doc)
+
+
+def issuing_office(order: SupervisionOrder) -> str:
+    """Who signs the notice: the issuing account's unit, else the plan's issuer (发文单位), else
+    the office's usual name."""
+    unit = order.issued_by.unit if order.issued_by is not None else None
+    return unit.name if unit is not None else (order.task.plan.issuer or "督查室")
 
 
 def order_docx_filename(order: SupervisionOrder) -> str:

@@ -10,8 +10,10 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
+from duban import limits
 from duban.clock import today
 from duban.evidence import EvidenceRejected, check_evidence_upload, evidence_accept
+from duban.limits import text_field
 from duban.plans.models import Target
 from duban.tracking.actions.report_data import EvidenceInput, IndicatorInput, ReportData
 from duban.tracking.models import Frequency, IndicatorValue, OrderLevel, Progress, ProgressReport
@@ -38,7 +40,7 @@ class YearPeriodsForm(forms.Form):
 
 
 class CustomPeriodForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=64)
+    name = text_field("名称", 64)
     start = forms.DateField(label="开始日期", widget=DATE)
     end = forms.DateField(label="结束日期", widget=DATE)
     due = forms.DateField(label="报送截止", widget=DATE)
@@ -74,11 +76,17 @@ class ReportForm(forms.Form):
     date triple per target of the task, the draft's lock_version, and new evidence files."""
 
     progress = forms.ChoiceField(label="进展状态", choices=Progress.choices, initial=Progress.IN_PROGRESS)
-    reason = forms.CharField(
-        label="原因（滞后、暂缓时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    reason = text_field(
+        "原因（滞后、暂缓时必填）",
+        limits.COMMENT,
+        name="原因",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     percent = forms.IntegerField(label="完成比例（%）", min_value=0, max_value=100, initial=0)
-    narrative = forms.CharField(label="工作进展", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    narrative = text_field(
+        "工作进展", limits.NARRATIVE, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     lock_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     evidence = MultipleFileField(label="上传佐证材料（pdf、图片、docx、xlsx）", required=False)
 
@@ -138,14 +146,23 @@ class ReportForm(forms.Form):
 
     def problem(self) -> str:
         """What the page says when the form is refused: a refused file by name, else to check the fields."""
-        refused = [m for error in self.errors.as_data().get("evidence", []) for m in error.messages]
+        errors = self.errors.as_data()
+        refused = [m for error in errors.get("evidence", []) for m in error.messages]
+        # A text over its limit names itself and the limit (duban.limits).
+        refused += [
+            m for field in errors.values() for e in field if e.code == "max_length" for m in e.messages
+        ]
         return "；".join(refused) or "请检查填写的内容"
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "审核通过"), ("return", "退回")])
-    comment = forms.CharField(
-        label="审核意见（退回时必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    comment = text_field(
+        "审核意见（退回时必填）",
+        limits.COMMENT,
+        name="审核意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -155,7 +172,7 @@ def _default_reply_deadline() -> dt.date:
 
 class OrderIssueForm(forms.Form):
     units = forms.TypedMultipleChoiceField(label="督办单位", coerce=int, widget=forms.CheckboxSelectMultiple)
-    text = forms.CharField(label="督办事项", widget=forms.Textarea(attrs={"rows": 3}))
+    text = text_field("督办事项", limits.ORDER, widget=forms.Textarea(attrs={"rows": 3}))
     reply_deadline = forms.DateField(label="回复期限", widget=DATE, initial=_default_reply_deadline)
     level = forms.ChoiceField(label="督办级别", choices=OrderLevel.choices, initial=OrderLevel.BLUE)
 
@@ -167,8 +184,8 @@ class OrderIssueForm(forms.Form):
 
 
 class OrderReplyForm(forms.Form):
-    text = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 4}))
+    text = text_field("办理情况", limits.NARRATIVE, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class OrderCloseForm(forms.Form):
-    comment = forms.CharField(label="办结意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = text_field("办结意见", limits.COMMENT, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from duban import limits
+
 # ---------------------------------------------------------------------------------------------
 # Reporting periods
 
@@ -127,11 +129,11 @@ class ProgressReport(models.Model):
     kind = models.CharField("类型", max_length=16, choices=ReportKind.choices)
     status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     progress = models.CharField("进展", max_length=16, choices=Progress.choices, default=Progress.IN_PROGRESS)
-    reason = models.TextField("原因", blank=True)
+    reason = models.TextField("原因", blank=True, max_length=limits.COMMENT)
     percent = models.PositiveSmallIntegerField(
         "完成比例（%）", default=0, validators=[MaxValueValidator(100)]
     )
-    narrative = models.TextField("工作进展", blank=True)
+    narrative = models.TextField("工作进展", blank=True, max_length=limits.NARRATIVE)
     # A correction is a new version; the one it corrects becomes SUPERSEDED when it is submitted.
     version = models.PositiveIntegerField("版本", default=1)
     previous = models.ForeignKey(
@@ -154,7 +156,7 @@ class ProgressReport(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    review_comment = models.TextField("审核意见", blank=True)
+    review_comment = models.TextField("审核意见", blank=True, max_length=limits.COMMENT)
     # When it was accepted. The status says so only until a correction supersedes the report, and
     # reviewed_at is set by a return too: the assessment needs to know which superseded reports
     # had been the accepted answer, and as of when.
@@ -314,13 +316,13 @@ class SupervisionOrder(models.Model):
     units = models.ManyToManyField("units.Unit", verbose_name="督办单位", related_name="orders")
     level = models.CharField("级别", max_length=8, choices=OrderLevel.choices, default=OrderLevel.BLUE)
     status = models.CharField("状态", max_length=8, choices=OrderStatus.choices, default=OrderStatus.OPEN)
-    text = models.TextField("督办事项")
+    text = models.TextField("督办事项", max_length=limits.ORDER)
     reply_deadline = models.DateField("回复期限")
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reply_text = models.TextField("回复", blank=True)
+    reply_text = models.TextField("回复", blank=True, max_length=limits.NARRATIVE)
     replied_at = models.DateTimeField(null=True, blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -332,7 +334,7 @@ class SupervisionOrder(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    close_comment = models.TextField("办结意见", blank=True)
+    close_comment = models.TextField("办结意见", blank=True, max_length=limits.COMMENT)
     # [{"at": iso, "from": level, "to": level, "deadline": iso, "by": user id or null}, …]
     escalations = models.JSONField("升级记录", default=list, blank=True)
 

@@ -24,9 +24,9 @@ from django.utils import timezone
 from duban import clock
 from duban.accounts.actors import SYSTEM
 from duban.notifications.channels import DeliveryRun, deliver_pending
-from duban.notifications.notify import Message, inbox_link, send
+from duban.notifications.notify import Message, inbox_link, open_topics, resolve, send
 from duban.tracking import conf
-from duban.tracking.actions.orders import do_escalate_overdue_orders
+from duban.tracking.actions.orders import do_escalate_overdue_orders, reply_topic
 from duban.tracking.links import order_link, period_link
 from duban.tracking.models import (
     NotificationKind,
@@ -56,7 +56,27 @@ def run_due_reminders(now: dt.datetime | None = None) -> ReminderRun:
     escalated = do_escalate_overdue_orders(acting_user=SYSTEM, day=day)
     messages = [*due_soon(day), *overdue_reports(day), *overdue_orders(day), *digests(day)]
     created = send(messages, at=at)
+    settle(day, at)
     return ReminderRun(escalated=len(escalated), created=len(created), deliveries=deliver_pending(at))
+
+
+def owe_topic(period_id: int, unit_id: int | None = None) -> str:
+    """The work a reminder of reports asks for: a unit's reports of the period (or, for the
+    managers' list, every unit's)."""
+    return f"owe:p{period_id}" + (f":unit{unit_id}" if unit_id is not None else "")
+
+
+def settle(day: dt.date, at: dt.datetime) -> int:
+    """Reminders whose work is done since resolve themselves: a unit's reports of a period all
+    sent (and the managers' list once no unit owes any), and the digests of earlier days (today's
+    says what is still owed). Returns how many notices it closed."""
+    owing = open_topics("owe:p")
+    period_ids = {int(t.split(":")[1][1:]) for t in owing}
+    missing = missing_reports(ReportingPeriod.objects.filter(pk__in=period_ids).select_related("plan"))
+    still = {owe_topic(m.period.pk, m.unit_id) for m in missing} | {owe_topic(m.period.pk) for m in missing}
+    today_digest = f":{day.isoformat()}"
+    old_digests = [t for t in open_topics("digest:") if not t.endswith(today_digest)]
+    return resolve([*(t for t in owing if t not in still), *old_digests], at=at)
 
 
 def _current_periods() -> Q:
@@ -94,6 +114,7 @@ def due_soon(day: dt.date) -> list[Message]:
                 text=f"《{p.plan.title}》{p.name}：贵单位尚有 {len(items)} 项任务未报送，截止 {p.due}。\n{_listing(items)}",
                 link=period_link(period_id),
                 units=(unit_id,),
+                topic=owe_topic(period_id, unit_id),
             )
         )
     return out
@@ -119,6 +140,7 @@ def overdue_reports(day: dt.date) -> list[Message]:
                 text=f"《{p.plan.title}》{p.name}：贵单位有 {len(items)} 项任务逾期未报送，请尽快报送。\n{_listing(items)}",
                 link=period_link(period_id),
                 units=(unit_id,),
+                topic=owe_topic(period_id, unit_id),
             )
         )
     per_period: dict[int, list[Missing]] = defaultdict(list)
@@ -141,6 +163,7 @@ def overdue_reports(day: dt.date) -> list[Message]:
                 + "\n".join(f"{name}：{n} 项" for name, n in sorted(counts.items())),
                 link=period_link(period.pk),
                 users=managers,
+                topic=owe_topic(period.pk),
             )
         )
     return out
@@ -164,6 +187,7 @@ def overdue_orders(day: dt.date) -> list[Message]:
                 link=order_link(order.pk),
                 units=tuple(u.pk for u in order.units.all()),
                 users=managers,
+                topic=reply_topic(order.pk),
             )
         )
     return out
@@ -201,6 +225,8 @@ def digests(day: dt.date) -> list[Message]:
             text="\n".join(items),
             link=inbox,
             units=(unit_id,),
+            # Settled by the next day's digest (settle()).
+            topic=f"digest:unit{unit_id}:{day.isoformat()}",
         )
         for unit_id, items in sorted(lines.items())
     ]

@@ -1,4 +1,5 @@
-"""Permission-checked reads of units: a reporter sees its own unit; the office and leaders all."""
+"""Permission-checked reads of units: a reporter sees its own unit; the office and leaders all.
+Only the administrator changes the directory (can_edit_directory)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ def visible_units(user: User) -> QuerySet[Unit]:
 
 
 def can_edit_directory(user: User) -> bool:
-    return bool(user.is_authenticated and (user.is_admin or user.is_manager))
+    """The directory and its merges are the administrator's: a rename or merge changes every plan's
+    units, and a merge moves accounts (and with them what those accounts may read). A plan
+    manager's import may still add the new units its document names (plans.actions)."""
+    return bool(user.is_authenticated and user.is_active and user.is_admin)
 
 
 def access_unit(user: User, unit_id: int) -> Unit:

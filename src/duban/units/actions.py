@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
 from duban.accounts.actors import Actor
+from duban.accounts.models import User
 from duban.audit.record import record
+from duban.units.access import can_edit_directory
 from duban.units.merge import merge_rules
 from duban.units.models import Alias, Kind, Unit
 
 
 class UnitError(Exception):
     pass
+
+
+def _check_admin(acting_user: Actor) -> None:
+    """Renames, aliases, members and merges are the administrator's (or the system's, e.g. a data
+    migration). The pages answer anyone else with a 404 first; this holds for every other caller."""
+    if isinstance(acting_user, User) and not can_edit_directory(acting_user):
+        raise UnitError("只有系统管理员可以修改单位目录")
 
 
 def guess_kind(name: str) -> str:
@@ -60,6 +69,7 @@ def do_update_unit(
 ) -> Unit:
     """Rename, re-kind or re-parent a unit. The old name stays an alias (by default) so that
     documents still printing it keep matching on import."""
+    _check_admin(acting_user)
     # Lock the row: two editors saving at once must not both pass the uniqueness checks.
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = _state(unit)
@@ -100,6 +110,7 @@ def do_update_unit(
 @transaction.atomic
 def do_set_group_members(group: Unit, members: Iterable[Unit], *, acting_user: Actor) -> Unit:
     """Say which units a group ("各区县") stands for."""
+    _check_admin(acting_user)
     group = Unit.objects.select_for_update().get(pk=group.pk)
     if group.kind != Kind.GROUP:
         raise UnitError(f"“{group.name}”不是单位组，不能设置成员")
@@ -138,6 +149,7 @@ def do_set_group_members(group: Unit, members: Iterable[Unit], *, acting_user: A
 
 @transaction.atomic
 def do_add_alias(unit: Unit, alias: str, *, acting_user: Actor) -> Alias:
+    _check_admin(acting_user)
     alias = "".join(alias.split())
     if not alias or Unit.objects.filter(name=alias).exists() or Alias.objects.filter(name=alias).exists():
         raise UnitError(f"别名“{alias}”为空或已被使用")
@@ -147,8 +159,13 @@ def do_add_alias(unit: Unit, alias: str, *, acting_user: Actor) -> Alias:
 
 
 @transaction.atomic
-def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Actor) -> Unit:
-    """Two entries are one body: every reference moves to `keep`; `gone` becomes its alias."""
+def do_merge_units(keep: Unit, gone: Unit, *, moving_users: Collection[int] = (), acting_user: Actor) -> Unit:
+    """Two entries are one body: every reference moves to `keep`; `gone` becomes its alias.
+
+    Accounts of `gone` move too, and then read what `keep` may: so the caller names them
+    (`moving_users`, the ids the confirmation page listed), and a merge whose accounts differ from
+    those (one was added since the page was shown) is refused."""
+    _check_admin(acting_user)
     if keep.pk == gone.pk:
         raise UnitError("不能把单位合并到它自己")
     # Lock both rows so two merges of the same units cannot interleave. (A list, not count():
@@ -158,6 +175,12 @@ def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Actor) -> Unit:
     )
     if len(locked) != 2:
         raise UnitError("要合并的单位已不存在")
+    accounts = list(User.objects.select_for_update().filter(unit_id=gone.pk).order_by("username"))
+    if {u.pk for u in accounts} != set(moving_users):
+        names = "、".join(u.username for u in accounts) or "（无）"
+        raise UnitError(
+            f"合并会把“{gone.name}”的账号改属“{keep.name}”：{names}。请在确认页核对这些账号并勾选确认后再合并"
+        )
     gone_parent = dict(locked)[gone.pk]
     if dict(locked)[keep.pk] == gone.pk:
         # `keep` sat under `gone`: it takes gone's place rather than becoming its own parent.
@@ -177,13 +200,15 @@ def do_merge_units(keep: Unit, gone: Unit, *, acting_user: Actor) -> Unit:
         **{rule.key: moved.pop(rule.reference, 0) for rule in rules},
         "users": moved.pop("accounts.user.unit", 0),
     }
+    if accounts:
+        after["accounts"] = [u.username for u in accounts]
     if moved:
         after["moved"] = moved
     record(
         acting_user,
         "merge_units",
         keep,
-        summary=f"{name} 并入 {keep.name}",
+        summary=f"{name} 并入 {keep.name}" + (f"（{len(accounts)} 个账号随之改属）" if accounts else ""),
         before={"unit": gone_pk, "name": name},
         after=after,
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from duban.params import choice_param, text_param
 from duban.units.models import Kind, Unit
 
 
@@ -20,8 +21,10 @@ class UnitSearch:
 
     @classmethod
     def from_params(cls, params: Any) -> UnitSearch:
-        kind = params.get("kind") or ""
-        return cls(q=(params.get("q") or "").strip()[:50], kind=kind if kind in Kind.values else "")
+        # A value the search cannot take is refused (duban.params), not silently dropped.
+        return cls(
+            q=text_param(params, "q", "名称", 50), kind=choice_param(params, "kind", "类型", Kind.values)
+        )
 
     def apply(self, units: QuerySet[Unit]) -> QuerySet[Unit]:
         if self.q:

@@ -103,21 +103,27 @@ def unit_add_alias(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 def unit_merge(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """Two steps: choose the unit to merge into (GET ?into=), see what moves, then confirm (POST)."""
+    """Two steps: choose the unit to merge into (GET ?into=), see what moves (the accounts by
+    name), then confirm (POST; with the box ticked when accounts move)."""
     unit = _editable_unit(request, unit_id)
     form = MergeForm(request.POST if request.method == "POST" else request.GET, unit=unit)
     if not form.is_valid():
         messages.error(request, "请选择要并入的单位")
         return redirect("units:detail", unit_id=unit.pk)
     into: Unit = form.cleaned_data["into"]
+    accounts = list(unit.users.order_by("username"))
+    error = ""
     if request.method == "POST":
-        try:
-            do_merge_units(into, unit, acting_user=signed_in(request))
-        except UnitError as exc:
-            messages.error(request, str(exc))
-            return redirect("units:detail", unit_id=unit.pk)
-        messages.success(request, f"已将“{unit.name}”并入“{into.name}”，原名称保留为别名")
-        return redirect("units:detail", unit_id=into.pk)
+        if accounts and not form.cleaned_data["confirm_users"]:
+            error = f"合并会使 {len(accounts)} 个账号改属“{into.name}”，请核对后勾选确认"
+        else:
+            try:
+                do_merge_units(into, unit, moving_users=form.moving_users(), acting_user=signed_in(request))
+            except UnitError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, f"已将“{unit.name}”并入“{into.name}”，原名称保留为别名")
+                return redirect("units:detail", unit_id=into.pk)
     return render(
         request,
         "units/unit_merge.html",
@@ -126,10 +132,13 @@ def unit_merge(request: HttpRequest, unit_id: int) -> HttpResponse:
             "into": into,
             # What the apps above the directory say moves (duban.units.merge), e.g. responsibilities.
             "moving": [rule.preview.format(n=rule.count(unit), into=into.name) for rule in merge_rules()],
-            "users": unit.users.count(),
+            "accounts": accounts,
+            "account_ids": ",".join(str(u.pk) for u in accounts),
             "children": unit.children.count(),
             "aliases": unit.aliases.count(),
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 

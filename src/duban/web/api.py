@@ -1,17 +1,19 @@
 """The REST API under /api/ (django-ninja), with OpenAPI docs served from the package.
 
 Routes live in duban.api.<resource>; this module assembles them, sets who may call (session or
-bearer token, see duban.api.auth) and answers errors in Chinese as {"detail": "…"}.
+bearer token, see duban.api.auth) and answers errors in Chinese as {"detail": "…"} (duban.api.errors).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError
 from ninja.renderers import JSONRenderer
 
-from duban.api import docs, imports, plans, units
+from duban.api import docs, errors, idempotency, imports, inbox, me, orders, plans, reports, units
 from duban.api.auth import AUTH
 
 
@@ -20,7 +22,12 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class DubanAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return idempotency.document(errors.document(super().get_openapi_schema(**kwargs)))
+
+
+api = DubanAPI(
     title="督办 API",
     version="1",
     description=(
@@ -36,6 +43,10 @@ api = NinjaAPI(
 api.add_router("", plans.router)
 api.add_router("", units.router)
 api.add_router("", imports.router)
+api.add_router("", reports.router)
+api.add_router("", orders.router)
+api.add_router("", inbox.router)
+api.add_router("", me.router)
 api.add_router("", docs.router)
 
 
@@ -47,17 +58,10 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return response
 
 
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
-
-
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # The access helpers' messages are already Chinese and never tell "missing" from "forbidden".
     return api.create_response(request, {"detail": str(exc) or "不存在或无权访问"}, status=404)
 
 
-@api.exception_handler(ValidationError)
-def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": "请求参数不正确", "errors": exc.errors}, status=422)
+errors.install(api)

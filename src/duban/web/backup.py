@@ -43,6 +43,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from duban import __version__
+from duban.evidence import PART
 
 FORMAT = "duban.backup/1"
 MANIFEST, DATA, FILES = "manifest.json", "data.json", "files"
@@ -211,7 +212,8 @@ def _media_files() -> Iterator[tuple[str, Path, int, str]]:
     if not root.is_dir():
         return
     for source in sorted(root.rglob("*")):
-        if source.is_file() and not source.is_symlink():
+        # A .part file is one still being written (or left by a killed request): not a file yet.
+        if source.is_file() and not source.is_symlink() and not source.name.endswith(PART):
             yield source.relative_to(root).as_posix(), source, source.stat().st_size, _sha256(source)
 
 

@@ -15,43 +15,79 @@ from zoneinfo import ZoneInfo
 from django.core.management import call_command
 from django.db import transaction
 
+from duban.web.demo_today import merge_split_names, seed_current_work
+
 DEMO_DOCUMENTS = (
     "000_55d7ae63096c07d6.txt",
     "001_5e24878716344230.txt",
     "002_2a0e88625b689e63.txt",
     "004_8589ef9e036e82d9.txt",
 )
-# (username, role, unit name or None, display name)
+# (username, role, unit name or None, display name). Each reporter's unit has work in the 004
+# plan (its periods, its assessment, reports still to write in the current period).
 DEMO_ACCOUNTS = (
     ("admin", "admin", None, "系统管理员"),
     ("manager", "manager", None, "督查室"),
-    ("gongan", "reporter", "市公安局", "市公安局填报员"),
+    ("gongan", "reporter", "宜阳公安分局", "公安分局填报员"),
     ("zongzhi", "reporter", "综治办", "综治办填报员"),
     ("leader", "leader", None, "分管领导"),
 )
 
 
-def prepare(stdout: Any) -> None:
-    """Migrate, then load the demo plans and accounts into an empty database."""
+def prepare(stdout: Any, *, reset_passwords: bool = False) -> None:
+    """Migrate, then load the demo plans and accounts into an empty database. On a database that
+    has them, `reset_passwords` gives the demo accounts new passwords and prints them."""
     call_command("migrate", interactive=False, verbosity=0)
     from duban.accounts.models import User
 
     if User.objects.exists():
+        if reset_passwords:
+            _print_accounts(stdout, _new_passwords(), "演示账户（已重设密码）：")
+            return
         stdout.write(
-            "演示数据已存在（账户密码只在首次创建时显示；可用 `duban manage changepassword 用户名` 重设）。\n"
+            "演示数据已存在。账户密码只在首次创建时显示；忘记密码可运行 "
+            "`duban demo --reset-passwords` 重设并显示全部演示账户的密码。\n"
         )
         return
     with transaction.atomic():
         passwords = _seed(stdout)
-    stdout.write("\n演示账户（密码只显示这一次）：\n")
-    for (username, _role, unit, display), password in zip(DEMO_ACCOUNTS, passwords, strict=True):
-        stdout.write(f"  {username:<8} {password}  {display}{'（' + unit + '）' if unit else ''}\n")
+    _print_accounts(
+        stdout,
+        dict(zip((a[0] for a in DEMO_ACCOUNTS), passwords, strict=True)),
+        "演示账户（密码只显示这一次）：",
+    )
+
+
+def _print_accounts(stdout: Any, passwords: dict[str, str], heading: str) -> None:
+    stdout.write(f"\n{heading}\n")
+    for username, _role, unit, display in DEMO_ACCOUNTS:
+        if username in passwords:
+            stdout.write(
+                f"  {username:<8} {passwords[username]}  {display}{'（' + unit + '）' if unit else ''}\n"
+            )
     stdout.write("\n")
+
+
+def _new_passwords() -> dict[str, str]:
+    """A new password for each demo account still there (audited as a change of password, by the
+    system: no one is signed in)."""
+    from duban.accounts.models import User
+
+    out = {}
+    for username, *_ in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.save()
+        out[username] = password
+    return out
 
 
 def _seed(stdout: Any) -> list[str]:
     from duban.accounts.models import User
-    from duban.plans.actions import do_confirm_import, do_update_plan, do_upload_document
+    from duban.plans.actions import do_confirm_import, do_upload_document
     from duban.units.models import Unit
 
     admin = User.objects.create_superuser("admin", password=None, role="admin", display_name="系统管理员")
@@ -68,13 +104,20 @@ def _seed(stdout: Any) -> list[str]:
         data = package.joinpath(name).read_bytes()
         draft = do_upload_document(name, data, acting_user=manager)
         plan = do_confirm_import(draft, {}, acting_user=manager)
-        do_update_plan(plan, shared_with_all=False, acting_user=manager)
         stdout.write(f"已导入演示方案：{plan.title}（{plan.tasks.count()} 项任务）\n")
+    merge_split_names(admin, stdout)
     for username, _role, unit_name, _display in DEMO_ACCOUNTS:
         if unit_name:
             unit, _ = Unit.objects.get_or_create(name=unit_name)
             User.objects.filter(username=username).update(unit=unit)
     seed_assessments(manager, stdout)
+    seed_current_work(
+        manager,
+        stdout,
+        plan_source=ASSESSED_PLAN,
+        own_units={unit for _name, _role, unit, _display in DEMO_ACCOUNTS if unit},
+        reporters=_reporters,
+    )
     return passwords
 
 
@@ -104,6 +147,8 @@ DEMO_PERIODS = (
         dt.date(2024, 1, 31),
     ),
 )
+# Tasks of each demo account's unit whose reports say 推进中 every year (see _report).
+OPEN_TASKS = 3
 CHECKLIST = (
     {"name": "制定年度工作方案", "points": "3"},
     {"name": "按季度调度推进", "points": "4"},
@@ -240,7 +285,9 @@ def _report(
     manager: Any,
 ) -> None:
     """Each reporting unit's year-end report: mostly done on time, some late, some still in
-    progress, a few returned and never corrected, a few never sent."""
+    progress, a few returned and never corrected, a few never sent. The demo accounts' units
+    report their first OPEN_TASKS tasks still in progress every year: those tasks stay open, so
+    the accounts have this quarter's reports of them to write (a closed task asks for none)."""
     from decimal import Decimal
 
     from duban.plans.models import Task
@@ -250,20 +297,26 @@ def _report(
     from duban.tracking.actions.submissions import do_submit_report
     from duban.tracking.models import Progress
     from duban.tracking.transitions import reporting_unit_ids, task_roles
+    from duban.units.models import Unit
 
     tasks = (
         Task.objects.filter(plan__in=plans)
         .order_by("plan_id", "order")
         .prefetch_related("targets", "responsibilities")
     )
+    own = {name for _username, _role, name, _display in DEMO_ACCOUNTS if name}
+    open_left = dict.fromkeys(Unit.objects.filter(name__in=own).values_list("pk", flat=True), OPEN_TASKS)
     for task in tasks:
         for unit_id in sorted(reporting_unit_ids(task_roles(task))):
+            kept_open = open_left.get(unit_id, 0) > 0
+            if kept_open:
+                open_left[unit_id] -= 1
             user = reporters.get(unit_id)
             roll = rng.random()
             if user is None or roll >= 0.96:
                 continue  # never sent
             late = 0.78 <= roll < 0.88
-            done = roll < 0.88
+            done = roll < 0.88 and not kept_open
             values = {
                 t.pk: IndicatorInput(
                     (t.value * Decimal(rng.choice(["1.1", "1", "1", "0.9", "0.75"]))).quantize(

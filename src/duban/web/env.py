@@ -66,7 +66,7 @@ def env_json(name: str, default: dict[str, object]) -> dict[str, object]:
 def database(url: str | None, data_dir: Path) -> dict[str, object]:
     """DATABASE_URL (postgres://user:pass@host:port/name) or SQLite in the data folder."""
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(data_dir / "duban.sqlite3")}
+        return _sqlite(str(data_dir / "duban.sqlite3"))
     u = urlparse(url)
     if u.scheme in ("postgres", "postgresql"):
         return {
@@ -84,8 +84,17 @@ def database(url: str | None, data_dir: Path) -> dict[str, object]:
             "OPTIONS": {"server_side_binding": True, "prepare_threshold": 2},
         }
     if u.scheme == "sqlite":
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": unquote(u.path) or str(data_dir / "duban.sqlite3"),
-        }
+        return _sqlite(unquote(u.path) or str(data_dir / "duban.sqlite3"))
     raise ConfigError(f"DATABASE_URL: unsupported scheme {u.scheme!r} (postgres:// or sqlite://)")
+
+
+def _sqlite(name: str) -> dict[str, object]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        # SQLite ignores SELECT … FOR UPDATE. A transaction that begins IMMEDIATE takes the write
+        # lock at its start, so two writers run one after the other and the second reads what the
+        # first committed (two confirms of one import: one plan, no "database is locked"); a
+        # writer waits up to `timeout` seconds for the lock instead of failing at once.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }

@@ -49,11 +49,14 @@ INSTALLED_APPS = [
     "duban.tracking",
     "duban.assessment",
     "duban.tokens",
+    "duban.api",
     "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: it sees the final answer to an /api/ path, a 404, 405 or 500 included.
+    "duban.api.errors.JsonErrorsMiddleware",
     # Static files from the app itself, with cache headers: an intranet install has no CDN and
     # often no proxy; behind nginx the same files are served the same way by every server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -63,8 +66,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sessions and authentication: it knows the caller before any route runs.
+    "duban.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An empty 405 (a POST-only address opened by its link) becomes the site's Chinese page.
+    "duban.web.errors.NotAllowedPage",
+    # A query parameter a page cannot use: a 400 naming it (duban.params), never a 500.
+    "duban.web.errors.BadParameterMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
@@ -120,6 +129,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 LANGUAGE_CODE = "zh-hans"
+# Our corrections of Django's Chinese catalog (the label suffix "：" instead of ":").
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -146,9 +157,16 @@ STORAGES = {
 MAX_UPLOAD_BYTES = env_int("DUBAN_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger uploads are spooled to disk while the request runs: in the data folder (outside the
+# backed-up files/), where `duban serve` and `duban manage sweep_files` remove what a killed
+# request left, rather than in /tmp where nothing does.
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# A form posted without its token (a page left open past its session, say): the site's Chinese 403.
+CSRF_FAILURE_VIEW = "duban.web.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 # Every script and style is a file of the package (no inline code, no CDN): a strict policy.
 CONTENT_SECURITY_POLICY = {

@@ -10,7 +10,17 @@ from duban.web.api import api
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("plans:list")
+    """Every role lands on its work: the supervision overview lists a reporter's reports to write,
+    a manager's reports to review, the plans' figures for leaders. The brand and the nav item 督办
+    lead here alike."""
+    return redirect("tracking:home")
+
+
+# Chinese pages in the site's layout (duban.web.errors; a 405 is drawn by its middleware).
+handler400 = "duban.web.errors.bad_request"
+handler403 = "duban.web.errors.permission_denied"
+handler404 = "duban.web.errors.page_not_found"
+handler500 = "duban.web.errors.server_error"
 
 
 urlpatterns = [

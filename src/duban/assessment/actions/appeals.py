@@ -14,7 +14,7 @@ from duban.assessment.errors import AssessmentError
 from duban.assessment.models import Appeal, AppealStatus, Assessment, Result
 from duban.audit.record import record
 from duban.clock import now
-from duban.notifications.notify import send_on_commit
+from duban.notifications.notify import resolve_on_commit, send_on_commit
 
 
 def _may_appeal(acting_user: Actor, result: Result) -> User:
@@ -111,5 +111,6 @@ def do_decide_appeal(appeal: Appeal, *, accept: bool, reason: str = "", acting_u
             before=before,
             after=after,
         )
+    resolve_on_commit(notices.decide_topic(appeal))
     send_on_commit(notices.appeal_decided(appeal))
     return appeal

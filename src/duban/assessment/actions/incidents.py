@@ -31,7 +31,7 @@ from duban.assessment.models import (
 from duban.assessment.scoring import Rule
 from duban.audit.record import record
 from duban.clock import now
-from duban.evidence import EvidenceRejected, check_evidence, file_name, store_file
+from duban.evidence import EvidenceRejected, check_evidence, file_name, files_kept_only_on_commit, store_file
 from duban.units.models import Unit
 
 
@@ -93,6 +93,7 @@ def _attach(incident: Incident, evidence: tuple[str, bytes]) -> None:
     store_file(incident.evidence, name, data)
 
 
+@files_kept_only_on_commit()  # outside the transaction: a rollback deletes the evidence file again
 @transaction.atomic
 def do_record_incident(
     assessment: Assessment,

@@ -110,12 +110,18 @@ def do_update_item(item: SchemeItem, *, acting_user: Actor, **changes: Any) -> S
     if unknown:
         raise AssessmentError(f"不能修改：{'、'.join(sorted(unknown))}")
     assessment = editable_assessment(scheme)
-    before = {k: plain(getattr(item, k)) for k in changes}
+    was = {k: getattr(item, k) for k in changes}
+    before = {k: plain(v) for k, v in was.items()}
     for key, value in changes.items():
         setattr(item, key, fields[key](value))
     if item.method == Method.INDICATOR and item.indicator_target_id is None and item.task_id is not None:
         item.indicator_target = Target.objects.filter(task_id=item.task_id).order_by("order").first()
     _check_item(item)
+    # Only what changes is audited; an item saved as it was is no event (and leaves results alone).
+    changes = {k: v for k, v in changes.items() if getattr(item, k) != was[k]}
+    if not changes:
+        return item
+    before = {k: before[k] for k in changes}
     item.save()
     mark_stale(assessment)
     record(

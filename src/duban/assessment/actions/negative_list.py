@@ -146,6 +146,8 @@ def do_update_deduction_rule(
     item = text_of(item, "扣分事项", 300)
     clean = check_rules(item, rules)
     _check_incidents_still_match(rule, clean)
+    if (rule.item, rule.rules) == (item, clean):
+        return rule  # saved unchanged: no write, no audit row
     before = {"rule": rule.pk, "item": rule.item, "rules": rule.rules}
     rule.item, rule.rules = item, clean
     rule.save(update_fields=["item", "rules"])
@@ -220,6 +222,8 @@ def do_update_veto(veto: VetoItem, name: str, *, acting_user: Actor) -> VetoItem
     require_manager(scheme.plan, acting_user, "修改一票否决事项")
     assessment = editable_assessment(scheme)
     name = text_of(name, "否决事项", 300)
+    if veto.name == name:
+        return veto  # saved unchanged: no write, no audit row
     before = {"veto": veto.pk, "name": veto.name}
     veto.name = name
     veto.save(update_fields=["name"])
@@ -285,6 +289,8 @@ def do_update_bonus(
     assessment = editable_assessment(scheme)
     name = text_of(name, "加分事项", 300)
     pts, top = _bonus_points(points), _bonus_cap(cap)
+    if (bonus.name, bonus.points, bonus.cap) == (name, pts, top):
+        return bonus  # saved unchanged: no write, no audit row
     before = {
         "bonus": bonus.pk,
         "name": bonus.name,

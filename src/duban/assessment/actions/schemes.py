@@ -218,6 +218,10 @@ def do_update_scheme(scheme: Scheme, *, acting_user: Actor, **changes: Any) -> S
     assessment = editable_assessment(scheme)
     clean = {key: SETTINGS[key](value) for key, value in changes.items()}
     _check_period(clean.get("period_start", scheme.period_start), clean.get("period_end", scheme.period_end))
+    # Only the settings that change are written and audited; saving the page unchanged is no event.
+    clean = {k: v for k, v in clean.items() if getattr(scheme, k) != v}
+    if not clean:
+        return scheme
     before = {k: plain(getattr(scheme, k)) for k in clean}
     for key, value in clean.items():
         setattr(scheme, key, value)

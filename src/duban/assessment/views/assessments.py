@@ -45,6 +45,7 @@ from duban.assessment.models import (
 )
 from duban.downloads import download
 from duban.plans.access import can_manage
+from duban.tokens.downloads import login_or_token_required
 
 
 def whats(assessment: Assessment) -> list[tuple[str, Any]]:
@@ -141,7 +142,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return assessment_page(request, access_assessment(signed_in(request), assessment_id))
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def ranking_xlsx(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, results = access_ranking(signed_in(request), assessment_id)
@@ -150,7 +151,7 @@ def ranking_xlsx(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return download(data, name=name, fallback=f"ranking-{assessment.pk}", fmt="xlsx")
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def report_docx(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, results = access_ranking(signed_in(request), assessment_id)

@@ -14,6 +14,7 @@ from duban.assessment.access import access_result, can_file_appeal, can_see_rank
 from duban.assessment.forms import ReasonForm
 from duban.assessment.models import Appeal, DeductionRule, Incident, Result, SchemeItem
 from duban.downloads import download
+from duban.tokens.downloads import login_or_token_required
 
 
 def _breakdown(result: Result) -> tuple[list[queries.Section], list[str]]:
@@ -69,7 +70,7 @@ def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
     return result_page(request, access_result(signed_in(request), result_id))
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def result_xlsx(request: HttpRequest, result_id: int) -> HttpResponse:
     result = access_result(signed_in(request), result_id)

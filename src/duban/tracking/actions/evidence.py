@@ -51,11 +51,14 @@ def evidence_facts(evidence: Evidence) -> dict[str, Any]:
 
 def do_add_evidence(report: ProgressReport, name: str, data: bytes, *, acting_user: Actor) -> Evidence:
     """Attach a file to a draft (only drafts change; a submitted report's files stay as they were)."""
+    name = file_name(name)
+    # Checked before the report is locked: looking into a file takes a child process (and up to
+    # seconds for a crafted one), which no one else's save should wait for.
+    content_type = check_evidence(name, data)
     with files_kept_only_on_commit(), transaction.atomic():
         report = lock_report(report)
         check_report(report.status, ReportAction.SAVE, actors_of_report(acting_user, report))
-        name = file_name(name)
-        evidence = store_evidence(report, name, data, check_evidence(name, data), person(acting_user))
+        evidence = store_evidence(report, name, data, content_type, person(acting_user))
         record(
             acting_user,
             "add_evidence",

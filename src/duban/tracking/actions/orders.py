@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from duban import limits
 from duban.accounts.actors import Actor
 from duban.audit.record import record
 from duban.clock import now, today
-from duban.notifications.notify import Message, leader_ids, send_on_commit
+from duban.limits import too_long
+from duban.notifications.notify import Message, leader_ids, resolve_on_commit, send_on_commit
 from duban.plans.models import Task
 from duban.tracking import conf
 from duban.tracking.links import order_link
@@ -60,6 +62,7 @@ def _order_message(
     *,
     units: tuple[int, ...] = (),
     users: tuple[int, ...] = (),
+    topic: str = "",
 ) -> Message:
     return Message(
         key=f"{key}:o{order.pk}",
@@ -69,7 +72,18 @@ def _order_message(
         link=order_link(order.pk),
         units=units,
         users=users,
+        topic=topic,
     )
+
+
+def reply_topic(order_id: int) -> str:
+    """The work an issued (or escalated, or overdue) order asks for: the units' reply."""
+    return f"reply:o{order_id}"
+
+
+def close_topic(order_id: int) -> str:
+    """The work a replied order asks for: the office's close-out."""
+    return f"close:o{order_id}"
 
 
 def _next_serial(year: int) -> int:
@@ -93,6 +107,8 @@ def do_issue_order(
     text = (text or "").strip()
     if not text:
         raise InvalidInput("请填写督办事项")
+    if problem := too_long("督办事项", text, limits.ORDER):
+        raise InvalidInput(problem)
     if reply_deadline < today():
         raise InvalidInput(f"回复期限 {reply_deadline} 早于今天")
     if level not in OrderLevel.values:
@@ -119,6 +135,7 @@ def do_issue_order(
             f"督办通知 {order.serial}",
             f"任务{task}：{text}（{order.get_level_display()}督办，请于 {reply_deadline} 前回复）",
             units=tuple(unit_ids),
+            topic=reply_topic(order.pk),
         )
     )
     return order
@@ -159,6 +176,8 @@ def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Actor) ->
     text = (text or "").strip()
     if not text:
         raise InvalidInput("请填写回复内容")
+    if problem := too_long("办理情况", text, limits.NARRATIVE):
+        raise InvalidInput(problem)
     order.status, order.reply_text, order.replied_at = after, text, now()
     replier = person(acting_user)  # an order unit's reporter: check_order let no one else through
     order.replied_by, order.reply_unit_id = replier, replier.unit_id
@@ -175,8 +194,10 @@ def do_reply_order(order: SupervisionOrder, text: str, *, acting_user: Actor) ->
             f"督办单 {order.serial} 已回复",
             f"{replier.unit}回复：{text}",
             users=users,
+            topic=close_topic(order.pk),
         )
     )
+    resolve_on_commit(reply_topic(order.pk))
     return order
 
 
@@ -186,6 +207,8 @@ def do_close_order(order: SupervisionOrder, *, comment: str = "", acting_user: A
     order = _lock_order(order)
     after = check_order(order.status, OrderAction.CLOSE, order_actors(acting_user, order.task, order))
     before = order.status
+    if problem := too_long("办结意见", (comment or "").strip(), limits.COMMENT):
+        raise InvalidInput(problem)
     order.status, order.closed_at, order.closed_by = after, now(), person(acting_user)
     order.close_comment = (comment or "").strip()
     order.save(update_fields=["status", "closed_at", "closed_by", "close_comment"])
@@ -207,6 +230,7 @@ def do_close_order(order: SupervisionOrder, *, comment: str = "", acting_user: A
             units=_order_units(order),
         )
     )
+    resolve_on_commit(reply_topic(order.pk), close_topic(order.pk))
     return order
 
 
@@ -249,6 +273,7 @@ def _escalate(order: SupervisionOrder, acting_user: Actor, day: dt.date) -> Supe
             text,
             units=_order_units(order),
             users=tuple(dict.fromkeys([*leader_ids(), *_managers(order.task)])),
+            topic=reply_topic(order.pk),
         )
     )
     return order

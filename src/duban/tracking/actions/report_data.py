@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from duban import limits
 from duban.accounts.actors import Actor
 from duban.accounts.models import User
 from duban.clock import today
 from duban.dbinsert import insert_rows
+from duban.limits import too_long
 from duban.plans.models import Target, Task
 from duban.tracking.models import (
     NEEDS_REASON,
@@ -56,6 +58,13 @@ class EvidenceInput:
 
 
 def check_data(data: ReportData) -> None:
+    # The forms refuse these too; the bulk entry's rows and any other caller come through here.
+    for problem in (
+        too_long("原因", data.reason, limits.COMMENT),
+        too_long("工作进展", data.narrative, limits.NARRATIVE),
+    ):
+        if problem:
+            raise InvalidInput(problem)
     if data.progress not in Progress.values:
         raise InvalidInput(f"未知的进展状态“{data.progress}”")
     if not isinstance(data.percent, int) or not 0 <= data.percent <= 100:

@@ -14,7 +14,7 @@ from duban.audit.record import record, record_many
 from duban.clock import now
 from duban.dbinsert import insert_rows
 from duban.evidence import check_evidence, file_name
-from duban.notifications.notify import Message, send_on_commit
+from duban.notifications.notify import Message, resolve_on_commit, send_on_commit
 from duban.plans.models import Task
 from duban.tracking.actions.closeouts import reopen_task
 from duban.tracking.actions.evidence import evidence_facts, store_evidence
@@ -92,6 +92,8 @@ def do_submit_report(
     ):
         reopen_task(report, person(acting_user))
     send_on_commit(_reviewer_message(report))
+    # The versions it replaces need no review and no correction any more.
+    resolve_on_commit(*(f"{work}:r{pk}" for pk, *_ in replaced for work in ("review", "correct")))
     return report
 
 
@@ -217,4 +219,10 @@ def _reviewer_message(report: ProgressReport) -> Message:
         users=tuple(pk for pk, _ in addresses),
         units=units,
         addresses=addresses,
+        topic=review_topic(report),
     )
+
+
+def review_topic(report: ProgressReport) -> str:
+    """The work a submitted report asks for: its review (done when accepted or returned)."""
+    return f"review:r{report.pk}"

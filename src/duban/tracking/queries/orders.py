@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from duban.params import choice_param, id_param, text_param
 from duban.tracking.models import (
     OrderLevel,
     OrderStatus,
@@ -23,13 +24,12 @@ class OrderFilter:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> OrderFilter:
-        """Read a query string; bad values are ignored rather than failing the page."""
-        level, status, plan = params.get("level", ""), params.get("status", ""), params.get("plan", "")
+        """Read a query string; a value a filter cannot take is refused (duban.params: a 400)."""
         return cls(
-            level=level if level in OrderLevel.values else "",
-            status=status if status in OrderStatus.values else "",
-            plan=int(plan) if plan.isdigit() else None,
-            q=(params.get("q") or "").strip()[:100],
+            level=choice_param(params, "level", "级别", OrderLevel.values),
+            status=choice_param(params, "status", "状态", OrderStatus.values),
+            plan=id_param(params, "plan", "方案"),
+            q=text_param(params, "q", "搜索", 100),
         )
 
     def apply(self, orders: QuerySet[SupervisionOrder]) -> QuerySet[SupervisionOrder]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from duban.accounts.models import User
 from duban.downloads import download
+from duban.tokens.downloads import login_or_token_required
 from duban.tracking.access import access_period
 from duban.tracking.actions.bulk_uploads import do_bulk_upload
 from duban.tracking.bulk.template import bulk_template
@@ -30,7 +31,7 @@ def _reporter(request: HttpRequest) -> User:
     return user
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def bulk_download(request: HttpRequest, period_id: int) -> HttpResponse:
     user = _reporter(request)

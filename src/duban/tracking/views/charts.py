@@ -109,13 +109,20 @@ def target_charts(series: Sequence[TargetSeries]) -> list[dict[str, Any]]:
                 "kind": "time",
                 "title": f"{t.metric}（目标 {t.get_cmp_display()} {t.value.normalize():f}{unit}）",
                 "unit": unit,
+                # No trajectory without a deadline: no legend entry for a line that is not there.
                 "series": [
                     {"name": "报送值", "data": [[d.isoformat(), as_float(v)] for d, v in s.figures]},
-                    {
-                        "name": "进度线",
-                        "dashed": True,
-                        "data": [[d.isoformat(), as_float(v)] for d, v in s.trajectory],
-                    },
+                    *(
+                        [
+                            {
+                                "name": "进度线",
+                                "dashed": True,
+                                "data": [[d.isoformat(), as_float(v)] for d, v in s.trajectory],
+                            }
+                        ]
+                        if s.trajectory
+                        else []
+                    ),
                 ],
                 "marks_x": marks_x,
                 "marks_y": [{"name": "目标", "value": as_float(t.value)}],

@@ -18,6 +18,7 @@ from duban.clock import today
 from duban.downloads import download
 from duban.office.xlsx import Table
 from duban.plans.access import access_task, can_manage, visible_plans
+from duban.tokens.downloads import login_or_token_required
 from duban.tracking.access import (
     access_order,
     can_manage_order,
@@ -239,7 +240,7 @@ def order_escalate(request: HttpRequest, order_id: int) -> HttpResponse:
     return redirect("tracking:order", order.pk)
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def order_docx(request: HttpRequest, order_id: int) -> HttpResponse:
     order = access_order(signed_in(request), order_id)

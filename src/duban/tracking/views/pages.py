@@ -15,6 +15,7 @@ from duban.accounts.requests import signed_in
 from duban.downloads import download
 from duban.notifications.context import unread_badge
 from duban.office.xlsx import Cell, Table, table_to_xlsx
+from duban.params import choice_param
 from duban.tracking.lights import Color
 from duban.tracking.models import OrderLevel
 
@@ -39,7 +40,8 @@ def render_page(
 
 
 def wants_xlsx(request: HttpRequest) -> bool:
-    return request.GET.get("format") == "xlsx"
+    # Any other value is a 400 (duban.params): a mistyped format must not show the page instead.
+    return choice_param(request.GET, "format", "导出格式", ("xlsx",)) == "xlsx"
 
 
 def column_table(title: str, columns: Columns[T], items: Iterable[T], *, facts: str, sheet: str) -> Table:

@@ -17,6 +17,7 @@ from duban.downloads import download
 from duban.office.xlsx import workbook
 from duban.plans.access import access_plan, can_manage, visible_tasks
 from duban.plans.models import Plan
+from duban.tokens.downloads import login_or_token_required
 from duban.tracking import circular
 from duban.tracking.access import (
     access_period,
@@ -159,7 +160,7 @@ def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def period_xlsx(request: HttpRequest, period_id: int) -> HttpResponse:
     r = _period_report(request, period_id)
@@ -172,7 +173,7 @@ def period_xlsx(request: HttpRequest, period_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@login_or_token_required
 @require_safe
 def period_docx(request: HttpRequest, period_id: int) -> HttpResponse:
     r = _period_report(request, period_id)

@@ -110,7 +110,7 @@ def task_page(
             "grid_units": grid[0][1] if grid else [],
             "charts": target_charts(series),
             "series": series,
-            "timeline": list(task_timeline(task).order_by("-at", "-id")[:200]),
+            "timeline": list(task_timeline(task, user)[:200]),
             "orders": list(
                 visible_orders(user).filter(task=task).prefetch_related("units").order_by("-issued_at")
             ),

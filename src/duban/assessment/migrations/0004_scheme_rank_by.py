@@ -40,7 +40,7 @@ def rerank_by_rate(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessment", "0002_line_text"),
+        ("assessment", "0003_free_text_max_lengths"),
     ]
 
     operations = [

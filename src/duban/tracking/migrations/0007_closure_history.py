@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plans', '0001_initial'),
-        ('tracking', '0005_report_accepted_at'),
+        ('tracking', '0006_free_text_max_lengths'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
