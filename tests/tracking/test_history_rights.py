@@ -140,12 +140,13 @@ def test_a_reports_trail_hides_its_drafting_from_all_but_its_unit(
     url = f"/audit/tracking.progressreport/{story.lead_report.pk}/"
     for role in ("manager", "admin", "reporter"):
         _, html = page(users[role], url)
-        assert "submit_report" in html, role
+        # The trail names actions in Chinese (audit/data/labels.json): 报送报告, 保存报告草稿.
+        assert "报送报告" in html, role
         assert (
-            "save_draft" not in html and "政法委草稿第一稿" not in html and "政法委佐证草稿.pdf" not in html
+            "保存报告草稿" not in html and "政法委草稿第一稿" not in html and "政法委佐证草稿.pdf" not in html
         ), role
     _, own = page(lead_reporter, url)
-    assert "save_draft" in own and "政法委佐证草稿.pdf" in own
+    assert "保存报告草稿" in own and "政法委佐证草稿.pdf" in own
 
 
 def test_a_periods_bulk_drafts_are_their_units_own(

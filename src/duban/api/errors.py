@@ -259,18 +259,20 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            responses.setdefault("401", {"description": "未登录或令牌无效", "content": _json(ERROR_SCHEMA)})
+            add_response(responses, 401, {"description": "未登录或令牌无效", "content": _json(ERROR_SCHEMA)})
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):
-                responses.setdefault(
-                    "400",
+                add_response(
+                    responses,
+                    400,
                     {
                         "description": "查询参数不正确（逐项中文说明）",
                         "content": _json({"$ref": "#/components/schemas/FieldErrors"}),
                     },
                 )
             if operation.get("parameters") or operation.get("requestBody"):
-                responses.setdefault(
-                    "422",
+                add_response(
+                    responses,
+                    422,
                     {
                         "description": "参数不正确（逐项中文说明）",
                         "content": _json({"$ref": "#/components/schemas/FieldErrors"}),
@@ -281,3 +283,10 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
+
+
+def add_response(responses: dict[Any, Any], status: int, answer: dict[str, Any]) -> None:
+    """Add `status` unless the route declares it already: ninja keys its own by int, so a str key
+    beside an int one would print the same key twice in the JSON (Swagger UI refuses that)."""
+    if status not in responses and str(status) not in responses:
+        responses[status] = answer

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from duban.api.errors import add_response
 from duban.api.models import IdempotentRequest
 from duban.clock import now
 
@@ -126,6 +127,8 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
         post = operations.get("post")
         if post is None:
             continue
+        if any(p.get("name") == HEADER for p in post.get("parameters", [])):
+            continue  # documented already (the schema object is built once and kept)
         post.setdefault("parameters", []).append(
             {
                 "in": "header",
@@ -135,8 +138,9 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
                 "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY, "pattern": r"^\S(.*\S)?$"},
             }
         )
-        post.setdefault("responses", {}).setdefault(
-            "409",
+        add_response(
+            post.setdefault("responses", {}),
+            409,
             {
                 "description": "状态冲突，或同一幂等键的请求正在处理",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

@@ -24,3 +24,4 @@ class IdempotentRequest(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_caller_key")]
         indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+        verbose_name = "接口幂等记录"

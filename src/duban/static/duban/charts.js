@@ -203,10 +203,19 @@
       yAxis: {
         type: "value",
         axisLabel: { hideOverlap: true, formatter: "{value}" + unit },
-        max: function (extent) { return markTop > extent.max ? markTop : null; }
+        // Up to a round number past the mark: an axis ending at the mark itself (11) would print
+        // its label on top of the tick below it (10) on a phone.
+        max: function (extent) { return markTop > extent.max ? roundUp(markTop) : null; }
       },
       series: series
     };
+  }
+
+  // `value` up to a multiple of half its power of ten (11 → 15, 96 → 100, 100 → 100).
+  function roundUp(value) {
+    if (!(value > 0)) { return value; }
+    var step = Math.pow(10, Math.floor(Math.log(value) / Math.LN10)) / 2;
+    return Math.ceil(value / step) * step;
   }
 
   function hasData(spec) {
