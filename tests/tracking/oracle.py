@@ -119,6 +119,7 @@ class PeriodFigures:
     nobody: set[int]  # tasks nobody is obliged to report
     awaiting_review: int
     sections: list[tuple[str, int, int, int]]  # (title, tasks, expected, reported) in plan order
+    received: int  # owed reports ever submitted (the receipts chart's last count)
 
     @property
     def percent(self) -> float:
@@ -167,6 +168,7 @@ def period_figures(period_id: int) -> PeriodFigures:
         nobody={t for t, _, _ in plan.tasks if not plan.reporters(t)},
         awaiting_review=sum(1 for _, _, status, _ in reports if status == "submitted"),
         sections=_sections(plan, owed, missing),
+        received=sum(1 for pair in owed if pair in first),
     )
 
 

@@ -23,6 +23,7 @@ from duban.tracking.models import (
     SupervisionOrder,
 )
 from duban.tracking.queries.missing import Missing
+from duban.tracking.queries.obligations import load_duties
 from duban.tracking.queries.overviews import PeriodOverview, period_overview
 
 
@@ -86,14 +87,16 @@ def section_rows(overview: PeriodOverview, colors: Mapping[int, str]) -> list[Se
 
 
 def received_over_time(period: ReportingPeriod) -> list[tuple[dt.date, int]]:
-    """Task reports received for the period, cumulative by day of first submission (a correction
-    is not a second report)."""
+    """The reports the period owes (obligations: whoever reports a task open when it began),
+    cumulative by day of first submission (a correction is not a second report). A report on a
+    task the period does not ask about is not counted, so the line ends at 应报 at most."""
+    owed = {(task.pk, unit_id) for task, unit_id in load_duties([period.plan_id]).owed(period)}
     first: dict[tuple[int, int], dt.datetime] = {}
     for task_id, unit_id, at in ProgressReport.objects.filter(
         period=period, kind=ReportKind.REPORT, submitted_at__isnull=False
     ).values_list("task_id", "unit_id", "submitted_at"):
         key = (task_id, unit_id)
-        if at is not None and (key not in first or at < first[key]):
+        if key in owed and at is not None and (key not in first or at < first[key]):
             first[key] = at
     per_day = Counter(timezone.localdate(at) for at in first.values())
     out, total = [], 0

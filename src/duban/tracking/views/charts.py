@@ -49,6 +49,8 @@ def _lights_series(counts: Sequence[dict[str, int]]) -> list[dict[str, Any]]:
 
 def period_charts(r: PeriodReport) -> list[dict[str, Any]]:
     units, sections = r.overview.units, r.sections
+    # A section that owes nothing this period has no rate (not 100 %): it is left out of that chart.
+    owing = [s for s in sections if s.expected]
     last = max([r.period.due, *(d for d, _ in r.received)])
     # A step line from nothing at the period's start to the count so far (today, or the axis end).
     steps = [(r.period.start, 0), *r.received]
@@ -82,8 +84,8 @@ def period_charts(r: PeriodReport) -> list[dict[str, Any]]:
         _bar(
             "chart-section-rate",
             "各部分报送率",
-            [s.title for s in sections],
-            [{"name": "报送率", "data": [s.percent for s in sections]}],
+            [s.title for s in owing],
+            [{"name": "报送率", "data": [s.percent for s in owing]}],
             percent=True,
         ),
         _bar(
