@@ -81,7 +81,14 @@ def database(url: str | None, data_dir: Path) -> dict[str, object]:
             # a connection runs it: the server then parses and plans each of the few statements of a
             # busy path (a report's submission) once per connection instead of on every request.
             # Its CPU per submission fell from 8 to about 2 ms (benchmarks/report_load.py).
-            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 2},
+            # Planned for each execution all the same (plan_cache_mode): after five runs of a
+            # prepared statement PostgreSQL may switch to one generic plan, which for the unit
+            # page's duties query ran for minutes instead of milliseconds.
+            "OPTIONS": {
+                "server_side_binding": True,
+                "prepare_threshold": 2,
+                "options": "-c plan_cache_mode=force_custom_plan",
+            },
         }
     if u.scheme == "sqlite":
         return _sqlite(unquote(u.path) or str(data_dir / "duban.sqlite3"))
