@@ -35,7 +35,7 @@ from duban.tracking.access import (
 from duban.tracking.actions.reports import SavedReport, do_save_report
 from duban.tracking.actions.reviews import do_accept_report, do_return_report
 from duban.tracking.forms import ReportForm
-from duban.tracking.models import ProgressReport, ReportingPeriod
+from duban.tracking.models import ProgressReport, ReportingPeriod, ReportStatus
 from duban.tracking.transitions import Actor, ConflictError, TrackingError, actors_of_report
 
 router = Router(tags=["进展报送与审核"])
@@ -220,13 +220,10 @@ def start_report(
     submit: Annotated[bool, Form(False)] = False,
     evidence: Annotated[list[UploadedFile] | None, File(None)] = None,
 ) -> Status[SavedReport]:
-    entry = access_report_entry(caller(request), task_id, period_id)
-    if (
-        visible_reports(caller(request))
-        .filter(task=entry.task, period=entry.period, unit_id=caller(request).unit_id or 0)
-        .exclude(status="superseded")
-        .exists()
-    ):
+    user = caller(request)
+    entry = access_report_entry(user, task_id, period_id)
+    mine = visible_reports(user).filter(task=entry.task, period=entry.period, unit_id=user.unit_id or 0)
+    if mine.exclude(status=ReportStatus.SUPERSEDED).exists():
         raise HttpError(409, "本单位在该周期已有这项报告：请改用 POST /api/reports/{编号}")
     saved = _saved(request, task=entry.task, period=entry.period, kind=entry.kind, draft=None, submit=submit)
     return Status(201, saved)
